@@ -17,7 +17,7 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  globalSetup: '<rootDir>/packages/testing/src/global-setup.ts',
+  globalSetup: '<rootDir>/packages/testing/global-setup.js',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

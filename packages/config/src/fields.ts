@@ -1,0 +1,50 @@
+import ms from 'ms';
+import { z } from 'zod';
+
+/** A duration as milliseconds (`120000`) or with a unit (`2m`, `15s`, `1h`). */
+export const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const parsed = /^\d+$/.test(value) ? Number(value) : ms(value as ms.StringValue);
+      if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed < 0) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (try 120000, 15s or 2m)` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const url = (fallback: string, protocols: RegExp) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((value) => URL.canParse(value) && protocols.test(new URL(value).protocol), {
+      message: `must be a URL (${protocols.source})`,
+    });
+
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** What every process needs: where Postgres and Redis are, how loudly to log, which BullMQ prefix. */
+export const baseEnv = {
+  DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/gitsync', /^postgres(ql)?:$/),
+  REDIS_URL: url('redis://127.0.0.1:6379', /^rediss?:$/),
+  LOG_LEVEL: logLevel,
+  GITSYNC_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('gitsync'),
+};
+
+/** The refresh timings of SPEC §3.4, overridable for demos and tests. */
+export const timingEnv = {
+  GITSYNC_DIFF_STATUS_TTL: duration('2m'),
+  GITSYNC_NO_TOKEN_BACKOFF: duration('10m'),
+  GITSYNC_NO_PR_RETRY: duration('15s'),
+  GITSYNC_NO_PR_WINDOW: duration('2m'),
+  GITSYNC_ERROR_BACKOFF: duration('2m'),
+  GITSYNC_CLAIM_LEASE: duration('5m'),
+  GITSYNC_RATE_LIMIT_PADDING: duration('5s'),
+};

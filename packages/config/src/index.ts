@@ -1,0 +1,3 @@
+export * from './parse.js';
+export * from './fields.js';
+export * from './providers.js';

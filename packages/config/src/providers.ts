@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { ConfigError } from './parse.js';
+
+export interface ProviderConfig {
+  id: string;
+  type: 'github';
+  apiBaseUrl: string;
+  /** Matches remote origins of this provider; null means "derived from the API base URL's host". */
+  originPattern: RegExp | null;
+  clientId: string | null;
+  clientSecret: string | null;
+  tokenUrl: string | null;
+  webhookSecret: string | null;
+}
+
+const PREFIX = 'GITSYNC_EXTERNAL_AUTH_';
+
+const providerSchema = z.object({
+  ID: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . and - only'),
+  TYPE: z.enum(['github']).default('github'),
+  API_BASE_URL: z
+    .string()
+    .default('https://api.github.com')
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
+    .transform((v) => v.replace(/\/+$/, '')),
+  REGEX: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return null;
+      try {
+        return new RegExp(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `not a regular expression: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  CLIENT_ID: z.string().optional(),
+  CLIENT_SECRET: z.string().optional(),
+  TOKEN_URL: z
+    .string()
+    .refine((v) => URL.canParse(v), 'must be a URL')
+    .optional(),
+  WEBHOOK_SECRET: z.string().optional(),
+});
+
+/**
+ * Reads `GITSYNC_EXTERNAL_AUTH_<n>_*` sets in numeric order. The first provider whose pattern
+ * matches an origin wins, so the order is kept.
+ */
+export function parseProviders(env: Record<string, string | undefined>): ProviderConfig[] {
+  const indexes = new Set<number>();
+  for (const key of Object.keys(env)) {
+    const match = new RegExp(`^${PREFIX}(\\d+)_`).exec(key);
+    if (match) indexes.add(Number(match[1]));
+  }
+  const providers: ProviderConfig[] = [];
+  const problems: string[] = [];
+  for (const n of [...indexes].sort((a, b) => a - b)) {
+    const prefix = `${PREFIX}${n}_`;
+    const raw: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(env)) {
+      if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
+    }
+    const parsed = providerSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(`${prefix}${issue.path.join('.')}: ${issue.message}`);
+      continue;
+    }
+    const p = parsed.data;
+    providers.push({
+      id: p.ID,
+      type: p.TYPE,
+      apiBaseUrl: p.API_BASE_URL,
+      originPattern: p.REGEX,
+      clientId: p.CLIENT_ID ?? null,
+      clientSecret: p.CLIENT_SECRET ?? null,
+      tokenUrl: p.TOKEN_URL ?? null,
+      webhookSecret: p.WEBHOOK_SECRET ?? null,
+    });
+  }
+  const seen = new Set<string>();
+  for (const p of providers) {
+    if (seen.has(p.id)) problems.push(`${PREFIX}<n>_ID: provider id "${p.id}" is configured twice`);
+    seen.add(p.id);
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  return providers;
+}

@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from './client.js';
+
+/** A due row claimed by a scheduler: everything a refresh job needs, and no secret. */
+export interface ClaimedRow {
+  chatId: string;
+  ownerId: string;
+  branch: string;
+  remoteOrigin: string;
+  url: string | null;
+  generation: number;
+  pullEtag: string | null;
+  reviewsEtag: string | null;
+  markedStaleAt: Date | null;
+}
+
+interface ClaimRecord extends Record<string, unknown> {
+  chat_id: string;
+  owner_id: string;
+  git_branch: string;
+  git_remote_origin: string;
+  url: string | null;
+  generation: number;
+  pull_etag: string | null;
+  reviews_etag: string | null;
+  marked_stale_at: Date | string | null;
+  due_at: Date | string;
+}
+
+/**
+ * Claims up to `limit` due rows, oldest first, and moves their stale_at forward by the lease so
+ * that a crash between claim and refresh only delays a row, never loses it. SKIP LOCKED lets
+ * several schedulers claim side by side without waiting on each other or taking the same row.
+ */
+export async function claimDueRows(db: Database, options: { limit: number; leaseMs: number }): Promise<ClaimedRow[]> {
+  const result = await db.execute<ClaimRecord>(sql`
+    with due as (
+      select ds.chat_id, ds.stale_at as due_at
+      from chat_diff_statuses ds
+      join chats c on c.id = ds.chat_id
+      where ds.stale_at <= now()
+        and ds.git_branch <> ''
+        and ds.git_remote_origin <> ''
+        and not c.archived
+      order by ds.stale_at
+      limit ${options.limit}
+      for update of ds skip locked
+    )
+    update chat_diff_statuses ds
+    set stale_at = now() + ${options.leaseMs} * interval '1 millisecond'
+    from due, chats c
+    where ds.chat_id = due.chat_id and c.id = ds.chat_id
+    returning ds.chat_id, c.owner_id, ds.git_branch, ds.git_remote_origin, ds.url, ds.generation,
+              ds.pull_etag, ds.reviews_etag, ds.marked_stale_at, due.due_at`);
+  // UPDATE … RETURNING does not keep the CTE's order; oldest first is what we promised.
+  result.rows.sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime());
+  return result.rows.map((r) => ({
+    chatId: r.chat_id,
+    ownerId: r.owner_id,
+    branch: r.git_branch,
+    remoteOrigin: r.git_remote_origin,
+    url: r.url,
+    generation: r.generation,
+    pullEtag: r.pull_etag,
+    reviewsEtag: r.reviews_etag,
+    markedStaleAt: r.marked_stale_at === null ? null : new Date(r.marked_stale_at),
+  }));
+}
+
+/** Rows due now (for metrics and tests): how far behind the system is. */
+export async function countDueRows(db: Database): Promise<number> {
+  const result = await db.execute<{ n: string }>(sql`
+    select count(*) as n from chat_diff_statuses ds join chats c on c.id = ds.chat_id
+    where ds.stale_at <= now() and ds.git_branch <> '' and ds.git_remote_origin <> '' and not c.archived`);
+  return Number(result.rows[0]?.n ?? 0);
+}

@@ -1,0 +1,138 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const userRole = pgEnum('user_role', ['member', 'admin']);
+export const chatStatus = pgEnum('chat_status', ['waiting', 'pending', 'running', 'paused', 'completed', 'error']);
+export const pullRequestState = pgEnum('pull_request_state', ['open', 'closed', 'merged']);
+/** The kind of the last refresh outcome, kept with the row for operators and metrics. */
+export const refreshOutcome = pgEnum('refresh_outcome', [
+  'refreshed',
+  'no_pr',
+  'no_token',
+  'no_provider',
+  'provider_error',
+  'rate_limited',
+]);
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  username: text('username').notNull().unique(),
+  role: userRole('role').notNull().default('member'),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** sha256 of the secret; the secret itself is shown once and never stored. */
+    hashedSecret: text('hashed_secret').notNull().unique(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [index('api_keys_user_id_idx').on(t.userId)],
+);
+
+export const chats = pgTable(
+  'chats',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull().default(''),
+    status: chatStatus('status').notNull().default('waiting'),
+    archived: boolean('archived').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('chats_owner_id_idx').on(t.ownerId), index('chats_updated_at_id_idx').on(t.updatedAt, t.id)],
+);
+
+export const externalAuthLinks = pgTable(
+  'external_auth_links',
+  {
+    providerId: text('provider_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Secret: never leaves Postgres except towards the provider. */
+    accessToken: text('access_token').notNull(),
+    refreshToken: text('refresh_token'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.providerId, t.userId] })],
+);
+
+export const chatDiffStatuses = pgTable(
+  'chat_diff_statuses',
+  {
+    chatId: uuid('chat_id')
+      .primaryKey()
+      .references(() => chats.id, { onDelete: 'cascade' }),
+    url: text('url'),
+    pullRequestState: pullRequestState('pull_request_state'),
+    pullRequestTitle: text('pull_request_title').notNull().default(''),
+    pullRequestDraft: boolean('pull_request_draft').notNull().default(false),
+    changesRequested: boolean('changes_requested').notNull().default(false),
+    additions: integer('additions').notNull().default(0),
+    deletions: integer('deletions').notNull().default(0),
+    changedFiles: integer('changed_files').notNull().default(0),
+    authorLogin: text('author_login'),
+    authorAvatarUrl: text('author_avatar_url'),
+    baseBranch: text('base_branch'),
+    headBranch: text('head_branch'),
+    headSha: text('head_sha'),
+    prNumber: integer('pr_number'),
+    commits: integer('commits'),
+    approved: boolean('approved'),
+    reviewerCount: integer('reviewer_count'),
+    gitBranch: text('git_branch').notNull().default(''),
+    gitRemoteOrigin: text('git_remote_origin').notNull().default(''),
+    refreshedAt: timestamp('refreshed_at', { withTimezone: true }),
+    staleAt: timestamp('stale_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the agent last reported the branch: drives the short no-PR-yet retry window. */
+    markedStaleAt: timestamp('marked_stale_at', { withTimezone: true }),
+    /**
+     * Bumped by every report of the agent; a refresh that started on an older generation must not
+     * push stale_at forward, or the newer report would wait a whole TTL.
+     */
+    generation: integer('generation').notNull().default(0),
+    /** ETags of the pull and reviews endpoints, so that any replica can send If-None-Match. */
+    pullEtag: text('pull_etag'),
+    reviewsEtag: text('reviews_etag'),
+    lastOutcome: refreshOutcome('last_outcome'),
+    lastError: text('last_error'),
+    /** Consecutive refreshes that did not end in `refreshed`. */
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('chat_diff_statuses_stale_at_idx').on(t.staleAt),
+    index('chat_diff_statuses_url_idx').on(t.url).where(sql`${t.url} is not null`),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type Chat = typeof chats.$inferSelect;
+export type ChatDiffStatus = typeof chatDiffStatuses.$inferSelect;
+export type ExternalAuthLink = typeof externalAuthLinks.$inferSelect;

@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from './client.js';
+import { apiKeys, users, type User } from './schema.js';
+
+export type Role = 'member' | 'admin';
+
+/** API keys are long random secrets, so a fast hash is enough: nothing to brute-force. */
+export const hashApiKey = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export const generateApiKey = (): string => `gsk_${randomBytes(32).toString('base64url')}`;
+
+export async function createUser(db: Database, input: { username: string; role: Role }): Promise<User> {
+  const [user] = await db.insert(users).values(input).returning();
+  if (!user) throw new Error('insert into users returned no row');
+  return user;
+}
+
+export async function getUserById(db: Database, id: string): Promise<User | null> {
+  const [user] = await db.select().from(users).where(eq(users.id, id));
+  return user ?? null;
+}
+
+export async function getUserByUsername(db: Database, username: string): Promise<User | null> {
+  const [user] = await db.select().from(users).where(eq(users.username, username));
+  return user ?? null;
+}
+
+/** Stores the hash of `secret` for the user; the secret itself is never stored. */
+export async function addApiKey(db: Database, userId: string, secret: string): Promise<void> {
+  await db.insert(apiKeys).values({ userId, hashedSecret: hashApiKey(secret) }).onConflictDoNothing();
+}
+
+/** The user owning this key, touching last_used_at; null for an unknown key. */
+export async function authenticateApiKey(db: Database, secret: string): Promise<User | null> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .from(users)
+    .where(sql`${apiKeys.hashedSecret} = ${hashApiKey(secret)} and ${users.id} = ${apiKeys.userId}`)
+    .returning();
+  return row?.users ?? null;
+}
+
+/**
+ * Makes sure a user `username` with role admin exists and accepts `secret` as a key. Safe to run
+ * from several API replicas at once.
+ */
+export async function ensureAdmin(db: Database, username: string, secret: string): Promise<User> {
+  await db.insert(users).values({ username, role: 'admin' }).onConflictDoNothing();
+  const [user] = await db.update(users).set({ role: 'admin' }).where(eq(users.username, username)).returning();
+  if (!user) throw new Error(`admin user ${username} could not be created`);
+  await addApiKey(db, user.id, secret);
+  return user;
+}

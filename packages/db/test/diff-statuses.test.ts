@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import { createTestDatabase, type TestDatabase } from '@gitsync/testing';
+import {
+  claimDueRows,
+  createChat,
+  createUser,
+  getDiffStatus,
+  markStale,
+  saveOutcome,
+  saveRefreshed,
+  updateChat,
+  type Database,
+} from '../src/index.js';
+
+let t: TestDatabase;
+let db: Database;
+let ownerId: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  db = t.db;
+  ownerId = (await createUser(db, { username: 'ada', role: 'member' })).id;
+});
+afterAll(() => t.drop());
+
+const newChat = async () => (await createChat(db, { ownerId, title: 'chat' })).id;
+const report = (chatId: string, branch = 'feat/x') => ({ chatId, branch, remoteOrigin: 'https://github.com/o/r' });
+
+describe('markStale', () => {
+  it('does nothing for an empty branch or origin', async () => {
+    const chatId = await newChat();
+    expect(await markStale(db, { chatId, branch: '', remoteOrigin: 'https://github.com/o/r' })).toBeNull();
+    expect(await markStale(db, { chatId, branch: 'x', remoteOrigin: '' })).toBeNull();
+    expect(await getDiffStatus(db, chatId)).toBeNull();
+  });
+
+  it('makes the row due, clears the url unless given and bumps the generation', async () => {
+    const chatId = await newChat();
+    const first = await markStale(db, { ...report(chatId), pullRequestUrl: 'https://github.com/o/r/pull/1' });
+    expect(first).toMatchObject({ url: 'https://github.com/o/r/pull/1', generation: 0, gitBranch: 'feat/x' });
+    expect(first!.staleAt.getTime()).toBeLessThan(Date.now());
+    const second = await markStale(db, report(chatId, 'feat/y'));
+    expect(second).toMatchObject({ url: null, generation: 1, gitBranch: 'feat/y' });
+  });
+});
+
+describe('claimDueRows', () => {
+  beforeEach(() => db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '1 hour'`));
+
+  it('claims due rows oldest first, leases them, and skips archived chats', async () => {
+    const a = await newChat();
+    const b = await newChat();
+    const archived = await newChat();
+    await markStale(db, report(b));
+    await markStale(db, report(a));
+    await markStale(db, report(archived));
+    await updateChat(db, archived, { archived: true });
+    await db.execute(sql`update chat_diff_statuses set stale_at = now() - interval '1 minute' where chat_id = ${b}`);
+
+    const claimed = await claimDueRows(db, { limit: 10, leaseMs: 300_000 });
+    expect(claimed.map((r) => r.chatId)).toEqual([b, a]);
+    expect(claimed[0]).toMatchObject({ ownerId, branch: 'feat/x', remoteOrigin: 'https://github.com/o/r' });
+    const leased = await getDiffStatus(db, a);
+    expect(leased!.staleAt.getTime()).toBeGreaterThan(Date.now() + 290_000);
+    expect(await claimDueRows(db, { limit: 10, leaseMs: 300_000 })).toEqual([]);
+  });
+
+  it('never hands the same row to two concurrent claimers', async () => {
+    const ids = await Promise.all(Array.from({ length: 40 }, () => newChat()));
+    for (const id of ids) await markStale(db, report(id));
+    const batches = await Promise.all(Array.from({ length: 4 }, () => claimDueRows(db, { limit: 15, leaseMs: 60_000 })));
+    const claimed = batches.flat().map((r) => r.chatId);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('write-backs', () => {
+  const pull = {
+    state: 'open' as const,
+    title: 'Add x',
+    draft: false,
+    additions: 3,
+    deletions: 1,
+    changedFiles: 2,
+    commits: 1,
+    number: 7,
+    headBranch: 'feat/x',
+    headSha: 'abc',
+    baseBranch: 'main',
+    authorLogin: 'ada',
+    authorAvatarUrl: null,
+    etag: '"p1"',
+  };
+
+  it('writes a refreshed status and returns the chat with it', async () => {
+    const chatId = await newChat();
+    const marked = await markStale(db, report(chatId));
+    const staleAt = new Date(Date.now() + 120_000);
+    const saved = await saveRefreshed(db, {
+      chatId,
+      generation: marked!.generation,
+      url: 'https://github.com/o/r/pull/7',
+      pull,
+      reviews: { approved: true, changesRequested: false, reviewerCount: 1, etag: null },
+      refreshedAt: new Date(),
+      staleAt,
+    });
+    expect(saved!.chat.ownerId).toBe(ownerId);
+    expect(saved!.status).toMatchObject({ prNumber: 7, pullRequestTitle: 'Add x', approved: true, lastOutcome: 'refreshed', pullEtag: '"p1"' });
+    expect(saved!.status!.staleAt.getTime()).toBe(staleAt.getTime());
+  });
+
+  it('keeps stored fields for parts that answered 304', async () => {
+    const chatId = await newChat();
+    const { generation } = (await markStale(db, report(chatId)))!;
+    const base = { chatId, generation, url: 'https://github.com/o/r/pull/7', refreshedAt: new Date(), staleAt: new Date() };
+    await saveRefreshed(db, { ...base, pull, reviews: null });
+    const again = await saveRefreshed(db, { ...base, pull: null, reviews: null });
+    expect(again!.status).toMatchObject({ pullRequestTitle: 'Add x', additions: 3, pullEtag: '"p1"' });
+  });
+
+  it('drops a result of an older generation and makes the row due again soon', async () => {
+    const chatId = await newChat();
+    const { generation } = (await markStale(db, report(chatId)))!;
+    await claimDueRows(db, { limit: 1000, leaseMs: 300_000 });
+    await markStale(db, report(chatId, 'feat/other'));
+    await db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes' where chat_id = ${chatId}`);
+    const saved = await saveRefreshed(db, {
+      chatId, generation, url: 'https://github.com/o/r/pull/7', pull, reviews: null, refreshedAt: new Date(), staleAt: new Date(Date.now() + 120_000),
+    });
+    expect(saved).toBeNull();
+    const row = await getDiffStatus(db, chatId);
+    expect(row).toMatchObject({ gitBranch: 'feat/other', url: null, prNumber: null });
+    expect(row!.staleAt.getTime()).toBeLessThan(Date.now() + 2_000);
+  });
+
+  it('records a failure outcome with its backoff and counts attempts', async () => {
+    const chatId = await newChat();
+    const { generation } = (await markStale(db, report(chatId)))!;
+    const staleAt = new Date(Date.now() + 600_000);
+    for (let i = 0; i < 2; i++) {
+      expect(await saveOutcome(db, { chatId, generation, outcome: 'no_token', error: 'no token available', staleAt })).toBe(true);
+    }
+    expect(await getDiffStatus(db, chatId)).toMatchObject({ lastOutcome: 'no_token', lastError: 'no token available', failedAttempts: 2 });
+  });
+});

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestRedis {
+  url: string;
+  /** A BullMQ prefix (and key namespace) of this test file's own. */
+  prefix: string;
+  /** Every key under the prefix, for assertions (e.g. no secret in Redis). */
+  keys(): Promise<string[]>;
+  /** Deletes every key under the prefix and closes the connection. */
+  cleanup(): Promise<void>;
+  client: Redis;
+}
+
+export async function createTestRedis(): Promise<TestRedis> {
+  const prefix = `gst_${randomBytes(5).toString('hex')}`;
+  const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  await client.connect();
+  const keys = async () => {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      found.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
+  };
+  return {
+    url: redisUrl,
+    prefix,
+    client,
+    keys,
+    async cleanup() {
+      const all = await keys();
+      for (let i = 0; i < all.length; i += 500) await client.del(...all.slice(i, i + 500));
+      client.disconnect();
+    },
+  };
+}
