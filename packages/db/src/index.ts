@@ -7,3 +7,4 @@ export * from './write-backs.js';
 export * from './tokens.js';
 export * from './users.js';
 export * from './chats.js';
+export * from './errors.js';

@@ -1,0 +1,14 @@
+import type { Redis } from 'ioredis';
+import type { ProviderConfig } from '@gitsync/config';
+import type { Database } from '@gitsync/db';
+import type { ChangePublisher } from '@gitsync/events';
+
+/** What the routes need from the outside world. */
+export interface ApiContext {
+  db: Database;
+  /** Fail-fast connection for publishing and waking schedulers. */
+  redis: Redis;
+  publisher: ChangePublisher;
+  providers: ProviderConfig[];
+  queuePrefix: string;
+}

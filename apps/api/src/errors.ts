@@ -1,0 +1,44 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** An error that becomes `{message, detail?}` with its status code. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, `${what} not found`);
+
+/** Every error answers JSON `{message, detail?}`; a bad request names the field that was wrong. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+    if (err instanceof HttpError) {
+      return reply.code(err.statusCode).send({ message: err.message, ...(err.detail && { detail: err.detail }) });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'request';
+      const detail = err.validation
+        .map((v) => {
+          const field = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+          const params = v.params as { issue?: { keys?: string[] } };
+          const keys = params.issue?.keys?.join(', ');
+          return `${field || keys || where}: ${v.message}${keys && field ? ` (${keys})` : ''}`;
+        })
+        .join('; ');
+      return reply.code(400).send({ message: `invalid ${where}`, detail });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err }, 'request failed');
+      return reply.code(500).send({ message: 'internal error' });
+    }
+    return reply.code(status).send({ message: err.message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ message: `no route ${request.method} ${request.url}` }));
+}

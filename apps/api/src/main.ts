@@ -1,0 +1,42 @@
+import { createDb, ensureAdmin } from '@gitsync/db';
+import { createRedisPublisher } from '@gitsync/events';
+import { createLogger } from '@gitsync/logger';
+import { createRedis } from '@gitsync/queue';
+import { buildApp } from './app.js';
+import { loadApiEnv } from './env.js';
+
+async function main(): Promise<void> {
+  const env = loadApiEnv();
+  const logger = createLogger('api', { level: env.LOG_LEVEL });
+  const { db, close: closeDb } = createDb(env.DATABASE_URL, { onError: (err) => logger.warn({ err }, 'postgres pool error') });
+  const redis = createRedis(env.REDIS_URL, 'producer');
+  if (env.GITSYNC_ADMIN_API_KEY) {
+    await ensureAdmin(db, 'admin', env.GITSYNC_ADMIN_API_KEY);
+    logger.info('admin user ready (key from GITSYNC_ADMIN_API_KEY)');
+  }
+  const app = await buildApp({
+    db,
+    redis,
+    publisher: createRedisPublisher(redis),
+    providers: env.providers,
+    queuePrefix: env.GITSYNC_QUEUE_PREFIX,
+    logger,
+  });
+  const address = await app.listen({ port: env.PORT, host: env.HOST });
+  logger.info({ address }, 'api listening');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'api stopping');
+    await app.close();
+    redis.disconnect();
+    await closeDb();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { baseEnv, duration, parseEnv, positiveInt, timingEnv } from '@gitsync/config';
+
+export const schedulerEnvSchema = z.object({
+  ...baseEnv,
+  GITSYNC_CLAIM_LEASE: timingEnv.GITSYNC_CLAIM_LEASE,
+  /** How often to look for due rows when nothing woke us. */
+  GITSYNC_SCHEDULER_INTERVAL: duration('1s'),
+  /** Rows claimed per statement; the scheduler keeps claiming while batches come back full. */
+  GITSYNC_CLAIM_BATCH: positiveInt(1000),
+});
+
+export type SchedulerEnv = z.output<typeof schedulerEnvSchema>;
+
+export const loadSchedulerEnv = (env: Record<string, string | undefined> = process.env): SchedulerEnv =>
+  parseEnv(schedulerEnvSchema, env);

@@ -1,0 +1,42 @@
+import { createDb } from '@gitsync/db';
+import { createLogger } from '@gitsync/logger';
+import { createRedis, onSchedulerWake, RefreshProducer } from '@gitsync/queue';
+import { loadSchedulerEnv } from './env.js';
+import { Scheduler } from './scheduler.js';
+
+async function main(): Promise<void> {
+  const env = loadSchedulerEnv();
+  const logger = createLogger('scheduler', { level: env.LOG_LEVEL });
+  const { db, close: closeDb } = createDb(env.DATABASE_URL, { onError: (err) => logger.warn({ err }, 'postgres pool error') });
+  const connection = createRedis(env.REDIS_URL, 'producer');
+  const subscriber = createRedis(env.REDIS_URL, 'worker');
+  const producer = new RefreshProducer({ connection, prefix: env.GITSYNC_QUEUE_PREFIX });
+  const scheduler = new Scheduler({
+    db,
+    producer,
+    logger,
+    leaseMs: env.GITSYNC_CLAIM_LEASE,
+    batchSize: env.GITSYNC_CLAIM_BATCH,
+    intervalMs: env.GITSYNC_SCHEDULER_INTERVAL,
+  });
+  await onSchedulerWake(subscriber, env.GITSYNC_QUEUE_PREFIX, () => scheduler.wake());
+  scheduler.start();
+  logger.info({ intervalMs: env.GITSYNC_SCHEDULER_INTERVAL, batch: env.GITSYNC_CLAIM_BATCH }, 'scheduler started');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'scheduler stopping');
+    await scheduler.stop();
+    subscriber.disconnect();
+    await producer.close();
+    connection.disconnect();
+    await closeDb();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

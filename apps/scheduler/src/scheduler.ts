@@ -1,0 +1,95 @@
+import { claimDueRows, type ClaimedRow, type Database } from '@gitsync/db';
+import type { Logger } from '@gitsync/logger';
+import type { RefreshPayload, RefreshProducer } from '@gitsync/queue';
+
+export interface SchedulerOptions {
+  db: Database;
+  producer: RefreshProducer;
+  logger: Logger;
+  leaseMs: number;
+  batchSize: number;
+  intervalMs: number;
+}
+
+export const toPayload = (row: ClaimedRow): RefreshPayload => ({
+  chatId: row.chatId,
+  ownerId: row.ownerId,
+  branch: row.branch,
+  remoteOrigin: row.remoteOrigin,
+  url: row.url,
+  generation: row.generation,
+  pullEtag: row.pullEtag,
+  reviewsEtag: row.reviewsEtag,
+  markedStaleAt: row.markedStaleAt?.toISOString() ?? null,
+});
+
+/**
+ * Claims due rows and enqueues one job per row. A plain timer loop rather than a BullMQ job
+ * scheduler: it drains everything due at once (batch after batch while they come back full) and
+ * can be woken early by a report, neither of which a fixed-interval repeatable job can do.
+ * Claims use SKIP LOCKED and deduplication stops a second job per row, so any number of
+ * schedulers may run side by side.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private wakeAgain = false;
+  private stopped = false;
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Look for due rows now (e.g. the API just marked one stale). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Claims and enqueues until nothing is due; returns how many rows were enqueued. */
+  async drain(): Promise<number> {
+    const { db, producer, leaseMs, batchSize } = this.options;
+    let total = 0;
+    for (;;) {
+      const rows = await claimDueRows(db, { limit: batchSize, leaseMs });
+      await producer.enqueueBackground(rows.map(toPayload));
+      total += rows.length;
+      if (rows.length < batchSize || this.stopped) return total;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = null;
+    this.running = this.drain();
+    try {
+      const enqueued = await this.running;
+      if (enqueued > 0) this.options.logger.debug({ enqueued }, 'enqueued due rows');
+    } catch (err) {
+      // Postgres or Redis away: keep the loop alive, the lease keeps claimed rows safe.
+      this.options.logger.error({ err }, 'claim and enqueue failed; retrying');
+    } finally {
+      this.running = null;
+    }
+    const again = this.wakeAgain;
+    this.wakeAgain = false;
+    this.schedule(again ? 0 : this.options.intervalMs);
+  }
+}

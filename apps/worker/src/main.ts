@@ -1,0 +1,61 @@
+import { createDb } from '@gitsync/db';
+import { createLogger } from '@gitsync/logger';
+import { createRedis } from '@gitsync/queue';
+import { loadWorkerEnv } from './env.js';
+import { createProviders, createTokenRefresher } from './providers.js';
+import { createRefreshWorker } from './worker.js';
+
+async function main(): Promise<void> {
+  const env = loadWorkerEnv();
+  const logger = createLogger('worker', { level: env.LOG_LEVEL });
+  if (env.providers.length === 0) logger.warn('no provider configured (GITSYNC_EXTERNAL_AUTH_<n>_*): every row will answer "no provider"');
+  const { db, close: closeDb } = createDb(env.DATABASE_URL, {
+    max: Math.min(20, env.GITSYNC_WORKER_CONCURRENCY),
+    onError: (err) => logger.warn({ err }, 'postgres pool error'),
+  });
+  const connection = createRedis(env.REDIS_URL, 'worker');
+  const redis = createRedis(env.REDIS_URL, 'worker');
+  const { worker } = createRefreshWorker({
+    db,
+    connection,
+    redis,
+    prefix: env.GITSYNC_QUEUE_PREFIX,
+    providers: createProviders(env.providers, { timeoutMs: env.GITSYNC_PROVIDER_TIMEOUT, paddingMs: env.GITSYNC_RATE_LIMIT_PADDING }),
+    refreshToken: createTokenRefresher(env.providers, env.GITSYNC_PROVIDER_TIMEOUT),
+    timings: {
+      diffStatusTtlMs: env.GITSYNC_DIFF_STATUS_TTL,
+      noTokenBackoffMs: env.GITSYNC_NO_TOKEN_BACKOFF,
+      noPrRetryMs: env.GITSYNC_NO_PR_RETRY,
+      noPrWindowMs: env.GITSYNC_NO_PR_WINDOW,
+      errorBackoffMs: env.GITSYNC_ERROR_BACKOFF,
+      leaseMs: env.GITSYNC_CLAIM_LEASE,
+    },
+    concurrency: env.GITSYNC_WORKER_CONCURRENCY,
+    groupConcurrency: env.GITSYNC_GROUP_CONCURRENCY,
+    logger,
+  });
+  logger.info({ concurrency: env.GITSYNC_WORKER_CONCURRENCY, providers: env.providers.map((p) => p.id) }, 'worker started');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'worker stopping: finishing jobs in flight');
+    // Jobs still running at the deadline are handed back: their locks lapse and another
+    // worker's stalled-job check picks them up.
+    const deadline = setTimeout(() => {
+      logger.warn('shutdown deadline passed; exiting with jobs in flight');
+      process.exit(1);
+    }, env.GITSYNC_SHUTDOWN_TIMEOUT);
+    await worker.close();
+    clearTimeout(deadline);
+    connection.disconnect();
+    redis.disconnect();
+    await closeDb();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

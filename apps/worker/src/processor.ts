@@ -1,0 +1,24 @@
+import type { DiffStatusChangeEvent } from '@gitsync/contracts';
+import { refreshRow, type RefreshDeps, type RefreshResult } from '@gitsync/gitsync';
+import type { Logger } from '@gitsync/logger';
+import type { JobHandler, RefreshPayload } from '@gitsync/queue';
+
+export const toRefreshJob = (p: RefreshPayload) => ({ ...p, markedStaleAt: p.markedStaleAt ? new Date(p.markedStaleAt) : null });
+
+/**
+ * The BullMQ handler: runs the refresh pipeline for one row with a logger bound to the job.
+ * Row outcomes complete the job (they are recorded in Postgres); store failures throw so that
+ * BullMQ's retries apply.
+ */
+export function createRefreshHandler(
+  deps: RefreshDeps<DiffStatusChangeEvent>,
+  logger: Logger,
+): JobHandler<'refresh-diff-status', RefreshResult> {
+  return async (payload, job) => {
+    const log = logger.child({ queue: job.queueName, jobId: job.id, chatId: payload.chatId });
+    const result = await refreshRow(toRefreshJob(payload), deps);
+    if (result.outcome === 'refreshed') log.debug({ published: result.published }, 'refreshed');
+    else log.info({ outcome: result.outcome, error: result.error, staleAt: result.staleAt }, 'not refreshed');
+    return result;
+  };
+}

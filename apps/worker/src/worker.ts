@@ -1,0 +1,51 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DiffStatusChangeEvent } from '@gitsync/contracts';
+import type { Database } from '@gitsync/db';
+import { createRedisPublisher } from '@gitsync/events';
+import type { GitProvider } from '@gitsync/gitprovider';
+import { createTokenSource, systemClock, type Clock, type RefreshDeps, type Timings, type TokenRefresher } from '@gitsync/gitsync';
+import type { Logger } from '@gitsync/logger';
+import { createQueueWorker } from '@gitsync/queue';
+import { GroupLimiter, RedisRateLimitGate } from '@gitsync/rate-limits';
+import { createRefreshHandler } from './processor.js';
+import { createRefreshStore, createTokenStore } from './store.js';
+
+export interface RefreshWorkerOptions {
+  db: Database;
+  /** Blocking connection for BullMQ (maxRetriesPerRequest: null). */
+  connection: Redis;
+  /** Connection for publishing events and the rate-limit gate. */
+  redis: Redis;
+  prefix: string;
+  providers: readonly GitProvider[];
+  refreshToken: TokenRefresher;
+  timings: Timings;
+  concurrency: number;
+  groupConcurrency: number;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** Wires the refresh pipeline to Postgres, Redis and the providers, and runs it as a BullMQ worker. */
+export function createRefreshWorker(options: RefreshWorkerOptions): { worker: Worker; deps: RefreshDeps<DiffStatusChangeEvent> } {
+  const clock = options.clock ?? systemClock;
+  const deps: RefreshDeps<DiffStatusChangeEvent> = {
+    providers: options.providers,
+    tokens: createTokenSource({ store: createTokenStore(options.db), refresh: options.refreshToken, clock }),
+    store: createRefreshStore(options.db),
+    publisher: createRedisPublisher(options.redis),
+    gate: new RedisRateLimitGate(options.redis, options.prefix, () => clock.now().getTime()),
+    limiter: new GroupLimiter(options.groupConcurrency),
+    clock,
+    timings: options.timings,
+  };
+  const worker = createQueueWorker('refresh-diff-status', createRefreshHandler(deps, options.logger), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+  });
+  worker.on('failed', (job, err) => options.logger.error({ jobId: job?.id, chatId: job?.data?.chatId, err }, 'refresh job failed'));
+  worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
+  return { worker, deps };
+}

@@ -1,0 +1,47 @@
+import type { Chat, ChatDiffStatus } from '@gitsync/db';
+import { chatSchema, diffStatusSchema } from './chat.js';
+import { toChatJson, toDiffStatusJson } from './serialize.js';
+
+const chat: Chat = {
+  id: '0b6f3f4e-8a47-4c57-9a53-1f0b1a3c0a11',
+  ownerId: '7d1b2b64-0d8c-4a0b-9f0e-2c3a4b5c6d7e',
+  title: 't',
+  status: 'waiting',
+  archived: false,
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+  updatedAt: new Date('2026-01-02T00:00:00Z'),
+};
+
+const bare: ChatDiffStatus = {
+  chatId: chat.id, url: null, pullRequestState: null, pullRequestTitle: '', pullRequestDraft: false, changesRequested: false,
+  additions: 0, deletions: 0, changedFiles: 0, authorLogin: null, authorAvatarUrl: null, baseBranch: null, headBranch: null,
+  headSha: 'abc', prNumber: null, commits: null, approved: null, reviewerCount: null, gitBranch: 'b', gitRemoteOrigin: 'o',
+  refreshedAt: null, staleAt: new Date('2026-01-03T00:00:00Z'), markedStaleAt: null, generation: 0, pullEtag: '"e"',
+  reviewsEtag: null, lastOutcome: null, lastError: 'x', failedAttempts: 0, createdAt: new Date(), updatedAt: new Date(),
+};
+
+describe('toDiffStatusJson', () => {
+  it('has exactly the Go field names, omits nulls and keeps internals out', () => {
+    const json = toDiffStatusJson(bare);
+    expect(Object.keys(json).sort()).toEqual(
+      ['additions', 'changed_files', 'changes_requested', 'chat_id', 'deletions', 'pull_request_draft', 'pull_request_title', 'stale_at'].sort(),
+    );
+    expect(diffStatusSchema.strict().parse(json)).toEqual(json);
+  });
+
+  it('includes every optional field once set', () => {
+    const full = toDiffStatusJson({
+      ...bare, url: 'https://github.com/o/r/pull/1', pullRequestState: 'merged', authorLogin: 'a', authorAvatarUrl: 'https://x/a.png',
+      baseBranch: 'main', headBranch: 'b', prNumber: 1, commits: 2, approved: false, reviewerCount: 0, refreshedAt: new Date(),
+    });
+    expect(Object.keys(full)).toHaveLength(Object.keys(diffStatusSchema.shape).length);
+    expect(full.approved).toBe(false);
+  });
+});
+
+describe('toChatJson', () => {
+  it('embeds diff_status only when there is one', () => {
+    expect(toChatJson(chat, null)).not.toHaveProperty('diff_status');
+    expect(chatSchema.strict().parse(toChatJson(chat, bare)).diff_status?.chat_id).toBe(chat.id);
+  });
+});

@@ -1,0 +1,15 @@
+import type { Redis } from 'ioredis';
+import { ownerChannel, type DiffStatusChangeEvent } from '@gitsync/contracts';
+
+export interface ChangePublisher {
+  publish(event: DiffStatusChangeEvent): Promise<void>;
+}
+
+/** Publishes on Redis pub/sub so that every API replica's event stream sees every worker's change. */
+export function createRedisPublisher(redis: Redis): ChangePublisher {
+  return {
+    async publish(event) {
+      await redis.publish(ownerChannel(event.chat.owner_id), JSON.stringify(event));
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/** No configured provider's pattern matches the row's remote origin. */
+export class NoProviderError extends Error {
+  override readonly name = 'NoProviderError';
+  constructor(readonly origin: string) {
+    super(`no provider for origin ${origin}`);
+  }
+}
+
+/** The owner has no usable token for the provider (none linked, or expired and not refreshable). */
+export class NoTokenError extends Error {
+  override readonly name = 'NoTokenError';
+  constructor(readonly providerId: string) {
+    super(`no token available for provider ${providerId}`);
+  }
+}

@@ -1,0 +1,64 @@
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+
+/**
+ * Ids, git coordinates and conditional-request validators of one row. Never a token: the
+ * worker resolves it from Postgres, so nothing secret ever sits in Redis.
+ */
+export const refreshPayloadSchema = z.strictObject({
+  chatId: z.uuid(),
+  ownerId: z.uuid(),
+  branch: z.string().min(1),
+  remoteOrigin: z.string().min(1),
+  url: z.string().nullable(),
+  generation: z.number().int().nonnegative(),
+  pullEtag: z.string().nullable(),
+  reviewsEtag: z.string().nullable(),
+  /** ISO time of the agent's last report; drives the short no-PR-yet retry window. */
+  markedStaleAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type RefreshPayload = z.infer<typeof refreshPayloadSchema>;
+
+/**
+ * BullMQ runs jobs without a priority before every prioritized one, so background jobs carry a
+ * priority too: on-demand and webhook refreshes (1) overtake any backlog (1000).
+ */
+export const PRIORITY = { onDemand: 1, background: 1000 } as const;
+
+interface JobDefinition<S extends z.ZodType> {
+  queue: string;
+  payload: S;
+  options: JobsOptions;
+}
+
+/**
+ * One entry per job name: its queue, payload schema and retry settings. Payloads are validated
+ * where they enter (the producer) and where they are used (the worker).
+ */
+export const jobCatalog = {
+  'refresh-diff-status': {
+    queue: 'diff-status-refresh',
+    payload: refreshPayloadSchema,
+    options: {
+      // Row-level outcomes (no token, provider errors…) complete the job and live in Postgres;
+      // only infrastructure failures (Postgres down) throw, and those deserve a few retries.
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: true,
+      // Failed jobs stay inspectable in Bull Board. They never block the row: deduplication
+      // (not a fixed job id) is released when a job fails, and the row's lease brings it back.
+      removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
+    },
+  },
+} satisfies Record<string, JobDefinition<z.ZodType>>;
+
+export type JobName = keyof typeof jobCatalog;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payload']>;
+
+/** Every queue of the system, for Bull Board, metrics and cleanup. */
+export const queueNames = [...new Set(Object.values(jobCatalog).map((d) => d.queue))];
+
+/** Names the fields that were wrong, e.g. `chatId: Invalid UUID; branch: Too small`. */
+export function describePayloadError(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
+}

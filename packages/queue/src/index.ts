@@ -1,0 +1,5 @@
+export * from './catalog.js';
+export * from './connection.js';
+export * from './producer.js';
+export * from './worker.js';
+export * from './wake.js';

@@ -1,0 +1,55 @@
+import type { Redis } from 'ioredis';
+
+/** Tells whether a rate-limit group (provider + token owner) may call the provider now. */
+export interface RateLimitGate {
+  blockedUntil(group: string): Promise<Date | null>;
+  block(group: string, until: Date): Promise<void>;
+}
+
+/**
+ * Groups blocked in Redis, so a limit seen by one replica stops every replica. A block is also
+ * remembered in-process until it expires, sparing the round trip for the rest of the group.
+ */
+export class RedisRateLimitGate implements RateLimitGate {
+  private readonly local = new Map<string, number>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private key(group: string): string {
+    return `${this.prefix}:ratelimit:${group}`;
+  }
+
+  async blockedUntil(group: string): Promise<Date | null> {
+    const now = this.now();
+    const cached = this.local.get(group);
+    if (cached !== undefined) {
+      if (cached > now) return new Date(cached);
+      this.local.delete(group);
+    }
+    const stored = await this.redis.get(this.key(group));
+    const until = stored === null ? 0 : Number(stored);
+    if (until <= now) return null;
+    this.local.set(group, until);
+    return new Date(until);
+  }
+
+  async block(group: string, until: Date): Promise<void> {
+    const ms = until.getTime() - this.now();
+    if (ms <= 0) return;
+    this.local.set(group, until.getTime());
+    // Keep the later of two concurrent blocks: a shorter one must not shorten a longer one.
+    await this.redis.eval(
+      `local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+       if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+       return 1`,
+      1,
+      this.key(group),
+      String(until.getTime()),
+      String(ms),
+    );
+  }
+}
