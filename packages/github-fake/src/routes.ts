@@ -1,0 +1,104 @@
+import { entity, error, notFound, ok } from './answer.js';
+import type { Answer } from './answer.js';
+import { linkHeader, readPage, slicePage } from './pagination.js';
+import { pullRequest, pullRequestReview, pullRequestSimple } from './shapes.js';
+import type { ShapeCache } from './shapes.js';
+import type { PullQuery, PullRecord, Store } from './store.js';
+
+export interface RouteContext {
+  store: Store;
+  shapes: ShapeCache;
+}
+
+/** A parsed API request: decoded path segments after /api/v3, and its query. */
+export interface ApiRequest {
+  method: string;
+  segments: string[];
+  pathname: string;
+  query: URLSearchParams;
+}
+
+/** The REST endpoints the project calls; everything else is a 404 like GitHub's. */
+export function route(ctx: RouteContext, req: ApiRequest): Answer {
+  const s = req.segments;
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || s[0] !== 'repos' || s[3] !== 'pulls') return notFound();
+  const owner = s[1];
+  const name = s[2];
+  if (owner === undefined || name === undefined) return notFound();
+  if (s.length === 4) return listPulls(ctx, req, owner, name);
+  const number = parseNumber(s[4]);
+  const pr = number === undefined ? undefined : ctx.store.pull(owner, name, number);
+  if (!pr) return notFound();
+  if (s.length === 5) return ok((pr.rendered.detail ??= entity(JSON.stringify(pullRequest(ctx.shapes, pr)))));
+  if (s.length === 6 && s[5] === 'reviews') return listReviews(ctx, req, pr);
+  return notFound();
+}
+
+function parseNumber(segment: string | undefined): number | undefined {
+  if (segment === undefined || !/^[1-9]\d{0,9}$/.test(segment)) return undefined;
+  return Number(segment);
+}
+
+function listPulls(ctx: RouteContext, req: ApiRequest, owner: string, name: string): Answer {
+  const repo = ctx.store.repo(owner, name);
+  if (!repo) return notFound();
+  const query = parsePullQuery(req.query);
+  if (typeof query === 'string') return error(422, `Validation Failed: ${query}`);
+  const all = ctx.store.listPulls(repo, query);
+  const page = readPage(req.query);
+  const items = slicePage(all, page);
+  const only = items.length === 1 ? items[0] : undefined;
+  // A single PR is the find-by-branch answer the workers repeat all day; it is cached with the PR.
+  const body = only
+    ? (only.rendered.alone ??= entity(`[${simpleJson(ctx, only)}]`))
+    : entity(`[${items.map((pr) => simpleJson(ctx, pr)).join(',')}]`);
+  return withLink(ok(body), linkHeader(apiUrl(ctx, req), req.query, all.length, page));
+}
+
+function listReviews(ctx: RouteContext, req: ApiRequest, pr: PullRecord): Answer {
+  const page = readPage(req.query);
+  const pages = (pr.rendered.reviewPages ??= new Map());
+  const key = `${page.perPage}:${page.page}`;
+  let body = pages.get(key);
+  if (!body) {
+    const items = slicePage(pr.reviews, page);
+    body = entity(`[${items.map((r) => (r.json ??= JSON.stringify(pullRequestReview(ctx.shapes, pr, r)))).join(',')}]`);
+    pages.set(key, body);
+  }
+  return withLink(ok(body), linkHeader(apiUrl(ctx, req), req.query, pr.reviews.length, page));
+}
+
+const simpleJson = (ctx: RouteContext, pr: PullRecord): string =>
+  (pr.rendered.simple ??= JSON.stringify(pullRequestSimple(ctx.shapes, pr)));
+
+const apiUrl = (ctx: RouteContext, req: ApiRequest): string => `${ctx.shapes.bases.api}${req.pathname}`;
+
+function withLink(answer: Answer, link: string | undefined): Answer {
+  if (link !== undefined) answer.headers = { ...answer.headers, link };
+  return answer;
+}
+
+/** GitHub's list-pulls parameters; a string names the invalid one. */
+function parsePullQuery(q: URLSearchParams): PullQuery | string {
+  const state = q.get('state') ?? 'open';
+  if (state !== 'open' && state !== 'closed' && state !== 'all') return 'state';
+  const sortParam = q.get('sort') ?? 'created';
+  if (!['created', 'updated', 'popularity', 'long-running'].includes(sortParam)) return 'sort';
+  // popularity/long-running need comments and age we do not model; created order is a fair stand-in.
+  const sort = sortParam === 'updated' ? 'updated' : 'created';
+  // GitHub: desc by default when sorting by created (or not sorting), asc otherwise.
+  const direction = q.get('direction') ?? (sortParam === 'created' ? 'desc' : 'asc');
+  if (direction !== 'asc' && direction !== 'desc') return 'direction';
+  const query: PullQuery = { state, sort, direction };
+  const head = q.get('head');
+  if (head !== null && head !== '') {
+    const colon = head.indexOf(':');
+    if (colon < 0) {
+      query.head = head;
+    } else {
+      query.headOwner = head.slice(0, colon);
+      query.head = head.slice(colon + 1);
+    }
+  }
+  return query;
+}

@@ -1,0 +1,282 @@
+import { createHash } from 'node:crypto';
+import type { Entity } from './answer.js';
+import type { AddReviewInput, CreatePullRequestInput, FakePullRequest, PullRequestPatch, ReviewState } from './types.js';
+
+export interface RepoRecord {
+  id: number;
+  /** Spelling of the first addRepo/createPullRequest; lookups are case-insensitive like GitHub's. */
+  owner: string;
+  name: string;
+  pulls: Map<number, PullRecord>;
+  /** head branch → its pull requests, so finding by branch never scans the repo. */
+  byHead: Map<string, Set<PullRecord>>;
+  nextNumber: number;
+}
+
+export interface ReviewRecord {
+  id: number;
+  user: string;
+  state: ReviewState;
+  submittedAt: Date | null;
+  commitId: string;
+  /** Serialised once: a review never changes after it is added. */
+  json?: string;
+}
+
+export interface PullRecord {
+  id: number;
+  repo: RepoRecord;
+  number: number;
+  head: string;
+  base: string;
+  headSha: string;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  merged: boolean;
+  draft: boolean;
+  additions: number;
+  deletions: number;
+  changedFiles: number;
+  commits: number;
+  author: string;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+  mergedAt: Date | null;
+  mergeCommitSha: string | null;
+  reviews: ReviewRecord[];
+  /** Serialised answers, dropped on every change, so hot GETs skip JSON.stringify and hashing. */
+  rendered: Rendered;
+}
+
+export interface Rendered {
+  detail?: Entity;
+  /** This PR as a pull-request-simple, and as the one-element list a find-by-branch answers. */
+  simple?: string;
+  alone?: Entity;
+  /** Review list pages by `${perPage}:${page}`. */
+  reviewPages?: Map<string, Entity>;
+}
+
+export type SortKey = 'created' | 'updated';
+
+export interface PullQuery {
+  /** Branch name from `head=owner:branch`; undefined = no head filter. */
+  head?: string;
+  headOwner?: string;
+  state: 'open' | 'closed' | 'all';
+  sort: SortKey;
+  direction: 'asc' | 'desc';
+}
+
+const key = (owner: string, repo: string): string => `${owner.toLowerCase()}/${repo.toLowerCase()}`;
+
+export function sha(...parts: Array<string | number>): string {
+  return createHash('sha1').update(parts.join('\0')).digest('hex');
+}
+
+/** In-memory GitHub: repositories, pull requests and reviews with the indexes the routes need. */
+export class Store {
+  private readonly repos = new Map<string, RepoRecord>();
+  private readonly userIds = new Map<string, number>();
+  private nextRepoId = 1;
+  private nextPullId = 1;
+  private nextReviewId = 1;
+  private nextUserId = 1;
+  private lastTick = 0;
+
+  /** Strictly increasing, so "most recently updated" is never a tie even within one millisecond. */
+  private tick(): Date {
+    this.lastTick = Math.max(Date.now(), this.lastTick + 1);
+    return new Date(this.lastTick);
+  }
+
+  userId(login: string): number {
+    const k = login.toLowerCase();
+    let id = this.userIds.get(k);
+    if (id === undefined) {
+      id = this.nextUserId++;
+      this.userIds.set(k, id);
+    }
+    return id;
+  }
+
+  addRepo(owner: string, name: string): RepoRecord {
+    const k = key(owner, name);
+    let repo = this.repos.get(k);
+    if (!repo) {
+      repo = { id: this.nextRepoId++, owner, name, pulls: new Map(), byHead: new Map(), nextNumber: 1 };
+      this.repos.set(k, repo);
+      this.userId(owner);
+    }
+    return repo;
+  }
+
+  repo(owner: string, name: string): RepoRecord | undefined {
+    return this.repos.get(key(owner, name));
+  }
+
+  pull(owner: string, name: string, number: number): PullRecord | undefined {
+    return this.repo(owner, name)?.pulls.get(number);
+  }
+
+  private mustPull(owner: string, name: string, number: number): PullRecord {
+    const pr = this.pull(owner, name, number);
+    if (!pr) throw new Error(`fake GitHub: no pull request ${owner}/${name}#${number}`);
+    return pr;
+  }
+
+  createPullRequest(input: CreatePullRequestInput): PullRecord {
+    const repo = this.addRepo(input.owner, input.repo);
+    const number = repo.nextNumber++;
+    const now = this.tick();
+    const author = input.author ?? input.owner;
+    this.userId(author);
+    const pr: PullRecord = {
+      id: this.nextPullId++,
+      repo,
+      number,
+      head: input.head,
+      base: input.base ?? 'main',
+      headSha: sha(repo.owner, repo.name, number, input.head, now.getTime()),
+      title: input.title ?? `Update ${input.head}`,
+      body: input.body ?? null,
+      state: 'open',
+      merged: false,
+      draft: input.draft ?? false,
+      additions: input.additions ?? 0,
+      deletions: input.deletions ?? 0,
+      changedFiles: input.changedFiles ?? 0,
+      commits: input.commits ?? 1,
+      author,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      mergedAt: null,
+      mergeCommitSha: null,
+      reviews: [],
+      rendered: {},
+    };
+    repo.pulls.set(number, pr);
+    this.indexHead(pr);
+    return pr;
+  }
+
+  updatePullRequest(owner: string, name: string, number: number, patch: PullRequestPatch): PullRecord {
+    const pr = this.mustPull(owner, name, number);
+    const now = this.tick();
+    if (patch.head !== undefined && patch.head !== pr.head) {
+      this.unindexHead(pr);
+      pr.head = patch.head;
+      this.indexHead(pr);
+      pr.headSha = patch.headSha ?? sha(pr.repo.owner, pr.repo.name, number, pr.head, now.getTime());
+    }
+    if (patch.headSha !== undefined) pr.headSha = patch.headSha;
+    if (patch.title !== undefined) pr.title = patch.title;
+    if (patch.base !== undefined) pr.base = patch.base;
+    if (patch.draft !== undefined) pr.draft = patch.draft;
+    if (patch.additions !== undefined) pr.additions = patch.additions;
+    if (patch.deletions !== undefined) pr.deletions = patch.deletions;
+    if (patch.changedFiles !== undefined) pr.changedFiles = patch.changedFiles;
+    if (patch.commits !== undefined) pr.commits = patch.commits;
+    if (patch.merged === true) {
+      if (!pr.merged) {
+        pr.merged = true;
+        pr.mergedAt = now;
+        pr.mergeCommitSha = sha('merge', pr.headSha, now.getTime());
+      }
+      this.setState(pr, 'closed', now);
+    } else {
+      // Reopening a merged PR is impossible on GitHub; here it simply un-merges, which tests find handy.
+      if (patch.merged === false || patch.state === 'open') this.unmerge(pr);
+      if (patch.state !== undefined) this.setState(pr, patch.state, now);
+    }
+    this.touch(pr, now);
+    return pr;
+  }
+
+  addReview(owner: string, name: string, number: number, input: AddReviewInput): void {
+    const pr = this.mustPull(owner, name, number);
+    this.userId(input.user);
+    const now = this.tick();
+    pr.reviews.push({
+      id: this.nextReviewId++,
+      user: input.user,
+      state: input.state,
+      submittedAt: input.state === 'PENDING' ? null : (input.submittedAt ?? now),
+      commitId: pr.headSha,
+    });
+    // GitHub bumps a pull request's updated_at when it gets a review.
+    this.touch(pr, now);
+  }
+
+  /** Pull requests of one repository matching the query, sorted; only the head index or that repo is visited. */
+  listPulls(repo: RepoRecord, query: PullQuery): PullRecord[] {
+    let candidates: Iterable<PullRecord>;
+    if (query.head !== undefined) {
+      const ownerMatches = query.headOwner === undefined || query.headOwner.toLowerCase() === repo.owner.toLowerCase();
+      candidates = ownerMatches ? (repo.byHead.get(query.head) ?? []) : [];
+    } else {
+      candidates = repo.pulls.values();
+    }
+    const out: PullRecord[] = [];
+    for (const pr of candidates) if (query.state === 'all' || pr.state === query.state) out.push(pr);
+    const field = query.sort === 'updated' ? 'updatedAt' : 'createdAt';
+    const sign = query.direction === 'asc' ? 1 : -1;
+    out.sort((a, b) => sign * (a[field].getTime() - b[field].getTime() || a.number - b.number));
+    return out;
+  }
+
+  private setState(pr: PullRecord, state: 'open' | 'closed', now: Date): void {
+    if (pr.state === state) return;
+    pr.state = state;
+    pr.closedAt = state === 'closed' ? now : null;
+  }
+
+  private unmerge(pr: PullRecord): void {
+    pr.merged = false;
+    pr.mergedAt = null;
+    pr.mergeCommitSha = null;
+  }
+
+  private touch(pr: PullRecord, now: Date): void {
+    pr.updatedAt = now;
+    pr.rendered = {};
+  }
+
+  private indexHead(pr: PullRecord): void {
+    let set = pr.repo.byHead.get(pr.head);
+    if (!set) pr.repo.byHead.set(pr.head, (set = new Set()));
+    set.add(pr);
+  }
+
+  private unindexHead(pr: PullRecord): void {
+    const set = pr.repo.byHead.get(pr.head);
+    set?.delete(pr);
+    if (set?.size === 0) pr.repo.byHead.delete(pr.head);
+  }
+}
+
+/** A snapshot for callers, so they cannot mutate the fake's state behind its indexes. */
+export function toFakePullRequest(pr: PullRecord, webUrl: string): FakePullRequest {
+  return {
+    owner: pr.repo.owner,
+    repo: pr.repo.name,
+    number: pr.number,
+    htmlUrl: `${webUrl}/${pr.repo.owner}/${pr.repo.name}/pull/${pr.number}`,
+    head: pr.head,
+    base: pr.base,
+    headSha: pr.headSha,
+    title: pr.title,
+    state: pr.state,
+    merged: pr.merged,
+    draft: pr.draft,
+    additions: pr.additions,
+    deletions: pr.deletions,
+    changedFiles: pr.changedFiles,
+    commits: pr.commits,
+    author: pr.author,
+    updatedAt: new Date(pr.updatedAt.getTime()),
+  };
+}

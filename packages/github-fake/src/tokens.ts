@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { AddTokenOptions } from './types.js';
+
+/** Rate-limit numbers as sent in x-ratelimit-* headers. */
+export interface RateSnapshot {
+  limit: number;
+  remaining: number;
+  used: number;
+  /** Epoch seconds. */
+  reset: number;
+}
+
+export interface Account {
+  login: string;
+  budget: number;
+  windowMs: number;
+  windowStart: number;
+  used: number;
+}
+
+export interface ForcedLimit {
+  kind: 'primary' | 'secondary';
+  until: number;
+}
+
+/** Access tokens with their budgets, injected rate limits and OAuth refresh tokens. */
+export class Tokens {
+  private readonly accounts = new Map<string, Account>();
+  private readonly forced = new Map<string, ForcedLimit>();
+  private readonly refresh = new Map<string, string>();
+
+  add(token: string, opts: AddTokenOptions): void {
+    this.accounts.set(token, {
+      login: opts.login,
+      budget: opts.budget ?? 5000,
+      windowMs: opts.windowMs ?? 3_600_000,
+      windowStart: Date.now(),
+      used: 0,
+    });
+  }
+
+  remove(token: string): void {
+    this.accounts.delete(token);
+    this.forced.delete(token);
+  }
+
+  /** The account, its window restarted when it has run out. */
+  account(token: string, now: number): Account | undefined {
+    const account = this.accounts.get(token);
+    if (account && now >= account.windowStart + account.windowMs) {
+      account.windowStart = now;
+      account.used = 0;
+    }
+    return account;
+  }
+
+  force(token: string, kind: 'primary' | 'secondary', ms: number): void {
+    this.forced.set(token, { kind, until: Date.now() + ms });
+  }
+
+  /** The injected limit still in force for this token, if any. */
+  forcedLimit(token: string, now: number): ForcedLimit | undefined {
+    const forced = this.forced.get(token);
+    if (forced && now >= forced.until) {
+      this.forced.delete(token);
+      return undefined;
+    }
+    return forced;
+  }
+
+  addRefresh(refreshToken: string, login: string): void {
+    this.refresh.set(refreshToken, login);
+  }
+
+  /**
+   * Trades a refresh token for a new access/refresh pair. Like GitHub, the used refresh token is
+   * spent, while access tokens issued earlier keep working. Undefined when the refresh token is unknown.
+   */
+  redeem(refreshToken: string): { accessToken: string; refreshToken: string } | undefined {
+    const login = this.refresh.get(refreshToken);
+    if (login === undefined) return undefined;
+    this.refresh.delete(refreshToken);
+    const accessToken = `ghu_${randomBytes(18).toString('hex')}`;
+    const next = `ghr_${randomBytes(30).toString('hex')}`;
+    this.add(accessToken, { login });
+    this.refresh.set(next, login);
+    return { accessToken, refreshToken: next };
+  }
+}
+
+export function snapshot(account: Account): RateSnapshot {
+  return {
+    limit: account.budget,
+    remaining: Math.max(0, account.budget - account.used),
+    used: account.used,
+    reset: Math.ceil((account.windowStart + account.windowMs) / 1000),
+  };
+}

@@ -1,0 +1,128 @@
+/** Public surface of the fake; other packages are written against exactly these shapes. */
+
+export interface FakeGitHubOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Delay before every answer, in milliseconds. */
+  latencyMs?: number;
+}
+
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+export type FailureMode = 'error500' | 'garbage' | 'forbidden' | 'notFound';
+
+export interface CreatePullRequestInput {
+  owner: string;
+  repo: string;
+  head: string;
+  base?: string;
+  title?: string;
+  draft?: boolean;
+  author?: string;
+  additions?: number;
+  deletions?: number;
+  changedFiles?: number;
+  commits?: number;
+  body?: string;
+}
+
+export type PullRequestPatch = Partial<{
+  title: string;
+  state: 'open' | 'closed';
+  /** true implies state closed. */
+  merged: boolean;
+  draft: boolean;
+  additions: number;
+  deletions: number;
+  changedFiles: number;
+  commits: number;
+  headSha: string;
+  head: string;
+  base: string;
+}>;
+
+export interface AddReviewInput {
+  user: string;
+  state: ReviewState;
+  submittedAt?: Date;
+}
+
+export interface AddTokenOptions {
+  login: string;
+  /** Requests per window; default 5000. */
+  budget?: number;
+  /** Default 3_600_000. */
+  windowMs?: number;
+}
+
+export interface FakePullRequest {
+  owner: string;
+  repo: string;
+  number: number;
+  htmlUrl: string;
+  head: string;
+  base: string;
+  headSha: string;
+  title: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  draft: boolean;
+  additions: number;
+  deletions: number;
+  changedFiles: number;
+  commits: number;
+  author: string;
+  updatedAt: Date;
+}
+
+export interface FakeRequest {
+  method: string;
+  /** As sent, query included (API paths keep their `/api/v3` prefix). */
+  path: string;
+  /** The bearer token sent, known or not; null when none. */
+  token: string | null;
+  status: number;
+  /** Date.now() when answered. */
+  at: number;
+  /** The request sent If-None-Match. */
+  conditional: boolean;
+}
+
+export interface FakeGitHub {
+  /** Web base, e.g. http://127.0.0.1:PORT; PR html_url live under it. */
+  readonly url: string;
+  /** `${url}/api/v3`, configured like GitHub Enterprise. */
+  readonly apiBaseUrl: string;
+  /** `${url}/login/oauth/access_token`. */
+  readonly tokenUrl: string;
+  addToken(token: string, opts: AddTokenOptions): void;
+  removeToken(token: string): void;
+  /**
+   * OAuth refresh: POST tokenUrl with grant_type=refresh_token&refresh_token=R (form or JSON) answers
+   * {access_token, refresh_token, expires_in, token_type:'bearer'}: a new access token for the same login
+   * (the old one keeps working) and a new refresh token. Unknown refresh token → 400 {error:'bad_refresh_token'}.
+   */
+  addRefreshToken(refreshToken: string, opts: { login: string }): void;
+  addRepo(owner: string, repo: string): void;
+  createPullRequest(input: CreatePullRequestInput): FakePullRequest;
+  updatePullRequest(owner: string, repo: string, number: number, patch: PullRequestPatch): FakePullRequest;
+  addReview(owner: string, repo: string, number: number, review: AddReviewInput): void;
+  getPullRequest(owner: string, repo: string, number: number): FakePullRequest | undefined;
+  /**
+   * Every following request with this token answers a rate limit for `ms`: 'primary' → 403 with
+   * x-ratelimit-remaining: 0 and x-ratelimit-reset; 'secondary' → 429 with retry-after (seconds, rounded up).
+   */
+  forceRateLimit(token: string, opts: { ms: number; kind?: 'primary' | 'secondary' }): void;
+  /**
+   * Requests whose API path starts with /repos/{owner}/{repo} fail: 'error500' → 500 JSON; 'garbage' → 200
+   * with a non-JSON body; 'forbidden' → 403 without rate-limit headers; 'notFound' → 404. `times` defaults to Infinity.
+   */
+  failRepo(owner: string, repo: string, mode: FailureMode, times?: number): void;
+  clearFailures(): void;
+  setLatency(ms: number): void;
+  /** Every request answered, in order. */
+  readonly requests: ReadonlyArray<FakeRequest>;
+  clearRequests(): void;
+  close(): Promise<void>;
+}
