@@ -2,7 +2,7 @@ import { createDb } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
 import { createRedis, onSchedulerWake, RefreshProducer } from '@gitsync/queue';
 import { loadSchedulerEnv } from './env.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler } from '@gitsync/schedule-engine';
 
 async function main(): Promise<void> {
   const env = loadSchedulerEnv();

@@ -4,14 +4,22 @@ import type { DiffStatusChangeEvent } from '@gitsync/contracts';
 import type { Database } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
 import type { GitProvider } from '@gitsync/gitprovider';
-import { createTokenSource, systemClock, type Clock, type RefreshDeps, type Timings, type TokenRefresher } from '@gitsync/gitsync';
+import {
+  createTokenSource,
+  systemClock,
+  type Clock,
+  type RefreshDeps,
+  type Timings,
+  type TokenRefresher,
+  type TokenStore,
+} from '@gitsync/gitsync';
 import type { Logger } from '@gitsync/logger';
 import { createQueueWorker } from '@gitsync/queue';
 import { GroupLimiter, RedisRateLimitGate } from '@gitsync/rate-limits';
 import { createRefreshHandler } from './processor.js';
 import { createRefreshStore, createTokenStore } from './store.js';
 
-export interface RefreshWorkerOptions {
+export interface RefreshDepsOptions {
   db: Database;
   /** Blocking connection for BullMQ (maxRetriesPerRequest: null). */
   connection: Redis;
@@ -21,18 +29,23 @@ export interface RefreshWorkerOptions {
   providers: readonly GitProvider[];
   refreshToken: TokenRefresher;
   timings: Timings;
-  concurrency: number;
   groupConcurrency: number;
-  logger: Logger;
   clock?: Clock;
+  /** Where tokens come from; Postgres by default. */
+  tokenStore?: TokenStore;
 }
 
-/** Wires the refresh pipeline to Postgres, Redis and the providers, and runs it as a BullMQ worker. */
-export function createRefreshWorker(options: RefreshWorkerOptions): { worker: Worker; deps: RefreshDeps<DiffStatusChangeEvent> } {
+export interface RefreshWorkerOptions extends RefreshDepsOptions {
+  concurrency: number;
+  logger: Logger;
+}
+
+/** The refresh pipeline wired to Postgres, Redis and the providers. */
+export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<DiffStatusChangeEvent> {
   const clock = options.clock ?? systemClock;
-  const deps: RefreshDeps<DiffStatusChangeEvent> = {
+  return {
     providers: options.providers,
-    tokens: createTokenSource({ store: createTokenStore(options.db), refresh: options.refreshToken, clock }),
+    tokens: createTokenSource({ store: options.tokenStore ?? createTokenStore(options.db), refresh: options.refreshToken, clock }),
     store: createRefreshStore(options.db),
     publisher: createRedisPublisher(options.redis),
     gate: new RedisRateLimitGate(options.redis, options.prefix, () => clock.now().getTime()),
@@ -40,6 +53,11 @@ export function createRefreshWorker(options: RefreshWorkerOptions): { worker: Wo
     clock,
     timings: options.timings,
   };
+}
+
+/** Runs the refresh pipeline as a BullMQ worker. */
+export function createRefreshWorker(options: RefreshWorkerOptions): { worker: Worker; deps: RefreshDeps<DiffStatusChangeEvent> } {
+  const deps = createRefreshDeps(options);
   const worker = createQueueWorker('refresh-diff-status', createRefreshHandler(deps, options.logger), {
     connection: options.connection,
     prefix: options.prefix,

@@ -9,6 +9,8 @@ export interface TestRedis {
   prefix: string;
   /** Every key under the prefix, for assertions (e.g. no secret in Redis). */
   keys(): Promise<string[]>;
+  /** Every key and value under the prefix as text, to assert that no secret ever reached Redis. */
+  dump(): Promise<string>;
   /** Deletes every key under the prefix and closes the connection. */
   cleanup(): Promise<void>;
   client: Redis;
@@ -28,11 +30,28 @@ export async function createTestRedis(): Promise<TestRedis> {
     } while (cursor !== '0');
     return found;
   };
+  const dump = async () => {
+    const parts: string[] = [];
+    for (const key of await keys()) {
+      const type = await client.type(key);
+      const value =
+        type === 'string' ? await client.get(key)
+        : type === 'hash' ? await client.hgetall(key)
+        : type === 'list' ? await client.lrange(key, 0, -1)
+        : type === 'set' ? await client.smembers(key)
+        : type === 'zset' ? await client.zrange(key, 0, -1)
+        : type === 'stream' ? await client.xrange(key, '-', '+')
+        : null;
+      parts.push(`${key} ${JSON.stringify(value)}`);
+    }
+    return parts.join('\n');
+  };
   return {
     url: redisUrl,
     prefix,
     client,
     keys,
+    dump,
     async cleanup() {
       const all = await keys();
       for (let i = 0; i < all.length; i += 500) await client.del(...all.slice(i, i + 500));

@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { concurrently } from 'concurrently';
+import { createDb, ensureAdmin, ensureDatabase, migrateDatabase } from '@gitsync/db';
+import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
+import { DEMO_ADMIN_KEY, DEMO_MEMBER_KEY, DEMO_PROVIDER_ID, reportAll, seedDemo, startDemoChanges } from './demo.js';
+import { loadLauncherEnv } from './env.js';
+
+const root = path.resolve(__dirname, '../../..');
+const tsx = (entry: string) => `"${process.execPath}" --import tsx ${entry}`;
+
+/**
+ * `npm start`: migrate, then run API, scheduler and workers as one supervised process group
+ * (restarted when they crash, all stopped together). With no provider configured it also runs
+ * the fake GitHub with demo chats, so a newcomer sees statuses appear and change.
+ */
+async function main(): Promise<void> {
+  const env = loadLauncherEnv();
+  await ensureDatabase(env.DATABASE_URL);
+  await migrateDatabase(env.DATABASE_URL);
+
+  const demoMode = env.providers.length === 0;
+  let fake: FakeGitHub | null = null;
+  const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), FORCE_COLOR: '1' };
+  if (demoMode) {
+    fake = await startFakeGitHub({ port: env.GITSYNC_FAKE_GITHUB_PORT, latencyMs: 50 }).catch(() => startFakeGitHub({ port: 0, latencyMs: 50 }));
+    Object.assign(childEnv, {
+      GITSYNC_EXTERNAL_AUTH_1_ID: DEMO_PROVIDER_ID,
+      GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: fake.apiBaseUrl,
+      GITSYNC_EXTERNAL_AUTH_1_TOKEN_URL: fake.tokenUrl,
+      GITSYNC_ADMIN_API_KEY: env.GITSYNC_ADMIN_API_KEY ?? DEMO_ADMIN_KEY,
+    });
+  }
+
+  const { db, close } = createDb(env.DATABASE_URL, { max: 2 });
+  const adminKey = childEnv.GITSYNC_ADMIN_API_KEY;
+  if (adminKey) await ensureAdmin(db, 'admin', adminKey);
+  const demo = fake ? await seedDemo(db, fake) : null;
+  await close();
+
+  const workers = Array.from({ length: env.GITSYNC_WORKERS }, (_, i) => ({
+    name: `worker${i + 1}`,
+    command: tsx('apps/worker/src/main.ts'),
+    env: childEnv,
+    cwd: root,
+  }));
+  const { result, commands } = concurrently(
+    [
+      { name: 'api', command: tsx('apps/api/src/main.ts'), env: childEnv, cwd: root },
+      { name: 'scheduler', command: tsx('apps/scheduler/src/main.ts'), env: childEnv, cwd: root },
+      ...workers,
+    ],
+    { prefix: 'name', restartTries: 5, restartDelay: 1000, killOthersOn: ['failure'], handleInput: false },
+  );
+
+  const apiUrl = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
+  let stopDemo = () => {};
+  if (fake && demo) {
+    await waitForApi(apiUrl);
+    await reportAll(apiUrl, fake, demo);
+    stopDemo = startDemoChanges(apiUrl, fake, demo, 15_000);
+  }
+  printWelcome(apiUrl, fake, adminKey);
+
+  const stop = () => {
+    stopDemo();
+    for (const command of commands) command.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await result.catch(() => undefined);
+  stopDemo();
+  await fake?.close();
+}
+
+async function waitForApi(apiUrl: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const ready = await fetch(`${apiUrl}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the API did not become ready at ${apiUrl}`);
+}
+
+function printWelcome(apiUrl: string, fake: FakeGitHub | null, adminKey: string | undefined): void {
+  const lines = [
+    '',
+    'gitsync is running',
+    `  API          ${apiUrl}   (health: ${apiUrl}/readyz)`,
+    ...(adminKey ? [`  admin key    ${adminKey}`] : []),
+  ];
+  if (fake) {
+    lines.push(
+      `  fake GitHub  ${fake.url}   (demo mode: no GITSYNC_EXTERNAL_AUTH_<n>_* configured)`,
+      `  demo key     ${DEMO_MEMBER_KEY}`,
+      '',
+      '  Watch the demo chats get and change their pull-request status:',
+      `    curl -s -H 'Authorization: Bearer ${DEMO_MEMBER_KEY}' ${apiUrl}/api/v1/chats`,
+      '  A demo PR moves on every 15 s (reviewed, ready, merged, reopened…).',
+    );
+  }
+  lines.push('  Stop with Ctrl-C.', '');
+  console.log(lines.join('\n'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ownerChannel, type DiffStatusChangeEvent } from '@gitsync/contracts';
+import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
+import { createGitHubProvider, type GitProvider } from '@gitsync/gitprovider';
+import { defaultTimings, type RefreshDeps, type TokenStore } from '@gitsync/gitsync';
+import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
+import { createLogger } from '@gitsync/logger';
+import { createRedis, RefreshProducer } from '@gitsync/queue';
+import { Scheduler } from '@gitsync/schedule-engine';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gitsync/testing';
+import { createTokenRefresher } from '../src/providers.js';
+import { createRefreshWorker } from '../src/worker.js';
+
+export const PROVIDER_ID = 'github';
+
+export interface PipelineOptions {
+  concurrency?: number;
+  groupConcurrency?: number;
+  /** Wrap or replace the providers (e.g. to gate calls). */
+  providers?: (fake: FakeGitHub) => GitProvider[];
+  tokenStore?: (inner: TokenStore | undefined) => TokenStore | undefined;
+  startWorker?: boolean;
+}
+
+/**
+ * The whole pipeline in one test process, on real Postgres, real Redis and the fake GitHub over
+ * real HTTP: scheduler → BullMQ → worker → fake → Postgres → events.
+ */
+export class Pipeline {
+  events: DiffStatusChangeEvent[] = [];
+  worker: Worker | null = null;
+  deps!: RefreshDeps<DiffStatusChangeEvent>;
+  private constructor(
+    readonly t: TestDatabase,
+    readonly r: TestRedis,
+    readonly fake: FakeGitHub,
+    readonly producer: RefreshProducer,
+    readonly scheduler: Scheduler,
+    private readonly connections: Redis[],
+  ) {}
+
+  static async start(options: PipelineOptions = {}): Promise<Pipeline> {
+    const [t, r, fake] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeGitHub()]);
+    const producerConn = createRedis(r.url, 'producer');
+    const producer = new RefreshProducer({ connection: producerConn, prefix: r.prefix });
+    const logger = createLogger('test', { level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
+    const scheduler = new Scheduler({ db: t.db, producer, logger, leaseMs: defaultTimings.leaseMs, batchSize: 100, intervalMs: 50 });
+    const pipeline = new Pipeline(t, r, fake, producer, scheduler, [producerConn]);
+    const providers = options.providers?.(fake) ?? [createGitHubProvider({ id: PROVIDER_ID, apiBaseUrl: fake.apiBaseUrl, rateLimitPaddingMs: 1000 })];
+    const connection = createRedis(r.url, 'worker');
+    const redis = createRedis(r.url, 'worker');
+    pipeline.connections.push(connection, redis);
+    const tokenStore = options.tokenStore?.(undefined);
+    const { worker, deps } = createRefreshWorker({
+      db: t.db,
+      connection,
+      redis,
+      prefix: r.prefix,
+      providers,
+      refreshToken: createTokenRefresher([{ id: PROVIDER_ID, type: 'github', apiBaseUrl: fake.apiBaseUrl, originPattern: null, clientId: 'c', clientSecret: 's', tokenUrl: fake.tokenUrl, webhookSecret: null }], 5000),
+      timings: defaultTimings,
+      concurrency: options.concurrency ?? 20,
+      groupConcurrency: options.groupConcurrency ?? 10,
+      logger,
+      ...(tokenStore && { tokenStore }),
+    });
+    pipeline.worker = worker;
+    pipeline.deps = deps;
+    if (options.startWorker === false) await worker.pause(true);
+    return pipeline;
+  }
+
+  /** Records every event published for this owner. */
+  async listen(ownerId: string): Promise<void> {
+    const sub = createRedis(this.r.url, 'worker');
+    this.connections.push(sub);
+    sub.on('message', (_channel: string, message: string) => this.events.push(JSON.parse(message)));
+    await sub.subscribe(ownerChannel(ownerId));
+  }
+
+  async user(username: string, token?: string): Promise<string> {
+    const user = await createUser(this.t.db, { username, role: 'member' });
+    if (token) {
+      this.fake.addToken(token, { login: username });
+      await upsertExternalAuthLink(this.t.db, { providerId: PROVIDER_ID, userId: user.id, accessToken: token });
+    }
+    return user.id;
+  }
+
+  /** A chat whose agent reported `branch` on `owner/repo` of the fake. */
+  async chat(ownerId: string, repo: string, branch: string, origin?: string): Promise<string> {
+    const chat = await createChat(this.t.db, { ownerId, title: branch });
+    await markStale(this.t.db, { chatId: chat.id, branch, remoteOrigin: origin ?? `${this.fake.url}/${repo}.git` });
+    return chat.id;
+  }
+
+  async close(): Promise<void> {
+    await this.scheduler.stop();
+    await this.worker?.close();
+    await this.producer.close();
+    for (const c of this.connections) c.disconnect();
+    await this.fake.close();
+    await this.r.cleanup();
+    await this.t.drop();
+  }
+}

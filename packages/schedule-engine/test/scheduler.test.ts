@@ -1,0 +1,100 @@
+import { Queue } from 'bullmq';
+import { createChat, createUser, markStale, upsertExternalAuthLink, type ClaimedRow } from '@gitsync/db';
+import { createLogger } from '@gitsync/logger';
+import { createRedis, RefreshProducer, jobCatalog } from '@gitsync/queue';
+import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
+import { Scheduler } from '../src/scheduler.js';
+
+let t: TestDatabase;
+let r: TestRedis;
+let queue: Queue;
+const connections: ReturnType<typeof createRedis>[] = [];
+const logger = createLogger('test', { level: 'silent' });
+
+beforeAll(async () => {
+  [t, r] = await Promise.all([createTestDatabase(), createTestRedis()]);
+  const conn = createRedis(r.url, 'producer');
+  connections.push(conn);
+  queue = new Queue(jobCatalog['refresh-diff-status'].queue, { connection: conn, prefix: r.prefix });
+});
+afterAll(async () => {
+  await queue.close();
+  for (const c of connections) c.disconnect();
+  await r.cleanup();
+  await t.drop();
+});
+
+function scheduler(batchSize: number): { s: Scheduler; producer: RefreshProducer } {
+  const conn = createRedis(r.url, 'producer');
+  connections.push(conn);
+  const producer = new RefreshProducer({ connection: conn, prefix: r.prefix });
+  return { s: new Scheduler({ db: t.db, producer, logger, leaseMs: 300_000, batchSize, intervalMs: 60_000 }), producer };
+}
+
+async function seedRows(n: number, token?: string): Promise<string[]> {
+  const owner = await createUser(t.db, { username: `u${Math.random().toString(36).slice(2)}`, role: 'member' });
+  if (token) await upsertExternalAuthLink(t.db, { providerId: 'github', userId: owner.id, accessToken: token, refreshToken: `${token}_refresh` });
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const chat = await createChat(t.db, { ownerId: owner.id, title: 'chat' });
+    await markStale(t.db, { chatId: chat.id, branch: `b${i}`, remoteOrigin: 'https://github.com/o/r' });
+    ids.push(chat.id);
+  }
+  return ids;
+}
+
+describe('Scheduler', () => {
+  it('drains every due row in batches, and two schedulers never enqueue a row twice', async () => {
+    const ids = await seedRows(500);
+    const a = scheduler(64);
+    const b = scheduler(64);
+    const [na, nb] = await Promise.all([a.s.drain(), b.s.drain()]);
+    expect(na + nb).toBe(500);
+    const jobs = await queue.getJobs(['prioritized', 'waiting']);
+    expect(jobs).toHaveLength(500);
+    expect(new Set(jobs.map((j) => (j.data as ClaimedRow).chatId))).toEqual(new Set(ids));
+    expect(jobs.every((j) => j.opts.priority === 1000)).toBe(true);
+    await Promise.all([a.producer.close(), b.producer.close()]);
+  });
+
+  it('does not queue a second job for a row whose job is still waiting', async () => {
+    await queue.obliterate({ force: true });
+    const [id] = await seedRows(1);
+    const { s, producer } = scheduler(10);
+    expect(await s.drain()).toBe(1);
+    await markStale(t.db, { chatId: id!, branch: 'again', remoteOrigin: 'https://github.com/o/r' });
+    expect(await s.drain()).toBe(1);
+    expect(await queue.getJobCountByTypes('prioritized', 'waiting')).toBe(1);
+    await producer.close();
+  });
+
+  it('keeps every secret out of Redis: payloads hold ids and git coordinates only', async () => {
+    await queue.obliterate({ force: true });
+    await seedRows(3, 'ghp_should_never_be_here');
+    const { s, producer } = scheduler(10);
+    await s.drain();
+    const [job] = await queue.getJobs(['prioritized']);
+    expect(Object.keys(job!.data).sort()).toEqual(
+      ['branch', 'chatId', 'generation', 'markedStaleAt', 'ownerId', 'pullEtag', 'remoteOrigin', 'reviewsEtag', 'url'].sort(),
+    );
+    const everything = await r.dump();
+    expect(everything).toContain(job!.data.chatId);
+    expect(everything).not.toContain('ghp_should_never_be_here');
+    await producer.close();
+  });
+
+  it('wakes at once instead of waiting for its interval', async () => {
+    await queue.obliterate({ force: true });
+    const { s, producer } = scheduler(10);
+    s.start();
+    try {
+      await waitFor(async () => (await queue.getJobCountByTypes('prioritized')) === 0 || undefined);
+      await seedRows(2);
+      s.wake();
+      await waitFor(async () => (await queue.getJobCountByTypes('prioritized')) === 2 || undefined, { timeoutMs: 5_000 });
+    } finally {
+      await s.stop();
+      await producer.close();
+    }
+  });
+});
