@@ -37,9 +37,9 @@ export async function createTestRedis(): Promise<TestRedis> {
       const value =
         type === 'string' ? await client.get(key)
         : type === 'hash' ? await client.hgetall(key)
-        : type === 'list' ? await client.lrange(key, 0, -1)
+        : type === 'list' ? await client.lrange(key, '0', '-1')
         : type === 'set' ? await client.smembers(key)
-        : type === 'zset' ? await client.zrange(key, 0, -1)
+        : type === 'zset' ? await client.zrange(key, '0', '-1')
         : type === 'stream' ? await client.xrange(key, '-', '+')
         : null;
       parts.push(`${key} ${JSON.stringify(value)}`);
