@@ -1,0 +1,162 @@
+import type { Dispatcher } from 'undici';
+import { RateLimitError, ProviderError } from './errors.js';
+import { GitHubClient } from './github-client.js';
+import { nextPageUrl } from './link-header.js';
+import { normalizeOrigin, parseOrigin, parsePullRequestUrl, pullRequestUrl } from './origin.js';
+import { firstPullNumber, toPullRequestFields, toReviews } from './parse-response.js';
+import { aggregateReviews } from './reviews.js';
+import type { ReviewInput } from './reviews.js';
+import type {
+  Conditional,
+  GitProvider,
+  PullRequestFields,
+  PullRequestRef,
+  PullRequestStatus,
+  RepoRef,
+  ReviewVerdict,
+  Validators,
+} from './types.js';
+import { createDispatcher, createUndiciFetch, withTimeout } from './undici-fetch.js';
+import { DEFAULT_GITHUB_API_BASE_URL, normalizeApiBaseUrl, webBaseUrlFor } from './web-base.js';
+
+export interface GitHubProviderOptions {
+  /** The configured provider id (`GITSYNC_EXTERNAL_AUTH_<n>_ID`). */
+  id: string;
+  /** @defaultValue `https://api.github.com`; Enterprise: `https://HOST/api/v3` */
+  apiBaseUrl?: string;
+  /** Which origins belong to this provider. @defaultValue any origin {@link GitHubProvider.parseOrigin} accepts */
+  originPattern?: RegExp;
+  /** Added to every rate-limit reset time. @defaultValue 5000 */
+  rateLimitPaddingMs?: number;
+  /** @defaultValue `gitsync` */
+  userAgent?: string;
+  /** Deadline for one HTTP exchange, body included. @defaultValue 10000 */
+  requestTimeoutMs?: number;
+  /** Clock (ms since the epoch) for rate-limit reset times. @defaultValue `Date.now` */
+  now?: () => number;
+  /**
+   * Replaces the built-in undici transport (tests, proxies). The deadline then covers the exchange up to
+   * the response headers only, since such a fetch streams its body after returning.
+   * @defaultValue a keep-alive undici adapter
+   */
+  fetch?: typeof fetch;
+  /** How many per-token octokit clients to keep. @defaultValue 1000 */
+  maxCachedTokens?: number;
+}
+
+/** More would mean a runaway `Link` chain; 50 pages is 5,000 reviews. */
+const MAX_REVIEW_PAGES = 50;
+
+/** The GitHub / GitHub Enterprise provider: `GitProvider` over @octokit/core. */
+export class GitHubProvider implements GitProvider {
+  readonly id: string;
+  readonly apiBaseUrl: string;
+  readonly webBaseUrl: string;
+  private readonly originPattern: RegExp | null;
+  private readonly client: GitHubClient;
+  private readonly dispatcher: Dispatcher | null;
+
+  constructor(options: GitHubProviderOptions) {
+    this.id = options.id;
+    this.apiBaseUrl = normalizeApiBaseUrl(options.apiBaseUrl ?? DEFAULT_GITHUB_API_BASE_URL);
+    this.webBaseUrl = webBaseUrlFor(this.apiBaseUrl);
+    // A /g or /y pattern keeps `lastIndex` between test() calls and would answer every other call wrongly.
+    this.originPattern = options.originPattern
+      ? new RegExp(options.originPattern.source, options.originPattern.flags.replace(/[gy]/g, ''))
+      : null;
+    let transport = options.fetch;
+    this.dispatcher = null;
+    if (!transport) {
+      this.dispatcher = createDispatcher();
+      transport = createUndiciFetch(this.dispatcher);
+    }
+    this.client = new GitHubClient({
+      providerId: options.id,
+      apiBaseUrl: this.apiBaseUrl,
+      fetch: withTimeout(transport, options.requestTimeoutMs ?? 10_000),
+      userAgent: options.userAgent ?? 'gitsync',
+      paddingMs: options.rateLimitPaddingMs ?? 5_000,
+      now: options.now ?? Date.now,
+      maxCachedTokens: options.maxCachedTokens,
+    });
+  }
+
+  matchesOrigin(origin: string): boolean {
+    return this.originPattern ? this.originPattern.test(origin) : this.parseOrigin(origin) !== null;
+  }
+
+  parseOrigin(origin: string): RepoRef | null {
+    return parseOrigin(normalizeOrigin(origin), this.webBaseUrl);
+  }
+
+  parsePullRequestUrl(url: string): PullRequestRef | null {
+    return parsePullRequestUrl(url, this.webBaseUrl);
+  }
+
+  async findPullRequestByBranch(token: string, repo: RepoRef, branch: string): Promise<PullRequestRef | null> {
+    const result = await this.client.get(token, {
+      path: `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/pulls`,
+      query: { head: `${repo.owner}:${branch}`, state: 'open', sort: 'updated', direction: 'desc', per_page: 1 },
+    });
+    if (result.notModified) return null;
+    const number = firstPullNumber(result.data, { what: `GET /repos/${repo.owner}/${repo.repo}/pulls`, status: result.status });
+    if (number === null) return null;
+    const base = { webBaseUrl: this.webBaseUrl, owner: repo.owner, repo: repo.repo };
+    return { ...base, number, url: pullRequestUrl(base, number) };
+  }
+
+  async fetchPullRequestStatus(token: string, pr: PullRequestRef, validators: Validators): Promise<PullRequestStatus> {
+    const path = `/repos/${encodeURIComponent(pr.owner)}/${encodeURIComponent(pr.repo)}/pulls/${pr.number}`;
+    // Both requests go out together; if both fail, a rate limit wins so the whole group backs off.
+    const [pull, reviews] = await Promise.allSettled([
+      this.fetchPull(token, path, pr, validators.pull ?? null),
+      this.fetchReviews(token, path, validators.reviews ?? null),
+    ]);
+    if (pull.status === 'fulfilled' && reviews.status === 'fulfilled') return { pull: pull.value, reviews: reviews.value };
+    const failures = [pull, reviews].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    throw failures.find((e) => e instanceof RateLimitError) ?? failures[0];
+  }
+
+  private async fetchPull(
+    token: string,
+    path: string,
+    pr: PullRequestRef,
+    etag: string | null,
+  ): Promise<Conditional<PullRequestFields>> {
+    const result = await this.client.get(token, { path, ifNoneMatch: etag });
+    if (result.notModified) return { changed: false };
+    const value = toPullRequestFields(result.data, pullRequestUrl(pr, pr.number), { what: `GET ${path}`, status: result.status });
+    return { changed: true, value, etag: result.etag };
+  }
+
+  /**
+   * All pages of reviews. The validator is sent on page 1 only, and an ETag is kept only when there was
+   * a single page: a 304 on page 1 says nothing about page 2.
+   */
+  private async fetchReviews(token: string, path: string, etag: string | null): Promise<Conditional<ReviewVerdict>> {
+    const first = await this.client.get(token, { path: `${path}/reviews`, query: { per_page: 100 }, ifNoneMatch: etag });
+    if (first.notModified) return { changed: false };
+    const what = { what: `GET ${path}/reviews`, status: first.status };
+    const reviews: ReviewInput[] = toReviews(first.data, what);
+    let next = nextPageUrl(first.link);
+    for (let page = 2; next !== null; page += 1) {
+      if (page > MAX_REVIEW_PAGES) throw new ProviderError(`GitHub GET ${path}/reviews has more than ${MAX_REVIEW_PAGES} pages`, 200);
+      const result = await this.client.get(token, { path: next });
+      if (result.notModified) throw new ProviderError(`GitHub GET ${path}/reviews answered 304 without a validator`, 304);
+      reviews.push(...toReviews(result.data, { what: `GET ${path}/reviews (page ${page})`, status: result.status }));
+      next = nextPageUrl(result.link);
+    }
+    const single = nextPageUrl(first.link) === null;
+    return { changed: true, value: aggregateReviews(reviews), etag: single ? first.etag : null };
+  }
+
+  /** Closes the keep-alive connections (tests, shutdown). */
+  async close(): Promise<void> {
+    await this.dispatcher?.close();
+  }
+}
+
+/** Creates the GitHub provider; see {@link GitHubProviderOptions}. */
+export function createGitHubProvider(options: GitHubProviderOptions): GitHubProvider {
+  return new GitHubProvider(options);
+}

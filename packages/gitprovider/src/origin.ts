@@ -1,0 +1,129 @@
+import type { PullRequestRef, RepoRef } from './types.js';
+
+/** GitHub's own charset for owner and repository names. */
+const NAME = '[A-Za-z0-9_.-]+';
+const REPO_PATH = new RegExp(`^/(${NAME})/(${NAME}?)(?:\\.git)?/?$`);
+const PULL_PATH = new RegExp(`^/(${NAME})/(${NAME})/pull/([1-9][0-9]{0,9})(?:/.*)?$`);
+const SCP_ORIGIN = new RegExp(`^git@([^:/\\s]+):(${NAME})/(${NAME}?)(?:\\.git)?/?$`);
+/** Pasted links often drag sentence punctuation along: `(see https://…/pull/12).` */
+const TRAILING_PUNCTUATION = /[),;.]+$/;
+
+/**
+ * Removes credentials embedded in an origin before it is stored:
+ * `https://user:token@host/o/r.git` → `https://host/o/r.git`, `ssh://git:pw@host/…` → `ssh://git@host/…`.
+ * Everything else is returned as given (trimmed).
+ */
+export function normalizeOrigin(origin: string): string {
+  const trimmed = origin.trim();
+  // Greedy up to the last `@` of the authority: a password may itself contain `@`.
+  const http = /^(https?:\/\/)[^/?#]*@/i.exec(trimmed);
+  if (http) return http[1] + trimmed.slice(http[0].length);
+  const ssh = /^(ssh:\/\/[^:@/?#]*):[^/?#]*@/i.exec(trimmed);
+  if (ssh) return `${ssh[1]}@${trimmed.slice(ssh[0].length)}`;
+  return trimmed;
+}
+
+/** The parts of a web base URL origins and pull-request URLs are matched against. */
+interface WebBase {
+  url: string;
+  protocol: string;
+  /** Host and port, lower case, as `URL.host` spells it (default port omitted). */
+  host: string;
+  hostname: string;
+  /** Path under which repositories live; empty for a server at the root. */
+  pathPrefix: string;
+}
+
+function webBaseOf(webBaseUrl: string): WebBase {
+  const url = new URL(webBaseUrl);
+  return {
+    url: webBaseUrl.replace(/\/+$/, ''),
+    protocol: url.protocol,
+    host: url.host,
+    hostname: url.hostname,
+    pathPrefix: url.pathname.replace(/\/+$/, ''),
+  };
+}
+
+function isName(name: string): boolean {
+  return name !== '.' && name !== '..';
+}
+
+function repoRef(base: WebBase, owner: string | undefined, repo: string | undefined): RepoRef | null {
+  if (!owner || !repo || !isName(owner) || !isName(repo)) return null;
+  return { webBaseUrl: base.url, owner, repo };
+}
+
+/**
+ * Parses a web URL (origin or pull-request page) of this web base and returns its path below the base,
+ * or null when it lives elsewhere. `http://` is only accepted when the web base itself is plain http
+ * (a local fake); the host must match including the port.
+ */
+function pathUnder(base: WebBase, raw: string): URL | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  const schemeOk = url.protocol === 'https:' || (url.protocol === 'http:' && base.protocol === 'http:');
+  if (!schemeOk || url.host !== base.host) return null;
+  if (base.pathPrefix && !url.pathname.startsWith(`${base.pathPrefix}/`)) return null;
+  return url;
+}
+
+/**
+ * Parses a git remote origin of the provider whose web base is `webBaseUrl`:
+ * `https://HOST/owner/repo(.git)(/)` (credentials ignored), `git@HOST:owner/repo(.git)` and
+ * `ssh://git@HOST(:port)/owner/repo(.git)`. SSH ports and paths are unrelated to the web port and path, so
+ * SSH origins are matched on the host name alone. Any other host → null.
+ */
+export function parseOrigin(origin: string, webBaseUrl: string): RepoRef | null {
+  const base = webBaseOf(webBaseUrl);
+  const raw = origin.trim();
+  if (raw === '') return null;
+
+  const scp = SCP_ORIGIN.exec(raw);
+  if (scp) {
+    return scp[1]?.toLowerCase() === base.hostname ? repoRef(base, scp[2], scp[3]) : null;
+  }
+
+  if (/^ssh:\/\//i.test(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return null;
+    }
+    // ssh: is not a "special" scheme, so URL leaves its host's case alone.
+    if (url.username !== 'git' || url.hostname.toLowerCase() !== base.hostname || url.search || url.hash) return null;
+    const match = REPO_PATH.exec(url.pathname);
+    return match ? repoRef(base, match[1], match[2]) : null;
+  }
+
+  const url = pathUnder(base, raw);
+  if (!url || url.search || url.hash) return null;
+  const match = REPO_PATH.exec(url.pathname.slice(base.pathPrefix.length));
+  return match ? repoRef(base, match[1], match[2]) : null;
+}
+
+/** The canonical web URL of a pull request. */
+export function pullRequestUrl(repo: RepoRef, number: number): string {
+  return `${repo.webBaseUrl}/${repo.owner}/${repo.repo}/pull/${number}`;
+}
+
+/**
+ * Parses `https://HOST/owner/repo/pull/N` with an optional trailing path (`/files`), query or fragment;
+ * other hosts → null. The returned `url` is canonical (no trailing parts).
+ */
+export function parsePullRequestUrl(prUrl: string, webBaseUrl: string): PullRequestRef | null {
+  const base = webBaseOf(webBaseUrl);
+  const url = pathUnder(base, prUrl.trim().replace(TRAILING_PUNCTUATION, ''));
+  if (!url) return null;
+  const match = PULL_PATH.exec(url.pathname.slice(base.pathPrefix.length));
+  if (!match) return null;
+  const repo = repoRef(base, match[1], match[2]);
+  if (!repo) return null;
+  const number = Number(match[3]);
+  return { ...repo, number, url: pullRequestUrl(repo, number) };
+}

@@ -1,0 +1,107 @@
+import { ProviderError } from './errors.js';
+import { firstPullNumber, parseJsonBody, toPullRequestFields, toReviews } from './parse-response.js';
+
+const context = { what: 'GET /repos/o/r/pulls/1', status: 200 };
+const pull = (overrides: Record<string, unknown> = {}) => ({
+  number: 1,
+  state: 'open',
+  merged: false,
+  draft: true,
+  title: 'Add thing',
+  additions: 10,
+  deletions: 2,
+  changed_files: 3,
+  commits: 4,
+  head: { ref: 'feat/x', sha: 'abc' },
+  base: { ref: 'main' },
+  user: { login: 'octocat', avatar_url: 'https://avatars/u/1' },
+  ...overrides,
+});
+const URL_ = 'https://github.com/o/r/pull/1';
+
+function errorOf(fn: () => unknown): ProviderError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ProviderError) return error;
+    throw error;
+  }
+  throw new Error('did not throw');
+}
+
+describe('toPullRequestFields', () => {
+  it('maps every field', () => {
+    expect(toPullRequestFields(pull(), URL_, context)).toEqual({
+      url: URL_,
+      number: 1,
+      state: 'open',
+      title: 'Add thing',
+      draft: true,
+      additions: 10,
+      deletions: 2,
+      changedFiles: 3,
+      commits: 4,
+      headBranch: 'feat/x',
+      headSha: 'abc',
+      baseBranch: 'main',
+      authorLogin: 'octocat',
+      authorAvatarUrl: 'https://avatars/u/1',
+    });
+  });
+
+  it('reports merged as a state and tolerates a deleted author', () => {
+    const fields = toPullRequestFields(pull({ state: 'closed', merged: true, user: null }), URL_, context);
+    expect(fields.state).toBe('merged');
+    expect(fields.authorLogin).toBeNull();
+    expect(fields.authorAvatarUrl).toBeNull();
+  });
+
+  it('keeps a 100 KB title', () => {
+    const title = 't'.repeat(100_000);
+    expect(toPullRequestFields(pull({ title }), URL_, context).title).toBe(title);
+  });
+
+  it.each([
+    [{ number: undefined }, 'number'],
+    [{ number: '1' }, 'number'],
+    [{ state: undefined }, 'state'],
+    [{ state: 'weird' }, 'state'],
+    [{ title: 5 }, 'title'],
+    [{ head: { ref: 'x' } }, 'head.sha'],
+    [{ base: null }, 'base'],
+    [{ additions: 'many' }, 'additions'],
+  ])('names the bad field %j', (overrides, field) => {
+    const error = errorOf(() => toPullRequestFields(pull(overrides), URL_, context));
+    expect(error.message).toContain(`"${field}"`);
+    expect(error.status).toBe(200);
+  });
+
+  it('rejects a body that is not an object', () => {
+    expect(errorOf(() => toPullRequestFields([], URL_, context)).message).toContain('not a JSON object');
+  });
+});
+
+describe('parseJsonBody', () => {
+  it('says "invalid JSON" for garbage', () => {
+    const error = errorOf(() => parseJsonBody('<html>oops</html>', context));
+    expect(error.message).toContain('invalid JSON');
+    expect(error.status).toBe(200);
+  });
+});
+
+describe('list bodies', () => {
+  it('firstPullNumber', () => {
+    expect(firstPullNumber([], context)).toBeNull();
+    expect(firstPullNumber([{ number: 7 }, { number: 3 }], context)).toBe(7);
+    expect(errorOf(() => firstPullNumber({}, context)).message).toContain('not a JSON array');
+    expect(errorOf(() => firstPullNumber([{}], context)).message).toContain('"[0].number"');
+  });
+
+  it('toReviews', () => {
+    expect(toReviews([{ id: 1, state: 'APPROVED', user: { login: 'a' }, submitted_at: 'x' }, { state: 'COMMENTED', user: null }], context)).toEqual([
+      { id: 1, state: 'APPROVED', user: { login: 'a' }, submitted_at: 'x' },
+      { id: null, state: 'COMMENTED', user: null, submitted_at: null },
+    ]);
+    expect(errorOf(() => toReviews([{ user: null }], context)).message).toContain('"[0].state"');
+  });
+});

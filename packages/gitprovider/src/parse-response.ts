@@ -1,0 +1,146 @@
+import { ProviderError } from './errors.js';
+import type { ReviewInput } from './reviews.js';
+import type { PullRequestFields } from './types.js';
+
+/** Where a body came from, so that an error can say which response was wrong. */
+export interface BodyContext {
+  /** e.g. `GET /repos/o/r/pulls/1` */
+  what: string;
+  status: number;
+}
+
+function invalid(context: BodyContext, problem: string): ProviderError {
+  return new ProviderError(`GitHub ${context.what} answered ${context.status} with ${problem}`, context.status);
+}
+
+/** Parses a response body; a body that is not JSON is a ProviderError saying "invalid JSON". */
+export function parseJsonBody(text: string, context: BodyContext): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw invalid(context, `invalid JSON (${text.length} bytes): ${reason.slice(0, 120)}`);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads typed fields out of one JSON object, naming the offending field (`head.sha`) when one is wrong. */
+class Fields {
+  constructor(
+    private readonly object: Json,
+    private readonly context: BodyContext,
+    private readonly prefix = '',
+  ) {}
+
+  private fail(name: string, expected: string): ProviderError {
+    return invalid(this.context, `field "${this.prefix}${name}" missing or not ${expected}`);
+  }
+
+  string(name: string): string {
+    const value = this.object[name];
+    if (typeof value !== 'string') throw this.fail(name, 'a string');
+    return value;
+  }
+
+  optionalString(name: string): string | null {
+    const value = this.object[name];
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string') throw this.fail(name, 'a string');
+    return value;
+  }
+
+  /** Counts GitHub always sends on a single pull request; a missing one reads as 0, a wrong type fails. */
+  count(name: string): number {
+    const value = this.object[name];
+    if (value === undefined || value === null) return 0;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw this.fail(name, 'a count');
+    return value;
+  }
+
+  positiveInteger(name: string): number {
+    const value = this.object[name];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw this.fail(name, 'a positive integer');
+    return value;
+  }
+
+  flag(name: string): boolean {
+    const value = this.object[name];
+    if (value === undefined || value === null) return false;
+    if (typeof value !== 'boolean') throw this.fail(name, 'a boolean');
+    return value;
+  }
+
+  child(name: string): Fields {
+    const value = this.object[name];
+    if (!isObject(value)) throw this.fail(name, 'an object');
+    return new Fields(value, this.context, `${this.prefix}${name}.`);
+  }
+
+  optionalObject(name: string): Fields | null {
+    const value = this.object[name];
+    if (value === undefined || value === null) return null;
+    if (!isObject(value)) throw this.fail(name, 'an object');
+    return new Fields(value, this.context, `${this.prefix}${name}.`);
+  }
+}
+
+/** Maps `GET /repos/{o}/{r}/pulls/{n}`; `url` is the canonical web URL we already know. */
+export function toPullRequestFields(data: unknown, url: string, context: BodyContext): PullRequestFields {
+  if (!isObject(data)) throw invalid(context, 'a body that is not a JSON object');
+  const pull = new Fields(data, context);
+  const number = pull.positiveInteger('number');
+  const rawState = pull.string('state').toLowerCase();
+  if (rawState !== 'open' && rawState !== 'closed') throw invalid(context, `field "state" = ${JSON.stringify(rawState.slice(0, 40))}`);
+  const head = pull.child('head');
+  const user = pull.optionalObject('user');
+  return {
+    url,
+    number,
+    state: pull.flag('merged') ? 'merged' : rawState,
+    title: pull.string('title'),
+    draft: pull.flag('draft'),
+    additions: pull.count('additions'),
+    deletions: pull.count('deletions'),
+    changedFiles: pull.count('changed_files'),
+    commits: pull.count('commits'),
+    headBranch: head.string('ref'),
+    headSha: head.string('sha'),
+    baseBranch: pull.child('base').string('ref'),
+    authorLogin: user?.optionalString('login') ?? null,
+    authorAvatarUrl: user?.optionalString('avatar_url') ?? null,
+  };
+}
+
+function asArray(data: unknown, context: BodyContext): unknown[] {
+  if (!Array.isArray(data)) throw invalid(context, 'a body that is not a JSON array');
+  return data;
+}
+
+/** The number of the first pull request of a `GET /repos/{o}/{r}/pulls` list; null when it is empty. */
+export function firstPullNumber(data: unknown, context: BodyContext): number | null {
+  const [first] = asArray(data, context);
+  if (first === undefined) return null;
+  if (!isObject(first)) throw invalid(context, 'a list item that is not a JSON object');
+  return new Fields(first, context, '[0].').positiveInteger('number');
+}
+
+/** The items of one page of `GET /repos/{o}/{r}/pulls/{n}/reviews`. */
+export function toReviews(data: unknown, context: BodyContext): ReviewInput[] {
+  return asArray(data, context).map((item, index) => {
+    if (!isObject(item)) throw invalid(context, `review [${index}] that is not a JSON object`);
+    const review = new Fields(item, context, `[${index}].`);
+    const user = review.optionalObject('user');
+    const id = item['id'];
+    return {
+      id: typeof id === 'number' || typeof id === 'bigint' ? id : null,
+      state: review.string('state'),
+      user: user ? { login: user.optionalString('login') ?? '' } : null,
+      submitted_at: review.optionalString('submitted_at'),
+    };
+  });
+}

@@ -1,0 +1,74 @@
+/** A repository on a provider, as parsed from a git remote origin. */
+export interface RepoRef {
+  /** Web base URL, e.g. `https://github.com` or `http://127.0.0.1:9000` (no trailing slash). */
+  webBaseUrl: string;
+  owner: string;
+  repo: string;
+}
+
+/** A pull request as parsed from its web URL. */
+export interface PullRequestRef extends RepoRef {
+  number: number;
+  /** Canonical web URL: `${webBaseUrl}/${owner}/${repo}/pull/${number}`. */
+  url: string;
+}
+
+export type PullRequestState = 'open' | 'closed' | 'merged';
+
+/** Fields of `GET /repos/{o}/{r}/pulls/{n}`. */
+export interface PullRequestFields {
+  url: string;
+  number: number;
+  state: PullRequestState;
+  title: string;
+  draft: boolean;
+  additions: number;
+  deletions: number;
+  changedFiles: number;
+  commits: number;
+  headBranch: string;
+  headSha: string;
+  baseBranch: string;
+  authorLogin: string | null;
+  authorAvatarUrl: string | null;
+}
+
+/** The review verdict aggregated from all pages of `GET .../pulls/{n}/reviews`. */
+export interface ReviewVerdict {
+  approved: boolean;
+  changesRequested: boolean;
+  reviewerCount: number;
+}
+
+/**
+ * Conditional-request validators (ETags) kept with the row so that any replica can send
+ * `If-None-Match`; GitHub does not count a 304 against the rate limit.
+ */
+export interface Validators {
+  pull?: string | null;
+  reviews?: string | null;
+}
+
+/** A part of the status that either changed (with its new validator) or answered 304. */
+export type Conditional<T> = { changed: true; value: T; etag: string | null } | { changed: false };
+
+export interface PullRequestStatus {
+  pull: Conditional<PullRequestFields>;
+  reviews: Conditional<ReviewVerdict>;
+}
+
+/** What every git provider implements; the refresh logic depends on nothing else. */
+export interface GitProvider {
+  /** The configured provider id (`GITSYNC_EXTERNAL_AUTH_<n>_ID`). */
+  readonly id: string;
+  /** True when the configured origin pattern matches this remote origin. */
+  matchesOrigin(origin: string): boolean;
+  /** Parses a remote origin of this provider's host; null when it is not one. */
+  parseOrigin(origin: string): RepoRef | null;
+  /** Parses a pull-request web URL of this provider's host; null when it is not one. */
+  parsePullRequestUrl(url: string): PullRequestRef | null;
+  /** The open pull request whose head is `branch`, most recently updated first; null when none. */
+  findPullRequestByBranch(token: string, repo: RepoRef, branch: string): Promise<PullRequestRef | null>;
+  /** The pull request and its review verdict; parts whose validator still matches come back unchanged. */
+  fetchPullRequestStatus(token: string, pr: PullRequestRef, validators: Validators): Promise<PullRequestStatus>;
+}
