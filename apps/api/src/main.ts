@@ -2,6 +2,7 @@ import { createDb, ensureAdmin } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
 import { createLogger } from '@gitsync/logger';
 import { createRedis } from '@gitsync/queue';
+import { exitOnStartupError, onShutdown } from '@gitsync/runtime';
 import { buildApp } from './app.js';
 import { loadApiEnv } from './env.js';
 
@@ -25,18 +26,15 @@ async function main(): Promise<void> {
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   logger.info({ address }, 'api listening');
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'api stopping');
-    await app.close();
-    redis.disconnect();
-    await closeDb();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  onShutdown(
+    logger,
+    async () => {
+      await app.close();
+      redis.disconnect();
+      await closeDb();
+    },
+    { timeoutMs: 10_000 },
+  );
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().catch(exitOnStartupError);

@@ -27,18 +27,23 @@ const chats: DemoChat[] = [
 export interface Demo {
   /** Ids of the demo chats, in the order of `chats` above. */
   chatIds: string[];
+  /** PR urls the agent knows; only open PRs can be found by branch. */
+  urls: Map<number, string>;
 }
 
 /** Seeds the fake with repos and PRs, and the database with a demo user, token and chats. */
 export async function seedDemo(db: Database, fake: FakeGitHub): Promise<Demo> {
   fake.addToken(DEMO_TOKEN, { login: 'demo' });
-  for (const chat of chats) {
+  const urls = new Map<number, string>();
+  chats.forEach((chat, i) => {
     fake.addRepo('demo', chat.repo);
-    if (chat.pr) {
-      const pr = fake.createPullRequest({ owner: 'demo', repo: chat.repo, head: chat.branch, author: 'demo', ...chat.pr });
-      if (chat.pr.merged || chat.pr.state) fake.updatePullRequest('demo', chat.repo, pr.number, { state: 'closed', merged: chat.pr.merged ?? false });
+    if (!chat.pr) return;
+    const pr = fake.createPullRequest({ owner: 'demo', repo: chat.repo, head: chat.branch, author: 'demo', ...chat.pr });
+    if (chat.pr.merged || chat.pr.state) {
+      fake.updatePullRequest('demo', chat.repo, pr.number, { state: 'closed', merged: chat.pr.merged ?? false });
+      urls.set(i, pr.htmlUrl);
     }
-  }
+  });
   const user = (await getUserByUsername(db, 'demo')) ?? (await createUser(db, { username: 'demo', role: 'member' }));
   await addApiKey(db, user.id, DEMO_MEMBER_KEY);
   await upsertExternalAuthLink(db, { providerId: DEMO_PROVIDER_ID, userId: user.id, accessToken: DEMO_TOKEN });
@@ -48,19 +53,24 @@ export async function seedDemo(db: Database, fake: FakeGitHub): Promise<Demo> {
     const found = existing.find((row) => row.chat.title === chat.title);
     chatIds.push(found ? found.chat.id : (await createChat(db, { ownerId: user.id, title: chat.title, status: chat.status })).id);
   }
-  return { chatIds };
+  return { chatIds, urls };
 }
 
 /** What the agent does: report each chat's branch through the API (marks it stale, publishes). */
 export async function reportAll(apiUrl: string, fake: FakeGitHub, demo: Demo): Promise<void> {
-  await Promise.all(chats.map((chat, i) => report(apiUrl, fake, demo.chatIds[i]!, chat)));
+  await Promise.all(chats.map((_, i) => report(apiUrl, fake, demo, i)));
 }
 
-async function report(apiUrl: string, fake: FakeGitHub, chatId: string, chat: DemoChat): Promise<void> {
-  const res = await fetch(`${apiUrl}/api/v1/chats/${chatId}/git`, {
+async function report(apiUrl: string, fake: FakeGitHub, demo: Demo, index: number): Promise<void> {
+  const chat = chats[index]!;
+  const res = await fetch(`${apiUrl}/api/v1/chats/${demo.chatIds[index]}/git`, {
     method: 'POST',
     headers: { authorization: `Bearer ${DEMO_MEMBER_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ branch: chat.branch, remote_origin: `${fake.url}/demo/${chat.repo}.git` }),
+    body: JSON.stringify({
+      branch: chat.branch,
+      remote_origin: `${fake.url}/demo/${chat.repo}.git`,
+      pull_request_url: demo.urls.get(index) ?? null,
+    }),
   });
   if (res.status !== 202) throw new Error(`demo report for "${chat.title}" answered ${res.status}`);
 }
@@ -87,8 +97,7 @@ export function startDemoChanges(apiUrl: string, fake: FakeGitHub, demo: Demo, e
   const timer = setInterval(() => {
     const index = steps[step % steps.length]!();
     step++;
-    const chat = chats[index]!;
-    report(apiUrl, fake, demo.chatIds[index]!, chat).catch((err: Error) => console.error(`demo: ${err.message}`));
+    report(apiUrl, fake, demo, index).catch((err: Error) => console.error(`demo: ${err.message}`));
   }, everyMs);
   return () => clearInterval(timer);
 }

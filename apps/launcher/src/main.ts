@@ -6,7 +6,8 @@ import { DEMO_ADMIN_KEY, DEMO_MEMBER_KEY, DEMO_PROVIDER_ID, reportAll, seedDemo,
 import { loadLauncherEnv } from './env.js';
 
 const root = path.resolve(__dirname, '../../..');
-const tsx = (entry: string) => `"${process.execPath}" --import tsx ${entry}`;
+// `exec` replaces the shell, so signals reach node and a clean stop is not taken for a crash.
+const tsx = (entry: string) => `exec "${process.execPath}" --import tsx ${entry}`;
 
 /**
  * `npm start`: migrate, then run API, scheduler and workers as one supervised process group
@@ -61,15 +62,20 @@ async function main(): Promise<void> {
   }
   printWelcome(apiUrl, fake, adminKey);
 
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     stopDemo();
     for (const command of commands) command.kill('SIGTERM');
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // `on`, not `once`: under tsx a signal with no listener left exits at once, before the children stop.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   await result.catch(() => undefined);
   stopDemo();
   await fake?.close();
+  process.exit(0);
 }
 
 async function waitForApi(apiUrl: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { createDb } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
 import { createRedis, onSchedulerWake, RefreshProducer } from '@gitsync/queue';
+import { exitOnStartupError, onShutdown } from '@gitsync/runtime';
 import { loadSchedulerEnv } from './env.js';
 import { Scheduler } from '@gitsync/schedule-engine';
 
@@ -23,20 +24,17 @@ async function main(): Promise<void> {
   scheduler.start();
   logger.info({ intervalMs: env.GITSYNC_SCHEDULER_INTERVAL, batch: env.GITSYNC_CLAIM_BATCH }, 'scheduler started');
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'scheduler stopping');
-    await scheduler.stop();
-    subscriber.disconnect();
-    await producer.close();
-    connection.disconnect();
-    await closeDb();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  onShutdown(
+    logger,
+    async () => {
+      await scheduler.stop();
+      subscriber.disconnect();
+      await producer.close();
+      connection.disconnect();
+      await closeDb();
+    },
+    { timeoutMs: 10_000 },
+  );
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().catch(exitOnStartupError);

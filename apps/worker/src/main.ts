@@ -1,6 +1,7 @@
 import { createDb } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
 import { createRedis } from '@gitsync/queue';
+import { exitOnStartupError, onShutdown } from '@gitsync/runtime';
 import { loadWorkerEnv } from './env.js';
 import { createProviders, createTokenRefresher } from './providers.js';
 import { createRefreshWorker } from './worker.js';
@@ -36,26 +37,18 @@ async function main(): Promise<void> {
   });
   logger.info({ concurrency: env.GITSYNC_WORKER_CONCURRENCY, providers: env.providers.map((p) => p.id) }, 'worker started');
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'worker stopping: finishing jobs in flight');
-    // Jobs still running at the deadline are handed back: their locks lapse and another
-    // worker's stalled-job check picks them up.
-    const deadline = setTimeout(() => {
-      logger.warn('shutdown deadline passed; exiting with jobs in flight');
-      process.exit(1);
-    }, env.GITSYNC_SHUTDOWN_TIMEOUT);
-    await worker.close();
-    clearTimeout(deadline);
-    connection.disconnect();
-    redis.disconnect();
-    await closeDb();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // Jobs still running at the deadline are handed back: their locks lapse and another worker's
+  // stalled-job check picks them up.
+  onShutdown(
+    logger,
+    async () => {
+      await worker.close();
+      connection.disconnect();
+      redis.disconnect();
+      await closeDb();
+    },
+    { timeoutMs: env.GITSYNC_SHUTDOWN_TIMEOUT },
+  );
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().catch(exitOnStartupError);

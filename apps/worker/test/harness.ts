@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ownerChannel, type DiffStatusChangeEvent } from '@gitsync/contracts';
-import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
+import { createChat, createUser, markStale, upsertExternalAuthLink, type Database } from '@gitsync/db';
 import { createGitHubProvider, type GitProvider } from '@gitsync/gitprovider';
 import { defaultTimings, type RefreshDeps, type TokenStore } from '@gitsync/gitsync';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
@@ -19,7 +19,8 @@ export interface PipelineOptions {
   groupConcurrency?: number;
   /** Wrap or replace the providers (e.g. to gate calls). */
   providers?: (fake: FakeGitHub) => GitProvider[];
-  tokenStore?: (inner: TokenStore | undefined) => TokenStore | undefined;
+  /** Replaces the Postgres token store (e.g. to count look-ups). */
+  tokenStore?: (db: Database) => TokenStore;
   startWorker?: boolean;
 }
 
@@ -51,7 +52,7 @@ export class Pipeline {
     const connection = createRedis(r.url, 'worker');
     const redis = createRedis(r.url, 'worker');
     pipeline.connections.push(connection, redis);
-    const tokenStore = options.tokenStore?.(undefined);
+    const tokenStore = options.tokenStore?.(t.db);
     const { worker, deps } = createRefreshWorker({
       db: t.db,
       connection,

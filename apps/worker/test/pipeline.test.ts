@@ -65,6 +65,8 @@ describe('the refresh pipeline', () => {
     p.scheduler.wake();
     const first = await settled(chatId, 'refreshed');
     expect(first.pullEtag).not.toBeNull();
+    // Pub/sub delivers after the write-back: wait for the first refresh's event before counting.
+    await waitFor(() => p.events.some((e) => e.chat.id === chatId && e.chat.diff_status?.url));
     const eventsBefore = p.events.filter((e) => e.chat.id === chatId).length;
     p.fake.clearRequests();
 

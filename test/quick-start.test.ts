@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
+
+/**
+ * The README's `npm start`, as a newcomer runs it: real processes (launcher, API, scheduler,
+ * worker), the built-in fake GitHub and its demo chats, which must get their PR statuses.
+ */
+const root = path.resolve(__dirname, '..');
+const DEMO_KEY = 'gsk_demo_member_local_only';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+let t: TestDatabase;
+let r: TestRedis;
+let launcher: ChildProcess;
+let output = '';
+
+beforeAll(async () => {
+  [t, r] = await Promise.all([createTestDatabase(), createTestRedis()]);
+});
+
+afterAll(async () => {
+  if (launcher.exitCode === null) {
+    try {
+      process.kill(-launcher.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await r.cleanup();
+  await t.drop();
+});
+
+it('npm start runs the whole system and the demo chats get their pull-request status', async () => {
+  const port = await freePort();
+  launcher = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: root,
+    detached: true,
+    env: {
+      ...process.env,
+      DATABASE_URL: t.url,
+      REDIS_URL: r.url,
+      GITSYNC_QUEUE_PREFIX: r.prefix,
+      PORT: String(port),
+      GITSYNC_FAKE_GITHUB_PORT: '0',
+      GITSYNC_WORKERS: '1',
+      LOG_LEVEL: 'warn',
+      FORCE_COLOR: '0',
+    },
+  });
+  launcher.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  launcher.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const chats = await waitFor(
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/chats`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
+      if (!res.ok) return undefined;
+      const body = (await res.json()) as { chats: Array<{ title: string; diff_status?: { url?: string; pull_request_state?: string } }> };
+      return body.chats.filter((c) => c.diff_status?.url).length >= 5 ? body.chats : undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 250, message: 'demo chats with a PR url' },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- launcher output ---\n${output}`);
+  });
+
+  const states = Object.fromEntries(chats.map((c) => [c.title, c.diff_status?.pull_request_state]));
+  expect(states).toMatchObject({ 'Add dark mode': 'open', 'Fix login redirect': 'merged', 'Cache experiment': 'closed' });
+  expect(output).toContain('gitsync is running');
+  expect(output).toContain(DEMO_KEY);
+
+  launcher.kill('SIGTERM');
+  const code = await waitFor(() => launcher.exitCode ?? (launcher.signalCode ? -1 : undefined), { timeoutMs: 30_000, message: 'launcher exit' });
+  expect(code).not.toBeNull();
+}, 120_000);
