@@ -83,6 +83,8 @@ describe('the refresh pipeline', () => {
     p.scheduler.wake();
     expect(await settled(chatId, 'refreshed')).toMatchObject({ pullRequestState: 'merged' });
     await waitFor(() => p.events.find((e) => e.chat.id === chatId && e.chat.diff_status?.pull_request_state === 'merged'));
+    // Events of one publisher connection arrive in order: had the 304 refresh published, it would be counted here.
+    expect(p.events.filter((e) => e.chat.id === chatId)).toHaveLength(eventsBefore + 1);
   });
 
   it('gives every row its outcome; bad rows never stop the others', async () => {
