@@ -17,9 +17,14 @@ describe('docker-compose.yml', () => {
     expect(services.migrate!.restart).toBe('no');
   });
 
-  it('gives every long-running service a health check', () => {
+  it('gives every long-running service a health check; the apps probe their readiness endpoint', () => {
     for (const name of ['postgres', 'redis', 'api', 'scheduler', 'worker']) {
       expect(services[name]!.healthcheck?.test).toBeDefined();
+    }
+    expect(services.api!.healthcheck.test.join(' ')).toContain('127.0.0.1:8080/readyz');
+    for (const name of ['scheduler', 'worker']) {
+      expect(services[name]!.environment.GITSYNC_HEALTH_PORT).toBe('9090');
+      expect(services[name]!.healthcheck.test.join(' ')).toContain('127.0.0.1:9090/readyz');
     }
   });
 

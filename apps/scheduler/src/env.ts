@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { baseEnv, duration, parseEnv, positiveInt, timingEnv } from '@gitsync/config';
+import { baseEnv, healthPort, duration, parseEnv, positiveInt, timingEnv } from '@gitsync/config';
 
 export const schedulerEnvSchema = z.object({
   ...baseEnv,
+  GITSYNC_HEALTH_PORT: healthPort,
   GITSYNC_CLAIM_LEASE: timingEnv.GITSYNC_CLAIM_LEASE,
   /** How often to look for due rows when nothing woke us. */
   GITSYNC_SCHEDULER_INTERVAL: duration('1s'),

@@ -1,7 +1,8 @@
 import { createDb } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
 import { createRedis, onSchedulerWake, RefreshProducer } from '@gitsync/queue';
-import { exitOnStartupError, onShutdown } from '@gitsync/runtime';
+import { exitOnStartupError, onShutdown, startHealthServer } from '@gitsync/runtime';
+import { sql } from 'drizzle-orm';
 import { loadSchedulerEnv } from './env.js';
 import { Scheduler } from '@gitsync/schedule-engine';
 
@@ -22,11 +23,18 @@ async function main(): Promise<void> {
   });
   await onSchedulerWake(subscriber, env.GITSYNC_QUEUE_PREFIX, () => scheduler.wake());
   scheduler.start();
+  const health = env.GITSYNC_HEALTH_PORT
+    ? await startHealthServer({
+        port: env.GITSYNC_HEALTH_PORT,
+        checks: { postgres: () => db.execute(sql`select 1`), redis: () => connection.ping() },
+      })
+    : null;
   logger.info({ intervalMs: env.GITSYNC_SCHEDULER_INTERVAL, batch: env.GITSYNC_CLAIM_BATCH }, 'scheduler started');
 
   onShutdown(
     logger,
     async () => {
+      health?.close();
       await scheduler.stop();
       subscriber.disconnect();
       await producer.close();

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { baseEnv, duration, parseEnv, parseProviders, positiveInt, timingEnv, type ProviderConfig } from '@gitsync/config';
+import { baseEnv, healthPort, duration, parseEnv, parseProviders, positiveInt, timingEnv, type ProviderConfig } from '@gitsync/config';
 
 export const workerEnvSchema = z.object({
   ...baseEnv,
+  GITSYNC_HEALTH_PORT: healthPort,
   ...timingEnv,
   /** Jobs one worker process runs at once; provider latency is hidden behind this. */
   GITSYNC_WORKER_CONCURRENCY: positiveInt(50),

@@ -1,7 +1,8 @@
 import { createDb } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
 import { createRedis } from '@gitsync/queue';
-import { exitOnStartupError, onShutdown } from '@gitsync/runtime';
+import { exitOnStartupError, onShutdown, startHealthServer } from '@gitsync/runtime';
+import { sql } from 'drizzle-orm';
 import { loadWorkerEnv } from './env.js';
 import { createProviders, createTokenRefresher } from './providers.js';
 import { createRefreshWorker } from './worker.js';
@@ -35,6 +36,12 @@ async function main(): Promise<void> {
     groupConcurrency: env.GITSYNC_GROUP_CONCURRENCY,
     logger,
   });
+  const health = env.GITSYNC_HEALTH_PORT
+    ? await startHealthServer({
+        port: env.GITSYNC_HEALTH_PORT,
+        checks: { postgres: () => db.execute(sql`select 1`), redis: () => redis.ping(), worker: async () => worker.isRunning() || Promise.reject() },
+      })
+    : null;
   logger.info({ concurrency: env.GITSYNC_WORKER_CONCURRENCY, providers: env.providers.map((p) => p.id) }, 'worker started');
 
   // Jobs still running at the deadline are handed back: their locks lapse and another worker's
@@ -42,6 +49,7 @@ async function main(): Promise<void> {
   onShutdown(
     logger,
     async () => {
+      health?.close();
       await worker.close();
       connection.disconnect();
       redis.disconnect();

@@ -48,3 +48,6 @@ export const timingEnv = {
   GITSYNC_CLAIM_LEASE: duration('5m'),
   GITSYNC_RATE_LIMIT_PADDING: duration('5s'),
 };
+
+/** Port of the /healthz and /readyz server of processes without an HTTP API (0: none). */
+export const healthPort = z.coerce.number().int().min(0).max(65535).default(0);

@@ -1,7 +1,7 @@
 import { ProviderError, RateLimitError } from '@gitsync/gitprovider';
 import { withRetry } from './retry.js';
 
-const clock = { now: () => new Date(), sleep: jest.fn(async () => undefined) };
+const clock = { now: () => new Date(), sleep: jest.fn(async (_ms: number) => undefined) };
 
 describe('withRetry', () => {
   it('retries transient failures with growing pauses, then succeeds', async () => {

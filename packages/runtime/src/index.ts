@@ -38,3 +38,4 @@ export function exitOnStartupError(err: unknown): never {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 }
+export * from './health.js';
