@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** Configuration that cannot start the process; the message names every offending variable. */
 export class ConfigError extends Error {
