@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     leaseMs: env.GITSYNC_CLAIM_LEASE,
     batchSize: env.GITSYNC_CLAIM_BATCH,
     intervalMs: env.GITSYNC_SCHEDULER_INTERVAL,
+    epoch: { redis: connection, prefix: env.GITSYNC_QUEUE_PREFIX },
   });
   await onSchedulerWake(subscriber, env.GITSYNC_QUEUE_PREFIX, () => scheduler.wake());
   scheduler.start();

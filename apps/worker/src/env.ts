@@ -9,7 +9,17 @@ export const workerEnvSchema = z.object({
   GITSYNC_WORKER_CONCURRENCY: positiveInt(50),
   /** Provider requests in flight per rate-limit group (provider + token owner) in one process. */
   GITSYNC_GROUP_CONCURRENCY: positiveInt(10),
+  /** Provider requests in flight per group across every replica (GitHub asks for at most 100). */
+  GITSYNC_GROUP_MAX_IN_FLIGHT: positiveInt(50),
+  /** Requests of a group's budget left untouched, for other clients of the same token. */
+  GITSYNC_RATE_LIMIT_RESERVE: z.coerce.number().int().min(0).default(0),
   GITSYNC_PROVIDER_TIMEOUT: duration('10s'),
+  /**
+   * A job's lock; a worker that dies (kill -9) holds its jobs this long before another worker's
+   * stalled-job check (every GITSYNC_STALLED_INTERVAL) takes them back.
+   */
+  GITSYNC_JOB_LOCK_DURATION: duration('30s'),
+  GITSYNC_STALLED_INTERVAL: duration('15s'),
   /** How long SIGTERM waits for jobs in flight before handing them back. */
   GITSYNC_SHUTDOWN_TIMEOUT: duration('20s'),
 });

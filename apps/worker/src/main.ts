@@ -34,6 +34,12 @@ async function main(): Promise<void> {
     },
     concurrency: env.GITSYNC_WORKER_CONCURRENCY,
     groupConcurrency: env.GITSYNC_GROUP_CONCURRENCY,
+    groupMaxInFlight: env.GITSYNC_GROUP_MAX_IN_FLIGHT,
+    rateLimitReserve: env.GITSYNC_RATE_LIMIT_RESERVE,
+    rateLimitPaddingMs: env.GITSYNC_RATE_LIMIT_PADDING,
+    requestTimeoutMs: env.GITSYNC_PROVIDER_TIMEOUT,
+    lockDurationMs: env.GITSYNC_JOB_LOCK_DURATION,
+    stalledIntervalMs: env.GITSYNC_STALLED_INTERVAL,
     logger,
   });
   const health = env.GITSYNC_HEALTH_PORT

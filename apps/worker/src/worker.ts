@@ -15,7 +15,7 @@ import {
 } from '@gitsync/gitsync';
 import type { Logger } from '@gitsync/logger';
 import { createQueueWorker } from '@gitsync/queue';
-import { GroupLimiter, RedisRateLimitGate } from '@gitsync/rate-limits';
+import { GroupLimiter, RedisGroupPacer, RedisRateLimitGate } from '@gitsync/rate-limits';
 import { createRefreshHandler } from './processor.js';
 import { createRefreshStore, createTokenStore } from './store.js';
 
@@ -30,6 +30,12 @@ export interface RefreshDepsOptions {
   refreshToken: TokenRefresher;
   timings: Timings;
   groupConcurrency: number;
+  /** Requests in flight per group across replicas; paced through Redis. @defaultValue 50 */
+  groupMaxInFlight?: number;
+  rateLimitReserve?: number;
+  rateLimitPaddingMs?: number;
+  /** Slot lease of the pacer: longer than one provider request can take. */
+  requestTimeoutMs?: number;
   clock?: Clock;
   /** Where tokens come from; Postgres by default. */
   tokenStore?: TokenStore;
@@ -38,6 +44,10 @@ export interface RefreshDepsOptions {
 export interface RefreshWorkerOptions extends RefreshDepsOptions {
   concurrency: number;
   logger: Logger;
+  /** @defaultValue 30 s */
+  lockDurationMs?: number;
+  /** @defaultValue 15 s */
+  stalledIntervalMs?: number;
 }
 
 /** The refresh pipeline wired to Postgres, Redis and the providers. */
@@ -50,6 +60,15 @@ export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<Diff
     publisher: createRedisPublisher(options.redis),
     gate: new RedisRateLimitGate(options.redis, options.prefix, () => clock.now().getTime()),
     limiter: new GroupLimiter(options.groupConcurrency),
+    pacer: new RedisGroupPacer({
+      redis: options.redis,
+      prefix: options.prefix,
+      maxInFlight: options.groupMaxInFlight ?? 50,
+      reserve: options.rateLimitReserve ?? 0,
+      paddingMs: options.rateLimitPaddingMs ?? 5_000,
+      slotLeaseMs: (options.requestTimeoutMs ?? 10_000) * 2,
+      now: () => clock.now().getTime(),
+    }),
     clock,
     timings: options.timings,
   };
@@ -62,6 +81,13 @@ export function createRefreshWorker(options: RefreshWorkerOptions): { worker: Wo
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
+    worker: {
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 15_000,
+      // A job whose worker died is handed to another worker, several times if need be, rather
+      // than failed: the refresh is idempotent and the row's generation guards its write-back.
+      maxStalledCount: 5,
+    },
   });
   worker.on('failed', (job, err) => options.logger.error({ jobId: job?.id, chatId: job?.data?.chatId, err }, 'refresh job failed'));
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));

@@ -63,6 +63,7 @@ export class Pipeline {
       timings: defaultTimings,
       concurrency: options.concurrency ?? 20,
       groupConcurrency: options.groupConcurrency ?? 10,
+      rateLimitPaddingMs: 1000,
       logger,
       ...(tokenStore && { tokenStore }),
     });

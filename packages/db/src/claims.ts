@@ -47,7 +47,8 @@ export async function claimDueRows(db: Database, options: { limit: number; lease
       for update of ds skip locked
     )
     update chat_diff_statuses ds
-    set stale_at = now() + ${options.leaseMs} * interval '1 millisecond'
+    set stale_at = now() + ${options.leaseMs} * interval '1 millisecond',
+        leased_until = now() + ${options.leaseMs} * interval '1 millisecond'
     from due, chats c
     where ds.chat_id = due.chat_id and c.id = ds.chat_id
     returning ds.chat_id, c.owner_id, ds.git_branch, ds.git_remote_origin, ds.url, ds.generation,
@@ -73,4 +74,15 @@ export async function countDueRows(db: Database): Promise<number> {
     select count(*) as n from chat_diff_statuses ds join chats c on c.id = ds.chat_id
     where ds.stale_at <= now() and ds.git_branch <> '' and ds.git_remote_origin <> '' and not c.archived`);
   return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * Redis lost its data (flushed, restarted without persistence): every job of a leased row is gone,
+ * so make those rows due now instead of waiting for their leases to run out.
+ */
+export async function releaseLeases(db: Database): Promise<number> {
+  const result = await db.execute(sql`
+    update chat_diff_statuses set stale_at = now(), leased_until = null
+    where leased_until > now()`);
+  return result.rowCount ?? 0;
 }

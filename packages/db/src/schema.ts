@@ -116,6 +116,11 @@ export const chatDiffStatuses = pgTable(
      * push stale_at forward, or the newer report would wait a whole TTL.
      */
     generation: integer('generation').notNull().default(0),
+    /**
+     * Until when a scheduler's claim holds the row (its job is queued or running); cleared by every
+     * write-back. Lets the system re-enqueue at once the rows whose jobs Redis lost.
+     */
+    leasedUntil: timestamp('leased_until', { withTimezone: true }),
     /** ETags of the pull and reviews endpoints, so that any replica can send If-None-Match. */
     pullEtag: text('pull_etag'),
     reviewsEtag: text('reviews_etag'),

@@ -59,7 +59,7 @@ export interface OutcomeWrite {
 async function requeueMovedRow(db: Database, chatId: string): Promise<void> {
   await db
     .update(chatDiffStatuses)
-    .set({ staleAt: sql`least(${chatDiffStatuses.staleAt}, now() + interval '1 second')` })
+    .set({ staleAt: sql`least(${chatDiffStatuses.staleAt}, now() + interval '1 second')`, leasedUntil: null })
     .where(eq(chatDiffStatuses.chatId, chatId));
 }
 
@@ -94,6 +94,7 @@ export async function saveRefreshed(db: Database, write: RefreshedWrite): Promis
       }),
       refreshedAt: write.refreshedAt,
       staleAt: write.staleAt,
+      leasedUntil: null,
       lastOutcome: 'refreshed',
       lastError: null,
       failedAttempts: 0,
@@ -117,6 +118,7 @@ export async function saveOutcome(db: Database, write: OutcomeWrite): Promise<bo
     .update(chatDiffStatuses)
     .set({
       staleAt: write.staleAt,
+      leasedUntil: null,
       lastOutcome: write.outcome,
       lastError: write.error,
       failedAttempts: sql`${chatDiffStatuses.failedAttempts} + 1`,

@@ -4,6 +4,7 @@ import { classifyError } from './classify.js';
 import { ProviderError } from './errors.js';
 import { parseJsonBody } from './parse-response.js';
 import { TokenCache } from './token-cache.js';
+import type { RequestPacer, ResponseInfo } from './types.js';
 import { bodyText } from './undici-fetch.js';
 
 const ThrottledOctokit = Octokit.plugin(throttling);
@@ -85,7 +86,22 @@ export class GitHubClient {
     return url.href;
   }
 
-  async get(token: string, request: GetRequest): Promise<GetResult> {
+  async get(token: string, request: GetRequest, pacer?: RequestPacer): Promise<GetResult> {
+    const report = pacer ? await pacer.acquire() : null;
+    let info: ResponseInfo = { status: 0, remaining: null, resetAt: null };
+    try {
+      const result = await this.send(token, request, (status, headers) => (info = responseInfo(status, headers)));
+      return result;
+    } finally {
+      report?.(info);
+    }
+  }
+
+  private async send(
+    token: string,
+    request: GetRequest,
+    answered: (status: number, headers: Record<string, string | number | undefined>) => void,
+  ): Promise<GetResult> {
     const what = `GET ${request.path.replace(/^https?:\/\/[^/]+/i, '')}`;
     let response: Awaited<ReturnType<Client['request']>>;
     try {
@@ -102,10 +118,13 @@ export class GitHubClient {
         },
       });
     } catch (error) {
-      const status = (error as { status?: unknown } | null)?.status;
+      const failed = error as { status?: unknown; response?: { headers?: Record<string, string | number | undefined> } } | null;
+      const status = failed?.status;
+      if (typeof status === 'number') answered(status, failed?.response?.headers ?? {});
       if (status === 304 && request.ifNoneMatch) return { notModified: true };
       throw classifyError(error, { now: this.options.now(), paddingMs: this.options.paddingMs, what, secret: token });
     }
+    answered(response.status, response.headers);
     if (response.status !== 200) {
       throw new ProviderError(`GitHub ${what} answered unexpected status ${response.status}`, response.status);
     }
@@ -118,4 +137,14 @@ export class GitHubClient {
       data: parseJsonBody(text, { what, status: response.status }),
     };
   }
+}
+
+function responseInfo(status: number, headers: Record<string, string | number | undefined>): ResponseInfo {
+  const number = (name: string) => {
+    const value = headers[name];
+    const parsed = value === undefined ? NaN : Number(value);
+    return Number.isFinite(parsed) ? parsed : null;
+  };
+  const reset = number('x-ratelimit-reset');
+  return { status, remaining: number('x-ratelimit-remaining'), resetAt: reset === null ? null : new Date(reset * 1000) };
 }

@@ -12,6 +12,7 @@ import type {
   PullRequestFields,
   PullRequestRef,
   PullRequestStatus,
+  RequestPacer,
   RepoRef,
   ReviewVerdict,
   Validators,
@@ -93,11 +94,15 @@ export class GitHubProvider implements GitProvider {
     return parsePullRequestUrl(url, this.webBaseUrl);
   }
 
-  async findPullRequestByBranch(token: string, repo: RepoRef, branch: string): Promise<PullRequestRef | null> {
-    const result = await this.client.get(token, {
-      path: `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/pulls`,
-      query: { head: `${repo.owner}:${branch}`, state: 'open', sort: 'updated', direction: 'desc', per_page: 1 },
-    });
+  async findPullRequestByBranch(token: string, repo: RepoRef, branch: string, pacer?: RequestPacer): Promise<PullRequestRef | null> {
+    const result = await this.client.get(
+      token,
+      {
+        path: `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/pulls`,
+        query: { head: `${repo.owner}:${branch}`, state: 'open', sort: 'updated', direction: 'desc', per_page: 1 },
+      },
+      pacer,
+    );
     if (result.notModified) return null;
     const number = firstPullNumber(result.data, { what: `GET /repos/${repo.owner}/${repo.repo}/pulls`, status: result.status });
     if (number === null) return null;
@@ -105,12 +110,17 @@ export class GitHubProvider implements GitProvider {
     return { ...base, number, url: pullRequestUrl(base, number) };
   }
 
-  async fetchPullRequestStatus(token: string, pr: PullRequestRef, validators: Validators): Promise<PullRequestStatus> {
+  async fetchPullRequestStatus(
+    token: string,
+    pr: PullRequestRef,
+    validators: Validators,
+    pacer?: RequestPacer,
+  ): Promise<PullRequestStatus> {
     const path = `/repos/${encodeURIComponent(pr.owner)}/${encodeURIComponent(pr.repo)}/pulls/${pr.number}`;
     // Both requests go out together; if both fail, a rate limit wins so the whole group backs off.
     const [pull, reviews] = await Promise.allSettled([
-      this.fetchPull(token, path, pr, validators.pull ?? null),
-      this.fetchReviews(token, path, validators.reviews ?? null),
+      this.fetchPull(token, path, pr, validators.pull ?? null, pacer),
+      this.fetchReviews(token, path, validators.reviews ?? null, pacer),
     ]);
     if (pull.status === 'fulfilled' && reviews.status === 'fulfilled') return { pull: pull.value, reviews: reviews.value };
     const failures = [pull, reviews].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -122,8 +132,9 @@ export class GitHubProvider implements GitProvider {
     path: string,
     pr: PullRequestRef,
     etag: string | null,
+    pacer: RequestPacer | undefined,
   ): Promise<Conditional<PullRequestFields>> {
-    const result = await this.client.get(token, { path, ifNoneMatch: etag });
+    const result = await this.client.get(token, { path, ifNoneMatch: etag }, pacer);
     if (result.notModified) return { changed: false };
     const value = toPullRequestFields(result.data, pullRequestUrl(pr, pr.number), { what: `GET ${path}`, status: result.status });
     return { changed: true, value, etag: result.etag };
@@ -133,15 +144,20 @@ export class GitHubProvider implements GitProvider {
    * All pages of reviews. The validator is sent on page 1 only, and an ETag is kept only when there was
    * a single page: a 304 on page 1 says nothing about page 2.
    */
-  private async fetchReviews(token: string, path: string, etag: string | null): Promise<Conditional<ReviewVerdict>> {
-    const first = await this.client.get(token, { path: `${path}/reviews`, query: { per_page: 100 }, ifNoneMatch: etag });
+  private async fetchReviews(
+    token: string,
+    path: string,
+    etag: string | null,
+    pacer: RequestPacer | undefined,
+  ): Promise<Conditional<ReviewVerdict>> {
+    const first = await this.client.get(token, { path: `${path}/reviews`, query: { per_page: 100 }, ifNoneMatch: etag }, pacer);
     if (first.notModified) return { changed: false };
     const what = { what: `GET ${path}/reviews`, status: first.status };
     const reviews: ReviewInput[] = toReviews(first.data, what);
     let next = nextPageUrl(first.link);
     for (let page = 2; next !== null; page += 1) {
       if (page > MAX_REVIEW_PAGES) throw new ProviderError(`GitHub GET ${path}/reviews has more than ${MAX_REVIEW_PAGES} pages`, 200);
-      const result = await this.client.get(token, { path: next });
+      const result = await this.client.get(token, { path: next }, pacer);
       if (result.notModified) throw new ProviderError(`GitHub GET ${path}/reviews answered 304 without a validator`, 304);
       reviews.push(...toReviews(result.data, { what: `GET ${path}/reviews (page ${page})`, status: result.status }));
       next = nextPageUrl(result.link);

@@ -68,7 +68,31 @@ export interface GitProvider {
   /** Parses a pull-request web URL of this provider's host; null when it is not one. */
   parsePullRequestUrl(url: string): PullRequestRef | null;
   /** The open pull request whose head is `branch`, most recently updated first; null when none. */
-  findPullRequestByBranch(token: string, repo: RepoRef, branch: string): Promise<PullRequestRef | null>;
+  findPullRequestByBranch(token: string, repo: RepoRef, branch: string, pacer?: RequestPacer): Promise<PullRequestRef | null>;
   /** The pull request and its review verdict; parts whose validator still matches come back unchanged. */
-  fetchPullRequestStatus(token: string, pr: PullRequestRef, validators: Validators): Promise<PullRequestStatus>;
+  fetchPullRequestStatus(
+    token: string,
+    pr: PullRequestRef,
+    validators: Validators,
+    pacer?: RequestPacer,
+  ): Promise<PullRequestStatus>;
+}
+
+/** What one HTTP exchange told about the caller's rate-limit budget. */
+export interface ResponseInfo {
+  /** HTTP status (304 for a conditional hit); 0 when no answer came. */
+  status: number;
+  /** `x-ratelimit-remaining`, when sent. */
+  remaining: number | null;
+  /** `x-ratelimit-reset`, when sent. */
+  resetAt: Date | null;
+}
+
+/**
+ * Paces requests across replicas: every HTTP request to the provider waits for `acquire` (which may
+ * throw a RateLimitError when the group's budget is spent) and reports its response to the returned
+ * function, so the budget is known before it runs out.
+ */
+export interface RequestPacer {
+  acquire(): Promise<(info: ResponseInfo) => void>;
 }

@@ -1,4 +1,11 @@
-import { ProviderError, RateLimitError, type GitProvider, type PullRequestRef, type PullRequestStatus } from '@gitsync/gitprovider';
+import {
+  ProviderError,
+  RateLimitError,
+  type GitProvider,
+  type PullRequestRef,
+  type PullRequestStatus,
+  type RequestPacer,
+} from '@gitsync/gitprovider';
 import { NoProviderError, NoTokenError } from './errors.js';
 import type { Clock, Publisher, RefreshJob, RefreshStore, TokenSource } from './ports.js';
 import { defaultRetry, withRetry, type RetryPolicy } from './retry.js';
@@ -15,6 +22,11 @@ export interface GroupLimiter {
   run<T>(group: string, task: () => Promise<T>): Promise<T>;
 }
 
+/** Paces every HTTP request of a group across replicas (budget and in-flight bound). */
+export interface GroupPacer {
+  forGroup(group: string): RequestPacer;
+}
+
 export interface RefreshDeps<TChange> {
   providers: readonly GitProvider[];
   tokens: TokenSource;
@@ -22,6 +34,7 @@ export interface RefreshDeps<TChange> {
   publisher: Publisher<TChange>;
   gate: RateLimitGate;
   limiter?: GroupLimiter;
+  pacer?: GroupPacer;
   clock: Clock;
   timings: Timings;
   retry?: RetryPolicy;
@@ -86,6 +99,7 @@ async function fetchFromProvider<T>(
   deps: RefreshDeps<T>,
 ): Promise<Fetched> {
   const group = rateLimitGroup(provider.id, job.ownerId);
+  const pacer = deps.pacer?.forGroup(group);
   const call = async <R>(fn: () => Promise<R>): Promise<R> => {
     const blocked = await deps.gate.blockedUntil(group);
     if (blocked) throw new RateLimitError(blocked, 0);
@@ -93,6 +107,7 @@ async function fetchFromProvider<T>(
     try {
       return await (deps.limiter ? deps.limiter.run(group, run) : run());
     } catch (err) {
+      // Status 0: the block came from our own gate or pacer and is already shared.
       if (err instanceof RateLimitError && err.status !== 0) await deps.gate.block(group, err.resetAt);
       throw err;
     }
@@ -104,7 +119,7 @@ async function fetchFromProvider<T>(
   if (pr) {
     const known = pr;
     try {
-      return { kind: 'pr', pr: known, status: await call(() => provider.fetchPullRequestStatus(token, known, validators)) };
+      return { kind: 'pr', pr: known, status: await call(() => provider.fetchPullRequestStatus(token, known, validators, pacer)) };
     } catch (err) {
       // The PR behind a stored url is gone (deleted, repo renamed): look the branch up again.
       if (!(err instanceof ProviderError) || err.status !== 404) throw err;
@@ -112,11 +127,11 @@ async function fetchFromProvider<T>(
   }
   const repo = provider.parseOrigin(job.remoteOrigin);
   if (!repo) throw new ProviderError(`cannot parse remote origin ${job.remoteOrigin}`, 0);
-  pr = await call(() => provider.findPullRequestByBranch(token, repo, job.branch));
+  pr = await call(() => provider.findPullRequestByBranch(token, repo, job.branch, pacer));
   if (!pr) return { kind: 'no_pr' };
   const found = pr;
   const sameUrl = found.url === job.url;
-  const status = await call(() => provider.fetchPullRequestStatus(token, found, sameUrl ? validators : {}));
+  const status = await call(() => provider.fetchPullRequestStatus(token, found, sameUrl ? validators : {}, pacer));
   return { kind: 'pr', pr: found, status };
 }
 

@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
 
+/** The key holding a group's block (its end, epoch ms), shared with the pacer. */
+export const blockKey = (prefix: string, group: string) => `${prefix}:ratelimit:${group}`;
+
 /** Tells whether a rate-limit group (provider + token owner) may call the provider now. */
 export interface RateLimitGate {
   blockedUntil(group: string): Promise<Date | null>;
@@ -20,7 +23,7 @@ export class RedisRateLimitGate implements RateLimitGate {
   ) {}
 
   private key(group: string): string {
-    return `${this.prefix}:ratelimit:${group}`;
+    return blockKey(this.prefix, group);
   }
 
   async blockedUntil(group: string): Promise<Date | null> {

@@ -1,2 +1,3 @@
 export * from './gate.js';
 export * from './limiter.js';
+export * from './pacer.js';

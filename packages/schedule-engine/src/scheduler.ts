@@ -1,4 +1,5 @@
-import { claimDueRows, type ClaimedRow, type Database } from '@gitsync/db';
+import type { Redis } from 'ioredis';
+import { claimDueRows, releaseLeases, type ClaimedRow, type Database } from '@gitsync/db';
 import type { Logger } from '@gitsync/logger';
 import type { RefreshPayload, RefreshProducer } from '@gitsync/queue';
 
@@ -9,6 +10,8 @@ export interface SchedulerOptions {
   leaseMs: number;
   batchSize: number;
   intervalMs: number;
+  /** Where the Redis epoch marker lives; without it a Redis data loss waits for the leases. */
+  epoch?: { redis: Redis; prefix: string };
 }
 
 export const toPayload = (row: ClaimedRow): RefreshPayload => ({
@@ -55,6 +58,7 @@ export class Scheduler {
   /** Claims and enqueues until nothing is due; returns how many rows were enqueued. */
   async drain(): Promise<number> {
     const { db, producer, leaseMs, batchSize } = this.options;
+    await this.recoverLostJobs();
     let total = 0;
     for (;;) {
       const rows = await claimDueRows(db, { limit: batchSize, leaseMs });
@@ -62,6 +66,20 @@ export class Scheduler {
       total += rows.length;
       if (rows.length < batchSize || this.stopped) return total;
     }
+  }
+
+  /**
+   * Redis keeps nothing on disk: after a flush or restart every queued job is gone. A marker key
+   * that no longer exists tells us so (on a fresh system there is simply nothing leased), and the
+   * leased rows are made due at once rather than after their leases.
+   */
+  private async recoverLostJobs(): Promise<void> {
+    const epoch = this.options.epoch;
+    if (!epoch) return;
+    const created = await epoch.redis.set(`${epoch.prefix}:scheduler:epoch`, new Date().toISOString(), 'NX');
+    if (created !== 'OK') return;
+    const released = await releaseLeases(this.options.db);
+    if (released > 0) this.options.logger.warn({ released }, 'Redis lost its jobs; leased rows made due again');
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,1 @@
+ALTER TABLE "chat_diff_statuses" ADD COLUMN "leased_until" timestamp with time zone;

@@ -1,0 +1,78 @@
+import { Redis } from 'ioredis';
+import { RateLimitError, type ResponseInfo } from '@gitsync/gitprovider';
+import { createTestRedis, type TestRedis } from '@gitsync/testing';
+import { RedisRateLimitGate } from '../src/gate.js';
+import { RedisGroupPacer } from '../src/pacer.js';
+
+let r: TestRedis;
+let other: Redis;
+beforeAll(async () => {
+  r = await createTestRedis();
+  other = new Redis(r.url);
+});
+afterAll(async () => {
+  other.disconnect();
+  await r.cleanup();
+});
+
+let nowMs = Date.now();
+const pacerOn = (redis: Redis, options: { maxInFlight?: number; slotLeaseMs?: number } = {}) =>
+  new RedisGroupPacer({ redis, prefix: r.prefix, paddingMs: 1_000, retryDelayMs: 5, now: () => nowMs, ...options });
+const answer = (remaining: number, resetAt: number): ResponseInfo => ({ status: 200, remaining, resetAt: new Date(resetAt) });
+
+/** Resolves `true` if the acquire has gone through within a few event-loop turns. */
+async function settledSoon(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void p.then(() => (done = true), () => (done = true));
+  for (let i = 0; i < 20 && !done; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  return done;
+}
+
+describe('RedisGroupPacer', () => {
+  it('sends one probe at a time while the budget is unknown', async () => {
+    const group = pacerOn(r.client).forGroup('gh:probe');
+    const first = await group.acquire();
+    const second = group.acquire();
+    expect(await settledSoon(second)).toBe(false);
+    first(answer(100, nowMs + 60_000));
+    expect(await settledSoon(second)).toBe(true);
+  });
+
+  it('stops before the known budget is spent, on every replica, until the reset', async () => {
+    const reset = nowMs + 60_000;
+    const a = pacerOn(r.client).forGroup('gh:budget');
+    const b = pacerOn(other).forGroup('gh:budget');
+    (await a.acquire())(answer(3, reset));
+    // 3 left: three requests may be in flight at once, the fourth would overdraw.
+    const inFlight = [await a.acquire(), await b.acquire(), await a.acquire()];
+    await expect(b.acquire()).rejects.toEqual(expect.any(RateLimitError));
+    const err = await a.acquire().catch((e: RateLimitError) => e);
+    expect((err as RateLimitError).resetAt.getTime()).toBe(reset + 1_000);
+    expect(await new RedisRateLimitGate(other, r.prefix, () => nowMs).blockedUntil('gh:budget')).toEqual(new Date(reset + 1_000));
+    for (const done of inFlight) done(answer(0, reset));
+  });
+
+  it('starts afresh when a response shows a new window', async () => {
+    const group = pacerOn(r.client).forGroup('gh:window');
+    (await group.acquire())(answer(1, nowMs + 1_000));
+    (await group.acquire())(answer(0, nowMs + 1_000));
+    nowMs += 1_500;
+    const probe = await group.acquire();
+    probe(answer(99, nowMs + 60_000));
+    const parallel = await Promise.all([group.acquire(), group.acquire(), group.acquire()]);
+    expect(parallel).toHaveLength(3);
+    for (const done of parallel) done(answer(96, nowMs + 60_000));
+  });
+
+  it('bounds requests in flight per group across replicas, and frees the slots of a dead one', async () => {
+    const a = pacerOn(r.client, { maxInFlight: 2, slotLeaseMs: 10_000 }).forGroup('gh:slots');
+    const b = pacerOn(other, { maxInFlight: 2, slotLeaseMs: 10_000 }).forGroup('gh:slots');
+    (await a.acquire())(answer(1000, nowMs + 3_600_000));
+    await a.acquire(); // this replica "dies" holding both slots
+    await b.acquire();
+    const waiting = b.acquire();
+    expect(await settledSoon(waiting)).toBe(false);
+    nowMs += 11_000;
+    expect(await settledSoon(waiting)).toBe(true);
+  });
+});
