@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
+import { createTestDatabase, createTestRedis, freePort, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
 
 /**
  * The README's `npm start`, as a newcomer runs it: real processes (launcher, API, scheduler,
@@ -9,14 +8,6 @@ import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type T
  */
 const root = path.resolve(__dirname, '..');
 const DEMO_KEY = 'gsk_demo_member_local_only';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 let t: TestDatabase;
 let r: TestRedis;

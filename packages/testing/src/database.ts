@@ -77,7 +77,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     url,
     async drop() {
-      await client.close();
+      await client.close().catch(() => undefined); // a test may have closed it already
       await withAdmin((admin) => admin.query(`drop database if exists "${name}" with (force)`));
     },
   };

@@ -1,3 +1,5 @@
 export * from './database.js';
 export * from './redis.js';
 export * from './wait.js';
+export * from './processes.js';
+export * from './redis-server.js';

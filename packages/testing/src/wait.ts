@@ -3,8 +3,8 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** @defaultValue 25 */
   intervalMs?: number;
-  /** Said in the error when the deadline passes. */
-  message?: string;
+  /** Said in the error when the deadline passes (a function is called then, to describe the state at that time). */
+  message?: string | (() => string);
 }
 
 /**
@@ -27,7 +27,8 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out: ${options.message ?? 'condition not met'} (last: ${detail})`);
+      const message = typeof options.message === 'function' ? options.message() : options.message;
+      throw new Error(`timed out: ${message ?? 'condition not met'} (last: ${detail})`);
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
   }

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { waitFor } from './wait.js';
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+
+export interface PrivateRedis {
+  url: string;
+  client: Redis;
+  stop(): Promise<void>;
+}
+
+/**
+ * A Redis server of the test's own (no persistence, like production), for tests that flush or
+ * restart Redis and must not disturb the shared one other test files use.
+ */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const url = `redis://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      try {
+        await probe.connect();
+        return (await probe.ping()) === 'PONG' || undefined;
+      } catch {
+        return undefined;
+      } finally {
+        probe.disconnect();
+      }
+    },
+    { timeoutMs: 10_000, message: 'private redis-server to answer' },
+  );
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  return {
+    url,
+    client,
+    async stop() {
+      client.disconnect();
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { sql } from 'drizzle-orm';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
+import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
+import { jobCatalog } from '@gitsync/queue';
+import {
+  createTestDatabase,
+  createTestRedis,
+  spawnApp,
+  startPrivateRedis,
+  stopAll,
+  waitFor,
+  waitForOutput,
+  type AppProcess,
+  type PrivateRedis,
+  type TestDatabase,
+  type TestRedis,
+} from '@gitsync/testing';
+
+export interface SystemOptions {
+  /** A Redis server of the test's own, for tests that flush it. */
+  privateRedis?: boolean;
+  fakeLatencyMs?: number;
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+}
+
+/**
+ * The system as operators run it — separate worker and scheduler processes — on a database and
+ * BullMQ prefix of the test's own and the fake GitHub over real HTTP.
+ */
+export class System {
+  readonly apps: AppProcess[] = [];
+  private constructor(
+    readonly t: TestDatabase,
+    readonly redisUrl: string,
+    readonly prefix: string,
+    readonly redis: Redis,
+    readonly fake: FakeGitHub,
+    private readonly options: SystemOptions,
+    private readonly cleanupRedis: () => Promise<void>,
+  ) {}
+
+  static async start(options: SystemOptions = {}): Promise<System> {
+    const t = await createTestDatabase();
+    const fake = await startFakeGitHub({ latencyMs: options.fakeLatencyMs ?? 0 });
+    if (options.privateRedis) {
+      const own: PrivateRedis = await startPrivateRedis();
+      return new System(t, own.url, 'gitsync', own.client, fake, options, () => own.stop());
+    }
+    const r: TestRedis = await createTestRedis();
+    return new System(t, r.url, r.prefix, r.client, fake, options, () => r.cleanup());
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      DATABASE_URL: this.t.url,
+      REDIS_URL: this.redisUrl,
+      GITSYNC_QUEUE_PREFIX: this.prefix,
+      LOG_LEVEL: 'info',
+      GITSYNC_EXTERNAL_AUTH_1_ID: 'github',
+      GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: this.fake.apiBaseUrl,
+      GITSYNC_EXTERNAL_AUTH_1_TOKEN_URL: this.fake.tokenUrl,
+      GITSYNC_RATE_LIMIT_PADDING: '300',
+      GITSYNC_SCHEDULER_INTERVAL: '200',
+      GITSYNC_JOB_LOCK_DURATION: '4s',
+      GITSYNC_STALLED_INTERVAL: '1s',
+      ...this.options.env,
+      ...extra,
+    };
+  }
+
+  async startWorkers(n: number, extra: Record<string, string> = {}): Promise<AppProcess[]> {
+    const started = Array.from({ length: n }, (_, i) => spawnApp('worker', this.env(extra), `worker${this.apps.length + i + 1}`));
+    this.apps.push(...started);
+    await Promise.all(started.map((app) => waitForOutput(app, 'worker started')));
+    return started;
+  }
+
+  async startSchedulers(n: number, extra: Record<string, string> = {}): Promise<AppProcess[]> {
+    const started = Array.from({ length: n }, (_, i) => spawnApp('scheduler', this.env(extra), `scheduler${i + 1}`));
+    this.apps.push(...started);
+    await Promise.all(started.map((app) => waitForOutput(app, 'scheduler started')));
+    return started;
+  }
+
+  /** A user with a token the fake knows (5,000 requests an hour unless told otherwise, as GitHub). */
+  async user(username: string, token: string, budget?: { budget: number; windowMs: number }): Promise<string> {
+    const user = await createUser(this.t.db, { username, role: 'member' });
+    this.fake.addToken(token, { login: username, ...budget });
+    await upsertExternalAuthLink(this.t.db, { providerId: 'github', userId: user.id, accessToken: token });
+    return user.id;
+  }
+
+  /** `n` chats of `ownerId`, each on its own branch with an open PR in the fake; returns chat ids. */
+  async rows(ownerId: string, n: number, options: { repo?: string; withUrl?: boolean } = {}): Promise<string[]> {
+    const repo = options.repo ?? 'app';
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const branch = `${repo}/b${i}`;
+      const pr = this.fake.createPullRequest({ owner: 'acme', repo, head: branch, title: `PR ${i}` });
+      const chat = await createChat(this.t.db, { ownerId, title: branch });
+      await markStale(this.t.db, {
+        chatId: chat.id,
+        branch,
+        remoteOrigin: `${this.fake.url}/acme/${repo}.git`,
+        pullRequestUrl: options.withUrl ? pr.htmlUrl : null,
+      });
+      ids.push(chat.id);
+    }
+    return ids;
+  }
+
+  async outcomes(ids: string[]): Promise<Record<string, number>> {
+    const result = await this.t.db.execute<{ outcome: string | null; n: string }>(sql`
+      select last_outcome as outcome, count(*) as n from chat_diff_statuses
+      where chat_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) group by last_outcome`);
+    return Object.fromEntries(result.rows.map((r) => [r.outcome ?? 'none', Number(r.n)]));
+  }
+
+  async waitAllRefreshed(ids: string[], timeoutMs = 60_000): Promise<void> {
+    let last: Record<string, number> = {};
+    await waitFor(
+      async () => {
+        last = await this.outcomes(ids);
+        return last.refreshed === ids.length || undefined;
+      },
+      { timeoutMs, intervalMs: 200, message: () => `all ${ids.length} rows refreshed (${JSON.stringify(last)})\n${this.tail()}` },
+    );
+  }
+
+  /** Failed jobs of the refresh queue. */
+  async failedJobs(): Promise<number> {
+    const connection = this.redis.duplicate();
+    const queue = new Queue(jobCatalog['refresh-diff-status'].queue, { connection, prefix: this.prefix });
+    try {
+      return await queue.getJobCountByTypes('failed');
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  }
+
+  /** The last lines of every process, for failure messages. */
+  tail(): string {
+    return this.apps.map((app) => `--- ${app.name} ---\n${app.output().slice(-2000)}`).join('\n');
+  }
+
+  async close(): Promise<void> {
+    await stopAll(this.apps);
+    await this.fake.close();
+    await this.cleanupRedis();
+    await this.t.drop();
+  }
+}
