@@ -1,0 +1,72 @@
+import { createChat, createUser, getDiffStatus, getExternalAuthLink, markStale, upsertExternalAuthLink } from '@gitsync/db';
+import { waitFor } from '@gitsync/testing';
+import { Pipeline, PROVIDER_ID } from './harness.js';
+
+let p: Pipeline;
+beforeAll(async () => {
+  p = await Pipeline.start();
+});
+afterAll(() => p.close());
+
+const settled = (chatId: string) =>
+  waitFor(async () => {
+    const row = await getDiffStatus(p.t.db, chatId);
+    return row?.lastOutcome ? row : undefined;
+  });
+
+async function chatWithLink(username: string, link: { accessToken: string; refreshToken?: string; expiresAt?: Date }, branch: string) {
+  const user = await createUser(p.t.db, { username, role: 'member' });
+  await upsertExternalAuthLink(p.t.db, { providerId: PROVIDER_ID, userId: user.id, ...link });
+  const chat = await createChat(p.t.db, { ownerId: user.id });
+  p.fake.createPullRequest({ owner: 'acme', repo: username, head: branch });
+  await markStale(p.t.db, { chatId: chat.id, branch, remoteOrigin: `${p.fake.url}/acme/${username}` });
+  return { userId: user.id, chatId: chat.id };
+}
+
+describe('tokens', () => {
+  it('refreshes a revoked token once through the OAuth token URL on a 401, and keeps the new one', async () => {
+    p.fake.addRefreshToken('ghr_rotating', { login: 'rev' });
+    const { userId, chatId } = await chatWithLink('rev', { accessToken: 'ghp_revoked', refreshToken: 'ghr_rotating' }, 'x');
+    await p.scheduler.drain();
+    expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
+    const link = await getExternalAuthLink(p.t.db, PROVIDER_ID, userId);
+    expect(link!.accessToken).not.toBe('ghp_revoked');
+    expect(link!.refreshToken).not.toBe('ghr_rotating');
+    const statuses = p.fake.requests.filter((r) => r.path.includes('/acme/rev/')).map((r) => r.status);
+    expect(statuses[0]).toBe(401);
+    expect(statuses.slice(1).every((s) => s === 200)).toBe(true);
+  });
+
+  it('refreshes an expired token before using it', async () => {
+    p.fake.addRefreshToken('ghr_expired', { login: 'exp' });
+    const { userId, chatId } = await chatWithLink('exp', { accessToken: 'ghp_old', refreshToken: 'ghr_expired', expiresAt: new Date(Date.now() - 1000) }, 'y');
+    await p.scheduler.drain();
+    expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
+    expect(p.fake.requests.filter((r) => r.token === 'ghp_old')).toHaveLength(0);
+    expect((await getExternalAuthLink(p.t.db, PROVIDER_ID, userId))!.expiresAt!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('backs off 10 minutes when a revoked token cannot be refreshed', async () => {
+    const { chatId } = await chatWithLink('gone', { accessToken: 'ghp_gone' }, 'z');
+    await p.scheduler.drain();
+    const row = await settled(chatId);
+    expect(row).toMatchObject({ lastOutcome: 'no_token' });
+    expect(row.staleAt.getTime() - Date.now()).toBeGreaterThan(590_000);
+  });
+});
+
+describe('stored PR urls', () => {
+  it('drops a url that answers 404 and finds the branch PR again', async () => {
+    const owner = await p.user('moved', 'ghp_moved');
+    const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'moved', head: 'feat/m' });
+    const chat = await createChat(p.t.db, { ownerId: owner });
+    await markStale(p.t.db, {
+      chatId: chat.id,
+      branch: 'feat/m',
+      remoteOrigin: `${p.fake.url}/acme/moved.git`,
+      pullRequestUrl: `${p.fake.url}/acme/moved/pull/999`,
+    });
+    await p.scheduler.drain();
+    expect(await settled(chat.id)).toMatchObject({ lastOutcome: 'refreshed', url: pr.htmlUrl, prNumber: pr.number });
+  });
+});

@@ -1,0 +1,47 @@
+import { createChat, createUser, getDiffStatus, markStale } from '@gitsync/db';
+import { freePort, spawnApp, waitFor, waitForOutput } from '@gitsync/testing';
+import { System } from './harness.js';
+
+/**
+ * Issue 3: a user without a token waits out the 10-minute backoff — until they link one through
+ * the API, which makes their rows due at once: refreshed within seconds, by other processes.
+ */
+let s: System;
+afterAll(() => s.close());
+
+it('linking a token refreshes the waiting rows within seconds', async () => {
+  s = await System.start();
+  const port = await freePort();
+  const adminKey = 'system-test-admin-key-0123456789';
+  const api = spawnApp('api', s.env({ PORT: String(port), GITSYNC_ADMIN_API_KEY: adminKey }));
+  s.apps.push(api);
+  await Promise.all([waitForOutput(api, 'api listening'), s.startWorkers(1), s.startSchedulers(1)]);
+
+  const user = await createUser(s.t.db, { username: 'late', role: 'member' });
+  const chat = await createChat(s.t.db, { ownerId: user.id });
+  s.fake.createPullRequest({ owner: 'acme', repo: 'late', head: 'feat/late', title: 'Late token' });
+  await markStale(s.t.db, { chatId: chat.id, branch: 'feat/late', remoteOrigin: `${s.fake.url}/acme/late.git` });
+  const waiting = await waitFor(async () => {
+    const row = await getDiffStatus(s.t.db, chat.id);
+    return row?.lastOutcome === 'no_token' ? row : undefined;
+  });
+  expect(waiting.staleAt.getTime() - Date.now()).toBeGreaterThan(590_000);
+
+  s.fake.addToken('ghp_linked_late', { login: 'late' });
+  const linkedAt = Date.now();
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/users/${user.id}/external-auth/github`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ access_token: 'ghp_linked_late' }),
+  });
+  expect(res.status).toBe(204);
+  const refreshed = await waitFor(
+    async () => {
+      const row = await getDiffStatus(s.t.db, chat.id);
+      return row?.lastOutcome === 'refreshed' ? row : undefined;
+    },
+    { timeoutMs: 10_000, message: () => `row refreshed after linking\n${s.tail()}` },
+  );
+  expect(refreshed.pullRequestTitle).toBe('Late token');
+  console.log(`token linked → row refreshed in ${Date.now() - linkedAt} ms`);
+}, 90_000);
