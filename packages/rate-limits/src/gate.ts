@@ -10,6 +10,16 @@ export interface RateLimitGate {
 }
 
 /**
+ * Why a per-group key, and not BullMQ's own tools:
+ * - `worker.rateLimit()` + `RateLimitError` pauses a whole queue: one limited token would stop every
+ *   other token's refreshes (one queue per provider would still mix all tokens of a provider).
+ * - A per-group key with `moveToDelayed` + `DelayedError` keeps one queue, but parks the group's jobs
+ *   in Redis until the reset — up to an hour of delayed jobs that a Redis flush would lose.
+ * We keep the key (so every replica skips the group without calling GitHub) and let the job
+ * complete with the `rate_limited` outcome: the row's stale_at becomes the reset plus padding, and
+ * the scheduler enqueues it again then. Postgres, not Redis, holds the wait; no attempt is used and
+ * nothing is counted as failed; other groups are not slowed at all.
+ *
  * Groups blocked in Redis, so a limit seen by one replica stops every replica. A block is also
  * remembered in-process until it expires, sparing the round trip for the rest of the group.
  */
