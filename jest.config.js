@@ -5,12 +5,21 @@ const esmOnly = ['@octokit', 'before-after-hook', 'universal-user-agent', 'json-
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  testMatch: ['**/*.test.ts?(x)'],
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',
       {
         jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
+    // The web app's components: JSX with React's automatic runtime. A rule of its own, so .ts
+    // files are never parsed as TSX (where `<T>(x) =>` would read as an element).
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' },
         module: { type: 'commonjs' },
       },
     ],

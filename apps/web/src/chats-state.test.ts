@@ -1,0 +1,60 @@
+import type { ChatJson } from '@gitsync/contracts';
+import { chatsReducer, initialChatsState, type ChatsAction, type ChatsState } from './chats-state';
+import { chat, chatWithPr } from './test-support/fixtures';
+
+/** Chat n was updated n minutes after 10:00; ids sort the same way. */
+const at = (n: number) => new Date(Date.parse('2026-11-01T10:00:00Z') + n * 60_000).toISOString();
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const numbered = (n: number, overrides: Partial<ChatJson> = {}) => chat({ id: id(n), title: `chat ${n}`, updated_at: at(n), ...overrides });
+const ids = (s: ChatsState) => s.chats.map((c) => c.title);
+const run = (...actions: ChatsAction[]) => actions.reduce(chatsReducer, initialChatsState);
+
+describe('chatsReducer', () => {
+  it('appends pages, drops a chat seen on an earlier page, and knows when the cursor reached the end', () => {
+    const first = run({ type: 'page', chats: [numbered(9), numbered(8)], limit: 2, first: true });
+    expect(first).toMatchObject({ phase: 'ready', hasMore: true });
+    const second = chatsReducer(chatsReducer(first, { type: 'loadingMore' }), { type: 'page', chats: [numbered(8), numbered(7)], limit: 2, first: false });
+    expect(ids(second)).toEqual(['chat 9', 'chat 8', 'chat 7']);
+    expect(second).toMatchObject({ hasMore: true, loadingMore: false });
+    const last = chatsReducer(second, { type: 'page', chats: [numbered(6)], limit: 2, first: false });
+    expect(last.hasMore).toBe(false);
+  });
+
+  it('keeps the list when a later page fails, and empties it when the first one does', () => {
+    const shown = run({ type: 'page', chats: [numbered(9)], limit: 1, first: true }, { type: 'loadingMore' });
+    expect(chatsReducer(shown, { type: 'failed', error: 'down', first: false })).toMatchObject({ phase: 'ready', moreError: 'down', loadingMore: false, chats: shown.chats });
+    expect(chatsReducer(shown, { type: 'failed', error: 'down', first: true })).toMatchObject({ phase: 'error', error: 'down', chats: [] });
+  });
+
+  it('replaces a changed chat in place, without moving it', () => {
+    const shown = run({ type: 'page', chats: [numbered(9), numbered(8), numbered(7)], limit: 25, first: true });
+    const merged = { ...chatWithPr({ pull_request_state: 'merged', refreshed_at: at(30) }), id: id(8), title: 'chat 8', updated_at: at(30) };
+    const next = chatsReducer(shown, { type: 'changed', chat: merged });
+    expect(ids(next)).toEqual(['chat 9', 'chat 8', 'chat 7']);
+    expect(next.chats[1]!.diff_status?.pull_request_state).toBe('merged');
+  });
+
+  it('shows a new chat where it belongs, unless it lies beyond the pages loaded so far', () => {
+    const partial = run({ type: 'page', chats: [numbered(9), numbered(7)], limit: 2, first: true });
+    expect(ids(chatsReducer(partial, { type: 'changed', chat: numbered(8) }))).toEqual(['chat 9', 'chat 8', 'chat 7']);
+    expect(ids(chatsReducer(partial, { type: 'changed', chat: numbered(3) }))).toEqual(['chat 9', 'chat 7']);
+    const complete = run({ type: 'page', chats: [numbered(9), numbered(7)], limit: 25, first: true });
+    expect(ids(chatsReducer(complete, { type: 'changed', chat: numbered(3) }))).toEqual(['chat 9', 'chat 7', 'chat 3']);
+    expect(ids(chatsReducer(complete, { type: 'changed', chat: numbered(10, { archived: true }) }))).toEqual(['chat 9', 'chat 7']);
+  });
+
+  it('never lets an older refresh answer hide a newer event', () => {
+    const newer = { ...chatWithPr({ pull_request_state: 'merged', refreshed_at: at(20) }) };
+    const shown = run({ type: 'page', chats: [newer], limit: 25, first: true });
+    const older = chatWithPr({ pull_request_state: 'open', refreshed_at: at(10) }).diff_status!;
+    expect(chatsReducer(shown, { type: 'refreshed', chatId: newer.id, diffStatus: older }).chats[0]!.diff_status?.pull_request_state).toBe('merged');
+    const newest = chatWithPr({ pull_request_state: 'closed', refreshed_at: at(30) }).diff_status!;
+    expect(chatsReducer(shown, { type: 'refreshed', chatId: newer.id, diffStatus: newest }).chats[0]!.diff_status?.pull_request_state).toBe('closed');
+  });
+
+  it('merges a resynced first page into the list after the stream was lost', () => {
+    const shown = run({ type: 'page', chats: [numbered(9), numbered(8)], limit: 25, first: true });
+    const fresh = { ...numbered(8), title: 'chat 8 renamed' };
+    expect(ids(chatsReducer(shown, { type: 'resynced', chats: [numbered(10), numbered(9), fresh] }))).toEqual(['chat 10', 'chat 9', 'chat 8 renamed']);
+  });
+});

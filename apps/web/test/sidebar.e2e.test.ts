@@ -1,0 +1,172 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { FakePullRequest } from '@gitsync/github-fake';
+import { waitFor } from '@gitsync/testing';
+import { launchChromium, type Browser } from './browser';
+import { serveStatic, type StaticServer } from './static-server';
+import { PROVIDER_ID, startSystem, type System } from './system';
+
+/**
+ * Issue 5's end-to-end test: the built page in headless Chromium against the real system
+ * (API, scheduler, worker) and the fake GitHub. A PR merged on the "provider" turns the chat's
+ * icon from open to merged in the open page, through the event stream, without a reload.
+ */
+const webDir = path.resolve(__dirname, '..');
+const out = path.resolve(webDir, '../../out');
+const GH_TOKEN = 'web-e2e-github-token';
+const BRANCH = 'feat/live-icons';
+
+let system: System;
+let site: StaticServer;
+let browser: Browser;
+let page: Page;
+let memberKey: string;
+let chatId: string;
+let pr: FakePullRequest;
+let navigations = 0;
+
+const row = () => page.locator(`[data-chat-id="${chatId}"]`);
+const icon = () => row().locator('.chat-icon');
+
+beforeAll(async () => {
+  // The page under test is the production build, as the API will serve it.
+  const vite = path.join(path.dirname(require.resolve('vite/package.json', { paths: [webDir] })), 'bin/vite.js');
+  const build = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: webDir, encoding: 'utf8', timeout: 120_000 });
+  if (build.status !== 0) throw new Error(`vite build failed (${build.status ?? build.signal}):\n${build.stdout}\n${build.stderr}`);
+
+  system = await startSystem();
+  const { fake } = system;
+  const member = await system.call('POST', '/api/v1/users', { body: { username: 'web-e2e', role: 'member' } });
+  expect(member.status).toBe(201);
+  memberKey = member.body.api_key;
+  fake.addToken(GH_TOKEN, { login: 'web-e2e' });
+  expect((await system.call('PUT', `/api/v1/users/me/external-auth/${PROVIDER_ID}`, { key: memberKey, body: { access_token: GH_TOKEN } })).status).toBe(204);
+
+  fake.addRepo('acme', 'webapp');
+  pr = fake.createPullRequest({ owner: 'acme', repo: 'webapp', head: BRANCH, title: 'Icons that update live', author: 'web-e2e', additions: 42, deletions: 7, changedFiles: 3 });
+  fake.addReview('acme', 'webapp', pr.number, { user: 'octo-reviewer', state: 'APPROVED' });
+  fake.createPullRequest({ owner: 'acme', repo: 'webapp', head: 'feat/onboarding', title: 'Onboarding v2', author: 'web-e2e', draft: true, additions: 530, deletions: 120 });
+  // Neighbours, so the screenshot shows the other icons too; the test follows only the first chat.
+  await chatOnBranch('Onboarding flow', 'waiting', 'feat/onboarding');
+  await chatOnBranch('Refactor the API client', 'running', 'refactor/client');
+  await chatOnBranch('Write the README', 'waiting', null);
+  chatId = await chatOnBranch('Live sidebar icons', 'waiting', BRANCH);
+
+  await waitFor(
+    async () => (await system.call('GET', `/api/v1/chats/${chatId}`, { key: memberKey })).body?.diff_status?.pull_request_state === 'open',
+    { timeoutMs: 30_000, intervalMs: 100, message: 'the worker fetched the open PR' },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n--- process output ---\n${system.output()}`);
+  });
+
+  site = await serveStatic(path.join(webDir, 'dist'), system.apiUrl);
+  browser = await launchChromium();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(20_000);
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await system?.stop();
+}, 60_000);
+
+async function chatOnBranch(title: string, status: 'waiting' | 'running', branch: string | null): Promise<string> {
+  const created = await system.call('POST', '/api/v1/chats', { key: memberKey, body: { title } });
+  expect(created.status).toBe(201);
+  const id: string = created.body.id;
+  expect((await system.call('PATCH', `/api/v1/chats/${id}`, { key: memberKey, body: { status } })).status).toBe(200);
+  if (branch) await report(id, branch);
+  return id;
+}
+
+/** The agent's report: marks the row stale, so the scheduler queues a refresh. */
+async function report(id: string, branch: string, pullRequestUrl?: string): Promise<void> {
+  const body = { branch, remote_origin: `${system.fake.url}/acme/webapp.git`, ...(pullRequestUrl && { pull_request_url: pullRequestUrl }) };
+  const res = await system.call('POST', `/api/v1/chats/${id}/git`, { key: memberKey, body });
+  expect(res.status).toBe(202);
+}
+
+it('asks for the API key (again when it is wrong), then shows the open PR with its green icon', async () => {
+  await page.goto(site.url);
+  await page.getByLabel('API key', { exact: true }).fill('not-a-real-key');
+  await page.getByRole('button', { name: 'Show my chats' }).click();
+  await page.getByRole('alert').filter({ hasText: 'did not accept' }).waitFor();
+
+  await page.getByLabel('API key', { exact: true }).fill(memberKey);
+  await page.getByRole('button', { name: 'Show my chats' }).click();
+  const open = row().getByRole('img', { name: 'Pull request open' });
+  await open.waitFor();
+  expect(await open.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(26, 127, 55)');
+  expect(await open.getAttribute('data-icon')).toBe('git-pull-request-arrow');
+  await expect(row().locator('.diff-stats').textContent()).resolves.toBe('+42 −7');
+  const link = row().getByRole('link');
+  await expect(link.textContent()).resolves.toBe(`#${pr.number} Icons that update live`);
+  await expect(link.getAttribute('href')).resolves.toBe(pr.htmlUrl);
+  await expect(row().locator('.verdict').textContent()).resolves.toMatch(/^\s*Approved$/);
+  await expect(row().locator('time').textContent()).resolves.toMatch(/^refreshed (just now|\d+ (second|minute)s? ago)$/);
+
+  // Asked once: the key is kept, a new visit goes straight to the list.
+  await page.reload();
+  await row().getByRole('img', { name: 'Pull request open' }).waitFor();
+  await expect(page.getByLabel('API key', { exact: true }).count()).resolves.toBe(0);
+  mkdirSync(out, { recursive: true });
+  await page.screenshot({ path: path.join(out, 'web-e2e-open.png') });
+}, 60_000);
+
+it('turns the same element into the merged icon when the PR is merged, without reloading the page', async () => {
+  await page.locator('[data-stream="live"]').waitFor({ timeout: 20_000 }).catch((err: Error) => {
+    throw new Error(`the event stream never went live (is GET /api/v1/events served?): ${err.message}`);
+  });
+  const before = await icon().elementHandle();
+  const navigationsBefore = navigations;
+  await page.evaluate(() => ((window as unknown as { e2eMarker: string }).e2eMarker = 'same page'));
+
+  system.fake.updatePullRequest('acme', 'webapp', pr.number, { merged: true });
+  // A merged PR is no longer found by branch: the agent reports the url it knows.
+  await report(chatId, BRANCH, pr.htmlUrl);
+
+  await row().getByRole('img', { name: 'Pull request merged' }).waitFor({ timeout: 30_000 });
+  expect(await icon().getAttribute('data-icon')).toBe('git-merge');
+  expect(await icon().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(130, 80, 223)');
+  // The very element shown before changed in place: no reload, no navigation, no re-created row.
+  expect(await before!.evaluate((el) => el.isConnected && el.getAttribute('aria-label'))).toBe('Pull request merged');
+  expect(await page.evaluate(() => (window as unknown as { e2eMarker?: string }).e2eMarker)).toBe('same page');
+  expect(navigations).toBe(navigationsBefore);
+
+  await page.screenshot({ path: path.join(out, 'web-e2e.png') });
+}, 60_000);
+
+it('"refresh now" asks the API for the chat at once and shows the answer', async () => {
+  system.fake.updatePullRequest('acme', 'webapp', pr.number, { title: 'Icons that update live (v2)' });
+  await row().hover();
+  await row().getByRole('button', { name: 'Refresh now' }).click();
+  // Either the answer or the row's error shows; the error says why, rather than a bare timeout.
+  const renamed = row().getByRole('link', { name: /Icons that update live \(v2\)/ });
+  await renamed.or(row().getByRole('alert')).first().waitFor({ timeout: 30_000 });
+  expect(await row().getByRole('alert').allTextContents()).toEqual([]);
+  await renamed.waitFor();
+  await row().getByRole('button', { name: 'Refresh now' }).waitFor();
+}, 60_000);
+
+it('loads older chats as the list scrolls to its end (cursor paging, 25 a page)', async () => {
+  // 30 newer chats push the four above onto the second page.
+  for (let i = 1; i <= 30; i++) {
+    expect((await system.call('POST', '/api/v1/chats', { key: memberKey, body: { title: `Filler chat ${i}` } })).status).toBe(201);
+  }
+  await page.reload();
+  const rows = page.locator('.chat-row');
+  await page.getByText('Filler chat 30', { exact: true }).waitFor();
+  await waitFor(async () => (await rows.count()) === 25, { timeoutMs: 10_000, message: 'first page of 25' });
+  expect(await row().count()).toBe(0);
+
+  await page.locator('.sidebar-scroll').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await row().getByRole('img', { name: 'Pull request merged' }).waitFor();
+  await waitFor(async () => (await rows.count()) === 34, { timeoutMs: 10_000, message: 'all 34 chats' });
+  const titles = await page.locator('.chat-title').allTextContents();
+  expect(new Set(titles).size).toBe(34);
+  expect(titles.at(-1)).toBe('Onboarding flow');
+}, 60_000);
