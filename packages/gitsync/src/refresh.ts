@@ -101,7 +101,8 @@ async function fetchFromProvider<T>(
   const group = rateLimitGroup(provider.id, job.ownerId);
   const pacer = deps.pacer?.forGroup(group);
   const call = async <R>(fn: () => Promise<R>): Promise<R> => {
-    const blocked = await deps.gate.blockedUntil(group);
+    // A pacer checks the group's block with every request it lets through; without one, ask the gate.
+    const blocked = pacer ? null : await deps.gate.blockedUntil(group);
     if (blocked) throw new RateLimitError(blocked, 0);
     const run = () => withRetry(fn, deps.retry ?? defaultRetry, deps.clock);
     try {

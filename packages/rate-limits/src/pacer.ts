@@ -70,8 +70,24 @@ redis.call('PEXPIREAT', KEYS[1], reset + 60000)
 return 1
 `;
 
+type PacerRedis = Redis & {
+  gitsyncPacerAcquire(...args: string[]): Promise<[string, string]>;
+  gitsyncPacerRelease(...args: string[]): Promise<number>;
+};
+
+/** Registers the scripts once per connection, so each call is an EVALSHA, not the whole script. */
+function withScripts(redis: Redis): PacerRedis {
+  const r = redis as PacerRedis;
+  if (typeof r.gitsyncPacerAcquire !== 'function') {
+    redis.defineCommand('gitsyncPacerAcquire', { numberOfKeys: 3, lua: ACQUIRE });
+    redis.defineCommand('gitsyncPacerRelease', { numberOfKeys: 2, lua: RELEASE });
+  }
+  return r;
+}
+
 /** Paces every replica's requests of one rate-limit group through Redis. */
 export class RedisGroupPacer {
+  private readonly redis: PacerRedis;
   private readonly maxInFlight: number;
   private readonly reserve: number;
   private readonly slotLeaseMs: number;
@@ -86,6 +102,7 @@ export class RedisGroupPacer {
     this.paddingMs = options.paddingMs ?? 5_000;
     this.retryDelayMs = options.retryDelayMs ?? 20;
     this.now = options.now ?? Date.now;
+    this.redis = withScripts(options.redis);
   }
 
   forGroup(group: string): RequestPacer {
@@ -95,9 +112,7 @@ export class RedisGroupPacer {
         const slot = randomUUID();
         for (;;) {
           const now = this.now();
-          const [verdict, until] = (await this.options.redis.eval(
-            ACQUIRE,
-            3,
+          const [verdict, until] = await this.redis.gitsyncPacerAcquire(
             ...keys,
             String(now),
             slot,
@@ -105,7 +120,7 @@ export class RedisGroupPacer {
             String(this.maxInFlight),
             String(this.reserve),
             String(this.paddingMs),
-          )) as [string, string];
+          );
           if (verdict === 'ok') return (info: ResponseInfo) => void this.release(keys, slot, info);
           if (verdict === 'blocked' || verdict === 'spent') throw new RateLimitError(new Date(Number(until)), 0);
           await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
@@ -116,8 +131,8 @@ export class RedisGroupPacer {
 
   private async release(keys: string[], slot: string, info: ResponseInfo): Promise<void> {
     const known = info.remaining !== null && info.resetAt !== null;
-    await this.options.redis
-      .eval(RELEASE, 2, keys[1]!, keys[2]!, slot, known ? String(info.remaining) : '', known ? String(info.resetAt!.getTime()) : '')
+    await this.redis
+      .gitsyncPacerRelease(keys[1]!, keys[2]!, slot, known ? String(info.remaining) : '', known ? String(info.resetAt!.getTime()) : '')
       .catch(() => undefined); // a lost release only costs the slot until its lease ends
   }
 }
