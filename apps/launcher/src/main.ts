@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { concurrently } from 'concurrently';
 import { createDb, ensureAdmin, ensureDatabase, migrateDatabase } from '@gitsync/db';
@@ -16,6 +17,7 @@ const tsx = (entry: string) => `exec "${process.execPath}" --import tsx ${entry}
  */
 async function main(): Promise<void> {
   const env = loadLauncherEnv();
+  buildWebPage();
   await ensureDatabase(env.DATABASE_URL);
   await migrateDatabase(env.DATABASE_URL);
 
@@ -76,6 +78,12 @@ async function main(): Promise<void> {
   stopDemo();
   await fake?.close();
   process.exit(0);
+}
+
+/** The sidebar the API serves at `/`: built on every start (about a second) so it is never stale. */
+function buildWebPage(): void {
+  const build = spawnSync('npm', ['run', 'build', '--silent', '-w', '@gitsync/web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) console.warn('gitsync: the web sidebar did not build; the API still runs without it');
 }
 
 async function waitForApi(apiUrl: string): Promise<void> {
