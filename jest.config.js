@@ -25,7 +25,11 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Exports only an `import` condition, which jest's CommonJS resolver does not try.
+    '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
+  },
   globalSetup: '<rootDir>/packages/testing/global-setup.js',
   testTimeout: 60_000,
   maxWorkers: 2,

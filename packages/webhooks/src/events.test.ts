@@ -1,0 +1,53 @@
+import examples from '@octokit/webhooks-examples';
+import { decide, originCandidates, PULL_REQUEST_ACTIONS, REVIEW_ACTIONS } from './events.js';
+
+type Example = { action?: string; pull_request?: { html_url: string; head: { ref: string } }; repository?: { html_url: string } };
+const examplesOf = (name: string) => (examples.find((e) => e.name === name)?.examples ?? []) as unknown as Example[];
+
+describe('decide, on GitHub example payloads (@octokit/webhooks-examples)', () => {
+  it.each([
+    ['pull_request', PULL_REQUEST_ACTIONS],
+    ['pull_request_review', REVIEW_ACTIONS],
+  ] as const)('refreshes for every supported %s action and ignores the others', (event, supported) => {
+    const payloads = examplesOf(event);
+    expect(payloads.length).toBeGreaterThan(3);
+    let refreshed = 0;
+    for (const payload of payloads) {
+      const decision = decide(event, payload);
+      if ((supported as readonly string[]).includes(payload.action!)) {
+        refreshed++;
+        expect(decision).toEqual({
+          kind: 'refresh',
+          event,
+          action: payload.action,
+          target: expect.objectContaining({ url: payload.pull_request!.html_url, headBranch: payload.pull_request!.head.ref, repositoryUrl: payload.repository!.html_url }),
+        });
+      } else {
+        expect(decision.kind).toBe('ignored');
+      }
+    }
+    expect(refreshed).toBeGreaterThan(0);
+  });
+
+  it('answers ping, ignores other events and names what a broken payload lacks', () => {
+    expect(decide('ping', examplesOf('ping')[0])).toEqual({ kind: 'ping' });
+    expect(decide('push', examplesOf('push')[0])).toMatchObject({ kind: 'ignored' });
+    expect(decide(undefined, {})).toMatchObject({ kind: 'ignored' });
+    expect(decide('pull_request', { action: 'opened', repository: {} })).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request') });
+  });
+});
+
+describe('originCandidates', () => {
+  it('lists every way an agent may spell the repository origin', () => {
+    expect(originCandidates('https://github.com/acme/app')).toEqual([
+      'https://github.com/acme/app',
+      'https://github.com/acme/app.git',
+      'https://github.com/acme/app/',
+      'git@github.com:acme/app',
+      'git@github.com:acme/app.git',
+      'ssh://git@github.com/acme/app',
+      'ssh://git@github.com/acme/app.git',
+    ]);
+    expect(originCandidates('http://127.0.0.1:9000/acme/app')[0]).toBe('http://127.0.0.1:9000/acme/app');
+  });
+});

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** The actions whose pull request may look different afterwards. */
+export const PULL_REQUEST_ACTIONS = ['opened', 'edited', 'closed', 'reopened', 'synchronize', 'converted_to_draft', 'ready_for_review'] as const;
+export const REVIEW_ACTIONS = ['submitted', 'edited', 'dismissed'] as const;
+
+/** Only what we need of GitHub's payloads; everything else is ignored, not rejected. */
+const pullRequestPayload = z.object({
+  action: z.string(),
+  pull_request: z.object({
+    html_url: z.string(),
+    number: z.number().int(),
+    head: z.object({ ref: z.string() }),
+  }),
+  repository: z.object({ html_url: z.string(), full_name: z.string() }),
+});
+
+/** Which rows a delivery concerns: those tracking this PR's url, or its repository's head branch. */
+export interface PullRequestTarget {
+  url: string;
+  number: number;
+  headBranch: string;
+  /** Web URL of the repository, e.g. `https://github.com/acme/app`. */
+  repositoryUrl: string;
+}
+
+export type WebhookDecision =
+  | { kind: 'ping' }
+  | { kind: 'refresh'; event: string; action: string; target: PullRequestTarget }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'invalid'; reason: string };
+
+/** Decides what a delivery asks of us, from its `X-GitHub-Event` name and parsed JSON body. */
+export function decide(event: string | undefined, body: unknown): WebhookDecision {
+  if (event === 'ping') return { kind: 'ping' };
+  const actions: readonly string[] | null =
+    event === 'pull_request' ? PULL_REQUEST_ACTIONS : event === 'pull_request_review' ? REVIEW_ACTIONS : null;
+  if (!event || !actions) return { kind: 'ignored', reason: `event ${event ?? '(none)'} is not handled` };
+  const parsed = pullRequestPayload.safeParse(body);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ');
+    return { kind: 'invalid', reason: `${event} payload without the expected fields: ${where}` };
+  }
+  const { action, pull_request: pr, repository } = parsed.data;
+  if (!actions.includes(action)) return { kind: 'ignored', reason: `${event}.${action} does not change the status` };
+  return {
+    kind: 'refresh',
+    event,
+    action,
+    target: { url: pr.html_url, number: pr.number, headBranch: pr.head.ref, repositoryUrl: repository.html_url },
+  };
+}
+
+/**
+ * The spellings an agent may have reported for a repository's remote origin, all of which we
+ * store as given (credentials stripped): https with or without `.git` or a trailing slash,
+ * scp-like ssh, and ssh:// URLs.
+ */
+export function originCandidates(repositoryUrl: string): string[] {
+  const url = new URL(repositoryUrl);
+  const path = url.pathname.replace(/^\/+|\/+$/g, '');
+  const web = `${url.protocol}//${url.host}/${path}`;
+  return [web, `${web}.git`, `${web}/`, `git@${url.hostname}:${path}`, `git@${url.hostname}:${path}.git`, `ssh://git@${url.hostname}/${path}`, `ssh://git@${url.hostname}/${path}.git`];
+}
