@@ -1,17 +1,37 @@
+import sse from '@fastify/sse';
+import { Queue } from 'bullmq';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '@gitsync/logger';
+import { createRegistry, type Registry } from '@gitsync/metrics';
+import { JobCompletions, queueNames, RefreshProducer } from '@gitsync/queue';
 import { authenticate } from './auth.js';
 import type { ApiContext } from './context.js';
 import { registerErrorHandler } from './errors.js';
+import { EventHub } from './events/hub.js';
+import { registerOpenApi } from './openapi.js';
+import { boardRoutes } from './routes/board.js';
 import { chatRoutes } from './routes/chats.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { refreshRoutes } from './routes/refresh.js';
 import { userRoutes } from './routes/users.js';
+import { webRoutes } from './routes/web.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface BuildAppOptions extends ApiContext {
   logger: Logger;
   /** @defaultValue 1 MiB */
   bodyLimit?: number;
+  /** How long an on-demand refresh waits for its job. @defaultValue 10 s */
+  onDemandTimeoutMs?: number;
+  /** Heartbeat comment interval of event streams. @defaultValue 15 s */
+  sseHeartbeatMs?: number;
+  /** Registry for /metrics; a new one per app by default. */
+  registry?: Registry;
+  /** The built web sidebar (apps/web/dist), served at `/` when given. */
+  webDir?: string;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -24,12 +44,41 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  // JSON only: Fastify also parses text/plain by default, which would turn a wrong content type
+  // into a confusing 400 about the body instead of a 415.
+  app.removeContentTypeParser('text/plain');
+  await registerOpenApi(app);
+  await app.register(sse, { heartbeatInterval: options.sseHeartbeatMs ?? 15_000 });
+
+  const { redis, queuePrefix: prefix } = options;
+  const producer = new RefreshProducer({ connection: redis, prefix });
+  const queues = queueNames.map((name) => (name === producer.queue.name ? producer.queue : new Queue(name, { connection: redis, prefix })));
+  // Both hold a connection of their own, made on first use: blocking reads and subscriber mode
+  // cannot share the API's fail-fast command connection.
+  const completions = new JobCompletions({
+    queue: producer.queue,
+    connect: () => redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }),
+  });
+  const hub = new EventHub(
+    // Named, so an operator (or a test) can find it in CLIENT LIST.
+    () => redis.duplicate({ enableOfflineQueue: true, connectionName: `${prefix}:api-events` }),
+    (err) => options.logger.warn({ err }, 'event subscriber connection error'),
+  );
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([completions.close(), hub.close(), ...queues.map((q) => q.close())]);
+  });
 
   healthRoutes(app, options);
+  metricsRoutes(app, { registry: options.registry ?? createRegistry(), db: options.db, redis, queuePrefix: prefix, queues });
+  await boardRoutes(app, { db: options.db, queues });
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate(options.db));
     userRoutes(api, options);
     chatRoutes(api, options);
+    refreshRoutes(api, options, { producer, completions, timeoutMs: options.onDemandTimeoutMs ?? 10_000 });
+    eventRoutes(api, { hub });
   });
+  await webhookRoutes(app, options, producer);
+  if (options.webDir) await webRoutes(app, options.webDir);
   return app;
 }

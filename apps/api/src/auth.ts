@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateApiKey, type Database, type Viewer } from '@gitsync/db';
+import { authenticateApiKey, type Database, type User, type Viewer } from '@gitsync/db';
 import { HttpError } from './errors.js';
 
 declare module 'fastify' {
@@ -8,17 +8,34 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The API key of an Authorization header: `Bearer <key>`, or — where `basic` is allowed, for
+ * browsers, which only know how to prompt for Basic credentials — the password of `Basic`
+ * (any username). Null when there is none.
+ */
+export function apiKeyOf(header: string | undefined, options: { basic?: boolean } = {}): string | null {
+  if (!header) return null;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+  if (bearer?.[1]) return bearer[1];
+  const basic = options.basic ? /^Basic\s+(\S+)$/i.exec(header) : null;
+  if (!basic?.[1]) return null;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : null;
+}
+
 /** Reads `Authorization: Bearer <api key>`; 401 when missing or unknown. */
 export function authenticate(db: Database) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) throw new HttpError(401, 'missing API key', 'send Authorization: Bearer <api key>');
-    const user = await authenticateApiKey(db, match[1]);
+    const key = apiKeyOf(request.headers.authorization);
+    if (!key) throw new HttpError(401, 'missing API key', 'send Authorization: Bearer <api key>');
+    const user = await authenticateApiKey(db, key);
     if (!user) throw new HttpError(401, 'unknown API key');
-    request.viewer = { id: user.id, role: user.role };
+    request.viewer = viewerOf(user);
   };
 }
+
+export const viewerOf = (user: User): Viewer => ({ id: user.id, role: user.role });
 
 export function requireAdmin(request: FastifyRequest): void {
   if (request.viewer.role !== 'admin') throw new HttpError(403, 'admin only');

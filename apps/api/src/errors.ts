@@ -38,7 +38,22 @@ export function registerErrorHandler(app: FastifyInstance): void {
       request.log.error({ err }, 'request failed');
       return reply.code(500).send({ message: 'internal error' });
     }
-    return reply.code(status).send({ message: err.message });
+    const detail = bodyErrorDetail(err, request.headers['content-type'], app.initialConfig.bodyLimit);
+    return reply.code(status).send({ message: err.message, ...(detail && { detail }) });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ message: `no route ${request.method} ${request.url}` }));
+}
+
+/** Says how to fix a body Fastify refused before any route saw it. */
+function bodyErrorDetail(err: FastifyError, contentType: string | undefined, bodyLimit: number | undefined): string | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `the body may be at most ${bodyLimit ?? 'the configured'} bytes`;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `content-type ${contentType ?? '(none)'} is not accepted: send application/json`;
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'send a JSON body, or no content-type header when there is none';
+    default:
+      return undefined;
+  }
 }

@@ -22,6 +22,9 @@ async function main(): Promise<void> {
     providers: env.providers,
     queuePrefix: env.GITSYNC_QUEUE_PREFIX,
     logger,
+    onDemandTimeoutMs: env.GITSYNC_ON_DEMAND_TIMEOUT,
+    sseHeartbeatMs: env.GITSYNC_SSE_HEARTBEAT,
+    webDir: env.GITSYNC_WEB_DIR,
   });
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   logger.info({ address }, 'api listening');

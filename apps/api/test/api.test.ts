@@ -14,7 +14,7 @@ afterAll(() => h.close());
 
 describe('health', () => {
   it('answers liveness and readiness without a key', async () => {
-    expect(await h.call('GET', '/healthz', { key: null })).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await h.call('GET', '/healthz', { key: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
     expect(await h.call('GET', '/readyz', { key: null })).toMatchObject({ status: 200, body: { checks: { postgres: true, redis: true } } });
   });
 });
@@ -99,10 +99,13 @@ describe('chats and git reports', () => {
       ['PATCH', `/api/v1/chats/${chat.id}`, { title: 'x' }],
       ['POST', `/api/v1/chats/${chat.id}/git`, { branch: 'b', remote_origin: 'https://github.com/a/b' }],
       ['GET', `/api/v1/chats/${chat.id}/diff-status`, undefined],
+      ['POST', `/api/v1/chats/${chat.id}/diff-status/refresh`, undefined],
     ] as const) {
       expect((await h.call(method, path, { key: member.api_key, body })).status).toBe(404);
     }
     expect(await getDiffStatus(h.t.db, chat.id)).toBeNull();
+    // Nothing queued: BullMQ's meta key at most, no job, no deduplication key.
+    expect((await h.r.keys()).filter((k) => !k.endsWith(':meta'))).toEqual([]);
     expect((await h.call('GET', `/api/v1/chats/${chat.id}`, { key: ADMIN_KEY })).status).toBe(200);
   });
 
@@ -115,5 +118,95 @@ describe('chats and git reports', () => {
     expect(unknown.body.detail).toMatch(/colour/);
     const notJson = await h.call('POST', '/api/v1/chats', { key: member.api_key, body: '{"title":', headers: { 'content-type': 'application/json' } });
     expect(notJson.status).toBe(400);
+  });
+});
+
+describe('bad input', () => {
+  /** Rows of every table a request could write to: a rejected request must leave them alone. */
+  const counts = async () => {
+    const { rows } = await h.t.pool.query(`select
+      (select count(*) from users) as users, (select count(*) from chats) as chats,
+      (select count(*) from chat_diff_statuses) as statuses, (select count(*) from external_auth_links) as links,
+      (select max(updated_at) from chats) as chats_updated, (select max(updated_at) from chat_diff_statuses) as statuses_updated`);
+    return rows[0];
+  };
+
+  it('answers 400/401/413/415 naming what was wrong, and writes nothing', async () => {
+    const chat = (await h.call('POST', '/api/v1/chats', { key: member.api_key, body: { title: 'mine' } })).body;
+    const before = await counts();
+    const key = member.api_key;
+    const cases: Array<[string, Promise<{ status: number; body: any }>, number, RegExp]> = [
+      ['malformed uuid', h.call('GET', '/api/v1/chats/1234', { key }), 400, /chat/],
+      ['malformed uuid in a write', h.call('PATCH', '/api/v1/chats/not-a-uuid', { key, body: { title: 'x' } }), 400, /chat/],
+      ['unknown body field', h.call('PATCH', `/api/v1/chats/${chat.id}`, { key, body: { title: 'x', colour: 'red' } }), 400, /colour/],
+      ['unknown query field', h.call('GET', '/api/v1/chats?colour=red', { key }), 400, /colour/],
+      ['limit 0', h.call('GET', '/api/v1/chats?limit=0', { key }), 400, /limit/],
+      ['limit 500', h.call('GET', '/api/v1/chats?limit=500', { key }), 400, /limit/],
+      ['limit not a number', h.call('GET', '/api/v1/chats?limit=ten', { key }), 400, /limit/],
+      ['bad after_id', h.call('GET', '/api/v1/chats?after_id=7', { key }), 400, /after_id/],
+      ['bad status', h.call('PATCH', `/api/v1/chats/${chat.id}`, { key, body: { status: 'sleeping' } }), 400, /status/],
+      ['branch not a string', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 1, remote_origin: 'x' } }), 400, /branch/],
+      ['missing remote_origin', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 'b' } }), 400, /remote_origin/],
+      ['bad pull_request_url', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 'b', remote_origin: 'https://github.com/a/b', pull_request_url: 'nope' } }), 400, /pull_request_url/],
+      ['bad expires_at', h.call('PUT', '/api/v1/users/me/external-auth/github', { key, body: { access_token: 't', expires_at: 'tomorrow' } }), 400, /expires_at/],
+      ['body over 1 MiB', h.call('POST', '/api/v1/chats', { key, body: { title: 'x'.repeat(1024 * 1024 + 1) } }), 413, /1048576 bytes/],
+      ['text/plain body', h.call('POST', '/api/v1/chats', { key, body: 'title=x', headers: { 'content-type': 'text/plain' } }), 415, /application\/json/],
+      ['form body', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: 'branch=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, /application\/json/],
+      ['broken JSON', h.call('POST', '/api/v1/chats', { key, body: '{"title":' }), 400, /JSON/],
+      ['missing key', h.call('POST', '/api/v1/chats', { key: null, body: { title: 'x' } }), 401, /Authorization: Bearer/],
+      ['unknown key', h.call('POST', '/api/v1/chats', { key: 'gsk_unknown', body: { title: 'x' } }), 401, /unknown API key/],
+      ['not a bearer key', h.call('GET', '/api/v1/chats', { key: null, headers: { authorization: `Basic ${Buffer.from(`x:${key}`).toString('base64')}` } }), 401, /Bearer/],
+    ];
+    for (const [name, request, status, names] of cases) {
+      const res = await request;
+      expect({ name, status: res.status }).toEqual({ name, status });
+      expect(typeof res.body.message).toBe('string');
+      expect({ name, said: `${res.body.message} ${res.body.detail ?? ''}` }).toEqual({ name, said: expect.stringMatching(names) });
+      expect(Object.keys(res.body).every((k) => k === 'message' || k === 'detail')).toBe(true);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('answers 404 for a refresh of a chat without a diff status, 409 without a branch', async () => {
+    const chat = (await h.call('POST', '/api/v1/chats', { key: member.api_key, body: {} })).body;
+    const none = await h.call('POST', `/api/v1/chats/${chat.id}/diff-status/refresh`, { key: member.api_key });
+    expect(none).toMatchObject({ status: 404, body: { message: 'no diff status to refresh', detail: expect.stringMatching(/\/git/) } });
+    await h.t.pool.query(`insert into chat_diff_statuses (chat_id) values ($1)`, [chat.id]);
+    const empty = await h.call('POST', `/api/v1/chats/${chat.id}/diff-status/refresh`, { key: member.api_key });
+    expect(empty).toMatchObject({ status: 409, body: { message: expect.stringMatching(/no branch or remote origin/) } });
+  });
+});
+
+describe('diff_status JSON', () => {
+  const GO_FIELDS = [
+    'chat_id', 'url', 'pull_request_state', 'pull_request_title', 'pull_request_draft', 'changes_requested', 'additions',
+    'deletions', 'changed_files', 'author_login', 'author_avatar_url', 'base_branch', 'head_branch', 'pr_number', 'commits',
+    'approved', 'reviewer_count', 'refreshed_at', 'stale_at',
+  ];
+
+  it('has exactly SPEC §6’s field names, omits nulls and keeps internals out, on every route', async () => {
+    const chat = (await h.call('POST', '/api/v1/chats', { key: member.api_key, body: { title: 'json' } })).body;
+    await h.call('POST', `/api/v1/chats/${chat.id}/git`, { key: member.api_key, body: { branch: 'b', remote_origin: 'https://github.com/a/b' } });
+    const bare = (await h.call('GET', `/api/v1/chats/${chat.id}/diff-status`, { key: member.api_key })).body;
+    expect(Object.keys(bare).sort()).toEqual(
+      ['additions', 'changed_files', 'changes_requested', 'chat_id', 'deletions', 'pull_request_draft', 'pull_request_title', 'stale_at'].sort(),
+    );
+    expect(Object.values(bare)).not.toContain(null);
+
+    // Everything set, as a refresh would leave it: now every field is there, and nothing more.
+    await h.t.pool.query(
+      `update chat_diff_statuses set url = 'https://github.com/a/b/pull/1', pull_request_state = 'open', author_login = 'a',
+         author_avatar_url = 'https://x/a.png', base_branch = 'main', head_branch = 'b', head_sha = 'abc', pr_number = 1, commits = 2,
+         approved = false, reviewer_count = 0, refreshed_at = now(), pull_etag = '"e"', last_outcome = 'refreshed', last_error = 'x'
+       where chat_id = $1`,
+      [chat.id],
+    );
+    const full = (await h.call('GET', `/api/v1/chats/${chat.id}/diff-status`, { key: member.api_key })).body;
+    expect(Object.keys(full).sort()).toEqual([...GO_FIELDS].sort());
+    expect(full).toMatchObject({ approved: false, reviewer_count: 0, pr_number: 1 });
+    const embedded = (await h.call('GET', `/api/v1/chats/${chat.id}`, { key: member.api_key })).body.diff_status;
+    expect(embedded).toEqual(full);
+    const listed = (await h.call('GET', '/api/v1/chats?limit=100', { key: member.api_key })).body.chats.find((c: any) => c.id === chat.id);
+    expect(listed.diff_status).toEqual(full);
   });
 });

@@ -5,6 +5,7 @@ import { ensureAdmin } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
 import { createLogger } from '@gitsync/logger';
 import { createRedis } from '@gitsync/queue';
+import { GitsyncClient } from '@gitsync/sdk';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gitsync/testing';
 import { buildApp } from '../src/app.js';
 
@@ -17,33 +18,48 @@ export interface ApiHarness {
   r: TestRedis;
   redis: Redis;
   /** JSON request against the running server, over real HTTP. */
-  call(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** The SDK, as the holder of `key` (the admin by default). */
+  client(key?: string): GitsyncClient;
   close(): Promise<void>;
 }
 
-const github: ProviderConfig = {
+export const githubProvider = (apiBaseUrl = 'https://api.github.com'): ProviderConfig => ({
   id: 'github',
   type: 'github',
-  apiBaseUrl: 'https://api.github.com',
+  apiBaseUrl,
   originPattern: null,
   clientId: null,
   clientSecret: null,
   tokenUrl: null,
   webhookSecret: null,
-};
+});
 
-export async function startApi(providers: ProviderConfig[] = [github]): Promise<ApiHarness> {
-  const t = await createTestDatabase();
-  const r = await createTestRedis();
+export interface StartApiOptions {
+  providers?: ProviderConfig[];
+  /** Run on this database and Redis prefix (e.g. a worker Pipeline's); they stay the owner's to drop. */
+  on?: { t: TestDatabase; r: TestRedis };
+  onDemandTimeoutMs?: number;
+  sseHeartbeatMs?: number;
+  webDir?: string;
+}
+
+export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
+  const owned = !options.on;
+  const t = options.on?.t ?? (await createTestDatabase());
+  const r = options.on?.r ?? (await createTestRedis());
   const redis = createRedis(r.url, 'producer');
   await ensureAdmin(t.db, 'admin', ADMIN_KEY);
   const app = await buildApp({
     db: t.db,
     redis,
     publisher: createRedisPublisher(redis),
-    providers,
+    providers: options.providers ?? [githubProvider()],
     queuePrefix: r.prefix,
-    logger: createLogger('api-test', { level: 'silent' }),
+    logger: createLogger('api-test', { level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' }),
+    ...(options.onDemandTimeoutMs !== undefined && { onDemandTimeoutMs: options.onDemandTimeoutMs }),
+    ...(options.sseHeartbeatMs !== undefined && { sseHeartbeatMs: options.sseHeartbeatMs }),
+    ...(options.webDir !== undefined && { webDir: options.webDir }),
   });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -63,13 +79,22 @@ export async function startApi(providers: ProviderConfig[] = [github]): Promise<
         ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON (Bull Board's HTML, metrics text): keep the text
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
     },
+    client: (key = ADMIN_KEY) => new GitsyncClient({ baseUrl, apiKey: key }),
     async close() {
       await app.close();
       redis.disconnect();
-      await r.cleanup();
-      await t.drop();
+      if (owned) {
+        await r.cleanup();
+        await t.drop();
+      }
     },
   };
 }

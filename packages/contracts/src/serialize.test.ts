@@ -16,7 +16,7 @@ const bare: ChatDiffStatus = {
   chatId: chat.id, url: null, pullRequestState: null, pullRequestTitle: '', pullRequestDraft: false, changesRequested: false,
   additions: 0, deletions: 0, changedFiles: 0, authorLogin: null, authorAvatarUrl: null, baseBranch: null, headBranch: null,
   headSha: 'abc', prNumber: null, commits: null, approved: null, reviewerCount: null, gitBranch: 'b', gitRemoteOrigin: 'o',
-  refreshedAt: null, staleAt: new Date('2026-01-03T00:00:00Z'), markedStaleAt: null, generation: 0, pullEtag: '"e"',
+  refreshedAt: null, staleAt: new Date('2026-01-03T00:00:00Z'), markedStaleAt: null, leasedUntil: null, generation: 0, pullEtag: '"e"',
   reviewsEtag: null, lastOutcome: null, lastError: 'x', failedAttempts: 0, createdAt: new Date(), updatedAt: new Date(),
 };
 

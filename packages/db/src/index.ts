@@ -8,3 +8,6 @@ export * from './tokens.js';
 export * from './users.js';
 export * from './chats.js';
 export * from './errors.js';
+export * from './refresh-target.js';
+export * from './stats.js';
+export * from './webhook-targets.js';

@@ -3,3 +3,4 @@ export * from './connection.js';
 export * from './producer.js';
 export * from './worker.js';
 export * from './wake.js';
+export * from './completion.js';

@@ -1,27 +1,48 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { chatStatusSchema, diffStatusChange, toChatJson, toDiffStatusJson } from '@gitsync/contracts';
-import { createChat, getUserById, getVisibleChat, listChats, markStale, updateChat } from '@gitsync/db';
+import {
+  chatPageSchema,
+  chatSchema,
+  createChatBody,
+  diffStatusChange,
+  diffStatusSchema,
+  errorSchema,
+  gitReportBody,
+  gitReportResultSchema,
+  listChatsQuery,
+  toChatJson,
+  toDiffStatusJson,
+  updateChatBody,
+} from '@gitsync/contracts';
+import { createChat, getUserById, getVisibleChat, listChats, markStale, updateChat, type Viewer } from '@gitsync/db';
 import { normalizeOrigin } from '@gitsync/gitprovider';
 import { wakeSchedulers } from '@gitsync/queue';
 import type { ApiContext } from '../context.js';
 import { HttpError, notFound } from '../errors.js';
 
 const chatParams = z.object({ chat: z.uuid() });
+const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
 
 export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  const visibleChat = async (request: { viewer: { id: string; role: 'member' | 'admin' } }, chatId: string) => {
-    const found = await getVisibleChat(ctx.db, request.viewer, chatId);
+  const visibleChat = async (viewer: Viewer, chatId: string) => {
+    const found = await getVisibleChat(ctx.db, viewer, chatId);
     if (!found) throw notFound('chat');
     return found;
   };
 
   r.post(
     '/api/v1/chats',
-    { schema: { body: z.strictObject({ title: z.string().max(1000).optional(), owner_id: z.uuid().optional() }) } },
+    {
+      schema: {
+        tags: ['chats'],
+        summary: 'Create a chat (admins: for any owner)',
+        body: createChatBody,
+        response: { 201: chatSchema, 403: errorSchema, ...errors },
+      },
+    },
     async (request, reply) => {
       const ownerId = request.body.owner_id ?? request.viewer.id;
       if (ownerId !== request.viewer.id) {
@@ -37,40 +58,52 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/v1/chats',
     {
       schema: {
-        querystring: z.strictObject({
-          limit: z.coerce.number().int().min(1).max(100).default(25),
-          after_id: z.uuid().optional(),
-          owner_id: z.uuid().optional(),
-        }),
+        tags: ['chats'],
+        summary: 'List chats, newest (updated_at, id) first; members see their own, admins all',
+        querystring: listChatsQuery,
+        response: { 200: chatPageSchema, ...errors },
       },
     },
     async (request) => {
       const { limit, after_id: afterId, owner_id: ownerId } = request.query;
+      // One row more than asked tells whether another page follows, without a count query.
       const rows = await listChats(ctx.db, {
         viewer: request.viewer,
-        limit,
+        limit: limit + 1,
         ...(afterId && { afterId }),
         ...(ownerId && { ownerId }),
       });
-      return { chats: rows.map((row) => toChatJson(row.chat, row.status)) };
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        chats: page.map((row) => toChatJson(row.chat, row.status)),
+        ...(rows.length > limit && last && { next_after_id: last.chat.id }),
+      };
     },
   );
 
-  r.get('/api/v1/chats/:chat', { schema: { params: chatParams } }, async (request) => {
-    const { chat, status } = await visibleChat(request, request.params.chat);
-    return toChatJson(chat, status);
-  });
+  r.get(
+    '/api/v1/chats/:chat',
+    { schema: { tags: ['chats'], summary: 'One chat with its diff status', params: chatParams, response: { 200: chatSchema, ...errors } } },
+    async (request) => {
+      const { chat, status } = await visibleChat(request.viewer, request.params.chat);
+      return toChatJson(chat, status);
+    },
+  );
 
   r.patch(
     '/api/v1/chats/:chat',
     {
       schema: {
+        tags: ['chats'],
+        summary: 'Update title, status or archived',
         params: chatParams,
-        body: z.strictObject({ title: z.string().max(1000).optional(), status: chatStatusSchema.optional(), archived: z.boolean().optional() }),
+        body: updateChatBody,
+        response: { 200: chatSchema, ...errors },
       },
     },
     async (request) => {
-      const { status } = await visibleChat(request, request.params.chat);
+      const { status } = await visibleChat(request.viewer, request.params.chat);
       const chat = await updateChat(ctx.db, request.params.chat, request.body);
       if (!chat) throw notFound('chat');
       return toChatJson(chat, status);
@@ -81,16 +114,15 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/v1/chats/:chat/git',
     {
       schema: {
+        tags: ['chats'],
+        summary: "The agent's report of the chat's branch: marks the diff status stale",
         params: chatParams,
-        body: z.strictObject({
-          branch: z.string().max(1024),
-          remote_origin: z.string().max(2048),
-          pull_request_url: z.url().max(2048).nullish(),
-        }),
+        body: gitReportBody,
+        response: { 202: gitReportResultSchema, ...errors },
       },
     },
     async (request, reply) => {
-      const { chat } = await visibleChat(request, request.params.chat);
+      const { chat } = await visibleChat(request.viewer, request.params.chat);
       const status = await markStale(ctx.db, {
         chatId: chat.id,
         branch: request.body.branch.trim(),
@@ -105,9 +137,13 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  r.get('/api/v1/chats/:chat/diff-status', { schema: { params: chatParams } }, async (request) => {
-    const { status } = await visibleChat(request, request.params.chat);
-    if (!status) throw notFound('diff status');
-    return toDiffStatusJson(status);
-  });
+  r.get(
+    '/api/v1/chats/:chat/diff-status',
+    { schema: { tags: ['chats'], summary: 'The stored diff status', params: chatParams, response: { 200: diffStatusSchema, ...errors } } },
+    async (request) => {
+      const { status } = await visibleChat(request.viewer, request.params.chat);
+      if (!status) throw notFound('diff status');
+      return toDiffStatusJson(status);
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { createdUserSchema, createUserBody, errorSchema, linkTokenBody } from '@gitsync/contracts';
 import {
   addApiKey,
   createUser,
@@ -17,6 +18,8 @@ import type { ApiContext } from '../context.js';
 import { HttpError } from '../errors.js';
 
 const userParam = z.union([z.literal('me'), z.uuid()]);
+const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
+const noContent = z.null().describe('No content');
 
 export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -25,10 +28,10 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/v1/users',
     {
       schema: {
-        body: z.strictObject({
-          username: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1 to 64)'),
-          role: z.enum(['member', 'admin']).default('member'),
-        }),
+        tags: ['users'],
+        summary: 'Create a user (admins only); the API key is shown once',
+        body: createUserBody,
+        response: { 201: createdUserSchema, 403: errorSchema, 409: errorSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -49,12 +52,11 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/v1/users/:user/external-auth/:provider',
     {
       schema: {
+        tags: ['users'],
+        summary: "Link a provider token for a user (`me`, or any user for admins)",
         params: linkParams,
-        body: z.strictObject({
-          access_token: z.string().min(1),
-          refresh_token: z.string().min(1).nullish(),
-          expires_at: z.iso.datetime({ offset: true }).nullish(),
-        }),
+        body: linkTokenBody,
+        response: { 204: noContent, ...errors },
       },
     },
     async (request, reply) => {
@@ -70,16 +72,20 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
       });
       // Rows waiting out the no-token backoff should not wait ten minutes more.
       if ((await markOwnerDue(ctx.db, userId)) > 0) await wakeSchedulers(ctx.redis, ctx.queuePrefix);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
-  r.delete('/api/v1/users/:user/external-auth/:provider', { schema: { params: linkParams } }, async (request, reply) => {
-    const userId = resolveUser(request, request.params.user);
-    const providerId = knownProvider(ctx, request.params.provider);
-    if (!(await deleteExternalAuthLink(ctx.db, providerId, userId))) throw new HttpError(404, 'no token linked');
-    return reply.code(204).send();
-  });
+  r.delete(
+    '/api/v1/users/:user/external-auth/:provider',
+    { schema: { tags: ['users'], summary: 'Unlink a provider token', params: linkParams, response: { 204: noContent, ...errors } } },
+    async (request, reply) => {
+      const userId = resolveUser(request, request.params.user);
+      const providerId = knownProvider(ctx, request.params.provider);
+      if (!(await deleteExternalAuthLink(ctx.db, providerId, userId))) throw new HttpError(404, 'no token linked');
+      return reply.code(204).send(null);
+    },
+  );
 }
 
 function knownProvider(ctx: ApiContext, id: string): string {

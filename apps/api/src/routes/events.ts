@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { allOwnersPattern, errorSchema, ownerChannel } from '@gitsync/contracts';
+import type { EventHub, Topic } from '../events/hub.js';
+
+export interface EventRoutesOptions {
+  hub: EventHub;
+  /** A client whose unsent events exceed this is too slow to follow and is disconnected. @defaultValue 1 MiB */
+  maxBufferedBytes?: number;
+}
+
+/**
+ * `GET /api/v1/events`: SSE of `diff_status_change` (SPEC §7), relayed from Redis pub/sub, so a
+ * change made by any worker process reaches every API replica's streams. Members follow their own
+ * channel, admins every owner's. The stream starts with a `ready` event once the subscription is
+ * live; heartbeats (comment lines) come from @fastify/sse, Fastify's own SSE plugin, which also
+ * handles headers, backpressure and the close of the connection.
+ */
+export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): void {
+  const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
+  const open = new Set<FastifyReply>();
+  // An open stream would otherwise hold app.close() until the client leaves.
+  app.addHook('preClose', async () => {
+    for (const reply of open) reply.sse.close();
+  });
+
+  app.get(
+    '/api/v1/events',
+    {
+      // Messages arrive as JSON text from Redis; serializing them again would quote them.
+      sse: { kind: 'only', serializer: (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data)) },
+      schema: {
+        tags: ['events'],
+        summary: 'Server-sent events of the caller’s chats (admins: all chats)',
+        description:
+          'text/event-stream. First `event: ready`, then one `event: diff_status_change` per change ' +
+          '(`data` is a DiffStatusChangeEvent), and a `: heartbeat` comment when idle.',
+        response: { 401: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { viewer } = request;
+      const topic: Topic = viewer.role === 'admin' ? { pattern: allOwnersPattern } : { channel: ownerChannel(viewer.id) };
+      const stop = await options.hub.listen(topic, (message) => {
+        if (!reply.sse.isConnected) return;
+        if (reply.raw.writableLength > maxBuffered) {
+          request.log.warn({ viewer: viewer.id }, 'event stream client too slow; disconnecting');
+          reply.sse.close();
+          return;
+        }
+        reply.sse.send({ event: 'diff_status_change', data: message }).catch(() => reply.sse.close());
+      });
+      open.add(reply);
+      const release = () => {
+        open.delete(reply);
+        stop().catch((err: unknown) => request.log.warn({ err }, 'unsubscribe failed'));
+      };
+      reply.sse.onClose(release);
+      // The client may have left while we subscribed, before onClose was registered.
+      if (!reply.sse.isConnected) return release();
+      reply.sse.keepAlive();
+      await reply.sse.send({ event: 'ready', data: { scope: viewer.role === 'admin' ? 'all' : 'own' } });
+    },
+  );
+}

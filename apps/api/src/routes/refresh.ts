@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  errorSchema,
+  refreshedDiffStatusSchema,
+  refreshOutcomeSchema,
+  toDiffStatusJson,
+  type RefreshInfoJson,
+} from '@gitsync/contracts';
+import { getDiffStatus, getRefreshTarget, getVisibleChat, type ChatDiffStatus } from '@gitsync/db';
+import type { JobCompletion, JobCompletions, RefreshProducer } from '@gitsync/queue';
+import { toPayload } from '@gitsync/schedule-engine';
+import type { ApiContext } from '../context.js';
+import { HttpError, notFound } from '../errors.js';
+
+export interface RefreshRoutesOptions {
+  producer: RefreshProducer;
+  completions: JobCompletions;
+  /** How long to wait for the job before answering the stored status. */
+  timeoutMs: number;
+}
+
+/** What the worker's job returns (packages/gitsync `RefreshResult`, as JSON). */
+const jobResultSchema = z.object({
+  outcome: refreshOutcomeSchema.exclude(['failed']),
+  error: z.string().nullable(),
+  staleAt: z.string(),
+  written: z.boolean(),
+});
+
+const chatParams = z.object({ chat: z.uuid() });
+
+/**
+ * `POST /api/v1/chats/{chat}/diff-status/refresh`: runs the chat's refresh now, through the same
+ * queue and worker pipeline as background refreshes but ahead of all of them, and answers the
+ * status it wrote — or, once the wait runs out, the stored status with `refresh.completed: false`.
+ */
+export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: RefreshRoutesOptions): void {
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/api/v1/chats/:chat/diff-status/refresh',
+    {
+      schema: {
+        tags: ['chats'],
+        summary: 'Refresh the diff status now, ahead of all background work',
+        params: chatParams,
+        response: { 200: refreshedDiffStatusSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => {
+      const chatId = request.params.chat;
+      if (!(await getVisibleChat(ctx.db, request.viewer, chatId))) throw notFound('chat');
+      const deadline = Date.now() + options.timeoutMs;
+      let info: RefreshInfoJson = { completed: false };
+      // A result written for an older report (the agent reported again meanwhile) is dropped by
+      // the worker; refresh once more for the current one if time is left.
+      for (let attempt = 0; attempt < 2 && Date.now() < deadline; attempt++) {
+        const target = await getRefreshTarget(ctx.db, chatId);
+        if (!target) {
+          throw new HttpError(404, 'no diff status to refresh', 'report the branch first: POST /api/v1/chats/{chat}/git');
+        }
+        if (!target.branch || !target.remoteOrigin) {
+          throw new HttpError(409, 'nothing to refresh: the chat has no branch or remote origin', 'report them with POST /api/v1/chats/{chat}/git');
+        }
+        const done = await options.completions.run(() => options.producer.enqueueOnDemand(toPayload(target)), deadline - Date.now());
+        info = describe(done);
+        if (!(done.state === 'completed' && jobResultSchema.safeParse(done.returnValue).data?.written === false)) break;
+      }
+      const status = await getDiffStatus(ctx.db, chatId);
+      if (!status) throw notFound('diff status');
+      return { ...toDiffStatusJson(status), refresh: info.completed && !info.outcome ? fromRow(status) : info };
+    },
+  );
+}
+
+function describe(done: JobCompletion): RefreshInfoJson {
+  switch (done.state) {
+    case 'pending':
+      return { completed: false };
+    case 'failed':
+      return { completed: true, outcome: 'failed', error: done.reason };
+    case 'finished':
+      return { completed: true };
+    case 'completed': {
+      const result = jobResultSchema.safeParse(done.returnValue);
+      if (!result.success) return { completed: true };
+      const { outcome, error, staleAt } = result.data;
+      return { completed: true, outcome, ...(error && { error }), next_refresh_at: new Date(staleAt).toISOString() };
+    }
+  }
+}
+
+/** The job finished before its result could be read: the row says how it went. */
+function fromRow(status: ChatDiffStatus): RefreshInfoJson {
+  return {
+    completed: true,
+    ...(status.lastOutcome && { outcome: status.lastOutcome }),
+    ...(status.lastError && { error: status.lastError }),
+    next_refresh_at: status.staleAt.toISOString(),
+  };
+}

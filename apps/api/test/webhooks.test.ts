@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { sign } from '@octokit/webhooks-methods';
+import examples from '@octokit/webhooks-examples';
+import { createChat, getDiffStatus, markStale } from '@gitsync/db';
+import { PULL_REQUEST_ACTIONS, REVIEW_ACTIONS } from '@gitsync/webhooks';
+import { waitFor } from '@gitsync/testing';
+import { Pipeline } from '../../worker/test/harness.js';
+import { githubProvider, startApi, type ApiHarness } from './harness.js';
+
+/**
+ * Webhooks end to end: GitHub's own example payloads (pointed at the fake GitHub), signed here,
+ * posted over HTTP; the rows tracking the PR are refreshed by a real worker, and nothing else.
+ */
+const SECRET = 'whsec_test_secret';
+let p: Pipeline;
+let h: ApiHarness;
+let owner: string;
+
+beforeAll(async () => {
+  p = await Pipeline.start();
+  h = await startApi({ on: p, providers: [{ ...githubProvider(p.fake.apiBaseUrl), webhookSecret: SECRET }] });
+  owner = await p.user('octo', 'ghp_webhook_owner');
+  await p.listen(owner);
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+  await p?.close();
+}, 60_000);
+
+type Payload = Record<string, any>;
+const examplesOf = (name: string) => (examples.find((e) => e.name === name)?.examples ?? []) as unknown as Payload[];
+
+/** Posts a delivery as GitHub does: JSON body, event name, delivery id and signature headers. */
+async function deliver(event: string, body: string | Payload, options: { secret?: string; delivery?: string } = {}) {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const res = await fetch(`${h.baseUrl}/api/v1/webhooks/github`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': options.delivery ?? randomUUID(),
+      'x-hub-signature-256': await sign(options.secret ?? SECRET, raw),
+    },
+    body: raw,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The example with its URLs moved to the fake GitHub, and its PR created there with the same number. */
+function onFake(example: Payload): Payload {
+  const moved = JSON.parse(JSON.stringify(example).replaceAll('https://github.com/', `${p.fake.url}/`)) as Payload;
+  const [ownerLogin, repo] = (moved.repository.full_name as string).split('/') as [string, string];
+  while (!p.fake.getPullRequest(ownerLogin, repo, moved.pull_request.number)) {
+    p.fake.createPullRequest({ owner: ownerLogin, repo, head: moved.pull_request.head.ref, title: moved.pull_request.title });
+  }
+  return moved;
+}
+
+/**
+ * The PR url the row ends with: the payload's, unless the fake does not serve it (one example's
+ * PR lives in another repository than its `repository`) — then the branch's PR, found again.
+ */
+function servedUrl(payload: Payload): string {
+  const [, o, r, n] = /\/([^/]+)\/([^/]+)\/pull\/(\d+)$/.exec(payload.pull_request.html_url as string) ?? [];
+  if (p.fake.getPullRequest(o!, r!, Number(n))) return payload.pull_request.html_url;
+  const [owner, repo] = (payload.repository.full_name as string).split('/') as [string, string];
+  const open = [];
+  for (let number = 1, pr = p.fake.getPullRequest(owner, repo, 1); pr; pr = p.fake.getPullRequest(owner, repo, ++number)) {
+    if (pr.head === payload.pull_request.head.ref && pr.state === 'open') open.push(pr);
+  }
+  // As GitHub's search by head answers: the most recently updated first.
+  return open.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0]!.htmlUrl;
+}
+
+async function trackingChat(payload: Payload, branch: string = payload.pull_request.head.ref): Promise<string> {
+  const chat = await createChat(p.t.db, { ownerId: owner });
+  await markStale(p.t.db, { chatId: chat.id, branch, remoteOrigin: `${payload.repository.html_url}.git` });
+  return chat.id;
+}
+
+const refreshedRow = (chatId: string) =>
+  waitFor(async () => {
+    const row = await getDiffStatus(p.t.db, chatId);
+    return row?.lastOutcome === 'refreshed' ? row : undefined;
+  }, { message: `row ${chatId} refreshed by a webhook` });
+
+describe('POST /api/v1/webhooks/{provider}', () => {
+  it.each([
+    ['pull_request', PULL_REQUEST_ACTIONS],
+    ['pull_request_review', REVIEW_ACTIONS],
+  ] as const)('refreshes exactly the rows tracking the PR for every supported %s action', async (event, supported) => {
+    const payloads = examplesOf(event).filter((e) => (supported as readonly string[]).includes(e.action));
+    expect(payloads.length).toBeGreaterThan(0);
+    for (const example of payloads) {
+      const payload = onFake(example);
+      const tracking = await trackingChat(payload);
+      const other = await trackingChat(payload, `${payload.pull_request.head.ref}-other`);
+      const res = await deliver(event, payload);
+      expect(res).toEqual({ status: 202, body: { refreshing: expect.any(Number) } });
+      expect(res.body.refreshing).toBeGreaterThanOrEqual(1);
+      const row = await refreshedRow(tracking);
+      expect(row.url).toBe(servedUrl(payload));
+      expect((await getDiffStatus(p.t.db, other))!.lastOutcome).toBeNull();
+    }
+  });
+
+  it('ignores other events and unsupported actions, answers ping', async () => {
+    expect(await deliver('push', examplesOf('push')[0]!)).toMatchObject({ status: 202, body: { ignored: expect.any(String) } });
+    const labeled = examplesOf('pull_request').find((e) => e.action === 'labeled')!;
+    expect(await deliver('pull_request', labeled)).toMatchObject({ status: 202, body: { ignored: expect.stringContaining('labeled') } });
+    expect(await deliver('ping', examplesOf('ping')[0]!)).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('refuses a wrong or missing signature and changes nothing', async () => {
+    const payload = onFake(examplesOf('pull_request').find((e) => e.action === 'synchronize')!);
+    const chatId = await trackingChat(payload);
+    expect(await deliver('pull_request', payload, { secret: 'not-the-secret' })).toMatchObject({ status: 401, body: { message: 'invalid signature' } });
+    const unsigned = await fetch(`${h.baseUrl}/api/v1/webhooks/github`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request' },
+      body: JSON.stringify(payload),
+    });
+    expect(unsigned.status).toBe(401);
+    expect(await p.producer.queue.getJobCountByTypes('prioritized', 'waiting', 'active')).toBe(0);
+    expect((await getDiffStatus(p.t.db, chatId))!.lastOutcome).toBeNull();
+  });
+
+  it('processes one delivery once, however often GitHub sends it', async () => {
+    const payload = onFake(examplesOf('pull_request').find((e) => e.action === 'reopened')!);
+    await trackingChat(payload);
+    const delivery = randomUUID();
+    expect((await deliver('pull_request', payload, { delivery })).body).toMatchObject({ refreshing: expect.any(Number) });
+    expect(await deliver('pull_request', payload, { delivery })).toEqual({ status: 202, body: { duplicate: true } });
+  });
+
+  it('answers 400 for malformed JSON, 413 past 25 MiB, 404 for a provider without webhooks', async () => {
+    expect(await deliver('pull_request', '{"action":')).toMatchObject({ status: 400, body: { detail: 'the delivery is not JSON' } });
+    const huge = JSON.stringify({ padding: 'x'.repeat(26 * 1024 * 1024) });
+    expect((await deliver('pull_request', huge)).status).toBe(413);
+    const res = await fetch(`${h.baseUrl}/api/v1/webhooks/gitlab`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(404);
+  });
+
+  it('brings a PR change to the row and the event stream soon after the delivery', async () => {
+    const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'live', head: 'feat/live', title: 'Before' });
+    const chat = await createChat(p.t.db, { ownerId: owner });
+    await markStale(p.t.db, { chatId: chat.id, branch: 'feat/live', remoteOrigin: `${p.fake.url}/acme/live.git` });
+    const base = { repository: { html_url: `${p.fake.url}/acme/live`, full_name: 'acme/live' } };
+    const event = (action: string) => ({ action, ...base, pull_request: { html_url: pr.htmlUrl, number: pr.number, head: { ref: 'feat/live' } } });
+    await deliver('pull_request', event('opened'));
+    await refreshedRow(chat.id);
+
+    p.fake.updatePullRequest('acme', 'live', pr.number, { merged: true, title: 'After' });
+    const sentAt = Date.now();
+    await deliver('pull_request', event('closed'));
+    const seen = await waitFor(() => p.events.find((e) => e.chat.id === chat.id && e.chat.diff_status?.pull_request_state === 'merged'), {
+      timeoutMs: 10_000,
+    });
+    expect(seen.chat.diff_status?.pull_request_title).toBe('After');
+    console.log(`webhook → diff_status_change event in ${Date.now() - sentAt} ms`);
+  });
+});

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { chatSchema, chatStatusSchema, diffStatusSchema } from './chat.js';
+import { named } from './registry.js';
+
+/**
+ * Request and response shapes of the HTTP API (SPEC §6). The server validates with them and
+ * derives its OpenAPI description from them; the SDK takes its types from them. Request bodies
+ * are strict: an unknown field is a mistake worth a 400, not something to drop silently.
+ */
+
+export const errorSchema = named(
+  'Error',
+  z.object({ message: z.string(), detail: z.string().optional() }),
+  'Every error: what went wrong, and where it helps, which field or value.',
+);
+export type ErrorJson = z.infer<typeof errorSchema>;
+
+export const roleSchema = z.enum(['member', 'admin']);
+
+export const createUserBody = z.strictObject({
+  username: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1 to 64)'),
+  role: roleSchema.default('member'),
+});
+export type CreateUserInput = z.input<typeof createUserBody>;
+
+export const createdUserSchema = named(
+  'CreatedUser',
+  z.object({ id: z.uuid(), username: z.string(), role: roleSchema, api_key: z.string() }),
+  'The new user; `api_key` is shown this once and stored only hashed.',
+);
+export type CreatedUserJson = z.infer<typeof createdUserSchema>;
+
+export const linkTokenBody = z.strictObject({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1).nullish(),
+  expires_at: z.iso.datetime({ offset: true }).nullish(),
+});
+export type LinkTokenInput = z.input<typeof linkTokenBody>;
+
+export const createChatBody = z.strictObject({
+  title: z.string().max(1000).optional(),
+  owner_id: z.uuid().optional(),
+});
+export type CreateChatInput = z.input<typeof createChatBody>;
+
+export const updateChatBody = z.strictObject({
+  title: z.string().max(1000).optional(),
+  status: chatStatusSchema.optional(),
+  archived: z.boolean().optional(),
+});
+export type UpdateChatInput = z.input<typeof updateChatBody>;
+
+export const listChatsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  after_id: z.uuid().optional(),
+  owner_id: z.uuid().optional(),
+});
+/** The query as a client writes it (`limit` is coerced from the query string on the server). */
+export type ListChatsInput = { limit?: number; after_id?: string; owner_id?: string };
+
+export const chatPageSchema = named(
+  'ChatPage',
+  z.object({
+    chats: z.array(chatSchema),
+    /** Present when more chats follow: pass it as `after_id` for the next page. */
+    next_after_id: z.uuid().optional(),
+  }),
+  'One page of chats, newest (updated_at, id) first; `next_after_id` is present when more follow.',
+);
+export type ChatPageJson = z.infer<typeof chatPageSchema>;
+
+export const gitReportBody = z.strictObject({
+  branch: z.string().max(1024),
+  remote_origin: z.string().max(2048),
+  pull_request_url: z.url().max(2048).nullish(),
+});
+export type GitReportInput = z.input<typeof gitReportBody>;
+
+export const gitReportResultSchema = named(
+  'GitReportResult',
+  z.object({ accepted: z.boolean(), reason: z.string().optional(), diff_status: diffStatusSchema.optional() }),
+);
+export type GitReportResultJson = z.infer<typeof gitReportResultSchema>;
+
+/** How a refresh ended (the pipeline's outcome kinds), or `failed` when the job itself failed. */
+export const refreshOutcomeSchema = z.enum([
+  'refreshed',
+  'no_pr',
+  'no_token',
+  'no_provider',
+  'provider_error',
+  'rate_limited',
+  'failed',
+]);
+export type RefreshOutcome = z.infer<typeof refreshOutcomeSchema>;
+
+export const refreshInfoSchema = z.object({
+  /** false: the wait ran out; the refresh is still queued or running and the status is the stored one. */
+  completed: z.boolean(),
+  outcome: refreshOutcomeSchema.optional(),
+  error: z.string().optional(),
+  /** When the row is due again (for `rate_limited`: when the provider lets this owner in again). */
+  next_refresh_at: z.iso.datetime().optional(),
+});
+export type RefreshInfoJson = z.infer<typeof refreshInfoSchema>;
+
+export const refreshedDiffStatusSchema = named(
+  'RefreshedDiffStatus',
+  diffStatusSchema.extend({ refresh: refreshInfoSchema }),
+  'The diff status after an on-demand refresh, with how that refresh went.',
+);
+export type RefreshedDiffStatusJson = z.infer<typeof refreshedDiffStatusSchema>;

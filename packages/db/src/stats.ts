@@ -1,0 +1,25 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from './client.js';
+
+/** Label used for rows that were never refreshed (last_outcome is null). */
+export const NEVER_REFRESHED = 'none';
+
+/** Rows per last refresh outcome, for metrics: `{refreshed: 120, no_token: 3, none: 7}`. */
+export async function countRowsByOutcome(db: Database): Promise<Record<string, number>> {
+  const result = await db.execute<{ outcome: string | null; n: string }>(sql`
+    select last_outcome::text as outcome, count(*) as n from chat_diff_statuses group by last_outcome`);
+  return Object.fromEntries(result.rows.map((r) => [r.outcome ?? NEVER_REFRESHED, Number(r.n)]));
+}
+
+/**
+ * How long the oldest due row has been waiting, in seconds (0 when none is due): the one number
+ * that says whether the workers keep up. Same "due" as the scheduler's claim.
+ */
+export async function oldestDueRowAgeSeconds(db: Database): Promise<number> {
+  const result = await db.execute<{ age: string | number | null }>(sql`
+    select extract(epoch from now() - min(ds.stale_at)) as age
+    from chat_diff_statuses ds join chats c on c.id = ds.chat_id
+    where ds.stale_at <= now() and ds.git_branch <> '' and ds.git_remote_origin <> '' and not c.archived`);
+  const age = result.rows[0]?.age;
+  return age === null || age === undefined ? 0 : Math.max(0, Number(age));
+}

@@ -1,0 +1,3 @@
+export * from './registry.js';
+export * from './system.js';
+export * from './worker.js';
