@@ -11,11 +11,11 @@ afterAll(() => s.close());
 
 it('linking a token refreshes the waiting rows within seconds', async () => {
   s = await System.start();
-  const port = await freePort();
+  const [port, healthPort] = [await freePort(), await freePort()];
   const adminKey = 'system-test-admin-key-0123456789';
   const api = spawnApp('api', s.env({ PORT: String(port), GITSYNC_ADMIN_API_KEY: adminKey }));
   s.apps.push(api);
-  await Promise.all([waitForOutput(api, 'api listening'), s.startWorkers(1), s.startSchedulers(1)]);
+  await Promise.all([waitForOutput(api, 'api listening'), s.startWorkers(1, { GITSYNC_HEALTH_PORT: String(healthPort) }), s.startSchedulers(1)]);
 
   const user = await createUser(s.t.db, { username: 'late', role: 'member' });
   const chat = await createChat(s.t.db, { ownerId: user.id });
@@ -44,4 +44,11 @@ it('linking a token refreshes the waiting rows within seconds', async () => {
   );
   expect(refreshed.pullRequestTitle).toBe('Late token');
   console.log(`token linked → row refreshed in ${Date.now() - linkedAt} ms`);
+
+  // The worker counts each outcome and each provider answer on its own /metrics.
+  const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+  expect(metrics).toMatch(/gitsync_refresh_outcomes_total\{outcome="no_token"\} 1\b/);
+  expect(metrics).toMatch(/gitsync_refresh_outcomes_total\{outcome="refreshed"\} 1\b/);
+  expect(metrics).toMatch(/gitsync_provider_requests_total\{status="200"\} [3-9]/);
+  expect(metrics).toMatch(/gitsync_refresh_duration_seconds_count 2\b/);
 }, 90_000);

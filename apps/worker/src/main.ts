@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   });
   const connection = createRedis(env.REDIS_URL, 'worker');
   const redis = createRedis(env.REDIS_URL, 'worker');
-  const { worker } = createRefreshWorker({
+  const { worker, metrics } = createRefreshWorker({
     db,
     connection,
     redis,
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     ? await startHealthServer({
         port: env.GITSYNC_HEALTH_PORT,
         checks: { postgres: () => db.execute(sql`select 1`), redis: () => redis.ping(), worker: async () => worker.isRunning() || Promise.reject() },
+        metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
       })
     : null;
   logger.info({ concurrency: env.GITSYNC_WORKER_CONCURRENCY, providers: env.providers.map((p) => p.id) }, 'worker started');

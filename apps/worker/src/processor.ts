@@ -1,6 +1,7 @@
 import type { DiffStatusChangeEvent } from '@gitsync/contracts';
 import { refreshRow, type RefreshDeps, type RefreshResult } from '@gitsync/gitsync';
 import type { Logger } from '@gitsync/logger';
+import type { WorkerMetrics } from '@gitsync/metrics';
 import type { JobHandler, RefreshPayload } from '@gitsync/queue';
 
 export const toRefreshJob = (p: RefreshPayload) => ({ ...p, markedStaleAt: p.markedStaleAt ? new Date(p.markedStaleAt) : null });
@@ -13,10 +14,21 @@ export const toRefreshJob = (p: RefreshPayload) => ({ ...p, markedStaleAt: p.mar
 export function createRefreshHandler(
   deps: RefreshDeps<DiffStatusChangeEvent>,
   logger: Logger,
+  metrics: WorkerMetrics,
 ): JobHandler<'refresh-diff-status', RefreshResult> {
   return async (payload, job) => {
     const log = logger.child({ queue: job.queueName, jobId: job.id, chatId: payload.chatId });
-    const result = await refreshRow(toRefreshJob(payload), deps);
+    const timed = metrics.startRefresh();
+    let result: RefreshResult;
+    try {
+      result = await refreshRow(toRefreshJob(payload), deps);
+    } catch (err) {
+      metrics.outcome('failed');
+      throw err;
+    } finally {
+      timed();
+    }
+    metrics.outcome(result.outcome);
     if (result.outcome === 'refreshed') log.debug({ published: result.published }, 'refreshed');
     else log.info({ outcome: result.outcome, error: result.error, staleAt: result.staleAt }, 'not refreshed');
     return result;

@@ -11,8 +11,10 @@ import {
   type RefreshDeps,
   type Timings,
   type TokenRefresher,
+  type GroupPacer,
   type TokenStore,
 } from '@gitsync/gitsync';
+import { createWorkerMetrics, type WorkerMetrics } from '@gitsync/metrics';
 import type { Logger } from '@gitsync/logger';
 import { createQueueWorker } from '@gitsync/queue';
 import { GroupLimiter, RedisGroupPacer, RedisRateLimitGate } from '@gitsync/rate-limits';
@@ -39,11 +41,14 @@ export interface RefreshDepsOptions {
   clock?: Clock;
   /** Where tokens come from; Postgres by default. */
   tokenStore?: TokenStore;
+  metrics?: WorkerMetrics;
 }
 
 export interface RefreshWorkerOptions extends RefreshDepsOptions {
   concurrency: number;
   logger: Logger;
+  /** @defaultValue metrics in a registry of their own */
+  metrics?: WorkerMetrics;
   /** @defaultValue 30 s */
   lockDurationMs?: number;
   /** @defaultValue 15 s */
@@ -60,7 +65,7 @@ export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<Diff
     publisher: createRedisPublisher(options.redis),
     gate: new RedisRateLimitGate(options.redis, options.prefix, () => clock.now().getTime()),
     limiter: new GroupLimiter(options.groupConcurrency),
-    pacer: new RedisGroupPacer({
+    pacer: countRequests(new RedisGroupPacer({
       redis: options.redis,
       prefix: options.prefix,
       maxInFlight: options.groupMaxInFlight ?? 50,
@@ -68,16 +73,21 @@ export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<Diff
       paddingMs: options.rateLimitPaddingMs ?? 5_000,
       slotLeaseMs: (options.requestTimeoutMs ?? 10_000) * 2,
       now: () => clock.now().getTime(),
-    }),
+    }), options.metrics),
     clock,
     timings: options.timings,
   };
 }
 
 /** Runs the refresh pipeline as a BullMQ worker. */
-export function createRefreshWorker(options: RefreshWorkerOptions): { worker: Worker; deps: RefreshDeps<DiffStatusChangeEvent> } {
-  const deps = createRefreshDeps(options);
-  const worker = createQueueWorker('refresh-diff-status', createRefreshHandler(deps, options.logger), {
+export function createRefreshWorker(options: RefreshWorkerOptions): {
+  worker: Worker;
+  deps: RefreshDeps<DiffStatusChangeEvent>;
+  metrics: WorkerMetrics;
+} {
+  const metrics = options.metrics ?? createWorkerMetrics();
+  const deps = createRefreshDeps({ ...options, metrics });
+  const worker = createQueueWorker('refresh-diff-status', createRefreshHandler(deps, options.logger, metrics), {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
@@ -91,5 +101,24 @@ export function createRefreshWorker(options: RefreshWorkerOptions): { worker: Wo
   });
   worker.on('failed', (job, err) => options.logger.error({ jobId: job?.id, chatId: job?.data?.chatId, err }, 'refresh job failed'));
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
-  return { worker, deps };
+  return { worker, deps, metrics };
+}
+
+/** Counts every provider answer by status (304 apart) on its way through the pacer. */
+function countRequests(pacer: GroupPacer, metrics: WorkerMetrics | undefined): GroupPacer {
+  if (!metrics) return pacer;
+  return {
+    forGroup(group) {
+      const inner = pacer.forGroup(group);
+      return {
+        async acquire() {
+          const report = await inner.acquire();
+          return (info) => {
+            metrics.providerRequest(info.status === 0 ? 'error' : info.status);
+            report(info);
+          };
+        },
+      };
+    },
+  };
 }
