@@ -100,7 +100,10 @@ function printWelcome(apiUrl: string, fake: FakeGitHub | null, adminKey: string 
   const lines = [
     '',
     'gitsync is running',
-    `  API          ${apiUrl}   (health: ${apiUrl}/readyz)`,
+    `  sidebar      ${apiUrl}/`,
+    `  API          ${apiUrl}/api/v1   (OpenAPI: ${apiUrl}/openapi.json, health: ${apiUrl}/readyz)`,
+    `  Bull Board   ${apiUrl}/admin/queues   (admin key as password)`,
+    `  metrics      ${apiUrl}/metrics`,
     ...(adminKey ? [`  admin key    ${adminKey}`] : []),
   ];
   if (fake) {
@@ -108,7 +111,7 @@ function printWelcome(apiUrl: string, fake: FakeGitHub | null, adminKey: string 
       `  fake GitHub  ${fake.url}   (demo mode: no GITSYNC_EXTERNAL_AUTH_<n>_* configured)`,
       `  demo key     ${DEMO_MEMBER_KEY}`,
       '',
-      '  Watch the demo chats get and change their pull-request status:',
+      `  Open ${apiUrl}/ with the demo key to watch the demo chats change their pull-request icons, or:`,
       `    curl -s -H 'Authorization: Bearer ${DEMO_MEMBER_KEY}' ${apiUrl}/api/v1/chats`,
       '  A demo PR moves on every 15 s (reviewed, ready, merged, reopened…).',
     );
