@@ -1,21 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import { createTestDatabase, createTestRedis, waitFor } from '@gitsync/testing';
+import { createTestDatabase, createTestRedis, freePort, waitFor } from '@gitsync/testing';
 
 const root = path.resolve(__dirname, '../../..');
 export const ADMIN_KEY = 'web-e2e-admin-key-0123456789';
 export const PROVIDER_ID = 'github';
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+export { freePort };
 
 export interface System {
   apiUrl: string;
