@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { round } from './cpu.js';
+import type { CeilingFigure } from './figures.js';
+import type { Bench } from './setup.js';
+import { deadlineMs, waitQueueEmpty } from './wait.js';
+
+/** The scheduler's claim batch: jobs go to Redis in addBulk calls of this size, as the scheduler sends them. */
+const BULK = 1000;
+
+/** Payloads shaped like a steady-state row's (url and ETags known), each for a chat of its own. */
+export function fakePayloads(n: number, origin: string): RefreshPayload[] {
+  const ownerId = randomUUID();
+  const markedStaleAt = new Date().toISOString();
+  return Array.from({ length: n }, (_, i) => ({
+    chatId: randomUUID(),
+    ownerId,
+    branch: `bench/c${i}`,
+    remoteOrigin: `${origin}/acme/r${i % 20}.git`,
+    url: `${origin}/acme/r${i % 20}/pull/${i + 1}`,
+    generation: 1,
+    pullEtag: '"0123456789abcdef0123456789abcdef01234567"',
+    reviewsEtag: '"fedcba9876543210fedcba9876543210fedcba98"',
+    markedStaleAt,
+  }));
+}
+
+/** Enqueues `payloads` in addBulk calls of BULK with the real producer (background priority, deduplication). */
+export async function enqueueAll(producer: RefreshProducer, payloads: RefreshPayload[]): Promise<void> {
+  for (let i = 0; i < payloads.length; i += BULK) await producer.enqueueBackground(payloads.slice(i, i + BULK));
+}
+
+/**
+ * BullMQ's own limit on this machine: `workers` no-op worker processes with the real worker's
+ * concurrency and settings drain `jobs` jobs, enqueued (as the scheduler enqueues them) into the
+ * paused queue. Timed from the resume to the queue found empty.
+ */
+export async function measureCeiling(bench: Bench, workers: number, concurrency: number): Promise<CeilingFigure> {
+  const prefix = `${bench.prefix}-noop${workers}`;
+  const jobs = bench.options.rows;
+  const env = {
+    REDIS_URL: bench.redisUrl,
+    GITSYNC_QUEUE_PREFIX: prefix,
+    GITSYNC_WORKER_CONCURRENCY: String(concurrency),
+    LOG_LEVEL: 'info',
+  };
+  const apps = await Promise.all(
+    Array.from({ length: workers }, (_, i) =>
+      bench.processes.script('apps/bench/src/noop-worker.ts', env, `noop${workers}.${i + 1}`, 'noop worker started'),
+    ),
+  );
+  const connection = createRedis(bench.redisUrl, 'producer');
+  const producer = new RefreshProducer({ connection, prefix });
+  try {
+    const payloads = fakePayloads(jobs, bench.providers[0].fake.url);
+    // Queued first, then released at once: the ceiling is what the workers can drain, not what one
+    // producer can feed.
+    await producer.queue.pause();
+    const queued = performance.now();
+    await enqueueAll(producer, payloads);
+    const enqueueSeconds = (performance.now() - queued) / 1000;
+    const started = performance.now();
+    await producer.queue.resume();
+    const done = await waitQueueEmpty(producer.queue, deadlineMs(jobs), 'ceiling');
+    const seconds = (done - started) / 1000;
+    const failed = await producer.queue.getJobCountByTypes('failed');
+    if (failed > 0) throw new Error(`ceiling: ${failed} no-op jobs failed`);
+    const figure: CeilingFigure = {
+      workers,
+      concurrency,
+      jobs,
+      seconds: round(seconds, 2),
+      jobsPerSec: round(jobs / seconds),
+      enqueuePerSec: round(jobs / enqueueSeconds),
+    };
+    console.log(`[bench] ceiling ${workers}w x ${concurrency}: ${jobs} no-op jobs in ${figure.seconds}s = ${figure.jobsPerSec}/s (queued at ${figure.enqueuePerSec}/s)`);
+    return figure;
+  } finally {
+    await bench.processes.stop(apps);
+    await producer.close();
+    connection.disconnect();
+    await deleteExactPrefix(bench, prefix);
+  }
+}
+
+/** Deletes the keys of one sub-prefix as soon as its phase is over (Redis memory is measured later). */
+export async function deleteExactPrefix(bench: Bench, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await bench.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
+    cursor = next;
+    if (keys.length > 0) await bench.redis.unlink(...keys);
+  } while (cursor !== '0');
+}

@@ -1,0 +1,54 @@
+/**
+ * The ceiling's worker process: a plain BullMQ worker on the refresh queue with the real worker's
+ * connection, concurrency and lock settings, whose handler does nothing. What it reaches is what
+ * BullMQ and Redis allow on this machine before any of our code runs.
+ */
+import { Worker } from 'bullmq';
+import { z } from 'zod';
+import { baseEnv, parseEnv, positiveInt } from '@gitsync/config';
+import { createLogger } from '@gitsync/logger';
+import { createRedis, jobCatalog } from '@gitsync/queue';
+import { exitOnStartupError, onShutdown } from '@gitsync/runtime';
+
+const noopEnvSchema = z.object({
+  REDIS_URL: baseEnv.REDIS_URL,
+  GITSYNC_QUEUE_PREFIX: baseEnv.GITSYNC_QUEUE_PREFIX,
+  LOG_LEVEL: baseEnv.LOG_LEVEL,
+  GITSYNC_WORKER_CONCURRENCY: positiveInt(50),
+});
+
+async function main(): Promise<void> {
+  const env = parseEnv(noopEnvSchema, process.env);
+  const logger = createLogger('noop-worker', { level: env.LOG_LEVEL });
+  const connection = createRedis(env.REDIS_URL, 'worker');
+  let processed = 0;
+  // The real worker's settings (apps/worker/src/worker.ts), so that only the handler differs.
+  const worker = new Worker(
+    jobCatalog['refresh-diff-status'].queue,
+    async () => {
+      processed++;
+    },
+    {
+      connection,
+      prefix: env.GITSYNC_QUEUE_PREFIX,
+      concurrency: env.GITSYNC_WORKER_CONCURRENCY,
+      lockDuration: 30_000,
+      stalledInterval: 15_000,
+      maxStalledCount: 5,
+    },
+  );
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  await worker.waitUntilReady();
+  logger.info({ concurrency: env.GITSYNC_WORKER_CONCURRENCY }, 'noop worker started');
+  onShutdown(
+    logger,
+    async () => {
+      await worker.close();
+      connection.disconnect();
+      logger.info({ processed }, 'noop worker stopped');
+    },
+    { timeoutMs: 10_000 },
+  );
+}
+
+main().catch(exitOnStartupError);

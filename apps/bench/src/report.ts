@@ -1,0 +1,83 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { throughputChart } from './chart.js';
+import type { BenchResults } from './figures.js';
+import { headline, markdownTables } from './tables.js';
+
+const envLines = (env: Record<string, string>) =>
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+
+/** BENCHMARKS.md: the latest run's tables and chart, and how the figures are made. */
+export function benchmarksMarkdown(r: BenchResults): string {
+  const missed = r.targets.filter((t) => !t.pass);
+  return `# Benchmarks
+
+Written by \`npm run bench\` (apps/bench) — do not edit by hand; run it again. The latest run:
+${headline(r)}.
+
+![refresh throughput vs the no-op BullMQ ceiling](docs/bench.svg)
+
+Targets met: ${r.targets.length - missed.length} of ${r.targets.length}.${missed.length ? ` Missed: ${missed.map((t) => t.name).join('; ')}.` : ''}
+
+${markdownTables(r)}
+
+## How the figures are made
+
+- One command creates a database \`gitsync_bench_<random>\` on \`DATABASE_URL\`'s server (migrated, dropped at
+  the end), a BullMQ prefix of its own (deleted at the end) and two fake GitHub servers (providers \`gh1\`, \`gh2\`),
+  seeds the chats with set-based SQL, each with an open PR in its fake, and users with a token on each fake.
+- **Ceiling**: no-op worker processes (apps/bench/src/noop-worker.ts: a plain BullMQ worker with the real
+  worker's concurrency and lock settings) drain jobs queued with the real producer (addBulk of 1,000,
+  background priority, deduplication) into the paused queue, timed from the resume to an empty queue.
+- **Refresh**: real scheduler and worker processes are running; one SQL update makes every row due (a first pass
+  also forgets urls and ETags, so every PR is found by branch again) and the clock runs until every row is
+  written back. Steady state: url and ETags known, nothing changed on GitHub. The run's first pass always
+  reaches every row; later passes stop after ${r.meta.passSeconds} s (\`--pass-seconds\`) and are measured over the rows
+  written back by then, so that a slow system still finishes the run in minutes. The workers' TTL is 1 h
+  instead of 2 min so that rows of one pass do not fall due again during a later one.
+- **GitHub cost**: requests the fakes answered during a pass, per refresh; *counted* leaves out 304s.
+- **Where the time goes**: CPU seconds of each process (from /proc; *other* is the rest of the machine — on a
+  shared machine, a large *other* means noisy figures), Redis commands (INFO commandstats, server-wide) and
+  the run database's commits per refresh, and the workers' mean handler time (their /metrics).
+- **On-demand**: a real API process; requests one at a time, idle and while every row is due.
+- **Scheduler**: packages/schedule-engine's \`Scheduler.drain()\` in the bench process, into a queue nobody
+  consumes; its addBulk calls are timed apart from the claims.
+- **Memory**: Redis \`used_memory\` before and after that drain, per job queued, and MEMORY USAGE of a sample of
+  its keys; RSS (VmRSS) of the real workers after every pass; RSS of one no-op worker after 10% and 100% of
+  200,000 jobs.
+- \`npm run bench -- --profile DIR\` adds a first and a steady pass through one worker under \`node --cpu-prof\`
+  and summarises its top self-time functions.
+
+Worker environment of this run (database, prefix and ports are the run's own):
+
+\`\`\`
+${envLines(r.meta.workerEnv)}
+\`\`\`
+`;
+}
+
+export interface Written {
+  json: string | null;
+  markdown: string | null;
+  svg: string | null;
+}
+
+export function writeOutputs(r: BenchResults, out: string | null, docsDir: string | null): Written {
+  const written: Written = { json: null, markdown: null, svg: null };
+  if (out) {
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(r, null, 2)}\n`);
+    written.json = out;
+  }
+  if (docsDir) {
+    const svg = path.join(docsDir, 'docs', 'bench.svg');
+    mkdirSync(path.dirname(svg), { recursive: true });
+    writeFileSync(svg, throughputChart(r));
+    const markdown = path.join(docsDir, 'BENCHMARKS.md');
+    writeFileSync(markdown, benchmarksMarkdown(r));
+    Object.assign(written, { markdown, svg });
+  }
+  return written;
+}

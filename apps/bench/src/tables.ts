@@ -1,0 +1,169 @@
+import type { BenchResults } from './figures.js';
+import { mib } from './flat.js';
+
+/** One table of the report, rendered as text for the terminal and as Markdown for BENCHMARKS.md. */
+export interface Section {
+  title: string;
+  headers: string[];
+  rows: string[][];
+  /** Lines printed under the table. */
+  notes?: string[];
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
+
+export function sections(r: BenchResults): Section[] {
+  const ceilingOf = (workers: number) => r.ceiling.find((c) => c.workers === workers)?.jobsPerSec;
+  const out: Section[] = [
+    {
+      title: 'Ceiling: no-op BullMQ jobs (same Redis, processes and concurrency)',
+      headers: ['workers', 'concurrency', 'jobs', 'seconds', 'jobs/s', 'queued/s (producer)'],
+      rows: r.ceiling.map((c) => [String(c.workers), String(c.concurrency), n(c.jobs), String(c.seconds), n(c.jobsPerSec), n(c.enqueuePerSec)]),
+      notes: ['jobs are queued into the paused queue first; the clock runs from the resume to an empty queue.'],
+    },
+    {
+      title: 'Refresh throughput: all rows marked stale → all written back (real scheduler + worker processes)',
+      headers: ['workers', 'latency', 'pass', 'rows', 'seconds', 'rows/s', 'of ceiling', 'requests/refresh', 'counted/refresh', 'not refreshed'],
+      rows: r.refresh.map((f) => {
+        const ceiling = ceilingOf(f.workers);
+        return [
+          String(f.workers),
+          `${f.latencyMs} ms`,
+          f.pass,
+          f.complete ? n(f.rows) : `${n(f.rows)} of ${n(f.rowsDue)}*`,
+          String(f.seconds),
+          n(f.rowsPerSec),
+          ceiling ? pct(f.rowsPerSec / ceiling) : '–',
+          String(f.requestsPerRefresh),
+          String(f.countedPerRefresh),
+          Object.entries(f.otherOutcomes).map(([k, v]) => `${k} ${v}`).join(', ') || '–',
+        ];
+      }),
+      notes: r.refresh.some((f) => !f.complete)
+        ? [`* the pass hit its ${r.meta.passSeconds} s cap: rows/s is over the rows written back by then, the rest of its backlog was cancelled.`]
+        : [],
+    },
+    {
+      title: 'Where the time goes, per refresh: CPU ms by process (other = the rest of the machine), round trips, handler time',
+      headers: ['workers', 'latency', 'pass', ...cpuRoles(r).map((role) => `cpu ${role}`), 'redis cmds', 'redis scripts', 'pg tx', 'job ms', 'slots busy'],
+      rows: r.refresh.map((f) => [
+        String(f.workers),
+        `${f.latencyMs} ms`,
+        f.pass,
+        ...cpuRoles(r).map((role) => ((1000 * (f.cpuSeconds[role] ?? 0)) / Math.max(1, f.rows)).toFixed(2)),
+        String(f.cost.redisCommandsPerRefresh),
+        String(f.cost.redisScriptsPerRefresh),
+        String(f.cost.pgTransactionsPerRefresh),
+        String(f.cost.meanJobMs),
+        pct(f.cost.slotOccupancy),
+      ]),
+      notes: [
+        'redis cmds counts every command of the server (scripts\' inner calls too; other clients included); pg tx are the run database\'s commits.',
+        'job ms: mean time in the worker\'s handler; slots busy: handler time over processes × concurrency × seconds.',
+        `most called Redis commands per refresh (last steady pass): ${topRedis(r)}`,
+      ],
+    },
+    {
+      title: `On-demand refresh: POST /api/v1/chats/{chat}/diff-status/refresh, one at a time (provider latency ${r.onDemand.latencyMs} ms)`,
+      headers: ['condition', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'completed', 'failed'],
+      rows: r.onDemand.figures.map((f) => [f.condition, String(f.samples), String(f.p50Ms), String(f.p99Ms), String(f.maxMs), String(f.completed), String(f.failed)]),
+      ...(r.onDemand.note && { notes: [r.onDemand.note] }),
+    },
+    {
+      title: 'Scheduler: claim-and-enqueue',
+      headers: ['mode', 'rows', 'seconds', 'rows/s', 'claims (Postgres) s', 'addBulk (Redis) s'],
+      rows: [
+        [r.scheduler.mode, n(r.scheduler.rows), String(r.scheduler.seconds), n(r.scheduler.rowsPerSec), String(r.scheduler.claimSeconds), String(r.scheduler.enqueueSeconds)],
+      ],
+      notes: [`CPU s during the drain: ${JSON.stringify(r.scheduler.cpuSeconds)}`],
+    },
+    {
+      title: 'Memory',
+      headers: ['what', 'figure'],
+      rows: [
+        ['Redis bytes per queued job', `${n(r.memory.redisBytesPerJob)} B (${n(r.memory.redisJobsQueued)} jobs queued by the real producer)`],
+        ['… of which (MEMORY USAGE)', Object.entries(r.memory.redisBreakdown).map(([k, v]) => `${k} ${v} B`).join(', ')],
+        ...r.memory.workers.map((w) => [
+          `RSS of ${w.name} (real worker)`,
+          [`${mib(w.rssStartBytes)} at start`, ...rssSeries(r, w.name), `${mib(w.rssEndBytes)} at the end (${w.jobs === null ? '?' : n(w.jobs)} jobs)`].join(' → '),
+        ]),
+        [
+          `RSS of one ${r.memory.flat.worker.split(' ')[0]} worker`,
+          r.memory.flat.rssAtBytes.map((x) => `${mib(x.rssBytes)} after ${n(x.jobs)} jobs`).join(' → ') +
+            (r.memory.flat.growth === null ? '' : ` (${r.memory.flat.growth >= 0 ? '+' : ''}${pct(r.memory.flat.growth)})`),
+        ],
+      ],
+    },
+    {
+      title: 'Targets (issue 6), as ratios within this run',
+      headers: ['', 'target', 'measured', 'ratio', 'goal'],
+      rows: r.targets.map((t) => [t.pass ? 'PASS' : 'MISS', t.name, t.measured, t.ratio === null ? '–' : String(t.ratio), t.target]),
+    },
+  ];
+  if (r.profile) {
+    out.push({
+      title: `CPU profile: ${r.profile.what} — top self time (${n(Math.round(r.profile.totalMs))} ms sampled)`,
+      headers: ['self ms', 'self %', 'function', 'where'],
+      rows: r.profile.top.map((t) => [n(Math.round(t.selfMs)), `${t.selfPct}%`, t.fn, t.where]),
+      notes: [`by package: ${r.profile.byPackage.map((p) => `${p.pkg} ${p.selfPct}%`).join(', ')}`],
+    });
+    out.push({
+      title: 'CPU profile: our own functions by inclusive time (themselves and what they call synchronously; work after an await counts where it resumes)',
+      headers: ['total ms', 'total %', 'function', 'where'],
+      rows: r.profile.inclusive.map((t) => [n(Math.round(t.selfMs)), `${t.selfPct}%`, t.fn, t.where]),
+    });
+  }
+  return out;
+}
+
+/** A worker's RSS after each pass it took part in. */
+function rssSeries(r: BenchResults, name: string): string[] {
+  return r.refresh.flatMap((f) => f.workerRss.filter((w) => w.name === name).map((w) => `${mib(w.rssBytes)} after ${w.jobs === null ? '?' : n(w.jobs)}`));
+}
+
+function topRedis(r: BenchResults): string {
+  const steady = r.refresh.filter((f) => f.pass === 'steady').at(-1);
+  return steady ? Object.entries(steady.cost.redisTop).map(([cmd, per]) => `${cmd} ${per}`).join(', ') : '–';
+}
+
+function cpuRoles(r: BenchResults): string[] {
+  return [...new Set(r.refresh.flatMap((f) => Object.keys(f.cpuSeconds)))];
+}
+
+export function headline(r: BenchResults): string {
+  const m = r.meta;
+  return (
+    `${n(m.rows)} rows, ${m.users} users, ${m.providers} providers${m.quick ? ' (quick)' : ''} · ${m.cores} cores (${m.cpuModel}) · ` +
+    `Node ${m.node} · PostgreSQL ${m.postgres} · Redis ${m.redis}${m.redisServer === 'private' ? ' (private)' : ''} · BullMQ ${m.bullmq} · ${m.startedAt} · ${m.seconds} s`
+  );
+}
+
+export function textReport(r: BenchResults): string {
+  const lines = [`gitsync bench — ${headline(r)}`, ''];
+  for (const s of sections(r)) {
+    lines.push(s.title);
+    const widths = s.headers.map((h, i) => Math.max(h.length, ...s.rows.map((row) => (row[i] ?? '').length)));
+    const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    lines.push(line(s.headers), line(widths.map((w) => '-'.repeat(w))), ...s.rows.map(line));
+    for (const note of s.notes ?? []) lines.push(`  note: ${note}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function markdownTables(r: BenchResults): string {
+  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  return sections(r)
+    .map((s) =>
+      [
+        `### ${s.title}`,
+        '',
+        `| ${s.headers.map(esc).join(' | ')} |`,
+        `|${s.headers.map(() => '---').join('|')}|`,
+        ...s.rows.map((row) => `| ${row.map(esc).join(' | ')} |`),
+        ...(s.notes ?? []).map((note) => `\n_${esc(note)}_`),
+      ].join('\n'),
+    )
+    .join('\n\n');
+}

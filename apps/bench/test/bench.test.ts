@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import type { BenchResults } from '../src/figures.js';
+
+const root = path.resolve(__dirname, '../../..');
+const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Runs `npm run bench -- <args>` as a user would; killed if it outlives the test. */
+function runBench(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/bench/src/main.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // SIGINT first: the bench cleans up its database, keys and processes on it.
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      clearTimeout(killer);
+      resolve({ code: code ?? -1, output });
+    });
+  });
+}
+
+describe('npm run bench -- --quick', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gitsync-bench-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures every figure end to end, writes JSON and docs, and leaves nothing behind', async () => {
+    const out = path.join(dir, 'bench.json');
+    const { code, output } = await runBench(
+      ['--quick', '--rows', '1000', '--users', '10', '--samples', '10', '--out', out, '--docs-dir', dir],
+      240_000,
+    );
+    expect({ code, tail: code === 0 ? '' : output.slice(-4000) }).toEqual({ code: 0, tail: '' });
+    expect(output).toMatch(/Targets \(issue 6\)/);
+
+    const r = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+    expect(r.meta).toMatchObject({ quick: true, rows: 1000, providers: 2 });
+    expect(r.meta.cores).toBe(os.cpus().length);
+    for (const version of [r.meta.node, r.meta.postgres, r.meta.redis]) expect(version).toMatch(/^v?\d+\.\d+/);
+    expect(r.meta.workerEnv.GITSYNC_EXTERNAL_AUTH_2_API_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v3$/);
+
+    expect(r.ceiling).toHaveLength(1);
+    expect(r.ceiling[0]!.jobsPerSec).toBeGreaterThan(0);
+    // Quick mode: one worker, both latencies, both passes.
+    expect(r.refresh.map((f) => `${f.workers}/${f.latencyMs}/${f.pass}`)).toEqual(['1/0/first', '1/0/steady', '1/100/first', '1/100/steady']);
+    for (const f of r.refresh) {
+      expect(f.rows).toBeGreaterThan(0);
+      expect(f.rowsPerSec).toBeGreaterThan(0);
+      expect(f.requestsPerRefresh).toBeGreaterThan(0);
+      expect(Number.isFinite(f.countedPerRefresh)).toBe(true);
+      expect(Object.keys(f.cpuSeconds)).toEqual(expect.arrayContaining(['workers', 'scheduler', 'postgres', 'other']));
+      expect(f.cost.meanJobMs).toBeGreaterThan(0);
+      expect(f.cost.pgTransactionsPerRefresh).toBeGreaterThanOrEqual(0);
+      expect(f.workerRss[0]?.rssBytes).toBeGreaterThan(0);
+    }
+    // The first pass reaches every row (it records urls and ETags for the steady passes).
+    expect(r.refresh[0]).toMatchObject({ complete: true, rows: 1000, otherOutcomes: {} });
+
+    expect(r.onDemand.available).toBe(true);
+    expect(r.onDemand.figures.map((f) => f.condition)).toEqual(['idle', 'backlog']);
+    for (const f of r.onDemand.figures) {
+      expect(f.samples).toBeGreaterThan(0);
+      expect(f.p99Ms).toBeGreaterThanOrEqual(f.p50Ms);
+      expect(f.failed).toBe(0);
+    }
+
+    expect(r.scheduler.rows).toBe(5000);
+    expect(r.scheduler.rowsPerSec).toBeGreaterThan(0);
+    expect(r.memory.redisBytesPerJob).toBeGreaterThan(0);
+    expect(r.memory.redisBreakdown.jobHash).toBeGreaterThan(0);
+    expect(r.memory.workers.length).toBeGreaterThan(0);
+    for (const w of r.memory.workers) {
+      expect(w.rssStartBytes).toBeGreaterThan(0);
+      expect(w.rssEndBytes).toBeGreaterThan(0);
+    }
+    expect(r.memory.flat.rssAtBytes.map((x) => x.jobs)).toEqual([500, 5000]);
+    expect(r.memory.flat.growth).not.toBeNull();
+
+    expect(r.targets).toHaveLength(9);
+    for (const t of r.targets) expect(typeof t.pass).toBe('boolean');
+
+    expect(readFileSync(path.join(dir, 'BENCHMARKS.md'), 'utf8')).toContain('![refresh throughput');
+    expect(readFileSync(path.join(dir, 'docs', 'bench.svg'), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+
+    // Nothing left behind: the database is dropped and no key of the prefix remains.
+    const pg = new Client({ connectionString: databaseUrl });
+    await pg.connect();
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    try {
+      const dbs = await pg.query('select 1 from pg_database where datname = $1', [r.meta.database]);
+      expect(dbs.rowCount).toBe(0);
+      const left: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${r.meta.queuePrefix}*`, 'COUNT', 10_000);
+        left.push(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      expect(left).toEqual([]);
+    } finally {
+      await pg.end();
+      redis.disconnect();
+    }
+    expect(existsSync(out)).toBe(true);
+  }, 300_000);
+});
