@@ -103,12 +103,13 @@ export async function measureScheduler(bench: Bench): Promise<SchedulerPhase> {
     const queued = await producer.queue.getJobCountByTypes('prioritized', 'wait');
     const enqueueSeconds = producer.enqueueMs / 1000;
     const figure: SchedulerFigure = {
-      mode: 'in-process Scheduler.drain() (packages/schedule-engine), claim batch 1000, one addBulk per batch',
+      mode: 'in-process Scheduler.drain() (packages/schedule-engine), claim batch 1000, one addBulk per batch, each claim overlapping the previous addBulk',
       rows,
       batch: CLAIM_BATCH,
       seconds: round(seconds, 2),
       rowsPerSec: round(rows / seconds),
-      claimSeconds: round(seconds - enqueueSeconds, 2),
+      // Claims overlap the enqueues: this is the claim time not hidden behind an addBulk.
+      claimSeconds: round(Math.max(0, seconds - enqueueSeconds), 2),
       enqueueSeconds: round(enqueueSeconds, 2),
       cpuSeconds,
     };

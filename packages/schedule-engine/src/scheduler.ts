@@ -60,11 +60,20 @@ export class Scheduler {
     const { db, producer, leaseMs, batchSize } = this.options;
     await this.recoverLostJobs();
     let total = 0;
-    for (;;) {
-      const rows = await claimDueRows(db, { limit: batchSize, leaseMs });
-      await producer.enqueueBackground(rows.map(toPayload));
-      total += rows.length;
-      if (rows.length < batchSize || this.stopped) return total;
+    // The next batch is claimed in Postgres while the previous one is added to Redis: the two take
+    // about as long as each other, so overlapping them nearly halves a large drain. Enqueues still
+    // run one after another, oldest rows first.
+    let enqueuing: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const rows = await claimDueRows(db, { limit: batchSize, leaseMs });
+        await enqueuing;
+        enqueuing = producer.enqueueBackground(rows.map(toPayload));
+        total += rows.length;
+        if (rows.length < batchSize || this.stopped) return total;
+      }
+    } finally {
+      await enqueuing;
     }
   }
 
