@@ -47,7 +47,8 @@ export interface RefreshFigure {
 }
 
 export interface OnDemandFigure {
-  condition: 'idle' | 'backlog';
+  /** `webhook`: a signed delivery posted → the worker's diff_status_change published (idle workers). */
+  condition: 'idle' | 'webhook' | 'backlog';
   samples: number;
   p50Ms: number;
   p99Ms: number;

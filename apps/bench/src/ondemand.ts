@@ -8,6 +8,7 @@ import { someChatIds } from './seed.js';
 import type { Bench } from './setup.js';
 import { cancelBacklog, refreshQueue } from './refresh.js';
 import { jobsLeft } from './wait.js';
+import { measureWebhooks, webhookEnv } from './webhook.js';
 
 const WARMUP = 10;
 
@@ -44,7 +45,7 @@ export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
   const port = await freePort();
   const api = await bench.processes.app(
     'api',
-    bench.env({ PORT: String(port), HOST: '127.0.0.1', GITSYNC_ADMIN_API_KEY: key }),
+    bench.env({ PORT: String(port), HOST: '127.0.0.1', GITSYNC_ADMIN_API_KEY: key, ...webhookEnv(bench) }),
     'api',
     'api listening',
   );
@@ -72,6 +73,9 @@ export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
 
     const idle: Sample[] = [];
     for (let i = 0; i < bench.options.onDemandSamples; i++) idle.push(await call(ids[i % ids.length]!));
+    const webhook: Sample[] = (await measureWebhooks(bench, `http://127.0.0.1:${port}`, Math.min(100, bench.options.onDemandSamples))).map(
+      (ms) => ({ ms, status: 200, completed: true }),
+    );
 
     // Every row due at once; sampling starts when the scheduler has queued a real backlog.
     const rows = bench.options.rows;
@@ -89,7 +93,7 @@ export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
     }
     // What is left of the backlog is not needed any more.
     await cancelBacklog(bench, queue);
-    const figures = [summarise('idle', idle), { ...summarise('backlog', backlog), backlogLeftAtEnd: left }];
+    const figures = [summarise('idle', idle), summarise('webhook', webhook), { ...summarise('backlog', backlog), backlogLeftAtEnd: left }];
     for (const f of figures) console.log(`[bench] on-demand ${f.condition}: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms over ${f.samples} calls`);
     return {
       available: true,

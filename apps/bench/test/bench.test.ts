@@ -72,7 +72,7 @@ describe('npm run bench -- --quick', () => {
     expect(r.refresh[0]).toMatchObject({ complete: true, rows: 1000, otherOutcomes: {} });
 
     expect(r.onDemand.available).toBe(true);
-    expect(r.onDemand.figures.map((f) => f.condition)).toEqual(['idle', 'backlog']);
+    expect(r.onDemand.figures.map((f) => f.condition)).toEqual(['idle', 'webhook', 'backlog']);
     for (const f of r.onDemand.figures) {
       expect(f.samples).toBeGreaterThan(0);
       expect(f.p99Ms).toBeGreaterThanOrEqual(f.p50Ms);
