@@ -6,28 +6,17 @@
  *
  *   node --import tsx apps/api/scripts/on-demand-latency.ts [samples=200] [fake latency ms=0] [worker concurrency=50]
  */
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { startFakeGitHub } from '@gitsync/github-fake';
-import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { createRedis, RefreshProducer } from '@gitsync/queue';
 import { prepareTemplate } from '@gitsync/testing';
 import { githubProvider, startApi } from '../test/harness.js';
+import { backlogPayload } from '../test/backlog.js';
 import { spawnWorker } from '../test/worker-process.js';
 
 const BACKLOG = 20_000;
 const [samples = 200, fakeLatencyMs = 0, concurrency = 50] = process.argv.slice(2).map(Number);
 
-const backlogJob = (): RefreshPayload => ({
-  chatId: randomUUID(),
-  ownerId: randomUUID(),
-  branch: 'main',
-  remoteOrigin: 'https://backlog.invalid/acme/app.git',
-  url: null,
-  generation: 0,
-  pullEtag: null,
-  reviewsEtag: null,
-  markedStaleAt: null,
-});
 
 function summary(name: string, ms: number[]): string {
   const sorted = [...ms].sort((a, b) => a - b);
@@ -78,7 +67,7 @@ async function main(): Promise<void> {
     const topUp = async () => {
       const missing = BACKLOG - (await queued());
       if (missing < BACKLOG / 4) return;
-      for (let i = 0; i < missing; i += 5_000) await producer.enqueueBackground(Array.from({ length: Math.min(5_000, missing - i) }, backlogJob));
+      for (let i = 0; i < missing; i += 5_000) await producer.enqueueBackground(Array.from({ length: Math.min(5_000, missing - i) }, backlogPayload));
     };
     await topUp();
     let least = Infinity;

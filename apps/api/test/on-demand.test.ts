@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Job } from 'bullmq';
 import { getRefreshTarget } from '@gitsync/db';
@@ -7,6 +6,7 @@ import { toPayload } from '@gitsync/schedule-engine';
 import type { GitsyncClient } from '@gitsync/sdk';
 import { waitFor } from '@gitsync/testing';
 import { Pipeline } from '../../worker/test/harness.js';
+import { backlogPayload } from './backlog.js';
 import { githubProvider, startApi, type ApiHarness } from './harness.js';
 
 /**
@@ -49,17 +49,7 @@ async function chatOn(branch: string): Promise<string> {
 
 /** Background jobs for chats that do not exist (the worker writes nothing for them), plus `extra`. */
 async function enqueueBacklog(count: number, extra: RefreshPayload[] = [], at = 0): Promise<void> {
-  const payloads: RefreshPayload[] = Array.from({ length: count }, () => ({
-    chatId: randomUUID(),
-    ownerId: randomUUID(),
-    branch: 'main',
-    remoteOrigin: 'https://backlog.invalid/acme/app.git',
-    url: null,
-    generation: 0,
-    pullEtag: null,
-    reviewsEtag: null,
-    markedStaleAt: null,
-  }));
+  const payloads: RefreshPayload[] = Array.from({ length: count }, backlogPayload);
   payloads.splice(at, 0, ...extra);
   for (let i = 0; i < payloads.length; i += 5_000) await p.producer.enqueueBackground(payloads.slice(i, i + 5_000));
 }

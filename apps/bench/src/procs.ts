@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { spawnApp, stopAll, waitForOutput, type AppName, type AppProcess } from '@gitsync/testing';
-import { repoRoot } from './options.js';
+import { spawnApp, spawnNode, stopAll, waitForOutput, type AppName, type AppProcess } from '@gitsync/testing';
+
+/** Only the tail of a process's output is kept: a worker logging for minutes must not grow the bench. */
+const OUTPUT_TAIL = 64_000;
 
 /**
  * Every process the bench starts, so that whatever happens (a failed phase, Ctrl-C) the cleanup
@@ -12,13 +13,13 @@ export class Processes {
 
   /** One of the real apps, as operators start it; `nodeArgs` (e.g. --cpu-prof) switch to a spawn of our own. */
   async app(app: AppName, env: Record<string, string>, name: string, ready: string, nodeArgs: string[] = []): Promise<AppProcess> {
-    const started = nodeArgs.length === 0 ? spawnApp(app, env, name) : spawnNode(`apps/${app}/src/main.ts`, env, name, nodeArgs);
+    const started = spawnApp(app, env, name, { nodeArgs, outputTailChars: OUTPUT_TAIL });
     return this.track(started, ready);
   }
 
   /** A script of the bench itself (the no-op worker). */
   async script(entry: string, env: Record<string, string>, name: string, ready: string): Promise<AppProcess> {
-    return this.track(spawnNode(entry, env, name), ready);
+    return this.track(spawnNode(entry, env, name, { outputTailChars: OUTPUT_TAIL }), ready);
   }
 
   private async track(app: AppProcess, ready: string): Promise<AppProcess> {
@@ -36,32 +37,6 @@ export class Processes {
   async stopAll(): Promise<void> {
     await this.stop([...this.running]);
   }
-}
-
-/** Like spawnApp, for any entry and with node flags: `node [flags] --import tsx <entry>`. */
-function spawnNode(entry: string, env: Record<string, string>, name: string, nodeArgs: string[] = []): AppProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
-    cwd: repoRoot,
-    env: { ...process.env, FORCE_COLOR: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  // Only the tail is kept: a worker logging for minutes must not grow the bench's own memory.
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-64_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  return {
-    name,
-    child,
-    output: () => output,
-    exited,
-    kill: (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    },
-  };
 }
 
 /** Resident set size of a process in bytes (VmRSS of /proc/<pid>/status); null when it is gone. */

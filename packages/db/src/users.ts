@@ -31,15 +31,23 @@ export async function addApiKey(db: Database, userId: string, secret: string): P
   await db.insert(apiKeys).values({ userId, hashedSecret: hashApiKey(secret) }).onConflictDoNothing();
 }
 
-/** The user owning this key, touching last_used_at; null for an unknown key. */
+/**
+ * The user owning this key; null for an unknown key. last_used_at is touched at most once a
+ * minute, so that a busy client's every request is not also a write.
+ */
 export async function authenticateApiKey(db: Database, secret: string): Promise<User | null> {
-  const [row] = await db
-    .update(apiKeys)
-    .set({ lastUsedAt: sql`now()` })
-    .from(users)
-    .where(sql`${apiKeys.hashedSecret} = ${hashApiKey(secret)} and ${users.id} = ${apiKeys.userId}`)
-    .returning();
-  return row?.users ?? null;
+  const result = await db.execute<{ id: string; username: string; role: Role; created_at: string | Date }>(sql`
+    with found as (
+      select k.id as key_id, u.id, u.username, u.role, u.created_at
+      from ${apiKeys} k join ${users} u on u.id = k.user_id
+      where k.hashed_secret = ${hashApiKey(secret)}
+    ), touched as (
+      update ${apiKeys} set last_used_at = now()
+      where id = (select key_id from found) and (last_used_at is null or last_used_at < now() - interval '1 minute')
+    )
+    select id, username, role, created_at from found`);
+  const row = result.rows[0];
+  return row ? { id: row.id, username: row.username, role: row.role, createdAt: new Date(row.created_at) } : null;
 }
 
 /**

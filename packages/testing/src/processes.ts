@@ -17,15 +17,28 @@ export interface AppProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function spawnApp(app: AppName, env: Record<string, string>, name: string = app): AppProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`], {
+export interface SpawnOptions {
+  /** Node flags before the loader, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /** Keep only this much of the output (long runs must not grow the caller's memory); all of it by default. */
+  outputTailChars?: number;
+}
+
+/** `node [flags] --import tsx <entry>` from the repository root, its output collected. */
+export function spawnNode(entry: string, env: Record<string, string>, name: string, options: SpawnOptions = {}): AppProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, FORCE_COLOR: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const tail = options.outputTailChars;
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (tail !== undefined && output.length > tail) output = output.slice(-tail);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   return {
     name,
@@ -36,6 +49,11 @@ export function spawnApp(app: AppName, env: Record<string, string>, name: string
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
+}
+
+/** One of the system's apps, started as operators start it. */
+export function spawnApp(app: AppName, env: Record<string, string>, name: string = app, options: SpawnOptions = {}): AppProcess {
+  return spawnNode(`apps/${app}/src/main.ts`, env, name, options);
 }
 
 /** Waits until the process logged a line containing `text` (e.g. 'worker started'). */
