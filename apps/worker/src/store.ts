@@ -1,21 +1,29 @@
 import { diffStatusChange, type DiffStatusChangeEvent } from '@gitsync/contracts';
 import {
   getExternalAuthLink,
-  saveOutcome,
-  saveRefreshed,
+  saveOutcomeBatch,
+  saveRefreshedBatch,
   upsertExternalAuthLink,
   type Database,
 } from '@gitsync/db';
-import type { RefreshStore, TokenStore } from '@gitsync/gitsync';
+import type { OutcomeWrite, RefreshStore, StatusWrite, TokenStore } from '@gitsync/gitsync';
+import { createBatchWriter, createFlushSlots } from './write-batches.js';
 
-/** The refresh pipeline's store on Postgres; what it hands back is the event to publish. */
+/**
+ * The refresh pipeline's store on Postgres; what it hands back is the event to publish. The
+ * results of concurrent jobs are written together (one statement per batch), at most two
+ * statements at a time.
+ */
 export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeEvent> {
+  const slots = createFlushSlots(2);
+  const refreshed = createBatchWriter((writes: readonly StatusWrite[]) => saveRefreshedBatch(db, writes), slots);
+  const outcomes = createBatchWriter((writes: readonly OutcomeWrite[]) => saveOutcomeBatch(db, writes), slots);
   return {
     async saveRefreshed(write) {
-      const saved = await saveRefreshed(db, write);
-      return saved && diffStatusChange(saved.chat, saved.status);
+      const saved = await refreshed.load(write);
+      return { written: saved.written, change: saved.change && diffStatusChange(saved.change.chat, saved.change.status) };
     },
-    saveOutcome: (write) => saveOutcome(db, write),
+    saveOutcome: (write) => outcomes.load(write),
   };
 }
 

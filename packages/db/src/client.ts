@@ -2,7 +2,8 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { Pool, type PoolConfig } from 'pg';
 import * as schema from './schema.js';
 
-export type Database = NodePgDatabase<typeof schema>;
+/** `$client`: the pool, for the few hot statements sent as named prepared statements. */
+export type Database = NodePgDatabase<typeof schema> & { $client: Pool };
 
 export interface DbClient {
   db: Database;

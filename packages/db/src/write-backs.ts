@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Database } from './client.js';
-import { sameGeneration, type ChatWithStatus } from './diff-statuses.js';
+import type { ChatWithStatus } from './diff-statuses.js';
 import { chatDiffStatuses, chats } from './schema.js';
 
 export type PullRequestState = 'open' | 'closed' | 'merged';
@@ -39,6 +39,15 @@ export interface RefreshedWrite {
   reviews: ReviewsWrite | null;
   refreshedAt: Date;
   staleAt: Date;
+  /** What a reader sees changes (new fields or a new url): hand back the chat with its status. */
+  changed: boolean;
+}
+
+export interface RefreshedSave {
+  /** False when the row moved on (a newer report) and nothing was written. */
+  written: boolean;
+  /** The chat with its new status, for a written `changed` write; null otherwise. */
+  change: ChatWithStatus | null;
 }
 
 export interface OutcomeWrite {
@@ -51,82 +60,153 @@ export interface OutcomeWrite {
   clearUrl?: boolean;
 }
 
-/**
- * The row moved on while we refreshed it (the agent reported again): our result is for an
- * older report, so write nothing but make the row due again shortly — after this job has left
- * the queue, so that the scheduler's new job is not swallowed as a duplicate.
+/*
+ * Write-backs come in batches (the worker gathers the results of its concurrent jobs): one statement
+ * over unnest()ed arrays whatever the batch size, so the text — and its plan, as a named prepared
+ * statement — never changes. Only the generation a refresh started from may write (the guard in each
+ * WHERE); the row ids that were written come back.
  */
-async function requeueMovedRow(db: Database, chatId: string): Promise<void> {
-  await db
-    .update(chatDiffStatuses)
-    .set({ staleAt: sql`least(${chatDiffStatuses.staleAt}, now() + interval '1 second')`, leasedUntil: null })
-    .where(eq(chatDiffStatuses.chatId, chatId));
+const SAVE_REFRESHED = `
+update chat_diff_statuses s set
+  url = v.url,
+  pull_request_state = case when v.has_pull then v.state else s.pull_request_state end,
+  pull_request_title = case when v.has_pull then v.title else s.pull_request_title end,
+  pull_request_draft = case when v.has_pull then v.draft else s.pull_request_draft end,
+  additions = case when v.has_pull then v.additions else s.additions end,
+  deletions = case when v.has_pull then v.deletions else s.deletions end,
+  changed_files = case when v.has_pull then v.changed_files else s.changed_files end,
+  commits = case when v.has_pull then v.commits else s.commits end,
+  pr_number = case when v.has_pull then v.pr_number else s.pr_number end,
+  head_branch = case when v.has_pull then v.head_branch else s.head_branch end,
+  head_sha = case when v.has_pull then v.head_sha else s.head_sha end,
+  base_branch = case when v.has_pull then v.base_branch else s.base_branch end,
+  author_login = case when v.has_pull then v.author_login else s.author_login end,
+  author_avatar_url = case when v.has_pull then v.author_avatar_url else s.author_avatar_url end,
+  pull_etag = case when v.has_pull then v.pull_etag else s.pull_etag end,
+  approved = case when v.has_reviews then v.approved else s.approved end,
+  changes_requested = case when v.has_reviews then v.changes_requested else s.changes_requested end,
+  reviewer_count = case when v.has_reviews then v.reviewer_count else s.reviewer_count end,
+  reviews_etag = case when v.has_reviews then v.reviews_etag else s.reviews_etag end,
+  refreshed_at = v.refreshed_at,
+  stale_at = v.stale_at,
+  leased_until = null,
+  last_outcome = 'refreshed',
+  last_error = null,
+  failed_attempts = 0,
+  updated_at = now()
+from unnest(
+  $1::uuid[], $2::int[], $3::text[], $4::bool[], $5::pull_request_state[], $6::text[], $7::bool[], $8::int[], $9::int[],
+  $10::int[], $11::int[], $12::int[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
+  $19::bool[], $20::bool[], $21::bool[], $22::int[], $23::text[], $24::timestamptz[], $25::timestamptz[]
+) as v(chat_id, generation, url, has_pull, state, title, draft, additions, deletions,
+       changed_files, commits, pr_number, head_branch, head_sha, base_branch, author_login, author_avatar_url, pull_etag,
+       has_reviews, approved, changes_requested, reviewer_count, reviews_etag, refreshed_at, stale_at)
+where s.chat_id = v.chat_id and s.generation = v.generation
+returning s.chat_id`;
+
+const SAVE_OUTCOME = `
+update chat_diff_statuses s set
+  stale_at = v.stale_at,
+  leased_until = null,
+  last_outcome = v.outcome,
+  last_error = v.error,
+  failed_attempts = s.failed_attempts + 1,
+  url = case when v.clear_url then null else s.url end,
+  updated_at = now()
+from unnest($1::uuid[], $2::int[], $3::refresh_outcome[], $4::text[], $5::timestamptz[], $6::bool[])
+  as v(chat_id, generation, outcome, error, stale_at, clear_url)
+where s.chat_id = v.chat_id and s.generation = v.generation
+returning s.chat_id`;
+
+/**
+ * The rows moved on while we refreshed them (the agent reported again): our results are for an
+ * older report, so nothing was written, but the rows become due again shortly — after this job
+ * has left the queue, so that the scheduler's new job is not swallowed as a duplicate.
+ */
+const REQUEUE_MOVED = `
+update chat_diff_statuses set stale_at = least(stale_at, now() + interval '1 second'), leased_until = null
+where chat_id = any($1::uuid[])`;
+
+async function run(db: Database, name: string, text: string, values: unknown[]): Promise<Set<string>> {
+  const result = await db.$client.query<{ chat_id: string }>({ name, text, values });
+  return new Set(result.rows.map((r) => r.chat_id));
 }
 
-/** Writes a refreshed status and returns the chat with it (for the change event), or null if the row moved on. */
-export async function saveRefreshed(db: Database, write: RefreshedWrite): Promise<ChatWithStatus | null> {
-  const { pull, reviews } = write;
+async function requeueMoved(db: Database, chatIds: string[]): Promise<void> {
+  if (chatIds.length > 0) await db.$client.query({ name: 'gitsync_requeue_moved_v1', text: REQUEUE_MOVED, values: [chatIds] });
+}
+
+const column = <T, V>(rows: readonly T[], pick: (row: T) => V) => rows.map(pick);
+
+/** Writes refreshed statuses, one result per write in order (see {@link RefreshedSave}). */
+export async function saveRefreshedBatch(db: Database, writes: readonly RefreshedWrite[]): Promise<RefreshedSave[]> {
+  if (writes.length === 0) return [];
+  const pulls = writes.map((w) => w.pull);
+  const reviews = writes.map((w) => w.reviews);
+  const written = await run(db, 'gitsync_save_refreshed_v1', SAVE_REFRESHED, [
+    column(writes, (w) => w.chatId),
+    column(writes, (w) => w.generation),
+    column(writes, (w) => w.url),
+    column(pulls, (p) => p !== null),
+    column(pulls, (p) => p?.state ?? null),
+    column(pulls, (p) => p?.title ?? null),
+    column(pulls, (p) => p?.draft ?? null),
+    column(pulls, (p) => p?.additions ?? null),
+    column(pulls, (p) => p?.deletions ?? null),
+    column(pulls, (p) => p?.changedFiles ?? null),
+    column(pulls, (p) => p?.commits ?? null),
+    column(pulls, (p) => p?.number ?? null),
+    column(pulls, (p) => p?.headBranch ?? null),
+    column(pulls, (p) => p?.headSha ?? null),
+    column(pulls, (p) => p?.baseBranch ?? null),
+    column(pulls, (p) => p?.authorLogin ?? null),
+    column(pulls, (p) => p?.authorAvatarUrl ?? null),
+    column(pulls, (p) => p?.etag ?? null),
+    column(reviews, (r) => r !== null),
+    column(reviews, (r) => r?.approved ?? null),
+    column(reviews, (r) => r?.changesRequested ?? null),
+    column(reviews, (r) => r?.reviewerCount ?? null),
+    column(reviews, (r) => r?.etag ?? null),
+    column(writes, (w) => w.refreshedAt),
+    column(writes, (w) => w.staleAt),
+  ]);
+  await requeueMoved(db, writes.filter((w) => !written.has(w.chatId)).map((w) => w.chatId));
+  const wanted = writes.filter((w) => w.changed && written.has(w.chatId)).map((w) => w.chatId);
+  const changes = await chatsWithStatus(db, wanted);
+  return writes.map((w) => ({
+    written: written.has(w.chatId),
+    change: (w.changed && changes.get(w.chatId)) || null,
+  }));
+}
+
+/** Records outcomes other than `refreshed` and when to try again; per write, false if the row moved on. */
+export async function saveOutcomeBatch(db: Database, writes: readonly OutcomeWrite[]): Promise<boolean[]> {
+  if (writes.length === 0) return [];
+  const written = await run(db, 'gitsync_save_outcome_v1', SAVE_OUTCOME, [
+    column(writes, (w) => w.chatId),
+    column(writes, (w) => w.generation),
+    column(writes, (w) => w.outcome),
+    column(writes, (w) => w.error),
+    column(writes, (w) => w.staleAt),
+    column(writes, (w) => w.clearUrl === true),
+  ]);
+  await requeueMoved(db, writes.filter((w) => !written.has(w.chatId)).map((w) => w.chatId));
+  return writes.map((w) => written.has(w.chatId));
+}
+
+async function chatsWithStatus(db: Database, chatIds: string[]): Promise<Map<string, ChatWithStatus>> {
+  if (chatIds.length === 0) return new Map();
   const rows = await db
-    .update(chatDiffStatuses)
-    .set({
-      url: write.url,
-      ...(pull && {
-        pullRequestState: pull.state,
-        pullRequestTitle: pull.title,
-        pullRequestDraft: pull.draft,
-        additions: pull.additions,
-        deletions: pull.deletions,
-        changedFiles: pull.changedFiles,
-        commits: pull.commits,
-        prNumber: pull.number,
-        headBranch: pull.headBranch,
-        headSha: pull.headSha,
-        baseBranch: pull.baseBranch,
-        authorLogin: pull.authorLogin,
-        authorAvatarUrl: pull.authorAvatarUrl,
-        pullEtag: pull.etag,
-      }),
-      ...(reviews && {
-        approved: reviews.approved,
-        changesRequested: reviews.changesRequested,
-        reviewerCount: reviews.reviewerCount,
-        reviewsEtag: reviews.etag,
-      }),
-      refreshedAt: write.refreshedAt,
-      staleAt: write.staleAt,
-      leasedUntil: null,
-      lastOutcome: 'refreshed',
-      lastError: null,
-      failedAttempts: 0,
-      updatedAt: sql`now()`,
-    })
+    .select()
     .from(chats)
-    .where(sql`${sameGeneration(write.chatId, write.generation)} and ${chats.id} = ${chatDiffStatuses.chatId}`)
-    .returning();
-  const row = rows[0];
-  if (!row) {
-    await requeueMovedRow(db, write.chatId);
-    return null;
-  }
-  const { chats: chat, ...status } = row;
-  return { chat, status };
+    .innerJoin(chatDiffStatuses, eq(chatDiffStatuses.chatId, chats.id))
+    .where(inArray(chats.id, chatIds));
+  return new Map(rows.map((r) => [r.chats.id, { chat: r.chats, status: r.chat_diff_statuses }]));
 }
 
-/** Records an outcome other than `refreshed` and when to try again. False if the row moved on. */
-export async function saveOutcome(db: Database, write: OutcomeWrite): Promise<boolean> {
-  const result = await db
-    .update(chatDiffStatuses)
-    .set({
-      staleAt: write.staleAt,
-      leasedUntil: null,
-      lastOutcome: write.outcome,
-      lastError: write.error,
-      failedAttempts: sql`${chatDiffStatuses.failedAttempts} + 1`,
-      ...(write.clearUrl && { url: null }),
-      updatedAt: sql`now()`,
-    })
-    .where(sameGeneration(write.chatId, write.generation));
-  if ((result.rowCount ?? 0) > 0) return true;
-  await requeueMovedRow(db, write.chatId);
-  return false;
-}
+/** One write; see {@link saveRefreshedBatch}. */
+export const saveRefreshed = async (db: Database, write: RefreshedWrite): Promise<RefreshedSave> =>
+  (await saveRefreshedBatch(db, [write]))[0]!;
+
+/** One outcome; see {@link saveOutcomeBatch}. */
+export const saveOutcome = async (db: Database, write: OutcomeWrite): Promise<boolean> => (await saveOutcomeBatch(db, [write]))[0]!;

@@ -7,7 +7,9 @@ import {
   getDiffStatus,
   markStale,
   saveOutcome,
+  saveOutcomeBatch,
   saveRefreshed,
+  saveRefreshedBatch,
   updateChat,
   type Database,
 } from '../src/index.js';
@@ -105,19 +107,25 @@ describe('write-backs', () => {
       reviews: { approved: true, changesRequested: false, reviewerCount: 1, etag: null },
       refreshedAt: new Date(),
       staleAt,
+      changed: true,
     });
-    expect(saved!.chat.ownerId).toBe(ownerId);
-    expect(saved!.status).toMatchObject({ prNumber: 7, pullRequestTitle: 'Add x', approved: true, lastOutcome: 'refreshed', pullEtag: '"p1"' });
-    expect(saved!.status!.staleAt.getTime()).toBe(staleAt.getTime());
+    expect(saved.written).toBe(true);
+    expect(saved.change!.chat.ownerId).toBe(ownerId);
+    expect(saved.change!.status).toMatchObject({ prNumber: 7, pullRequestTitle: 'Add x', approved: true, lastOutcome: 'refreshed', pullEtag: '"p1"' });
+    expect(saved.change!.status!.staleAt.getTime()).toBe(staleAt.getTime());
   });
 
   it('keeps stored fields for parts that answered 304', async () => {
     const chatId = await newChat();
     const { generation } = (await markStale(db, report(chatId)))!;
     const base = { chatId, generation, url: 'https://github.com/o/r/pull/7', refreshedAt: new Date(), staleAt: new Date() };
-    await saveRefreshed(db, { ...base, pull, reviews: null });
-    const again = await saveRefreshed(db, { ...base, pull: null, reviews: null });
-    expect(again!.status).toMatchObject({ pullRequestTitle: 'Add x', additions: 3, pullEtag: '"p1"' });
+    await saveRefreshed(db, { ...base, pull, reviews: { approved: false, changesRequested: true, reviewerCount: 2, etag: '"r1"' }, changed: true });
+    const again = await saveRefreshed(db, { ...base, pull: null, reviews: null, changed: false });
+    // Nothing a reader can see changed: written, but no chat is loaded for an event.
+    expect(again).toEqual({ written: true, change: null });
+    expect(await getDiffStatus(db, chatId)).toMatchObject({
+      pullRequestTitle: 'Add x', additions: 3, pullEtag: '"p1"', changesRequested: true, reviewerCount: 2, reviewsEtag: '"r1"',
+    });
   });
 
   it('drops a result of an older generation and makes the row due again soon', async () => {
@@ -127,9 +135,9 @@ describe('write-backs', () => {
     await markStale(db, report(chatId, 'feat/other'));
     await db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes' where chat_id = ${chatId}`);
     const saved = await saveRefreshed(db, {
-      chatId, generation, url: 'https://github.com/o/r/pull/7', pull, reviews: null, refreshedAt: new Date(), staleAt: new Date(Date.now() + 120_000),
+      chatId, generation, url: 'https://github.com/o/r/pull/7', pull, reviews: null, refreshedAt: new Date(), staleAt: new Date(Date.now() + 120_000), changed: true,
     });
-    expect(saved).toBeNull();
+    expect(saved).toEqual({ written: false, change: null });
     const row = await getDiffStatus(db, chatId);
     expect(row).toMatchObject({ gitBranch: 'feat/other', url: null, prNumber: null });
     expect(row!.staleAt.getTime()).toBeLessThan(Date.now() + 2_000);
@@ -143,5 +151,33 @@ describe('write-backs', () => {
       expect(await saveOutcome(db, { chatId, generation, outcome: 'no_token', error: 'no token available', staleAt })).toBe(true);
     }
     expect(await getDiffStatus(db, chatId)).toMatchObject({ lastOutcome: 'no_token', lastError: 'no token available', failedAttempts: 2 });
+  });
+
+  it('writes a batch in one statement, each row by its own generation, results in order', async () => {
+    const ids = [await newChat(), await newChat(), await newChat()];
+    const generations: number[] = [];
+    for (const id of ids) generations.push((await markStale(db, report(id)))!.generation);
+    await markStale(db, report(ids[1]!, 'feat/newer')); // the middle row moves on
+    const staleAt = new Date(Date.now() + 120_000);
+    const writes = ids.map((chatId, i) => ({
+      chatId, generation: generations[i]!, url: `https://github.com/o/r/pull/${i + 1}`,
+      pull: i === 2 ? null : { ...pull, number: i + 1, title: `PR ${i + 1}` }, reviews: null,
+      refreshedAt: new Date(), staleAt, changed: i === 0,
+    }));
+    const saved = await saveRefreshedBatch(db, writes);
+    expect(saved.map((s) => s.written)).toEqual([true, false, true]);
+    expect(saved[0]!.change!.status).toMatchObject({ chatId: ids[0], prNumber: 1, pullRequestTitle: 'PR 1' });
+    expect(saved[2]!.change).toBeNull();
+    expect(await getDiffStatus(db, ids[2]!)).toMatchObject({ url: 'https://github.com/o/r/pull/3', prNumber: null, lastOutcome: 'refreshed' });
+    expect((await getDiffStatus(db, ids[1]!))!.gitBranch).toBe('feat/newer');
+
+    const outcomes = await saveOutcomeBatch(db, [
+      { chatId: ids[0]!, generation: generations[0]!, outcome: 'no_pr', error: null, staleAt, clearUrl: true },
+      { chatId: ids[1]!, generation: generations[1]!, outcome: 'provider_error', error: 'boom', staleAt },
+      { chatId: ids[2]!, generation: generations[2]!, outcome: 'rate_limited', error: 'later', staleAt },
+    ]);
+    expect(outcomes).toEqual([true, false, true]);
+    expect(await getDiffStatus(db, ids[0]!)).toMatchObject({ url: null, lastOutcome: 'no_pr', failedAttempts: 1 });
+    expect(await getDiffStatus(db, ids[2]!)).toMatchObject({ url: 'https://github.com/o/r/pull/3', lastOutcome: 'rate_limited', lastError: 'later' });
   });
 });

@@ -23,6 +23,8 @@ export interface StatusWrite {
   reviews: (ReviewVerdict & { etag: string | null }) | null;
   refreshedAt: Date;
   staleAt: Date;
+  /** A reader would see a difference (new fields or a new url): the store hands back the change. */
+  changed: boolean;
 }
 
 export interface OutcomeWrite {
@@ -36,10 +38,11 @@ export interface OutcomeWrite {
 
 /**
  * Where results go. `TChange` is whatever the store hands back for publishing (the chat with its
- * status); null means the row moved on meanwhile and nothing was written.
+ * status), for a `changed` write only; `written` is false when the row moved on meanwhile and
+ * nothing was written.
  */
 export interface RefreshStore<TChange> {
-  saveRefreshed(write: StatusWrite): Promise<TChange | null>;
+  saveRefreshed(write: StatusWrite): Promise<{ written: boolean; change: TChange | null }>;
   saveOutcome(write: OutcomeWrite): Promise<boolean>;
 }
 

@@ -144,7 +144,9 @@ async function recordRefreshed<T>(
 ): Promise<RefreshResult> {
   const now = deps.clock.now();
   const staleAt = nextStaleAt({ kind: 'refreshed', now }, deps.timings);
-  const change = await deps.store.saveRefreshed({
+  // A 304 on both parts for the same url changes nothing a reader can see: no event.
+  const changed = status.pull.changed || status.reviews.changed || pr.url !== job.url;
+  const saved = await deps.store.saveRefreshed({
     chatId: job.chatId,
     generation: job.generation,
     url: pr.url,
@@ -152,11 +154,10 @@ async function recordRefreshed<T>(
     reviews: status.reviews.changed ? { ...status.reviews.value, etag: status.reviews.etag } : null,
     refreshedAt: now,
     staleAt,
+    changed,
   });
-  // A 304 on both parts for the same url changes nothing a reader can see: no event.
-  const changed = status.pull.changed || status.reviews.changed || pr.url !== job.url;
-  if (change !== null && changed) await deps.publisher.publish(change);
-  return { outcome: 'refreshed', staleAt, error: null, written: change !== null, published: change !== null && changed };
+  if (saved.change !== null) await deps.publisher.publish(saved.change);
+  return { outcome: 'refreshed', staleAt, error: null, written: saved.written, published: saved.change !== null };
 }
 
 async function recordOutcome<T>(

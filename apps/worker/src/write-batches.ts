@@ -1,0 +1,57 @@
+import DataLoader from 'dataloader';
+
+/**
+ * Lets `limit` batches be written at once. A batch that finds every slot busy waits, and keeps
+ * gathering the results that arrive meanwhile: under load, batches grow instead of queueing up
+ * for pool connections; when idle, a result is written on the next tick.
+ */
+export function createFlushSlots(limit: number) {
+  let busy = 0;
+  const waiting: Array<() => void> = [];
+  const pump = () => {
+    while (busy < limit && waiting.length > 0) {
+      busy += 1;
+      waiting.shift()!();
+    }
+  };
+  return {
+    /** DataLoader's `batchScheduleFn`: results of the same tick always join the batch. */
+    schedule(dispatch: () => void): void {
+      waiting.push(dispatch);
+      process.nextTick(pump);
+    },
+    release(): void {
+      busy -= 1;
+      pump();
+    },
+  };
+}
+
+export type FlushSlots = ReturnType<typeof createFlushSlots>;
+
+const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+
+/**
+ * A batching writer: `load(item)` resolves with that item's result from one `writeBatch` call over
+ * every item gathered with it. When a batch fails, its items are written one by one, so one bad
+ * item (a value Postgres refuses) fails alone and the rest are written.
+ */
+export function createBatchWriter<T, R>(
+  writeBatch: (items: readonly T[]) => Promise<R[]>,
+  slots: FlushSlots,
+  maxBatchSize = 500,
+): DataLoader<T, R> {
+  const writeAll = async (items: readonly T[]): Promise<Array<R | Error>> => {
+    try {
+      return await writeBatch(items);
+    } catch (err) {
+      if (items.length === 1) return [asError(err)];
+      return Promise.all(items.map((item) => writeBatch([item]).then((r) => r[0]!, asError)));
+    }
+  };
+  return new DataLoader<T, R>((items) => writeAll(items).finally(slots.release), {
+    cache: false,
+    maxBatchSize,
+    batchScheduleFn: slots.schedule,
+  });
+}

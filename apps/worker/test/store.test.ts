@@ -1,0 +1,81 @@
+import { createChat, createUser, getDiffStatus, markStale } from '@gitsync/db';
+import type { StatusWrite } from '@gitsync/gitsync';
+import { createTestDatabase, type TestDatabase } from '@gitsync/testing';
+import { createRefreshStore } from '../src/store.js';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+const pull = {
+  state: 'open' as const, title: 'Add x', draft: false, additions: 1, deletions: 0, changedFiles: 1, commits: 1, number: 1,
+  headBranch: 'feat/x', headSha: 'abc', baseBranch: 'main', authorLogin: null, authorAvatarUrl: null, etag: '"p"',
+};
+
+async function trackedRows(n: number): Promise<Array<{ chatId: string; generation: number }>> {
+  const owner = await createUser(t.db, { username: `u${Date.now()}${Math.random()}`, role: 'member' });
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const chat = await createChat(t.db, { ownerId: owner.id, title: `chat ${i}` });
+    const marked = await markStale(t.db, { chatId: chat.id, branch: 'feat/x', remoteOrigin: 'https://github.com/o/r' });
+    rows.push({ chatId: chat.id, generation: marked!.generation });
+  }
+  return rows;
+}
+
+const write = (row: { chatId: string; generation: number }, title = 'Add x'): StatusWrite => ({
+  ...row, url: 'https://github.com/o/r/pull/1', pull: { ...pull, title }, reviews: null,
+  refreshedAt: new Date(), staleAt: new Date(Date.now() + 120_000), changed: true,
+});
+
+/** Statements the store sent, by prepared-statement name. */
+function countStatements() {
+  const counts = new Map<string, number>();
+  const query = t.db.$client.query.bind(t.db.$client);
+  const spy = jest.spyOn(t.db.$client, 'query').mockImplementation(((config: unknown, ...rest: unknown[]) => {
+    const name = (config as { name?: string } | null)?.name ?? '(unnamed)';
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    return (query as (...a: unknown[]) => unknown)(config, ...rest);
+  }) as never);
+  return { counts, restore: () => spy.mockRestore() };
+}
+
+describe('the worker’s refresh store', () => {
+  it('writes the results of concurrent jobs in a few statements, each job getting its own result', async () => {
+    const rows = await trackedRows(200);
+    const store = createRefreshStore(t.db);
+    const statements = countStatements();
+    try {
+      const saved = await Promise.all(rows.map((row) => store.saveRefreshed(write(row, `PR of ${row.chatId}`))));
+      expect(saved.every((s) => s.written)).toBe(true);
+      saved.forEach((s, i) => expect(s.change).toMatchObject({ kind: 'diff_status_change', chat: { id: rows[i]!.chatId, diff_status: { pull_request_title: `PR of ${rows[i]!.chatId}` } } }));
+      // One tick's worth of results shares a statement: far fewer than one per job.
+      expect(statements.counts.get('gitsync_save_refreshed_v1')).toBeLessThanOrEqual(2);
+    } finally {
+      statements.restore();
+    }
+  });
+
+  it('a write Postgres refuses fails alone; the others of its batch are written', async () => {
+    const rows = await trackedRows(5);
+    const store = createRefreshStore(t.db);
+    const results = await Promise.allSettled(rows.map((row, i) => store.saveRefreshed(write(row, i === 2 ? 'nul \u0000 byte' : 'fine'))));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/0x00/);
+    for (const [i, row] of rows.entries()) {
+      expect((await getDiffStatus(t.db, row.chatId))!.pullRequestTitle).toBe(i === 2 ? '' : 'fine');
+    }
+  });
+
+  it('records outcomes in batches too, false for a row that moved on', async () => {
+    const rows = await trackedRows(3);
+    await markStale(t.db, { chatId: rows[0]!.chatId, branch: 'feat/y', remoteOrigin: 'https://github.com/o/r' });
+    const store = createRefreshStore(t.db);
+    const staleAt = new Date(Date.now() + 600_000);
+    const written = await Promise.all(rows.map((row) => store.saveOutcome({ ...row, outcome: 'no_token', error: 'no token', staleAt })));
+    expect(written).toEqual([false, true, true]);
+    expect(await getDiffStatus(t.db, rows[1]!.chatId)).toMatchObject({ lastOutcome: 'no_token', failedAttempts: 1 });
+  });
+});
