@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimitError, type RequestPacer, type ResponseInfo } from '@gitsync/gitprovider';
 import { blockKey } from './gate.js';
+import { withPaceScript, type PaceRedis } from './pace-script.js';
 
 export interface GroupPacerOptions {
   redis: Redis;
@@ -19,81 +20,41 @@ export interface GroupPacerOptions {
   now?: () => number;
 }
 
-/**
- * Takes a slot for one request. Order: a blocked group waits for its reset; a group at its
- * in-flight bound waits for a slot; a group whose known budget (the last `x-ratelimit-remaining`
- * minus the requests still in flight) is spent is blocked until its reset, before GitHub has to
- * say so. While a group's budget is unknown (first request, new window) one request at a time
- * goes out to learn it.
- */
-const ACQUIRE = `
-local now = tonumber(ARGV[1])
-local blocked = tonumber(redis.call('GET', KEYS[1]) or '0')
-if blocked > now then return {'blocked', tostring(blocked)} end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-local inflight = redis.call('ZCARD', KEYS[3])
-if inflight >= tonumber(ARGV[4]) then return {'busy', '0'} end
-local remaining = redis.call('HGET', KEYS[2], 'remaining')
-local reset = tonumber(redis.call('HGET', KEYS[2], 'reset') or '0')
-if remaining and reset > now then
-  if tonumber(remaining) - inflight <= tonumber(ARGV[5]) then
-    local untilMs = reset + tonumber(ARGV[6])
-    redis.call('SET', KEYS[1], untilMs, 'PX', untilMs - now)
-    return {'spent', tostring(untilMs)}
-  end
-elseif inflight > 0 then
-  return {'busy', '0'}
-end
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
-redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]) - now + 1000)
-return {'ok', '0'}
-`;
-
-/**
- * Frees the slot and records what the response said. Within one window the server's remaining
- * count only goes down, so the smaller value wins (answers may arrive out of order); a later
- * reset means a new window.
- */
-const RELEASE = `
-redis.call('ZREM', KEYS[2], ARGV[1])
-if ARGV[2] == '' then return 0 end
-local remaining = tonumber(ARGV[2])
-local reset = tonumber(ARGV[3])
-local current = redis.call('HGET', KEYS[1], 'remaining')
-local currentReset = tonumber(redis.call('HGET', KEYS[1], 'reset') or '0')
-if not current or reset > currentReset then
-  redis.call('HSET', KEYS[1], 'remaining', remaining, 'reset', reset)
-elseif reset == currentReset and remaining < tonumber(current) then
-  redis.call('HSET', KEYS[1], 'remaining', remaining)
-end
-redis.call('PEXPIREAT', KEYS[1], reset + 60000)
-return 1
-`;
-
-type PacerRedis = Redis & {
-  gitsyncPacerAcquire(...args: string[]): Promise<[string, string]>;
-  gitsyncPacerRelease(...args: string[]): Promise<number>;
-};
-
-/** Registers the scripts once per connection, so each call is an EVALSHA, not the whole script. */
-function withScripts(redis: Redis): PacerRedis {
-  const r = redis as PacerRedis;
-  if (typeof r.gitsyncPacerAcquire !== 'function') {
-    redis.defineCommand('gitsyncPacerAcquire', { numberOfKeys: 3, lua: ACQUIRE });
-    redis.defineCommand('gitsyncPacerRelease', { numberOfKeys: 2, lua: RELEASE });
-  }
-  return r;
+interface Waiter {
+  slot: string;
+  granted: (release: (info: ResponseInfo) => void) => void;
+  refused: (err: unknown) => void;
 }
 
-/** Paces every replica's requests of one rate-limit group through Redis. */
+interface Release {
+  group: string;
+  slot: string;
+  info: ResponseInfo;
+}
+
+/**
+ * Paces every replica's requests of each rate-limit group through Redis (see pace-script.ts for
+ * the rules). What the process asks meanwhile — slots freed and slots wanted, of any group — goes
+ * in one script call, one call at a time: a refresh's two requests cost one round trip between
+ * them, and under load one call serves many refreshes.
+ */
 export class RedisGroupPacer {
-  private readonly redis: PacerRedis;
+  private readonly redis: PaceRedis;
   private readonly maxInFlight: number;
   private readonly reserve: number;
   private readonly slotLeaseMs: number;
   private readonly paddingMs: number;
   private readonly retryDelayMs: number;
   private readonly now: () => number;
+  private readonly slotPrefix = randomBytes(6).toString('base64url');
+  private nextSlot = 0;
+  private acquires = new Map<string, Waiter[]>();
+  private releases: Release[] = [];
+  /** Groups at their bound, tried again after `retryDelayMs`. */
+  private busy = new Map<string, Waiter[]>();
+  private busyTimer: NodeJS.Timeout | null = null;
+  private sending = false;
+  private scheduled = false;
 
   constructor(private readonly options: GroupPacerOptions) {
     this.maxInFlight = options.maxInFlight ?? 50;
@@ -102,37 +63,97 @@ export class RedisGroupPacer {
     this.paddingMs = options.paddingMs ?? 5_000;
     this.retryDelayMs = options.retryDelayMs ?? 20;
     this.now = options.now ?? Date.now;
-    this.redis = withScripts(options.redis);
+    this.redis = withPaceScript(options.redis);
   }
 
   forGroup(group: string): RequestPacer {
-    const keys = [blockKey(this.options.prefix, group), `${this.options.prefix}:budget:${group}`, `${this.options.prefix}:inflight:${group}`];
     return {
-      acquire: async () => {
-        const slot = randomUUID();
-        for (;;) {
-          const now = this.now();
-          const [verdict, until] = await this.redis.gitsyncPacerAcquire(
-            ...keys,
-            String(now),
-            slot,
-            String(now + this.slotLeaseMs),
-            String(this.maxInFlight),
-            String(this.reserve),
-            String(this.paddingMs),
-          );
-          if (verdict === 'ok') return (info: ResponseInfo) => void this.release(keys, slot, info);
-          if (verdict === 'blocked' || verdict === 'spent') throw new RateLimitError(new Date(Number(until)), 0);
-          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-        }
-      },
+      acquire: () =>
+        new Promise((granted, refused) => {
+          const slot = `${this.slotPrefix}${(this.nextSlot++).toString(36)}`;
+          push(this.acquires, group, { slot, granted, refused });
+          this.schedule();
+        }),
     };
   }
 
-  private async release(keys: string[], slot: string, info: ResponseInfo): Promise<void> {
-    const known = info.remaining !== null && info.resetAt !== null;
-    await this.redis
-      .gitsyncPacerRelease(keys[1]!, keys[2]!, slot, known ? String(info.remaining) : '', known ? String(info.resetAt!.getTime()) : '')
-      .catch(() => undefined); // a lost release only costs the slot until its lease ends
+  private keys(group: string) {
+    const { prefix } = this.options;
+    return { block: blockKey(prefix, group), budget: `${prefix}:budget:${group}`, inflight: `${prefix}:inflight:${group}` };
   }
+
+  private schedule(): void {
+    if (this.sending || this.scheduled) return;
+    this.scheduled = true;
+    // Next tick: what the same turn of the event loop asks (a refresh's two requests) goes together.
+    process.nextTick(() => {
+      this.scheduled = false;
+      void this.send();
+    });
+  }
+
+  private async send(): Promise<void> {
+    if (this.acquires.size === 0 && this.releases.length === 0) return;
+    const acquires = this.acquires;
+    const releases = this.releases;
+    this.acquires = new Map();
+    this.releases = [];
+    this.sending = true;
+    const now = this.now();
+    const keys: string[] = [];
+    const args = [now, now + this.slotLeaseMs, this.maxInFlight, this.reserve, this.paddingMs, releases.length, acquires.size].map(String);
+    for (const { group, slot, info } of releases) {
+      const { budget, inflight } = this.keys(group);
+      const known = info.remaining !== null && info.resetAt !== null;
+      keys.push(budget, inflight);
+      args.push(slot, known ? String(info.remaining) : '', known ? String(info.resetAt!.getTime()) : '');
+    }
+    for (const [group, waiters] of acquires) {
+      const { block, budget, inflight } = this.keys(group);
+      keys.push(block, budget, inflight);
+      args.push(String(waiters.length), ...waiters.map((w) => w.slot));
+    }
+    try {
+      const answer = await this.redis.gitsyncPace(keys.length, ...keys, ...args);
+      let i = 0;
+      for (const [group, waiters] of acquires) {
+        const granted = Number(answer[i]);
+        const verdict = String(answer[i + 1]);
+        const until = Number(answer[i + 2]);
+        i += 3;
+        for (const w of waiters.slice(0, granted)) w.granted((info) => this.release(group, w.slot, info));
+        const rest = waiters.slice(granted);
+        if (verdict === 'busy') for (const w of rest) push(this.busy, group, w);
+        else for (const w of rest) w.refused(new RateLimitError(new Date(until), 0));
+      }
+    } catch (err) {
+      // A lost release only costs its slot until the lease ends; the acquires fail with their jobs.
+      for (const waiters of acquires.values()) for (const w of waiters) w.refused(err);
+    } finally {
+      this.sending = false;
+      if (this.busy.size > 0) this.retryBusyLater();
+      this.schedule();
+    }
+  }
+
+  private release(group: string, slot: string, info: ResponseInfo): void {
+    this.releases.push({ group, slot, info });
+    this.schedule();
+  }
+
+  private retryBusyLater(): void {
+    if (this.busyTimer) return;
+    this.busyTimer = setTimeout(() => {
+      this.busyTimer = null;
+      for (const [group, waiters] of this.busy) for (const w of waiters) push(this.acquires, group, w);
+      this.busy = new Map();
+      this.schedule();
+    }, this.retryDelayMs);
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RateLimitError, type ResponseInfo } from '@gitsync/gitprovider';
-import { createTestRedis, type TestRedis } from '@gitsync/testing';
+import { createTestRedis, waitFor, type TestRedis } from '@gitsync/testing';
 import { RedisRateLimitGate } from '../src/gate.js';
 import { RedisGroupPacer } from '../src/pacer.js';
 
@@ -74,5 +74,28 @@ describe('RedisGroupPacer', () => {
     expect(await settledSoon(waiting)).toBe(false);
     nowMs += 11_000;
     expect(await settledSoon(waiting)).toBe(true);
+  });
+
+  it('asks Redis once for what a turn of the event loop wants, across groups', async () => {
+    const conn = new Redis(r.url);
+    try {
+      const pacer = pacerOn(conn);
+      const calls = jest.spyOn(conn as unknown as { gitsyncPace: (...a: string[]) => Promise<unknown> }, 'gitsyncPace');
+      const groups = Array.from({ length: 10 }, (_, i) => pacer.forGroup(`gh:batch${i}`));
+      // A known budget for each group first, so that each may have several requests in flight.
+      for (const done of await Promise.all(groups.map((g) => g.acquire()))) done(answer(100, nowMs + 60_000));
+      calls.mockClear();
+      const releases = await Promise.all(groups.flatMap((g) => [g.acquire(), g.acquire()]));
+      expect(releases).toHaveLength(20);
+      expect(calls).toHaveBeenCalledTimes(1);
+      for (const done of releases) done(answer(98, nowMs + 60_000));
+      // The releases went out together too: every slot is free again.
+      await waitFor(async () => (await Promise.all(groups.map((_, i) => conn.zcard(`${r.prefix}:inflight:gh:batch${i}`)))).every((n) => n === 0), {
+        message: 'slots released',
+      });
+      expect(calls).toHaveBeenCalledTimes(2);
+    } finally {
+      conn.disconnect();
+    }
   });
 });
