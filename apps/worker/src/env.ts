@@ -7,6 +7,11 @@ export const workerEnvSchema = z.object({
   ...timingEnv,
   /** Jobs one worker process runs at once; provider latency is hidden behind this. */
   GITSYNC_WORKER_CONCURRENCY: positiveInt(50),
+  /**
+   * Jobs at once while the process is CPU-bound: more would only queue behind one another, and an
+   * on-demand refresh with them. Between this and GITSYNC_WORKER_CONCURRENCY the worker adapts.
+   */
+  GITSYNC_WORKER_MIN_CONCURRENCY: positiveInt(8),
   /** Provider requests in flight per rate-limit group (provider + token owner) in one process. */
   GITSYNC_GROUP_CONCURRENCY: positiveInt(10),
   /** Provider requests in flight per group across every replica (GitHub asks for at most 100). */

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       leaseMs: env.GITSYNC_CLAIM_LEASE,
     },
     concurrency: env.GITSYNC_WORKER_CONCURRENCY,
+    minConcurrency: env.GITSYNC_WORKER_MIN_CONCURRENCY,
     groupConcurrency: env.GITSYNC_GROUP_CONCURRENCY,
     groupMaxInFlight: env.GITSYNC_GROUP_MAX_IN_FLIGHT,
     rateLimitReserve: env.GITSYNC_RATE_LIMIT_RESERVE,

@@ -18,6 +18,7 @@ import { createWorkerMetrics, type WorkerMetrics } from '@gitsync/metrics';
 import type { Logger } from '@gitsync/logger';
 import { createQueueWorker } from '@gitsync/queue';
 import { GroupLimiter, RedisGroupPacer, RedisRateLimitGate } from '@gitsync/rate-limits';
+import { adaptConcurrency } from './concurrency.js';
 import { createRefreshHandler } from './processor.js';
 import { createRefreshStore, createTokenStore } from './store.js';
 
@@ -45,7 +46,10 @@ export interface RefreshDepsOptions {
 }
 
 export interface RefreshWorkerOptions extends RefreshDepsOptions {
+  /** The most jobs at once. */
   concurrency: number;
+  /** The fewest jobs at once while the process is CPU-bound (see concurrency.ts). @defaultValue `concurrency`: fixed */
+  minConcurrency?: number;
   logger: Logger;
   /** @defaultValue metrics in a registry of their own */
   metrics?: WorkerMetrics;
@@ -99,6 +103,8 @@ export function createRefreshWorker(options: RefreshWorkerOptions): {
       maxStalledCount: 5,
     },
   });
+  const min = Math.min(options.minConcurrency ?? options.concurrency, options.concurrency);
+  if (min < options.concurrency) worker.on('closed', adaptConcurrency(worker, { min, max: options.concurrency }));
   worker.on('failed', (job, err) => options.logger.error({ jobId: job?.id, chatId: job?.data?.chatId, err }, 'refresh job failed'));
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
   return { worker, deps, metrics };

@@ -12,6 +12,7 @@ afterAll(() => t.drop());
 const pull = {
   state: 'open' as const, title: 'Add x', draft: false, additions: 1, deletions: 0, changedFiles: 1, commits: 1, number: 1,
   headBranch: 'feat/x', headSha: 'abc', baseBranch: 'main', authorLogin: null, authorAvatarUrl: null, etag: '"p"',
+  url: 'https://github.com/o/r/pull/1',
 };
 
 async function trackedRows(n: number): Promise<Array<{ chatId: string; generation: number }>> {
