@@ -17,7 +17,6 @@ export function createRefreshHandler(
   metrics: WorkerMetrics,
 ): JobHandler<'refresh-diff-status', RefreshResult> {
   return async (payload, job) => {
-    const log = logger.child({ queue: job.queueName, jobId: job.id, chatId: payload.chatId });
     const timed = metrics.startRefresh();
     let result: RefreshResult;
     try {
@@ -29,8 +28,10 @@ export function createRefreshHandler(
       timed();
     }
     metrics.outcome(result.outcome);
-    if (result.outcome === 'refreshed') log.debug({ published: result.published }, 'refreshed');
-    else log.info({ outcome: result.outcome, error: result.error, staleAt: result.staleAt }, 'not refreshed');
+    // Bindings are built only for a line that is written: a child logger per job shows in profiles.
+    const where = () => ({ queue: job.queueName, jobId: job.id, chatId: payload.chatId });
+    if (result.outcome !== 'refreshed') logger.info({ ...where(), outcome: result.outcome, error: result.error, staleAt: result.staleAt }, 'not refreshed');
+    else if (logger.isLevelEnabled('debug')) logger.debug({ ...where(), published: result.published }, 'refreshed');
     return result;
   };
 }

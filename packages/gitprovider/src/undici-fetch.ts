@@ -24,9 +24,12 @@ function headerRecord(init: RequestInit['headers']): Record<string, string> | un
   return init as Record<string, string>;
 }
 
-function responseHeaders(raw: Record<string, string | string[] | undefined>): [string, string][] {
+function responseHeaders(raw: Record<string, string | string[] | undefined>, bodyless: boolean): [string, string][] {
   const pairs: [string, string][] = [];
   for (const [name, value] of Object.entries(raw)) {
+    // A response without a body describes no representation. Octokit would otherwise parse the
+    // empty body of every 304 as JSON — and throw and catch a SyntaxError each time.
+    if (bodyless && name === 'content-type') continue;
     if (Array.isArray(value)) for (const item of value) pairs.push([name, item]);
     else if (value !== undefined) pairs.push([name, value]);
   }
@@ -61,9 +64,10 @@ export function createUndiciFetch(dispatcher: Dispatcher): typeof fetch {
     if (answer.statusCode < 200 || answer.statusCode > 599) {
       throw new Error(`unexpected HTTP status ${answer.statusCode}`);
     }
-    const response = new Response(NULL_BODY_STATUSES.has(answer.statusCode) ? null : text, {
+    const bodyless = NULL_BODY_STATUSES.has(answer.statusCode);
+    const response = new Response(bodyless ? null : text, {
       status: answer.statusCode,
-      headers: responseHeaders(answer.headers),
+      headers: responseHeaders(answer.headers, bodyless),
     });
     if (response.body) bufferedBodies.set(response.body, text);
     return response;
