@@ -5,8 +5,11 @@ export const workerEnvSchema = z.object({
   ...baseEnv,
   GITSYNC_HEALTH_PORT: healthPort,
   ...timingEnv,
-  /** Jobs one worker process runs at once; provider latency is hidden behind this. */
-  GITSYNC_WORKER_CONCURRENCY: positiveInt(50),
+  /**
+   * The most jobs one worker process runs at once; provider latency is hidden behind this (200 jobs
+   * at 100 ms a request are ~1,500 refreshes/s, more than one process's CPU serves).
+   */
+  GITSYNC_WORKER_CONCURRENCY: positiveInt(200),
   /**
    * Jobs at once while the process is CPU-bound: more would only queue behind one another, and an
    * on-demand refresh with them. Between this and GITSYNC_WORKER_CONCURRENCY the worker adapts.
