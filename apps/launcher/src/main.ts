@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { concurrently } from 'concurrently';
+import { appNodeFlags, type AppName } from '@gitsync/config';
 import { createDb, ensureAdmin, ensureDatabase, migrateDatabase } from '@gitsync/db';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { DEMO_ADMIN_KEY, DEMO_MEMBER_KEY, DEMO_PROVIDER_ID, reportAll, seedDemo, startDemoChanges } from './demo.js';
@@ -8,7 +9,7 @@ import { loadLauncherEnv } from './env.js';
 
 const root = path.resolve(__dirname, '../../..');
 // `exec` replaces the shell, so signals reach node and a clean stop is not taken for a crash.
-const tsx = (entry: string) => `exec "${process.execPath}" --import tsx ${entry}`;
+const tsx = (app: AppName) => `exec "${process.execPath}" ${[...appNodeFlags[app], '--import', 'tsx'].join(' ')} apps/${app}/src/main.ts`;
 
 /**
  * `npm start`: migrate, then run API, scheduler and workers as one supervised process group
@@ -42,14 +43,14 @@ async function main(): Promise<void> {
 
   const workers = Array.from({ length: env.GITSYNC_WORKERS }, (_, i) => ({
     name: `worker${i + 1}`,
-    command: tsx('apps/worker/src/main.ts'),
+    command: tsx('worker'),
     env: childEnv,
     cwd: root,
   }));
   const { result, commands } = concurrently(
     [
-      { name: 'api', command: tsx('apps/api/src/main.ts'), env: childEnv, cwd: root },
-      { name: 'scheduler', command: tsx('apps/scheduler/src/main.ts'), env: childEnv, cwd: root },
+      { name: 'api', command: tsx('api'), env: childEnv, cwd: root },
+      { name: 'scheduler', command: tsx('scheduler'), env: childEnv, cwd: root },
       ...workers,
     ],
     { prefix: 'name', restartTries: 5, restartDelay: 1000, killOthersOn: ['failure'], handleInput: false },

@@ -1,3 +1,4 @@
 export * from './parse.js';
 export * from './fields.js';
 export * from './providers.js';
+export * from './node-flags.js';

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { waitFor } from './wait.js';
+import { appNodeFlags, type AppName } from '@gitsync/config';
 
 const root = path.resolve(__dirname, '../../..');
 
-export type AppName = 'api' | 'scheduler' | 'worker';
+export type { AppName };
 
 /** One of the system's processes, started as operators start it (`node --import tsx apps/<name>/src/main.ts`). */
 export interface AppProcess {
@@ -53,7 +54,7 @@ export function spawnNode(entry: string, env: Record<string, string>, name: stri
 
 /** One of the system's apps, started as operators start it. */
 export function spawnApp(app: AppName, env: Record<string, string>, name: string = app, options: SpawnOptions = {}): AppProcess {
-  return spawnNode(`apps/${app}/src/main.ts`, env, name, options);
+  return spawnNode(`apps/${app}/src/main.ts`, env, name, { ...options, nodeArgs: [...appNodeFlags[app], ...(options.nodeArgs ?? [])] });
 }
 
 /** Waits until the process logged a line containing `text` (e.g. 'worker started'). */
