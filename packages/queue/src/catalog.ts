@@ -1,5 +1,6 @@
-import type { JobsOptions } from 'bullmq';
+import type { BackoffOptions, KeepJobs } from 'bullmq';
 import { z } from 'zod';
+import { decodeRefreshPayload, encodeRefreshPayload } from './stored-payload.js';
 
 /**
  * Ids, git coordinates and conditional-request validators of one row. Never a token: the
@@ -28,23 +29,32 @@ export const PRIORITY = { onDemand: 1, background: 1000 } as const;
 interface JobDefinition<S extends z.ZodType> {
   queue: string;
   payload: S;
-  options: JobsOptions;
+  /**
+   * What Redis stores for a payload (`encode`) and back (`decode`, before the schema validates
+   * it; it never throws, so a malformed job fails with the schema's message).
+   */
+  stored: { encode(payload: z.infer<S>): unknown; decode(stored: unknown): unknown };
+  /** Retries of a job whose handler threw; the backoff is applied by our workers (job-options.ts). */
+  retry: { attempts: number; backoff: BackoffOptions };
+  /** How long finished jobs are kept; applied by our workers, not stored with each job (job-options.ts). */
+  retention: { removeOnComplete: KeepJobs; removeOnFail: KeepJobs };
 }
 
 /**
- * One entry per job name: its queue, payload schema and retry settings. Payloads are validated
- * where they enter (the producer) and where they are used (the worker).
+ * One entry per job name: its queue, payload schema, stored form and retry settings. Payloads are
+ * validated where they enter (the producer) and where they are used (the worker).
  */
 export const jobCatalog = {
   'refresh-diff-status': {
     queue: 'diff-status-refresh',
     payload: refreshPayloadSchema,
-    options: {
-      // Row-level outcomes (no token, provider errors…) complete the job and live in Postgres;
-      // only infrastructure failures (Postgres down) throw, and those deserve a few retries.
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: true,
+    stored: { encode: encodeRefreshPayload, decode: decodeRefreshPayload },
+    // Row-level outcomes (no token, provider errors…) complete the job and live in Postgres;
+    // only infrastructure failures (Postgres down) throw, and those deserve a few retries.
+    retry: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 } },
+    retention: {
+      // Removed at once: a refresh's result lives in Postgres.
+      removeOnComplete: { count: 0 },
       // Failed jobs stay inspectable in Bull Board. They never block the row: deduplication
       // (not a fixed job id) is released when a job fails, and the row's lease brings it back.
       removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },

@@ -1,8 +1,11 @@
-import { Job, Queue } from 'bullmq';
+import { Job, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describePayloadError, jobCatalog, PRIORITY, refreshPayloadSchema, type RefreshPayload } from './catalog.js';
+import { storedJobOptions } from './job-options.js';
 
-const refresh = jobCatalog['refresh-diff-status'];
+const NAME = 'refresh-diff-status';
+const refresh = jobCatalog[NAME];
+const stored = storedJobOptions(NAME);
 
 export interface RefreshProducerOptions {
   connection: Redis;
@@ -18,6 +21,13 @@ export interface OnDemandJob {
   promoted: boolean;
 }
 
+/** A payload `enqueueBackground` refused: nothing was queued for it, the others were. */
+export interface RejectedPayload {
+  chatId: string;
+  /** Names the fields that were wrong. */
+  reason: string;
+}
+
 /** Enqueues refresh jobs; one row never has two jobs waiting or running (deduplicated by chat id). */
 export class RefreshProducer {
   readonly queue: Queue;
@@ -26,16 +36,20 @@ export class RefreshProducer {
     this.queue = new Queue(refresh.queue, { connection: options.connection, prefix: options.prefix ?? 'gitsync' });
   }
 
-  /** Background refreshes of claimed rows, in one round trip. */
-  async enqueueBackground(payloads: RefreshPayload[]): Promise<void> {
-    if (payloads.length === 0) return;
-    await this.queue.addBulk(
-      payloads.map((payload) => ({
-        name: 'refresh-diff-status',
-        data: validate(payload),
-        opts: { ...refresh.options, priority: PRIORITY.background, deduplication: { id: payload.chatId } },
-      })),
-    );
+  /**
+   * Background refreshes of claimed rows, in one round trip. An invalid payload is left out and
+   * returned with the reason, so that one bad row does not hold back the rest of its batch.
+   */
+  async enqueueBackground(payloads: RefreshPayload[]): Promise<{ rejected: RejectedPayload[] }> {
+    const jobs: Array<{ name: typeof NAME; data: unknown; opts: JobsOptions }> = [];
+    const rejected: RejectedPayload[] = [];
+    for (const payload of payloads) {
+      const parsed = refreshPayloadSchema.safeParse(payload);
+      if (parsed.success) jobs.push({ name: NAME, data: refresh.stored.encode(parsed.data), opts: jobOptions(parsed.data, PRIORITY.background) });
+      else rejected.push({ chatId: String(payload.chatId), reason: `invalid refresh payload: ${describePayloadError(parsed.error)}` });
+    }
+    if (jobs.length > 0) await this.queue.addBulk(jobs);
+    return { rejected };
   }
 
   /**
@@ -47,14 +61,10 @@ export class RefreshProducer {
    */
   async enqueueOnDemand(payload: RefreshPayload): Promise<OnDemandJob> {
     const data = validate(payload);
-    const added = await this.queue.add('refresh-diff-status', data, {
-      ...refresh.options,
-      priority: PRIORITY.onDemand,
-      deduplication: { id: data.chatId },
-    });
+    const added = await this.queue.add(NAME, refresh.stored.encode(data), jobOptions(data, PRIORITY.onDemand));
     const id = added.id;
     if (id === undefined) throw new Error('BullMQ returned a job without an id');
-    const job = await Job.fromId<RefreshPayload>(this.queue, id);
+    const job = await Job.fromId(this.queue, id);
     // Gone already: the job that was there finished between the two calls. Its result is the
     // fresh one the caller wants; the waiter finds it finished.
     if (!job || job.priority === PRIORITY.onDemand) return { id, promoted: false };
@@ -62,7 +72,7 @@ export class RefreshProducer {
     try {
       await job.changePriority({ priority: PRIORITY.onDemand });
       // A newer report (a higher generation) than the queued job knows of: refresh that one instead.
-      if (job.data.generation < data.generation) await job.updateData(data);
+      if (queuedGeneration(job) < data.generation) await job.updateData(refresh.stored.encode(data));
       // A retry waiting out its backoff would not run before its delay, whatever its priority.
       if (await job.isDelayed()) await job.promote();
     } catch (err) {
@@ -75,6 +85,29 @@ export class RefreshProducer {
 
   async close(): Promise<void> {
     await this.queue.close();
+  }
+}
+
+function jobOptions(payload: RefreshPayload, priority: number): JobsOptions {
+  return { ...stored, priority, deduplication: { id: payload.chatId } };
+}
+
+/**
+ * The payload of a refresh job read from the queue (`getJob`, `getJobs`…), as its worker will see
+ * it: Redis holds the compact stored form. Throws, naming the fields, when it is not valid.
+ */
+export function queuedRefreshPayload(job: Pick<Job, 'data'>): RefreshPayload {
+  const parsed = refreshPayloadSchema.safeParse(refresh.stored.decode(job.data));
+  if (!parsed.success) throw new Error(`invalid refresh payload: ${describePayloadError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The generation a queued job was given; a job that cannot be read is treated as the oldest. */
+function queuedGeneration(job: Job): number {
+  try {
+    return queuedRefreshPayload(job).generation;
+  } catch {
+    return -1;
   }
 }
 

@@ -1,6 +1,7 @@
-import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type JobJson, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describePayloadError, jobCatalog, type JobName, type JobPayload } from './catalog.js';
+import { catalogWorkerOptions } from './job-options.js';
 
 export type JobHandler<N extends JobName, R = unknown> = (payload: JobPayload<N>, job: Job) => Promise<R>;
 
@@ -13,6 +14,21 @@ export interface QueueWorkerOptions {
 }
 
 /**
+ * A BullMQ worker whose jobs hold their payload in its named form from the moment they are
+ * fetched: the handler and every event listener (`active`, `completed`, `failed`) see what the
+ * producer was given, not the compact form stored in Redis.
+ */
+function decodingWorker(decode: (stored: unknown) => unknown): typeof Worker {
+  return class extends Worker {
+    protected override createJob(data: JobJson, jobId: string): Job {
+      const job = super.createJob(data, jobId);
+      job.data = decode(job.data);
+      return job;
+    }
+  };
+}
+
+/**
  * A BullMQ worker for one job name of the catalog. The payload is validated before the handler
  * sees it; an invalid one fails at once (retrying cannot fix it) with the fields named.
  */
@@ -22,7 +38,9 @@ export function createQueueWorker<N extends JobName, R>(
   options: QueueWorkerOptions,
 ): Worker {
   const definition = jobCatalog[name];
-  return new Worker(
+  const QueueWorker = decodingWorker(definition.stored.decode);
+  const catalog = catalogWorkerOptions(name);
+  return new QueueWorker(
     definition.queue,
     async (job: Job) => {
       const parsed = definition.payload.safeParse(job.data);
@@ -33,7 +51,9 @@ export function createQueueWorker<N extends JobName, R>(
       connection: options.connection,
       prefix: options.prefix ?? 'gitsync',
       concurrency: options.concurrency,
+      ...catalog,
       ...options.worker,
+      settings: { ...catalog.settings, ...options.worker?.settings },
     },
   );
 }

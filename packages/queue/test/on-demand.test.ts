@@ -5,7 +5,7 @@ import { createTestRedis, waitFor, type TestRedis } from '@gitsync/testing';
 import { PRIORITY, type RefreshPayload } from '../src/catalog.js';
 import { JobCompletions } from '../src/completion.js';
 import { createRedis } from '../src/connection.js';
-import { RefreshProducer } from '../src/producer.js';
+import { queuedRefreshPayload, RefreshProducer } from '../src/producer.js';
 import { createQueueWorker } from '../src/worker.js';
 
 let r: TestRedis;
@@ -64,7 +64,7 @@ describe('RefreshProducer.enqueueOnDemand', () => {
     await waitFor(() => order.length === 3);
     const first = await producer.queue.getJob(job.id);
     expect(first).toBeUndefined(); // removed on completion
-    expect(order[0]).toBe(prioritized.find((j) => j.id === job.id)?.data.chatId);
+    expect(order[0]).toBe(queuedRefreshPayload(prioritized.find((j) => j.id === job.id)!).chatId);
   });
 
   it('promotes the queued background job of the chat instead of adding a second one', async () => {
@@ -77,7 +77,7 @@ describe('RefreshProducer.enqueueOnDemand', () => {
     const promoted = await producer.queue.getJob(job.id);
     expect(promoted?.priority).toBe(PRIORITY.onDemand);
     // It refreshes the newer report.
-    expect(promoted?.data.generation).toBe(4);
+    expect(queuedRefreshPayload(promoted!).generation).toBe(4);
     // A second on-demand request for the same chat joins the same job.
     expect(await producer.enqueueOnDemand({ ...target, generation: 4 })).toEqual({ id: backgroundId, promoted: false });
 
