@@ -14,6 +14,18 @@ export interface SchedulerOptions {
   epoch?: { redis: Redis; prefix: string };
 }
 
+/** Claimed batches being added to Redis at once (see `drain`). */
+const ENQUEUES_IN_FLIGHT = 2;
+
+/**
+ * `promise`, marked as handled so that a failure while the drain awaits something else is not an
+ * unhandled rejection (which ends the process); the drain awaits it later and sees the error then.
+ */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 export const toPayload = (row: ClaimedRow): RefreshPayload => ({
   chatId: row.chatId,
   ownerId: row.ownerId,
@@ -57,24 +69,31 @@ export class Scheduler {
 
   /** Claims and enqueues until nothing is due; returns how many rows were enqueued. */
   async drain(): Promise<number> {
-    const { db, producer, leaseMs, batchSize } = this.options;
+    const { db, leaseMs, batchSize } = this.options;
     await this.recoverLostJobs();
+    // Claims run while earlier batches are added to Redis, and up to ENQUEUES_IN_FLIGHT batches
+    // are on their way at once: Redis runs one batch's scripts while this process encodes the
+    // next. They share one connection, so Redis still adds them in claim order, oldest first.
+    const inFlight: Array<Promise<number>> = [];
     let total = 0;
-    // The next batch is claimed in Postgres while the previous one is added to Redis: the two take
-    // about as long as each other, so overlapping them nearly halves a large drain. Enqueues still
-    // run one after another, oldest rows first.
-    let enqueuing: Promise<void> = Promise.resolve();
     try {
       for (;;) {
         const rows = await claimDueRows(db, { limit: batchSize, leaseMs });
-        await enqueuing;
-        enqueuing = producer.enqueueBackground(rows.map(toPayload));
-        total += rows.length;
-        if (rows.length < batchSize || this.stopped) return total;
+        if (inFlight.length >= ENQUEUES_IN_FLIGHT) total += await inFlight.shift()!;
+        inFlight.push(settledLater(this.enqueue(rows)));
+        if (rows.length < batchSize || this.stopped) break;
       }
     } finally {
-      await enqueuing;
+      for (const enqueue of inFlight.splice(0)) total += await enqueue;
     }
+    return total;
+  }
+
+  /** Enqueues one claimed batch; a row whose payload is invalid is logged and keeps its lease. */
+  private async enqueue(rows: ClaimedRow[]): Promise<number> {
+    const { rejected } = await this.options.producer.enqueueBackground(rows.map(toPayload));
+    for (const { chatId, reason } of rejected) this.options.logger.error({ chatId, reason }, 'row not enqueued: its refresh payload is invalid');
+    return rows.length - rejected.length;
   }
 
   /**

@@ -1,8 +1,9 @@
 import { Queue } from 'bullmq';
-import { createChat, createUser, markStale, upsertExternalAuthLink, type ClaimedRow } from '@gitsync/db';
+import { sql } from 'drizzle-orm';
+import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
-import { createRedis, RefreshProducer, jobCatalog } from '@gitsync/queue';
-import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
+import { createRedis, RefreshProducer, jobCatalog, queuedRefreshPayload } from '@gitsync/queue';
+import { createTestDatabase, createTestRedis, spawnNode, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
 import { Scheduler } from '../src/scheduler.js';
 
 let t: TestDatabase;
@@ -24,11 +25,18 @@ afterAll(async () => {
   await t.drop();
 });
 
-function scheduler(batchSize: number): { s: Scheduler; producer: RefreshProducer } {
+function scheduler(batchSize: number, log = logger): { s: Scheduler; producer: RefreshProducer; conn: ReturnType<typeof createRedis> } {
   const conn = createRedis(r.url, 'producer');
   connections.push(conn);
   const producer = new RefreshProducer({ connection: conn, prefix: r.prefix });
-  return { s: new Scheduler({ db: t.db, producer, logger, leaseMs: 300_000, batchSize, intervalMs: 60_000 }), producer };
+  return { s: new Scheduler({ db: t.db, producer, logger: log, leaseMs: 300_000, batchSize, intervalMs: 60_000 }), producer, conn };
+}
+
+/** A logger whose lines the test reads back. */
+function recordingLogger(): { log: typeof logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = createLogger('test', { level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  return { log, lines };
 }
 
 async function seedRows(n: number, token?: string): Promise<string[]> {
@@ -52,7 +60,7 @@ describe('Scheduler', () => {
     expect(na + nb).toBe(500);
     const jobs = await queue.getJobs(['prioritized', 'waiting']);
     expect(jobs).toHaveLength(500);
-    expect(new Set(jobs.map((j) => (j.data as ClaimedRow).chatId))).toEqual(new Set(ids));
+    expect(new Set(jobs.map((j) => queuedRefreshPayload(j).chatId))).toEqual(new Set(ids));
     expect(jobs.every((j) => j.opts.priority === 1000)).toBe(true);
     await Promise.all([a.producer.close(), b.producer.close()]);
   });
@@ -74,13 +82,41 @@ describe('Scheduler', () => {
     const { s, producer } = scheduler(10);
     await s.drain();
     const [job] = await queue.getJobs(['prioritized']);
-    expect(Object.keys(job!.data).sort()).toEqual(
+    const payload = queuedRefreshPayload(job!);
+    expect(Object.keys(payload).sort()).toEqual(
       ['branch', 'chatId', 'generation', 'markedStaleAt', 'ownerId', 'pullEtag', 'remoteOrigin', 'reviewsEtag', 'url'].sort(),
     );
     const everything = await r.dump();
-    expect(everything).toContain(job!.data.chatId);
+    expect(everything).toContain(payload.chatId);
     expect(everything).not.toContain('ghp_should_never_be_here');
     await producer.close();
+  });
+
+  it('enqueues the rest of a batch when one row cannot make a valid payload, and says which row and why', async () => {
+    await queue.obliterate({ force: true });
+    const ids = await seedRows(5);
+    await t.db.execute(sql`update chat_diff_statuses set generation = -1 where chat_id = ${ids[2]!}`);
+    const { log, lines } = recordingLogger();
+    const { s, producer } = scheduler(10, log);
+    expect(await s.drain()).toBe(4);
+    const jobs = await queue.getJobs(['prioritized']);
+    expect(new Set(jobs.map((j) => queuedRefreshPayload(j).chatId))).toEqual(new Set(ids.filter((_, i) => i !== 2)));
+    expect(lines).toEqual([expect.objectContaining({ level: 50, chatId: ids[2], reason: expect.stringMatching(/generation/) as string })]);
+    await producer.close();
+  });
+
+  it('fails the drain, not the process, when Redis refuses a batch while the next one is claimed', async () => {
+    await seedRows(600);
+    // Claims of 200 rows take longer than a refused addBulk: it fails while the next claim runs.
+    const env = { DATABASE_URL: t.url, REDIS_URL: r.url, PREFIX: r.prefix, BATCH: '200' };
+    const run = spawnNode('packages/schedule-engine/test/fixtures/drain-redis-down.ts', env, 'drain');
+    try {
+      expect({ code: await run.exited, output: run.output().trim() }).toEqual({ code: 0, output: expect.stringMatching(/^drain failed: /) as string });
+    } finally {
+      run.kill('SIGKILL');
+      // The claimed rows keep their lease; the rest must not be due for the tests that follow.
+      await t.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '1 hour'`);
+    }
   });
 
   it('wakes at once instead of waiting for its interval', async () => {
