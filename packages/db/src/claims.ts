@@ -24,18 +24,21 @@ interface ClaimRecord extends Record<string, unknown> {
   pull_etag: string | null;
   reviews_etag: string | null;
   marked_stale_at: Date | string | null;
-  due_at: Date | string;
 }
 
 /**
  * Claims up to `limit` due rows, oldest first, and moves their stale_at forward by the lease so
  * that a crash between claim and refresh only delays a row, never loses it. SKIP LOCKED lets
  * several schedulers claim side by side without waiting on each other or taking the same row.
+ *
+ * The owner is read once, with the due rows: joining chats again in the UPDATE made Postgres hash
+ * the whole chats table for every batch (60% of a 1,000-row claim at 100k chats). UPDATE …
+ * RETURNING does not keep the CTE's order, so the claimed rows are sorted by Postgres afterwards.
  */
 export async function claimDueRows(db: Database, options: { limit: number; leaseMs: number }): Promise<ClaimedRow[]> {
   const result = await db.execute<ClaimRecord>(sql`
     with due as (
-      select ds.chat_id, ds.stale_at as due_at
+      select ds.chat_id, c.owner_id, ds.stale_at as due_at
       from chat_diff_statuses ds
       join chats c on c.id = ds.chat_id
       where ds.stale_at <= now()
@@ -45,16 +48,18 @@ export async function claimDueRows(db: Database, options: { limit: number; lease
       order by ds.stale_at
       limit ${options.limit}
       for update of ds skip locked
+    ), claimed as (
+      update chat_diff_statuses ds
+      set stale_at = now() + ${options.leaseMs} * interval '1 millisecond',
+          leased_until = now() + ${options.leaseMs} * interval '1 millisecond'
+      from due
+      where ds.chat_id = due.chat_id
+      returning ds.chat_id, due.owner_id, ds.git_branch, ds.git_remote_origin, ds.url, ds.generation,
+                ds.pull_etag, ds.reviews_etag, ds.marked_stale_at, due.due_at
     )
-    update chat_diff_statuses ds
-    set stale_at = now() + ${options.leaseMs} * interval '1 millisecond',
-        leased_until = now() + ${options.leaseMs} * interval '1 millisecond'
-    from due, chats c
-    where ds.chat_id = due.chat_id and c.id = ds.chat_id
-    returning ds.chat_id, c.owner_id, ds.git_branch, ds.git_remote_origin, ds.url, ds.generation,
-              ds.pull_etag, ds.reviews_etag, ds.marked_stale_at, due.due_at`);
-  // UPDATE … RETURNING does not keep the CTE's order; oldest first is what we promised.
-  result.rows.sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime());
+    select chat_id, owner_id, git_branch, git_remote_origin, url, generation, pull_etag, reviews_etag, marked_stale_at
+    from claimed
+    order by due_at`);
   return result.rows.map((r) => ({
     chatId: r.chat_id,
     ownerId: r.owner_id,
