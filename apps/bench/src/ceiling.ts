@@ -1,3 +1,4 @@
+import { appNodeFlags } from '@gitsync/config';
 import { randomUUID } from 'node:crypto';
 import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
 import { round } from './cpu.js';
@@ -46,7 +47,7 @@ export async function measureCeiling(bench: Bench, workers: number, concurrency:
   };
   const apps = await Promise.all(
     Array.from({ length: workers }, (_, i) =>
-      bench.processes.script('apps/bench/src/noop-worker.ts', env, `noop${workers}.${i + 1}`, 'noop worker started'),
+      bench.processes.script('apps/bench/src/noop-worker.ts', env, `noop${workers}.${i + 1}`, 'noop worker started', [...appNodeFlags.worker]),
     ),
   );
   const connection = createRedis(bench.redisUrl, 'producer');

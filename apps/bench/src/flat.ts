@@ -1,3 +1,4 @@
+import { appNodeFlags } from '@gitsync/config';
 import { createRedis, RefreshProducer } from '@gitsync/queue';
 import { deleteExactPrefix, enqueueAll, fakePayloads } from './ceiling.js';
 import { round } from './cpu.js';
@@ -19,7 +20,7 @@ export async function measureFlatness(bench: Bench, concurrency: number): Promis
   const first = Math.max(1, Math.round(total / 10));
   const prefix = `${bench.prefix}-flat`;
   const env = { REDIS_URL: bench.redisUrl, GITSYNC_QUEUE_PREFIX: prefix, GITSYNC_WORKER_CONCURRENCY: String(concurrency) };
-  const worker = await bench.processes.script('apps/bench/src/noop-worker.ts', env, 'noop-flat', 'noop worker started');
+  const worker = await bench.processes.script('apps/bench/src/noop-worker.ts', env, 'noop-flat', 'noop worker started', [...appNodeFlags.worker]);
   const connection = createRedis(bench.redisUrl, 'producer');
   const producer = new RefreshProducer({ connection, prefix });
   const origin = bench.providers[0].fake.url;

@@ -5,16 +5,16 @@
  */
 import { Worker } from 'bullmq';
 import { z } from 'zod';
-import { baseEnv, parseEnv, positiveInt } from '@gitsync/config';
+import { DEFAULT_WORKER_CONCURRENCY, baseEnv, parseEnv, positiveInt } from '@gitsync/config';
 import { createLogger } from '@gitsync/logger';
-import { createRedis, jobCatalog } from '@gitsync/queue';
+import { catalogWorkerOptions, createRedis, jobCatalog } from '@gitsync/queue';
 import { exitOnStartupError, onShutdown } from '@gitsync/runtime';
 
 const noopEnvSchema = z.object({
   REDIS_URL: baseEnv.REDIS_URL,
   GITSYNC_QUEUE_PREFIX: baseEnv.GITSYNC_QUEUE_PREFIX,
   LOG_LEVEL: baseEnv.LOG_LEVEL,
-  GITSYNC_WORKER_CONCURRENCY: positiveInt(50),
+  GITSYNC_WORKER_CONCURRENCY: positiveInt(DEFAULT_WORKER_CONCURRENCY),
 });
 
 async function main(): Promise<void> {
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       lockDuration: 30_000,
       stalledInterval: 15_000,
       maxStalledCount: 5,
+      ...catalogWorkerOptions('refresh-diff-status'),
     },
   );
   worker.on('error', (err) => logger.error({ err }, 'worker error'));

@@ -1,13 +1,19 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { baseEnv, parseEnv } from '@gitsync/config';
+import { DEFAULT_WORKER_CONCURRENCY, baseEnv, parseEnv } from '@gitsync/config';
 
 /** The repository root, where BENCHMARKS.md and docs/ live. */
 export const repoRoot = path.resolve(__dirname, '../../..');
 
+/** The bench's phases, in the order they run. */
+export const PHASES = ['ceiling', 'refresh', 'ondemand', 'scheduler', 'flat'] as const;
+export type Phase = (typeof PHASES)[number];
+
 export interface BenchOptions {
   quick: boolean;
+  /** The phases to run (`--phases`); the figures of the others are left empty. @defaultValue every phase */
+  phases: Phase[];
   /** Chats seeded for the refresh phases. */
   rows: number;
   users: number;
@@ -46,8 +52,8 @@ export interface BenchOptions {
 
 const benchEnv = z.object({ DATABASE_URL: baseEnv.DATABASE_URL, REDIS_URL: baseEnv.REDIS_URL });
 
-const USAGE = `usage: npm run bench -- [--quick] [--rows N] [--users N] [--out FILE] [--docs-dir DIR | --no-docs]
-       [--latencies 0,100] [--workers 1,2] [--pass-seconds S] [--scheduler-rows N] [--flat-jobs N] [--samples N]
+const USAGE = `usage: npm run bench -- [--quick] [--phases ${PHASES.join(',')}] [--rows N] [--users N] [--out FILE]
+       [--docs-dir DIR | --no-docs] [--latencies 0,100] [--workers 1,2] [--pass-seconds S] [--scheduler-rows N] [--flat-jobs N] [--samples N]
        [--profile DIR] [--private-redis] [--worker-env KEY=VALUE ...]`;
 
 const list = (name: string, raw: string | undefined, fallback: number[], min: number): number[] => {
@@ -64,12 +70,25 @@ const count = (name: string, raw: string | undefined, fallback: number): number 
   return n;
 };
 
+/**
+ * Which phases run. On-demand calls chats whose PR url the refresh passes found, so it needs them.
+ */
+function phases(raw: string | undefined): Phase[] {
+  if (raw === undefined) return [...PHASES];
+  const picked = raw.split(',').map((p) => p.trim());
+  const unknown = picked.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (picked.length === 0 || unknown.length > 0) throw new Error(`--phases: "${raw}" is not a list of ${PHASES.join(', ')}\n${USAGE}`);
+  if (picked.includes('ondemand') && !picked.includes('refresh')) throw new Error(`--phases: ondemand needs refresh (it calls chats with a PR url)\n${USAGE}`);
+  return PHASES.filter((p) => picked.includes(p));
+}
+
 /** Parses the command line; DATABASE_URL and REDIS_URL come from the environment. */
 export function parseOptions(argv: string[], env: Record<string, string | undefined> = process.env): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
+      phases: { type: 'string' },
       rows: { type: 'string' },
       users: { type: 'string' },
       'scheduler-rows': { type: 'string' },
@@ -90,6 +109,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   });
   if (values.help) throw new Error(USAGE);
   const quick = values.quick;
+  const selected = phases(values.phases);
+  if (values.profile && !selected.includes('refresh')) throw new Error(`--profile: profiles a refresh pass, so --phases must include refresh\n${USAGE}`);
   const workerEnv: Record<string, string> = {};
   for (const pair of values['worker-env']) {
     const eq = pair.indexOf('=');
@@ -97,10 +118,12 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     workerEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   const { DATABASE_URL, REDIS_URL } = parseEnv(benchEnv, env);
-  // A smoke run must not replace the recorded figures unless told where to write.
-  const docsDir = values['no-docs'] ? null : (values['docs-dir'] ?? (quick ? null : repoRoot));
+  // A smoke run or a run of some phases must not replace the recorded figures unless told where to write.
+  const partial = quick || selected.length < PHASES.length;
+  const docsDir = values['no-docs'] ? null : (values['docs-dir'] ?? (partial ? null : repoRoot));
   return {
     quick,
+    phases: selected,
     rows: count('rows', values.rows, quick ? 2_000 : 20_000),
     users: count('users', values.users, quick ? 20 : 200),
     latencies: list('latencies', values.latencies, [0, 100], 0),
@@ -111,7 +134,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     onDemandSamples: count('samples', values.samples, quick ? 20 : 200),
     onDemandLatencyMs: 0,
     workerEnv,
-    concurrency: count('worker-env GITSYNC_WORKER_CONCURRENCY', workerEnv.GITSYNC_WORKER_CONCURRENCY, 50),
+    concurrency: count('worker-env GITSYNC_WORKER_CONCURRENCY', workerEnv.GITSYNC_WORKER_CONCURRENCY, DEFAULT_WORKER_CONCURRENCY),
     out: values.out ? path.resolve(values.out) : null,
     docsDir: docsDir && path.resolve(docsDir),
     profileDir: values.profile ? path.resolve(values.profile) : null,

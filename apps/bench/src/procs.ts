@@ -18,8 +18,8 @@ export class Processes {
   }
 
   /** A script of the bench itself (the no-op worker). */
-  async script(entry: string, env: Record<string, string>, name: string, ready: string): Promise<AppProcess> {
-    return this.track(spawnNode(entry, env, name, { outputTailChars: OUTPUT_TAIL }), ready);
+  async script(entry: string, env: Record<string, string>, name: string, ready: string, nodeArgs: string[] = []): Promise<AppProcess> {
+    return this.track(spawnNode(entry, env, name, { outputTailChars: OUTPUT_TAIL, nodeArgs }), ready);
   }
 
   private async track(app: AppProcess, ready: string): Promise<AppProcess> {

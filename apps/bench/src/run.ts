@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { measureCeiling } from './ceiling.js';
-import type { BenchResults, CeilingFigure, ProfileSummary, RefreshFigure } from './figures.js';
+import type { BenchResults, CeilingFigure, MemoryFigures, OnDemandResult, ProfileSummary, RefreshFigure } from './figures.js';
 import { measureFlatness } from './flat.js';
 import { measureOnDemand } from './ondemand.js';
 import { summariseProfiles } from './profile.js';
 import { measurePass, saveValidators, type RunningSystem } from './refresh.js';
-import { measureScheduler } from './scheduling.js';
-import { repoRoot } from './options.js';
+import { measureScheduler, standInValidators, type SchedulerPhase } from './scheduling.js';
+import { repoRoot, type Phase } from './options.js';
 import { seedChats, seedUsers } from './seed.js';
 import type { Bench } from './setup.js';
 import { evaluateTargets } from './targets.js';
@@ -31,15 +31,29 @@ async function versions(bench: Bench) {
   };
 }
 
-/** Every phase in turn; processes of one phase are stopped before the next needs them gone. */
+/** The figures of a phase that was not run (`--phases`): empty, and its targets read as missed. */
+const notRun = {
+  onDemand: (latencyMs: number): OnDemandResult => ({ available: false, note: 'not run (--phases)', latencyMs, figures: [] }),
+  scheduler: (): SchedulerPhase => ({
+    scheduler: { mode: 'not run (--phases)', rows: 0, batch: 0, seconds: 0, rowsPerSec: 0, claimSeconds: 0, enqueueSeconds: 0, cpuSeconds: {} },
+    redisBytesPerJob: 0,
+    redisJobsQueued: 0,
+    redisBreakdown: {},
+  }),
+  flat: (): MemoryFigures['flat'] => ({ worker: 'not run (--phases)', jobs: 0, rssAtBytes: [], growth: null, seconds: 0 }),
+};
+
+/** Every phase chosen, in turn; processes of one phase are stopped before the next needs them gone. */
 export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchResults> {
   const { options } = bench;
+  const on = (phase: Phase) => options.phases.includes(phase);
   const t0 = performance.now();
   const v = await versions(bench);
   const wEnv = workerEnv(bench);
   const { concurrency } = options;
   const schedulerEnv = bench.env();
   console.log(`[bench] database ${bench.dbName}, BullMQ prefix ${bench.prefix}, fakes ${bench.providers.map((p) => p.fake.url).join(' ')}`);
+  console.log(`[bench] phases: ${options.phases.join(', ')}`);
   console.log(`[bench] worker env:\n${Object.entries(wEnv).map(([k, val]) => `  ${k}=${val}`).join('\n')}`);
 
   const t = performance.now();
@@ -48,41 +62,24 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
   console.log(`[bench] seeded ${options.users} users and ${options.rows} chats with PRs in ${((performance.now() - t) / 1000).toFixed(1)}s`);
 
   const ceiling: CeilingFigure[] = [];
-  for (const w of options.workerCounts) ceiling.push(await measureCeiling(bench, w, concurrency));
+  if (on('ceiling')) for (const w of options.workerCounts) ceiling.push(await measureCeiling(bench, w, concurrency));
 
-  const scheduler = await bench.processes.app('scheduler', schedulerEnv, 'scheduler', 'scheduler started');
-  const system: RunningSystem = { scheduler, workers: [], redisPid: v.redisPid };
-  const refresh: RefreshFigure[] = [];
-  for (const w of [...options.workerCounts].sort((a, b) => a - b)) {
-    while (system.workers.length < w) system.workers.push(await startWorker(bench, `worker${system.workers.length + 1}`));
-    for (const latency of options.latencies) {
-      for (const pass of PASSES) {
-        // The first pass of the run must reach every row: it gives each its url and ETags.
-        const first = refresh.length === 0;
-        refresh.push(await measurePass(bench, system, latency, pass, first ? null : options.passSeconds));
-        if (first) await saveValidators(bench);
-      }
-    }
-  }
-  const onDemand = await measureOnDemand(bench);
-  const workers = await Promise.all(system.workers.map(workerMemory));
-  await bench.processes.stop(system.workers.map((w) => w.app));
-
-  const profile = options.profileDir ? await profileWorker(bench, system, options.profileDir) : null;
-  await bench.processes.stop([scheduler]);
-
-  const sched = await measureScheduler(bench);
-  const flat = await measureFlatness(bench, concurrency);
+  const running = on('refresh') ? await runSystem(bench, v.redisPid, on('ondemand')) : null;
+  // The scheduler phase claims these rows too: without the refresh passes they would lack the
+  // url and ETags those passes leave, and its jobs would be smaller than in a full run.
+  if (!running && on('scheduler')) await standInValidators(bench);
+  const sched = on('scheduler') ? await measureScheduler(bench) : notRun.scheduler();
+  const flat = on('flat') ? await measureFlatness(bench, concurrency) : notRun.flat();
   const figures = {
     ceiling,
-    refresh,
-    onDemand,
+    refresh: running?.refresh ?? [],
+    onDemand: running?.onDemand ?? notRun.onDemand(options.onDemandLatencyMs),
     scheduler: sched.scheduler,
     memory: {
       redisBytesPerJob: sched.redisBytesPerJob,
       redisJobsQueued: sched.redisJobsQueued,
       redisBreakdown: sched.redisBreakdown,
-      workers,
+      workers: running?.workers ?? [],
       flat,
     },
   };
@@ -110,8 +107,37 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
     },
     ...figures,
     targets: evaluateTargets(figures),
-    profile,
+    profile: running?.profile ?? null,
   };
+}
+
+/**
+ * The real scheduler and workers: the refresh passes, then (when chosen) the on-demand phase and
+ * the profile against the same processes, which are all stopped before returning.
+ */
+async function runSystem(bench: Bench, redisPid: number | null, onDemandToo: boolean) {
+  const { options } = bench;
+  const scheduler = await bench.processes.app('scheduler', bench.env(), 'scheduler', 'scheduler started');
+  const system: RunningSystem = { scheduler, workers: [], redisPid };
+  const refresh: RefreshFigure[] = [];
+  for (const w of [...options.workerCounts].sort((a, b) => a - b)) {
+    while (system.workers.length < w) system.workers.push(await startWorker(bench, `worker${system.workers.length + 1}`));
+    for (const latency of options.latencies) {
+      for (const pass of PASSES) {
+        // The first pass of the run must reach every row: it gives each its url and ETags.
+        const first = refresh.length === 0;
+        refresh.push(await measurePass(bench, system, latency, pass, first ? null : options.passSeconds));
+        if (first) await saveValidators(bench);
+      }
+    }
+  }
+  const onDemand = onDemandToo ? await measureOnDemand(bench) : null;
+  const workers = await Promise.all(system.workers.map(workerMemory));
+  await bench.processes.stop(system.workers.map((w) => w.app));
+
+  const profile = options.profileDir ? await profileWorker(bench, system, options.profileDir) : null;
+  await bench.processes.stop([scheduler]);
+  return { refresh, onDemand, workers, profile };
 }
 
 /**
