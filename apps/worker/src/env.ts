@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnv, healthPort, duration, parseEnv, parseProviders, positiveInt, timingEnv, type ProviderConfig } from '@gitsync/config';
+import { DEFAULT_WORKER_CONCURRENCY, baseEnv, healthPort, duration, parseEnv, parseProviders, positiveInt, timingEnv, type ProviderConfig } from '@gitsync/config';
 
 export const workerEnvSchema = z.object({
   ...baseEnv,
@@ -9,7 +9,7 @@ export const workerEnvSchema = z.object({
    * The most jobs one worker process runs at once; provider latency is hidden behind this (200 jobs
    * at 100 ms a request are ~1,500 refreshes/s, more than one process's CPU serves).
    */
-  GITSYNC_WORKER_CONCURRENCY: positiveInt(200),
+  GITSYNC_WORKER_CONCURRENCY: positiveInt(DEFAULT_WORKER_CONCURRENCY),
   /**
    * Jobs at once while the process is CPU-bound: more would only queue behind one another, and an
    * on-demand refresh with them. Between this and GITSYNC_WORKER_CONCURRENCY the worker adapts.
