@@ -53,11 +53,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { redis, queuePrefix: prefix } = options;
   const producer = new RefreshProducer({ connection: redis, prefix });
   const queues = queueNames.map((name) => (name === producer.queue.name ? producer.queue : new Queue(name, { connection: redis, prefix })));
-  // Both hold a connection of their own, made on first use: blocking reads and subscriber mode
-  // cannot share the API's fail-fast command connection.
+  // Both hold a subscriber connection of their own, made on first use: subscriber mode cannot
+  // share the API's fail-fast command connection.
   const completions = new JobCompletions({
     queue: producer.queue,
-    connect: () => redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }),
+    connect: () => redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: `${prefix}:api-completions` }),
   });
   const hub = new EventHub(
     // Named, so an operator (or a test) can find it in CLIENT LIST.

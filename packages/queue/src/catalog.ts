@@ -38,6 +38,8 @@ interface JobDefinition<S extends z.ZodType> {
   retry: { attempts: number; backoff: BackoffOptions };
   /** How long finished jobs are kept; applied by our workers, not stored with each job (job-options.ts). */
   retention: { removeOnComplete: KeepJobs; removeOnFail: KeepJobs };
+  /** What a waiter waits on (done.ts): the end of any job with the same key answers it. */
+  waitKey(payload: z.infer<S>): string;
 }
 
 /**
@@ -49,6 +51,8 @@ export const jobCatalog = {
     queue: 'diff-status-refresh',
     payload: refreshPayloadSchema,
     stored: { encode: encodeRefreshPayload, decode: decodeRefreshPayload },
+    // One job per chat at a time (deduplication): whichever ends next is the refresh asked for.
+    waitKey: (payload: RefreshPayload) => payload.chatId,
     // Row-level outcomes (no token, provider errors…) complete the job and live in Postgres;
     // only infrastructure failures (Postgres down) throw, and those deserve a few retries.
     retry: { attempts: 5, backoff: { type: 'exponential', delay: 1_000 } },

@@ -1,5 +1,6 @@
-import { Job, QueueEvents, type Queue } from 'bullmq';
+import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { doneChannel, type DoneMessage } from './done.js';
 
 /** How waiting for one job ended. */
 export type JobCompletion =
@@ -12,67 +13,49 @@ export type JobCompletion =
 
 export interface JobCompletionsOptions {
   queue: Queue;
-  /**
-   * Makes the connection QueueEvents blocks on (XREAD BLOCK). It must wait out an outage rather
-   * than fail (`maxRetriesPerRequest: null`), so it cannot be the API's fail-fast connection.
-   */
+  /** Makes the connection the announcements are heard on (subscriber mode: it can serve nothing else). */
   connect: () => Redis;
 }
 
-interface CompletedArgs {
-  jobId: string;
-  returnvalue: unknown;
-}
-interface FailedArgs {
-  jobId: string;
-  failedReason: string;
-}
+type Listener = (message: DoneMessage) => void;
 
 /**
- * Waits for jobs of one queue to finish. One QueueEvents (one blocking Redis connection) serves
- * every waiter of the process; it is created on first use, not at start, so a process that never
- * waits holds no extra connection.
+ * Waits for jobs of one queue to finish, hearing what their workers announce (done.ts). One
+ * subscriber connection serves every waiter of the process; it is made on first use, not at
+ * start, so a process that never waits holds no extra connection.
  */
 export class JobCompletions {
-  private events: Promise<{ events: QueueEvents; connection: Redis }> | null = null;
+  private subscriber: Redis | null = null;
+  private readonly channels = new Map<string, { listeners: Set<Listener>; subscribed: Promise<unknown> }>();
 
   constructor(private readonly options: JobCompletionsOptions) {}
 
   /**
-   * Adds a job with `enqueue` and waits up to `timeoutMs` for it to finish. Listening starts
-   * before the job is added: a fast worker may finish it (and remove it, with its result) before
-   * `enqueue` even returns, so completions seen meanwhile are kept until the job's id is known.
+   * Adds a job with `enqueue` and waits up to `timeoutMs` for the end of a job with the same wait
+   * key. Listening starts before the job is added, so a worker that finishes it before `enqueue`
+   * even returns is heard. The first end heard after that answers: with one job per key at a
+   * time, it is the job added, the one it was deduplicated into, or one that ended just before —
+   * each a refresh that ran after the caller asked.
    */
-  async run(enqueue: () => Promise<{ id: string }>, timeoutMs: number): Promise<JobCompletion> {
-    const { events } = await this.start();
-    let id: string | null = null;
-    const early = new Map<string, JobCompletion>();
+  async run(key: string, enqueue: () => Promise<{ id: string }>, timeoutMs: number): Promise<JobCompletion> {
+    const channel = doneChannel(this.options.queue.opts.prefix ?? 'bull', this.options.queue.name, key);
     let settle: (completion: JobCompletion) => void = () => undefined;
     const finished = new Promise<JobCompletion>((resolve) => (settle = resolve));
-    const seen = (jobId: string, completion: JobCompletion) => {
-      if (id === null) early.set(jobId, completion);
-      else if (jobId === id) settle(completion);
-    };
-    const onCompleted = ({ jobId, returnvalue }: CompletedArgs) => seen(jobId, { state: 'completed', returnValue: returnvalue });
-    const onFailed = ({ jobId, failedReason }: FailedArgs) => seen(jobId, { state: 'failed', reason: failedReason });
-    events.on('completed', onCompleted);
-    events.on('failed', onFailed);
+    const listener: Listener = (m) =>
+      settle(m.state === 'completed' ? { state: 'completed', returnValue: m.returnValue } : { state: 'failed', reason: m.reason });
     let timer: NodeJS.Timeout | undefined;
+    await this.listen(channel, listener);
     try {
-      id = (await enqueue()).id;
-      const already = early.get(id);
-      early.clear();
-      if (already) return already;
+      const { id } = await enqueue();
       const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
       return (await Promise.race([finished, timedOut])) ?? (await this.stateOf(id));
     } finally {
       clearTimeout(timer);
-      events.off('completed', onCompleted);
-      events.off('failed', onFailed);
+      this.unlisten(channel, listener);
     }
   }
 
-  /** After the wait ran out: pending, unless the job finished without our seeing it. */
+  /** After the wait ran out: pending, unless the job finished without our hearing it. */
   private async stateOf(id: string): Promise<JobCompletion> {
     const { queue } = this.options;
     const state = await queue.getJobState(id);
@@ -81,35 +64,52 @@ export class JobCompletions {
     return { state: 'pending' };
   }
 
-  /**
-   * QueueEvents reads the event stream from wherever it starts; it is started from the stream's
-   * last id read before the first job is added, so no event after that can be missed.
-   */
-  private start(): Promise<{ events: QueueEvents; connection: Redis }> {
-    this.events ??= (async () => {
-      const { queue } = this.options;
-      const connection = this.options.connect();
-      try {
-        const [last] = await connection.xrevrange(queue.toKey('events'), '+', '-', 'COUNT', 1);
-        const events = new QueueEvents(queue.name, { connection, prefix: queue.opts.prefix, lastEventId: last?.[0] ?? '0-0' });
-        await events.waitUntilReady();
-        return { events, connection };
-      } catch (err) {
-        connection.disconnect();
-        throw err;
-      }
-    })();
-    // A failed start (Redis down) is not kept: the next caller tries again.
-    this.events.catch(() => (this.events = null));
-    return this.events;
+  private connection(): Redis {
+    if (!this.subscriber) {
+      const subscriber = this.options.connect();
+      subscriber.on('message', (channel: string, raw: string) => {
+        const entry = this.channels.get(channel);
+        if (!entry) return;
+        let message: DoneMessage;
+        try {
+          message = JSON.parse(raw) as DoneMessage;
+        } catch {
+          return;
+        }
+        for (const listener of entry.listeners) listener(message);
+      });
+      this.subscriber = subscriber;
+    }
+    return this.subscriber;
+  }
+
+  /** Resolves once the channel is subscribed, for this waiter and any other on the same key. */
+  private async listen(channel: string, listener: Listener): Promise<void> {
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      const subscribed = this.connection().subscribe(channel);
+      entry = { listeners: new Set(), subscribed };
+      this.channels.set(channel, entry);
+      // A failed subscribe is not kept: the next waiter on the key tries again.
+      subscribed.catch(() => this.channels.get(channel) === entry && this.channels.delete(channel));
+    }
+    entry.listeners.add(listener);
+    await entry.subscribed;
+  }
+
+  private unlisten(channel: string, listener: Listener): void {
+    const entry = this.channels.get(channel);
+    if (!entry) return;
+    entry.listeners.delete(listener);
+    if (entry.listeners.size > 0) return;
+    this.channels.delete(channel);
+    // Commands on one connection run in order: a later subscribe to the same key follows this.
+    this.subscriber?.unsubscribe(channel).catch(() => undefined);
   }
 
   async close(): Promise<void> {
-    const started = this.events;
-    this.events = null;
-    const running = await started?.catch(() => null);
-    if (!running) return;
-    await running.events.close();
-    running.connection.disconnect();
+    this.channels.clear();
+    this.subscriber?.disconnect();
+    this.subscriber = null;
   }
 }

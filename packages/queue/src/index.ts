@@ -6,3 +6,4 @@ export * from './stored-payload.js';
 export * from './worker.js';
 export * from './wake.js';
 export * from './completion.js';
+export * from './done.js';

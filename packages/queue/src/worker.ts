@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job, type JobJson, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describePayloadError, jobCatalog, type JobName, type JobPayload } from './catalog.js';
+import { doneChannel, type DoneMessage } from './done.js';
 import { catalogWorkerOptions } from './job-options.js';
 
 export type JobHandler<N extends JobName, R = unknown> = (payload: JobPayload<N>, job: Job) => Promise<R>;
@@ -30,7 +31,8 @@ function decodingWorker(decode: (stored: unknown) => unknown): typeof Worker {
 
 /**
  * A BullMQ worker for one job name of the catalog. The payload is validated before the handler
- * sees it; an invalid one fails at once (retrying cannot fix it) with the fields named.
+ * sees it; an invalid one fails at once (retrying cannot fix it) with the fields named. Every job's
+ * end (completed, or failed for good) is announced to its waiters (done.ts).
  */
 export function createQueueWorker<N extends JobName, R>(
   name: N,
@@ -40,7 +42,8 @@ export function createQueueWorker<N extends JobName, R>(
   const definition = jobCatalog[name];
   const QueueWorker = decodingWorker(definition.stored.decode);
   const catalog = catalogWorkerOptions(name);
-  return new QueueWorker(
+  const prefix = options.prefix ?? 'gitsync';
+  const worker = new QueueWorker(
     definition.queue,
     async (job: Job) => {
       const parsed = definition.payload.safeParse(job.data);
@@ -49,11 +52,28 @@ export function createQueueWorker<N extends JobName, R>(
     },
     {
       connection: options.connection,
-      prefix: options.prefix ?? 'gitsync',
+      prefix,
       concurrency: options.concurrency,
       ...catalog,
       ...options.worker,
       settings: { ...catalog.settings, ...options.worker?.settings },
     },
   );
+  const announce = (job: Job, message: DoneMessage) => {
+    const parsed = definition.payload.safeParse(job.data);
+    if (!parsed.success) return; // nobody can be waiting on a payload without a key
+    const channel = doneChannel(prefix, definition.queue, definition.waitKey(parsed.data));
+    // A lost announcement costs its waiter the rest of its wait, then a look at the job's state.
+    options.connection.publish(channel, JSON.stringify(message)).catch(() => undefined);
+  };
+  worker.on('completed', (job, returnValue) => announce(job, { jobId: String(job.id), state: 'completed', returnValue }));
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    // A failed attempt that will be retried is not the end.
+    void job.getState().then(
+      (state) => state === 'failed' && announce(job, { jobId: String(job.id), state: 'failed', reason: job.failedReason ?? err.message }),
+      () => undefined,
+    );
+  });
+  return worker;
 }

@@ -92,30 +92,49 @@ describe('JobCompletions', () => {
   it('answers the return value of a completed job', async () => {
     startWorker(async (p) => ({ outcome: 'refreshed', chatId: p.chatId }));
     const p = payload();
-    expect(await completions.run(() => producer.enqueueOnDemand(p), 10_000)).toEqual({ state: 'completed', returnValue: { outcome: 'refreshed', chatId: p.chatId } });
+    expect(await completions.run(p.chatId, () => producer.enqueueOnDemand(p), 10_000)).toEqual({ state: 'completed', returnValue: { outcome: 'refreshed', chatId: p.chatId } });
   });
 
   it('answers pending when the wait runs out, failed when the job failed', async () => {
-    expect(await completions.run(() => producer.enqueueOnDemand(payload()), 100)).toEqual({ state: 'pending' });
+    const waiting = payload();
+    expect(await completions.run(waiting.chatId, () => producer.enqueueOnDemand(waiting), 100)).toEqual({ state: 'pending' });
 
     startWorker(async (p) => {
       throw new UnrecoverableError(`cannot refresh ${p.chatId}`);
     });
     // The first job fails too once the worker runs; wait for the second one we add.
     const failing = payload();
-    expect(await completions.run(() => producer.enqueueOnDemand(failing), 10_000)).toEqual({ state: 'failed', reason: `cannot refresh ${failing.chatId}` });
+    expect(await completions.run(failing.chatId, () => producer.enqueueOnDemand(failing), 10_000)).toEqual({ state: 'failed', reason: `cannot refresh ${failing.chatId}` });
   });
 
   it('sees a job that finished before enqueue returned', async () => {
     // A worker so fast that the job is done (and removed) before the producer's second round trip.
     startWorker(async () => ({ outcome: 'refreshed' }));
     for (let i = 0; i < 20; i++) {
-      const completion = await completions.run(async () => {
-        const job = await producer.enqueueOnDemand(payload());
+      const p = payload();
+      const completion = await completions.run(p.chatId, async () => {
+        const job = await producer.enqueueOnDemand(p);
         await waitFor(async () => (await producer.queue.getJobState(job.id)) === 'unknown');
         return job;
       }, 5_000);
       expect(completion).toEqual({ state: 'completed', returnValue: { outcome: 'refreshed' } });
     }
+  });
+
+  it('hears only the ends of its own key, and not a failed attempt that will be retried', async () => {
+    const tries = new Map<string, number>();
+    startWorker(async (p) => {
+      const n = (tries.get(p.chatId) ?? 0) + 1;
+      tries.set(p.chatId, n);
+      if (p.branch === 'flaky' && n === 1) throw new Error('transient');
+      return { outcome: 'refreshed', chatId: p.chatId, try: n };
+    });
+    const others = [payload(), payload(), payload()];
+    const flaky = payload({ branch: 'flaky' });
+    const completion = await completions.run(flaky.chatId, async () => {
+      await producer.enqueueBackground(others);
+      return producer.enqueueOnDemand(flaky);
+    }, 10_000);
+    expect(completion).toEqual({ state: 'completed', returnValue: { outcome: 'refreshed', chatId: flaky.chatId, try: 2 } });
   });
 });

@@ -62,7 +62,7 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
         if (!target.branch || !target.remoteOrigin) {
           throw new HttpError(409, 'nothing to refresh: the chat has no branch or remote origin', 'report them with POST /api/v1/chats/{chat}/git');
         }
-        const done = await options.completions.run(() => options.producer.enqueueOnDemand(toPayload(target)), deadline - Date.now());
+        const done = await options.completions.run(chatId, () => options.producer.enqueueOnDemand(toPayload(target)), deadline - Date.now());
         info = describe(done);
         if (!(done.state === 'completed' && jobResultSchema.safeParse(done.returnValue).data?.written === false)) break;
       }
