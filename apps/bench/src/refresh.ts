@@ -41,6 +41,9 @@ async function progress(bench: Bench, t0: string): Promise<{ refreshed: number; 
  * their lease until the next pass makes every row due again.
  */
 export async function cancelBacklog(bench: Bench, queue: Queue): Promise<void> {
+  // The scheduler keeps only a part of a backlog in Redis (GITSYNC_MAX_QUEUED): the rest is due in
+  // Postgres and would be topped up into the queue as fast as it is drained.
+  await bench.pg.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '1 day' where stale_at <= now()`);
   await queue.drain(true);
   await waitQueueEmpty(queue, 60_000, 'cancelled backlog');
 }

@@ -127,7 +127,7 @@ export async function measureScheduler(bench: Bench): Promise<SchedulerPhase> {
     const queued = await producer.queue.getJobCountByTypes('prioritized', 'wait');
     const enqueueSeconds = producer.enqueueMs / 1000;
     const figure: SchedulerFigure = {
-      mode: 'in-process Scheduler.drain() (packages/schedule-engine), claim batch 1000, one addBulk per batch, up to two in flight, claims overlapping them',
+      mode: 'in-process Scheduler.drain() (packages/schedule-engine), claim batch 1000, up to two batches in flight (100-job transactions), claims overlapping them; no queue cap (the scheduler app stops at GITSYNC_MAX_QUEUED)',
       rows,
       batch: CLAIM_BATCH,
       seconds: round(seconds, 2),

@@ -9,6 +9,11 @@ export const schedulerEnvSchema = z.object({
   GITSYNC_SCHEDULER_INTERVAL: duration('1s'),
   /** Rows claimed per statement; the scheduler keeps claiming while batches come back full. */
   GITSYNC_CLAIM_BATCH: positiveInt(1000),
+  /**
+   * Jobs waiting in Redis above which the scheduler stops claiming; the backlog waits in Postgres
+   * and the queue is topped up every 100 ms. Keep it above the fleet's refreshes in 100 ms.
+   */
+  GITSYNC_MAX_QUEUED: positiveInt(2000),
 });
 
 export type SchedulerEnv = z.output<typeof schedulerEnvSchema>;

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     logger,
     leaseMs: env.GITSYNC_CLAIM_LEASE,
     batchSize: env.GITSYNC_CLAIM_BATCH,
+    maxQueued: env.GITSYNC_MAX_QUEUED,
     intervalMs: env.GITSYNC_SCHEDULER_INTERVAL,
     epoch: { redis: connection, prefix: env.GITSYNC_QUEUE_PREFIX },
   });

@@ -12,7 +12,18 @@ export interface SchedulerOptions {
   intervalMs: number;
   /** Where the Redis epoch marker lives; without it a Redis data loss waits for the leases. */
   epoch?: { redis: Redis; prefix: string };
+  /**
+   * Background jobs waiting in Redis above which a drain stops claiming: the rest of the backlog
+   * stays due in Postgres, the source of truth, and is claimed as the workers make room. Pushing a
+   * whole backlog at once bought nothing (workers take jobs at their own pace) but a storm that
+   * slowed everything else on the machine for seconds — on-demand refreshes most of all — and
+   * Redis memory for every due row. @defaultValue unbounded
+   */
+  maxQueued?: number;
 }
+
+/** How soon a drain that stopped at maxQueued looks again. */
+const TOP_UP_MS = 100;
 
 /** Claimed batches being added to Redis at once (see `drain`). */
 const ENQUEUES_IN_FLIGHT = 2;
@@ -49,6 +60,8 @@ export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private wakeAgain = false;
+  /** The last drain stopped at maxQueued: workers are busy, top the queue up soon. */
+  private capped = false;
   private stopped = false;
 
   constructor(private readonly options: SchedulerOptions) {}
@@ -69,7 +82,7 @@ export class Scheduler {
 
   /** Claims and enqueues until nothing is due; returns how many rows were enqueued. */
   async drain(): Promise<number> {
-    const { db, leaseMs, batchSize } = this.options;
+    const { db, leaseMs, batchSize, maxQueued = Infinity } = this.options;
     await this.recoverLostJobs();
     // Claims run while earlier batches are added to Redis, and up to ENQUEUES_IN_FLIGHT batches
     // are on their way at once: Redis runs one batch's scripts while this process encodes the
@@ -77,16 +90,28 @@ export class Scheduler {
     const inFlight: Array<Promise<number>> = [];
     let total = 0;
     try {
-      for (;;) {
-        const rows = await claimDueRows(db, { limit: batchSize, leaseMs });
+      // The room is measured once per drain: what workers free meanwhile is filled on the next tick.
+      let room = Number.isFinite(maxQueued) ? Math.max(0, maxQueued - (await this.queued())) : Infinity;
+      this.capped = room === 0;
+      while (room > 0) {
+        const limit = Math.min(batchSize, room);
+        const rows = await claimDueRows(db, { limit, leaseMs });
+        room -= rows.length;
+        this.capped = room === 0;
         if (inFlight.length >= ENQUEUES_IN_FLIGHT) total += await inFlight.shift()!;
         inFlight.push(settledLater(this.enqueue(rows)));
-        if (rows.length < batchSize || this.stopped) break;
+        if (rows.length < limit || this.stopped) break;
       }
     } finally {
       for (const enqueue of inFlight.splice(0)) total += await enqueue;
     }
     return total;
+  }
+
+  /** Jobs waiting to run (background jobs are prioritized ones). */
+  private async queued(): Promise<number> {
+    const counts = await this.options.producer.queue.getJobCounts('wait', 'prioritized');
+    return (counts.wait ?? 0) + (counts.prioritized ?? 0);
   }
 
   /** Enqueues one claimed batch; a row whose payload is invalid is logged and keeps its lease. */
@@ -136,6 +161,7 @@ export class Scheduler {
     }
     const again = this.wakeAgain;
     this.wakeAgain = false;
-    this.schedule(again ? 0 : this.options.intervalMs);
+    // Capped: small top-ups often, rather than the whole interval's worth in one burst.
+    this.schedule(again ? 0 : this.capped ? Math.min(this.options.intervalMs, TOP_UP_MS) : this.options.intervalMs);
   }
 }

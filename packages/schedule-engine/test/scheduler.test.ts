@@ -25,11 +25,15 @@ afterAll(async () => {
   await t.drop();
 });
 
-function scheduler(batchSize: number, log = logger): { s: Scheduler; producer: RefreshProducer; conn: ReturnType<typeof createRedis> } {
+function scheduler(batchSize: number, log = logger, maxQueued?: number): { s: Scheduler; producer: RefreshProducer; conn: ReturnType<typeof createRedis> } {
   const conn = createRedis(r.url, 'producer');
   connections.push(conn);
   const producer = new RefreshProducer({ connection: conn, prefix: r.prefix });
-  return { s: new Scheduler({ db: t.db, producer, logger: log, leaseMs: 300_000, batchSize, intervalMs: 60_000 }), producer, conn };
+  return {
+    s: new Scheduler({ db: t.db, producer, logger: log, leaseMs: 300_000, batchSize, intervalMs: 60_000, ...(maxQueued && { maxQueued }) }),
+    producer,
+    conn,
+  };
 }
 
 /** A logger whose lines the test reads back. */
@@ -133,4 +137,21 @@ describe('Scheduler', () => {
       await producer.close();
     }
   });
+
+  it('stops claiming at maxQueued waiting jobs; the rest stay due in Postgres until workers make room', async () => {
+    await queue.obliterate({ force: true });
+    const ids = await seedRows(250);
+    const { s, producer } = scheduler(64, logger, 100);
+    expect(await s.drain()).toBe(100);
+    expect(await queue.getJobCountByTypes('prioritized', 'waiting')).toBe(100);
+    const leased = await t.db.execute<{ n: string }>(sql`select count(*) as n from chat_diff_statuses where leased_until is not null and chat_id in ${ids}`);
+    expect(Number(leased.rows[0]!.n)).toBe(100);
+    // Workers took 60 jobs: that much room, and no more, is filled.
+    for (const job of (await queue.getJobs(['prioritized'])).slice(0, 60)) await job.remove();
+    expect(await s.drain()).toBe(60);
+    expect(await queue.getJobCountByTypes('prioritized', 'waiting')).toBe(100);
+    await producer.close();
+    await t.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '1 day' where chat_id in ${ids}`);
+  });
+
 });
