@@ -2,22 +2,33 @@ import { waitFor } from '@gitsync/testing';
 import { adaptConcurrency, eventLoopMeter } from './concurrency.js';
 
 describe('adaptConcurrency', () => {
-  it('sheds slots while the loop is saturated, down to the minimum, and grows back to the maximum when it has room', async () => {
+  it('starts at the minimum, grows while every slot is taken and the loop has room, sheds slots while it is saturated', async () => {
     const worker = { concurrency: 50 };
-    let utilization = 1;
+    let utilization = 0.2;
+    let inFlight = 0;
     let reads = 0;
-    const seen: number[] = [];
-    const stop = adaptConcurrency(worker, { min: 8, max: 50, intervalMs: 2, utilization: () => (reads++, utilization) });
-    try {
-      await waitFor(() => (seen.push(worker.concurrency), worker.concurrency === 8) || undefined, { message: 'concurrency to reach its minimum' });
-      expect(Math.min(...seen)).toBe(8);
-      utilization = 0.5;
-      await waitFor(() => worker.concurrency === 50 || undefined, { message: 'concurrency to grow back to its maximum' });
-      utilization = 0.85; // between the two thresholds: left alone
-      const steady = worker.concurrency;
+    const readings = async (n: number) => {
       const from = reads;
-      await waitFor(() => reads >= from + 5 || undefined, { message: 'five more readings' });
-      expect(worker.concurrency).toBe(steady);
+      await waitFor(() => reads >= from + n || undefined, { message: `${n} more readings` });
+    };
+    const stop = adaptConcurrency(worker, { min: 8, max: 50, intervalMs: 2, inFlight: () => inFlight, utilization: () => (reads++, utilization) });
+    try {
+      expect(worker.concurrency).toBe(8);
+      // Idle: an idle loop with free slots is no reason to take more jobs.
+      await readings(5);
+      expect(worker.concurrency).toBe(8);
+      // Every slot taken, the jobs waiting on the provider: up to the maximum.
+      inFlight = 1_000;
+      await waitFor(() => worker.concurrency === 50 || undefined, { message: 'concurrency to grow to its maximum' });
+      // Saturated: down to the minimum, and no lower.
+      utilization = 1;
+      await waitFor(() => worker.concurrency === 8 || undefined, { message: 'concurrency to reach its minimum' });
+      await readings(5);
+      expect(worker.concurrency).toBe(8);
+      // Between the thresholds: left alone.
+      utilization = 0.85;
+      await readings(5);
+      expect(worker.concurrency).toBe(8);
     } finally {
       stop();
     }

@@ -5,10 +5,12 @@ export interface Adjustable {
 }
 
 export interface AdaptiveConcurrencyOptions {
-  /** Never fewer jobs at once. */
+  /** Never fewer jobs at once; where a worker starts. */
   min: number;
   /** Never more (GITSYNC_WORKER_CONCURRENCY). */
   max: number;
+  /** Jobs running now. */
+  inFlight: () => number;
   /** Event-loop utilisation above which the process counts as CPU-bound. @defaultValue 0.9 */
   busy?: number;
   /** @defaultValue 100 ms */
@@ -31,19 +33,23 @@ export function eventLoopMeter(): () => number {
 /**
  * Runs as many jobs at once as keep the process busy, and no more. Concurrency hides provider
  * latency, but once the event loop is saturated more jobs in flight only make each of them slower
- * (an on-demand job would wait behind all of them) without refreshing more rows: so a saturated
- * loop sheds a quarter of its slots each interval, and a loop with room gets a quarter more (twice
- * as many when it is mostly idle), up to the configured maximum. Returns a stop function.
+ * (an on-demand job would wait behind all of them) without refreshing more rows.
+ *
+ * Like TCP's slow start: the worker starts at `min`; while every slot is taken and the loop has
+ * room, the slots grow by a quarter each interval (double while the loop is mostly idle, i.e. the
+ * jobs wait on the provider); a saturated loop sheds a quarter. Slots that are not all taken never
+ * grow, so a burst after an idle spell starts from what the last load needed, not from `max`.
+ * Returns a stop function.
  */
 export function adaptConcurrency(worker: Adjustable, options: AdaptiveConcurrencyOptions): () => void {
   const busy = options.busy ?? 0.9;
   const read = options.utilization ?? eventLoopMeter();
+  worker.concurrency = options.min;
   const step = () => {
     const utilization = read();
     const current = worker.concurrency;
     if (utilization >= busy) worker.concurrency = Math.max(options.min, Math.floor(current * 0.75));
-    else if (utilization < busy - 0.1) {
-      // A mostly idle loop (provider latency, a new burst) doubles: back to the maximum within a second.
+    else if (utilization < busy - 0.1 && options.inFlight() >= current) {
       const grown = utilization < 0.5 ? current * 2 : current + Math.max(1, Math.ceil(current * 0.25));
       worker.concurrency = Math.min(options.max, grown);
     }

@@ -91,7 +91,16 @@ export function createRefreshWorker(options: RefreshWorkerOptions): {
 } {
   const metrics = options.metrics ?? createWorkerMetrics();
   const deps = createRefreshDeps({ ...options, metrics });
-  const worker = createQueueWorker('refresh-diff-status', createRefreshHandler(deps, options.logger, metrics), {
+  const handler = createRefreshHandler(deps, options.logger, metrics);
+  let inFlight = 0;
+  const worker = createQueueWorker('refresh-diff-status', async (payload, job) => {
+    inFlight += 1;
+    try {
+      return await handler(payload, job);
+    } finally {
+      inFlight -= 1;
+    }
+  }, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
@@ -104,7 +113,7 @@ export function createRefreshWorker(options: RefreshWorkerOptions): {
     },
   });
   const min = Math.min(options.minConcurrency ?? options.concurrency, options.concurrency);
-  if (min < options.concurrency) worker.on('closed', adaptConcurrency(worker, { min, max: options.concurrency }));
+  if (min < options.concurrency) worker.on('closed', adaptConcurrency(worker, { min, max: options.concurrency, inFlight: () => inFlight }));
   worker.on('failed', (job, err) => options.logger.error({ jobId: job?.id, chatId: job?.data?.chatId, err }, 'refresh job failed'));
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
   return { worker, deps, metrics };
