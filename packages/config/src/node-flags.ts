@@ -19,4 +19,4 @@ export type AppName = keyof typeof appNodeFlags;
  * Jobs one worker process runs at once, at most (GITSYNC_WORKER_CONCURRENCY's default). Here
  * because the benchmark's no-op ceiling must run with the same number.
  */
-export const DEFAULT_WORKER_CONCURRENCY = 200;
+export const DEFAULT_WORKER_CONCURRENCY = 400;
