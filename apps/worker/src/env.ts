@@ -6,8 +6,9 @@ export const workerEnvSchema = z.object({
   GITSYNC_HEALTH_PORT: healthPort,
   ...timingEnv,
   /**
-   * The most jobs one worker process runs at once; provider latency is hidden behind this (200 jobs
-   * at 100 ms a request are ~1,500 refreshes/s, more than one process's CPU serves).
+   * The most jobs one worker process runs at once; provider latency is hidden behind this (a steady
+   * refresh at 100 ms a request takes ~200 ms in a loaded worker: 400 jobs are ~2,000 refreshes/s,
+   * more than one process's CPU serves).
    */
   GITSYNC_WORKER_CONCURRENCY: positiveInt(DEFAULT_WORKER_CONCURRENCY),
   /**
