@@ -25,10 +25,15 @@ describe('adaptConcurrency', () => {
       await waitFor(() => worker.concurrency === 8 || undefined, { message: 'concurrency to reach its minimum' });
       await readings(5);
       expect(worker.concurrency).toBe(8);
-      // Between the thresholds: left alone.
+      // Between the thresholds, every slot taken: left alone.
       utilization = 0.85;
       await readings(5);
       expect(worker.concurrency).toBe(8);
+      // Back up, then quiet: slots nobody uses decay to the minimum.
+      utilization = 0.2;
+      await waitFor(() => worker.concurrency === 50 || undefined, { message: 'concurrency to grow to its maximum again' });
+      inFlight = 3;
+      await waitFor(() => worker.concurrency === 8 || undefined, { message: 'unused slots to decay' });
     } finally {
       stop();
     }

@@ -38,7 +38,8 @@ export function eventLoopMeter(): () => number {
  * Like TCP's slow start: the worker starts at `min`; while every slot is taken and the loop has
  * room, the slots grow by a quarter each interval (double while the loop is mostly idle, i.e. the
  * jobs wait on the provider); a saturated loop sheds a quarter. Slots that are not all taken never
- * grow, so a burst after an idle spell starts from what the last load needed, not from `max`.
+ * grow, and while fewer than half are taken they halve (TCP's restart after idle): a burst after a
+ * quiet spell starts near `min`, not hundreds of jobs deep.
  * Returns a stop function.
  */
 export function adaptConcurrency(worker: Adjustable, options: AdaptiveConcurrencyOptions): () => void {
@@ -48,8 +49,10 @@ export function adaptConcurrency(worker: Adjustable, options: AdaptiveConcurrenc
   const step = () => {
     const utilization = read();
     const current = worker.concurrency;
+    const inFlight = options.inFlight();
     if (utilization >= busy) worker.concurrency = Math.max(options.min, Math.floor(current * 0.75));
-    else if (utilization < busy - 0.1 && options.inFlight() >= current) {
+    else if (inFlight < current / 2) worker.concurrency = Math.max(options.min, Math.ceil(current / 2));
+    else if (utilization < busy - 0.1 && inFlight >= current) {
       const grown = utilization < 0.5 ? current * 2 : current + Math.max(1, Math.ceil(current * 0.25));
       worker.concurrency = Math.min(options.max, grown);
     }
