@@ -87,6 +87,8 @@ export interface MemoryFigures {
   redisJobsQueued: number;
   /** MEMORY USAGE per job: its hash, deduplication key, prioritized-set entry, events-stream share. */
   redisBreakdown: Record<string, number>;
+  /** The same jobs in a redis-server started with docker-compose.yml's settings; null when not measured. */
+  compose: { args: string[]; bytesPerJob: number } | null;
   /** The real workers of the refresh and on-demand phases. */
   workers: WorkerMemory[];
   flat: {

@@ -39,6 +39,7 @@ const notRun = {
     redisBytesPerJob: 0,
     redisJobsQueued: 0,
     redisBreakdown: {},
+    compose: null,
   }),
   flat: (): MemoryFigures['flat'] => ({ worker: 'not run (--phases)', jobs: 0, rssAtBytes: [], growth: null, seconds: 0 }),
 };
@@ -79,6 +80,7 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
       redisBytesPerJob: sched.redisBytesPerJob,
       redisJobsQueued: sched.redisJobsQueued,
       redisBreakdown: sched.redisBreakdown,
+      compose: sched.compose,
       workers: running?.workers ?? [],
       flat,
     },

@@ -5,20 +5,14 @@ import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queu
 import { Scheduler } from '@gitsync/schedule-engine';
 import { deleteExactPrefix } from './ceiling.js';
 import { CpuMeter, round } from './cpu.js';
-import type { SchedulerFigure } from './figures.js';
+import { composeBytesPerJob, usedMemory } from './compose-redis.js';
+import type { MemoryFigures, SchedulerFigure } from './figures.js';
 import { countRows, seedChats } from './seed.js';
 import type { Bench } from './setup.js';
 
 /** The scheduler process's defaults (apps/scheduler/src/env.ts). */
 const CLAIM_BATCH = 1000;
 const LEASE_MS = 5 * 60_000;
-
-export async function usedMemory(redis: Redis): Promise<number> {
-  const info = await redis.info('memory');
-  const match = /^used_memory:(\d+)/m.exec(info);
-  if (!match) throw new Error('INFO memory has no used_memory');
-  return Number(match[1]);
-}
 
 /**
  * The real producer, timing its addBulk calls: the drain's time minus these is the claims'
@@ -27,10 +21,13 @@ export async function usedMemory(redis: Redis): Promise<number> {
  */
 class TimedProducer extends RefreshProducer {
   enqueueMs = 0;
+  /** What was enqueued, to queue the same jobs elsewhere (composeBytesPerJob). */
+  readonly payloads: RefreshPayload[] = [];
   private inFlight = 0;
   private since = 0;
 
   override async enqueueBackground(payloads: RefreshPayload[]): ReturnType<RefreshProducer['enqueueBackground']> {
+    this.payloads.push(...payloads);
     if (this.inFlight++ === 0) this.since = performance.now();
     try {
       return await super.enqueueBackground(payloads);
@@ -46,6 +43,7 @@ export interface SchedulerPhase {
   redisJobsQueued: number;
   /** MEMORY USAGE of one job's keys and its share of the queue's sets, in bytes. */
   redisBreakdown: Record<string, number>;
+  compose: MemoryFigures['compose'];
 }
 
 /**
@@ -143,7 +141,9 @@ export async function measureScheduler(bench: Bench): Promise<SchedulerPhase> {
       `[bench] scheduler: ${rows} rows in ${figure.seconds}s = ${figure.rowsPerSec}/s ` +
         `(claims ${figure.claimSeconds}s, addBulk ${figure.enqueueSeconds}s); Redis ${bytesPerJob} B/job ${JSON.stringify(redisBreakdown)}`,
     );
-    return { scheduler: figure, redisBytesPerJob: bytesPerJob, redisJobsQueued: queued, redisBreakdown };
+    const compose = await composeBytesPerJob(producer.payloads, prefix);
+    console.log(`[bench] Redis with docker-compose.yml's settings (${compose.args.join(' ')}): ${compose.bytesPerJob} B/job`);
+    return { scheduler: figure, redisBytesPerJob: bytesPerJob, redisJobsQueued: queued, redisBreakdown, compose };
   } finally {
     await scheduler.stop();
     await producer.close();

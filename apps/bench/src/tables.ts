@@ -84,6 +84,9 @@ export function sections(r: BenchResults): Section[] {
       rows: [
         ['Redis bytes per queued job', `${n(r.memory.redisBytesPerJob)} B (${n(r.memory.redisJobsQueued)} jobs queued by the real producer)`],
         ['… of which (MEMORY USAGE)', Object.entries(r.memory.redisBreakdown).map(([k, v]) => `${k} ${v} B`).join(', ')],
+        ...(r.memory.compose
+          ? [[`… with docker-compose.yml's Redis settings`, `${n(r.memory.compose.bytesPerJob)} B (the same jobs; redis-server ${r.memory.compose.args.join(' ')})`]]
+          : []),
         ...r.memory.workers.map((w) => [
           `RSS of ${w.name} (real worker)`,
           [`${mib(w.rssStartBytes)} at start`, ...rssSeries(r, w.name), `${mib(w.rssEndBytes)} at the end (${w.jobs === null ? '?' : n(w.jobs)} jobs)`].join(' → '),

@@ -20,11 +20,11 @@ export interface PrivateRedis {
 
 /**
  * A Redis server of the test's own (no persistence, like production), for tests that flush or
- * restart Redis and must not disturb the shared one other test files use.
+ * restart Redis and must not disturb the shared one other test files use. `args`: more settings.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(args: readonly string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const child = spawn('redis-server', ['--save', '', '--appendonly', 'no', ...args, '--port', String(port), '--bind', '127.0.0.1'], {
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -32,6 +32,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   await waitFor(
     async () => {
       const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      probe.on('error', () => undefined); // refused until the server listens: expected, not news
       try {
         await probe.connect();
         return (await probe.ping()) === 'PONG' || undefined;
