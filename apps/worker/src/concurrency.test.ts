@@ -2,7 +2,7 @@ import { waitFor } from '@gitsync/testing';
 import { adaptConcurrency, eventLoopMeter } from './concurrency.js';
 
 describe('adaptConcurrency', () => {
-  it('starts at the minimum, grows while every slot is taken and the loop has room, sheds slots while it is saturated', async () => {
+  it('starts at the minimum, grows while every slot is taken and the loop has room, sheds slots while it is saturated, and lets unused slots decay', async () => {
     const worker = { concurrency: 50 };
     let utilization = 0.2;
     let inFlight = 0;
@@ -25,10 +25,12 @@ describe('adaptConcurrency', () => {
       await waitFor(() => worker.concurrency === 8 || undefined, { message: 'concurrency to reach its minimum' });
       await readings(5);
       expect(worker.concurrency).toBe(8);
-      // Between the thresholds, every slot taken: left alone.
-      utilization = 0.85;
+      // Room in the loop, but not every slot taken: left alone.
+      utilization = 0.5;
+      inFlight = 6;
       await readings(5);
       expect(worker.concurrency).toBe(8);
+      inFlight = 1_000;
       // Back up, then quiet: slots nobody uses decay to the minimum.
       utilization = 0.2;
       await waitFor(() => worker.concurrency === 50 || undefined, { message: 'concurrency to grow to its maximum again' });

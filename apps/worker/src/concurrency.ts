@@ -52,7 +52,7 @@ export function adaptConcurrency(worker: Adjustable, options: AdaptiveConcurrenc
     const inFlight = options.inFlight();
     if (utilization >= busy) worker.concurrency = Math.max(options.min, Math.floor(current * 0.75));
     else if (inFlight < current / 2) worker.concurrency = Math.max(options.min, Math.ceil(current / 2));
-    else if (utilization < busy - 0.1 && inFlight >= current) {
+    else if (inFlight >= current) {
       const grown = utilization < 0.5 ? current * 2 : current + Math.max(1, Math.ceil(current * 0.25));
       worker.concurrency = Math.min(options.max, grown);
     }
