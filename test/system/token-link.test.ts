@@ -45,8 +45,15 @@ it('linking a token refreshes the waiting rows within seconds', async () => {
   expect(refreshed.pullRequestTitle).toBe('Late token');
   console.log(`token linked → row refreshed in ${Date.now() - linkedAt} ms`);
 
-  // The worker counts each outcome and each provider answer on its own /metrics.
-  const metrics = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+  // The worker counts each outcome and each provider answer on its own /metrics, once the job's
+  // handler has returned — a moment after the row is written.
+  const metrics = await waitFor(
+    async () => {
+      const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+      return /gitsync_refresh_duration_seconds_count 2\b/.test(text) ? text : undefined;
+    },
+    { timeoutMs: 10_000, message: 'the worker to count the second refresh' },
+  );
   expect(metrics).toMatch(/gitsync_refresh_outcomes_total\{outcome="no_token"\} 1\b/);
   expect(metrics).toMatch(/gitsync_refresh_outcomes_total\{outcome="refreshed"\} 1\b/);
   expect(metrics).toMatch(/gitsync_provider_requests_total\{status="200"\} [3-9]/);
