@@ -203,10 +203,3 @@ async function chatsWithStatus(db: Database, chatIds: string[]): Promise<Map<str
     .where(inArray(chats.id, chatIds));
   return new Map(rows.map((r) => [r.chats.id, { chat: r.chats, status: r.chat_diff_statuses }]));
 }
-
-/** One write; see {@link saveRefreshedBatch}. */
-export const saveRefreshed = async (db: Database, write: RefreshedWrite): Promise<RefreshedSave> =>
-  (await saveRefreshedBatch(db, [write]))[0]!;
-
-/** One outcome; see {@link saveOutcomeBatch}. */
-export const saveOutcome = async (db: Database, write: OutcomeWrite): Promise<boolean> => (await saveOutcomeBatch(db, [write]))[0]!;

@@ -6,12 +6,12 @@ import {
   createUser,
   getDiffStatus,
   markStale,
-  saveOutcome,
   saveOutcomeBatch,
-  saveRefreshed,
   saveRefreshedBatch,
   updateChat,
   type Database,
+  type OutcomeWrite,
+  type RefreshedWrite,
 } from '../src/index.js';
 
 let t: TestDatabase;
@@ -25,6 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
+const saveRefreshed = async (db: Database, write: RefreshedWrite) => (await saveRefreshedBatch(db, [write]))[0]!;
+const saveOutcome = async (db: Database, write: OutcomeWrite) => (await saveOutcomeBatch(db, [write]))[0]!;
 const newChat = async () => (await createChat(db, { ownerId, title: 'chat' })).id;
 const report = (chatId: string, branch = 'feat/x') => ({ chatId, branch, remoteOrigin: 'https://github.com/o/r' });
 
