@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const logger = createLogger('noop-worker', { level: env.LOG_LEVEL });
   const connection = createRedis(env.REDIS_URL, 'worker');
   let processed = 0;
-  // The real worker's settings (apps/worker/src/worker.ts), so that only the handler differs.
+  // The real worker's settings (the catalog's, as createQueueWorker gives them), so that only the handler differs.
   const worker = new Worker(
     jobCatalog['refresh-diff-status'].queue,
     async () => {
@@ -32,9 +32,6 @@ async function main(): Promise<void> {
       connection,
       prefix: env.GITSYNC_QUEUE_PREFIX,
       concurrency: env.GITSYNC_WORKER_CONCURRENCY,
-      lockDuration: 30_000,
-      stalledInterval: 15_000,
-      maxStalledCount: 5,
       ...catalogWorkerOptions('refresh-diff-status'),
     },
   );

@@ -53,9 +53,9 @@ export interface RefreshWorkerOptions extends RefreshDepsOptions {
   logger: Logger;
   /** @defaultValue metrics in a registry of their own */
   metrics?: WorkerMetrics;
-  /** @defaultValue 30 s */
+  /** @defaultValue the catalog's (catalogWorkerOptions), 30 s */
   lockDurationMs?: number;
-  /** @defaultValue 15 s */
+  /** @defaultValue the catalog's, 15 s */
   stalledIntervalMs?: number;
 }
 
@@ -105,11 +105,8 @@ export function createRefreshWorker(options: RefreshWorkerOptions): {
     prefix: options.prefix,
     concurrency: options.concurrency,
     worker: {
-      lockDuration: options.lockDurationMs ?? 30_000,
-      stalledInterval: options.stalledIntervalMs ?? 15_000,
-      // A job whose worker died is handed to another worker, several times if need be, rather
-      // than failed: the refresh is idempotent and the row's generation guards its write-back.
-      maxStalledCount: 5,
+      ...(options.lockDurationMs !== undefined && { lockDuration: options.lockDurationMs }),
+      ...(options.stalledIntervalMs !== undefined && { stalledInterval: options.stalledIntervalMs }),
     },
   });
   const min = Math.min(options.minConcurrency ?? options.concurrency, options.concurrency);

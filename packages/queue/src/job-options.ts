@@ -22,11 +22,19 @@ export function storedJobOptions(name: JobName): Pick<JobsOptions, 'attempts' | 
 /**
  * What every worker of `name`'s queue must be given, or its jobs are kept forever and retried
  * without delay: the retention of finished jobs (BullMQ uses the worker's when a job has none of
- * its own) and the catalog's retry delays.
+ * its own), the catalog's retry delays, and how a dead worker's jobs are taken back.
  */
-export function catalogWorkerOptions(name: JobName): Pick<WorkerOptions, 'removeOnComplete' | 'removeOnFail' | 'settings'> {
+export function catalogWorkerOptions(
+  name: JobName,
+): Pick<WorkerOptions, 'removeOnComplete' | 'removeOnFail' | 'settings' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> {
   const { retention, retry } = jobCatalog[name];
   return {
+    // A dead worker's jobs come back after their lock lapses, at the next stalled-job check.
+    lockDuration: 30_000,
+    stalledInterval: 15_000,
+    // …to another worker, several times if need be, rather than failed: the refresh is idempotent
+    // and the row's generation guards its write-back.
+    maxStalledCount: 5,
     removeOnComplete: retention.removeOnComplete,
     removeOnFail: retention.removeOnFail,
     settings: {
