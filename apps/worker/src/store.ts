@@ -1,6 +1,7 @@
 import { diffStatusChange, type DiffStatusChangeEvent } from '@gitsync/contracts';
 import {
   getExternalAuthLink,
+  isDataError,
   saveOutcomeBatch,
   saveRefreshedBatch,
   upsertExternalAuthLink,
@@ -16,8 +17,8 @@ import { createBatchWriter, createFlushSlots } from './write-batches.js';
  */
 export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeEvent> {
   const slots = createFlushSlots(2);
-  const refreshed = createBatchWriter((writes: readonly StatusWrite[]) => saveRefreshedBatch(db, writes), slots);
-  const outcomes = createBatchWriter((writes: readonly OutcomeWrite[]) => saveOutcomeBatch(db, writes), slots);
+  const refreshed = createBatchWriter((writes: readonly StatusWrite[]) => saveRefreshedBatch(db, writes), slots, isDataError);
+  const outcomes = createBatchWriter((writes: readonly OutcomeWrite[]) => saveOutcomeBatch(db, writes), slots, isDataError);
   return {
     async saveRefreshed(write) {
       const saved = await refreshed.load(write);

@@ -33,19 +33,21 @@ const asError = (err: unknown) => (err instanceof Error ? err : new Error(String
 
 /**
  * A batching writer: `load(item)` resolves with that item's result from one `writeBatch` call over
- * every item gathered with it. When a batch fails, its items are written one by one, so one bad
- * item (a value Postgres refuses) fails alone and the rest are written.
+ * every item gathered with it. When a batch fails because of its data (`isItemError`), its items
+ * are written one by one, so one bad item fails alone and the rest are written; any other failure
+ * (the database is away) fails the whole batch at once.
  */
 export function createBatchWriter<T, R>(
   writeBatch: (items: readonly T[]) => Promise<R[]>,
   slots: FlushSlots,
+  isItemError: (err: unknown) => boolean,
   maxBatchSize = 500,
 ): DataLoader<T, R> {
   const writeAll = async (items: readonly T[]): Promise<Array<R | Error>> => {
     try {
       return await writeBatch(items);
     } catch (err) {
-      if (items.length === 1) return [asError(err)];
+      if (items.length === 1 || !isItemError(err)) return items.map(() => asError(err));
       return Promise.all(items.map((item) => writeBatch([item]).then((r) => r[0]!, asError)));
     }
   };

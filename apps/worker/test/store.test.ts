@@ -1,6 +1,6 @@
-import { createChat, createUser, getDiffStatus, markStale } from '@gitsync/db';
+import { createChat, createDb, createUser, getDiffStatus, markStale } from '@gitsync/db';
 import type { StatusWrite } from '@gitsync/gitsync';
-import { createTestDatabase, type TestDatabase } from '@gitsync/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@gitsync/testing';
 import { createRefreshStore } from '../src/store.js';
 
 let t: TestDatabase;
@@ -67,6 +67,20 @@ describe('the worker’s refresh store', () => {
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/0x00/);
     for (const [i, row] of rows.entries()) {
       expect((await getDiffStatus(t.db, row.chatId))!.pullRequestTitle).toBe(i === 2 ? '' : 'fine');
+    }
+  });
+
+  it('a database that is away fails the whole batch at once, without a retry per row', async () => {
+    const rows = await trackedRows(5);
+    const away = createDb(`postgres://postgres@127.0.0.1:${await freePort()}/nowhere`, { max: 2 });
+    try {
+      const sent = jest.spyOn(away.pool, 'query');
+      const store = createRefreshStore(away.db);
+      const results = await Promise.allSettled(rows.map((row) => store.saveRefreshed(write(row))));
+      expect(results.every((r) => r.status === 'rejected' && /ECONNREFUSED/.test(String(r.reason)))).toBe(true);
+      expect(sent).toHaveBeenCalledTimes(1);
+    } finally {
+      await away.close();
     }
   });
 

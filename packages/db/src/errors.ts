@@ -8,3 +8,6 @@ export function pgErrorCode(err: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (err: unknown) => pgErrorCode(err) === '23505';
+
+/** Postgres refused the values themselves (class 22 data exception, 23 integrity violation), not the connection. */
+export const isDataError = (err: unknown) => /^2[23]/.test(pgErrorCode(err) ?? '');
