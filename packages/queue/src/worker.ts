@@ -60,9 +60,10 @@ export function createQueueWorker<N extends JobName, R>(
     },
   );
   const announce = (job: Job, message: DoneMessage) => {
-    const parsed = definition.payload.safeParse(job.data);
-    if (!parsed.success) return; // nobody can be waiting on a payload without a key
-    const channel = doneChannel(prefix, definition.queue, definition.waitKey(parsed.data));
+    // The payload was validated before the handler ran; only a malformed one (failed) may lack its key.
+    const key: unknown = definition.waitKey((job.data ?? {}) as JobPayload<N>);
+    if (typeof key !== 'string' || key === '') return;
+    const channel = doneChannel(prefix, definition.queue, key);
     // A lost announcement costs its waiter the rest of its wait, then a look at the job's state.
     options.connection.publish(channel, JSON.stringify(message)).catch(() => undefined);
   };
