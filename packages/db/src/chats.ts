@@ -14,11 +14,6 @@ export async function createChat(
   return chat;
 }
 
-export async function getChat(db: Database, id: string): Promise<Chat | null> {
-  const [chat] = await db.select().from(chats).where(eq(chats.id, id));
-  return chat ?? null;
-}
-
 export async function updateChat(
   db: Database,
   id: string,

@@ -35,16 +35,16 @@ interface ClaimRecord extends Record<string, unknown> {
  * the whole chats table for every batch (60% of a 1,000-row claim at 100k chats). UPDATE …
  * RETURNING does not keep the CTE's order, so the claimed rows are sorted by Postgres afterwards.
  */
+/** A row the scheduler would claim now, over `chat_diff_statuses ds join chats c`; metrics use it too. */
+export const dueRow = sql.raw(`ds.stale_at <= now() and ds.git_branch <> '' and ds.git_remote_origin <> '' and not c.archived`);
+
 export async function claimDueRows(db: Database, options: { limit: number; leaseMs: number }): Promise<ClaimedRow[]> {
   const result = await db.execute<ClaimRecord>(sql`
     with due as (
       select ds.chat_id, c.owner_id, ds.stale_at as due_at
       from chat_diff_statuses ds
       join chats c on c.id = ds.chat_id
-      where ds.stale_at <= now()
-        and ds.git_branch <> ''
-        and ds.git_remote_origin <> ''
-        and not c.archived
+      where ${dueRow}
       order by ds.stale_at
       limit ${options.limit}
       for update of ds skip locked
@@ -71,14 +71,6 @@ export async function claimDueRows(db: Database, options: { limit: number; lease
     reviewsEtag: r.reviews_etag,
     markedStaleAt: r.marked_stale_at === null ? null : new Date(r.marked_stale_at),
   }));
-}
-
-/** Rows due now (for metrics and tests): how far behind the system is. */
-export async function countDueRows(db: Database): Promise<number> {
-  const result = await db.execute<{ n: string }>(sql`
-    select count(*) as n from chat_diff_statuses ds join chats c on c.id = ds.chat_id
-    where ds.stale_at <= now() and ds.git_branch <> '' and ds.git_remote_origin <> '' and not c.archived`);
-  return Number(result.rows[0]?.n ?? 0);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { chatDiffStatuses, chats, type Chat, type ChatDiffStatus } from './schema.js';
 
@@ -61,20 +61,8 @@ export async function markOwnerDue(db: Database, ownerId: string): Promise<numbe
   return result.rowCount ?? 0;
 }
 
-export async function getChatWithStatus(db: Database, chatId: string): Promise<ChatWithStatus | null> {
-  const [row] = await db
-    .select()
-    .from(chats)
-    .leftJoin(chatDiffStatuses, eq(chatDiffStatuses.chatId, chats.id))
-    .where(eq(chats.id, chatId));
-  return row ? { chat: row.chats, status: row.chat_diff_statuses } : null;
-}
-
 export async function getDiffStatus(db: Database, chatId: string): Promise<ChatDiffStatus | null> {
   const [row] = await db.select().from(chatDiffStatuses).where(eq(chatDiffStatuses.chatId, chatId));
   return row ?? null;
 }
 
-/** Guard shared by every write-back: only the generation the refresh started from may write. */
-export const sameGeneration = (chatId: string, generation: number) =>
-  and(eq(chatDiffStatuses.chatId, chatId), eq(chatDiffStatuses.generation, generation));

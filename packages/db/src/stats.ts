@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './client.js';
+import { dueRow } from './claims.js';
 
 /** Label used for rows that were never refreshed (last_outcome is null). */
 export const NEVER_REFRESHED = 'none';
@@ -13,13 +14,13 @@ export async function countRowsByOutcome(db: Database): Promise<Record<string, n
 
 /**
  * How long the oldest due row has been waiting, in seconds (0 when none is due): the one number
- * that says whether the workers keep up. Same "due" as the scheduler's claim.
+ * that says whether the workers keep up. The scheduler's own "due" (dueRow).
  */
 export async function oldestDueRowAgeSeconds(db: Database): Promise<number> {
   const result = await db.execute<{ age: string | number | null }>(sql`
     select extract(epoch from now() - min(ds.stale_at)) as age
     from chat_diff_statuses ds join chats c on c.id = ds.chat_id
-    where ds.stale_at <= now() and ds.git_branch <> '' and ds.git_remote_origin <> '' and not c.archived`);
+    where ${dueRow}`);
   const age = result.rows[0]?.age;
   return age === null || age === undefined ? 0 : Math.max(0, Number(age));
 }
