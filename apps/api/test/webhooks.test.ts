@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import { createChat, getDiffStatus, markStale } from '@gitsync/db';
@@ -113,7 +114,11 @@ describe('POST /api/v1/webhooks/{provider}', () => {
 
   it('refuses a wrong or missing signature and changes nothing', async () => {
     const payload = onFake(examplesOf('pull_request').find((e) => e.action === 'synchronize')!);
-    const chatId = await trackingChat(payload);
+    // Tracked but not due: only a delivery could get it refreshed (the pipeline's scheduler runs).
+    const chatId = (await createChat(p.t.db, { ownerId: owner })).id;
+    await p.t.db.execute(sql`
+      insert into chat_diff_statuses (chat_id, git_branch, git_remote_origin, stale_at)
+      values (${chatId}, ${payload.pull_request.head.ref}, ${`${payload.repository.html_url}.git`}, now() + interval '1 day')`);
     expect(await deliver('pull_request', payload, { secret: 'not-the-secret' })).toMatchObject({ status: 401, body: { message: 'invalid signature' } });
     const unsigned = await fetch(`${h.baseUrl}/api/v1/webhooks/github`, {
       method: 'POST',
@@ -131,6 +136,20 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     const delivery = randomUUID();
     expect((await deliver('pull_request', payload, { delivery })).body).toMatchObject({ refreshing: expect.any(Number) });
     expect(await deliver('pull_request', payload, { delivery })).toEqual({ status: 202, body: { duplicate: true } });
+  });
+
+  it('forgets a delivery it failed to process, so that GitHub\'s redelivery is not taken for a duplicate', async () => {
+    const payload = onFake(examplesOf('pull_request').find((e) => e.action === 'reopened')!);
+    await trackingChat(payload);
+    const delivery = randomUUID();
+    // The look-up of the tracking rows fails: Postgres has no such table for a moment.
+    await p.t.db.execute(sql`alter table chat_diff_statuses rename to chat_diff_statuses_away`);
+    try {
+      expect((await deliver('pull_request', payload, { delivery })).status).toBe(500);
+    } finally {
+      await p.t.db.execute(sql`alter table chat_diff_statuses_away rename to chat_diff_statuses`);
+    }
+    expect(await deliver('pull_request', payload, { delivery })).toEqual({ status: 202, body: { refreshing: expect.any(Number) } });
   });
 
   it('answers 400 for malformed JSON, 413 past 25 MiB, 404 for a provider without webhooks', async () => {

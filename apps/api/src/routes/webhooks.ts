@@ -47,18 +47,26 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, produ
         if (decision.kind === 'ignored') return reply.code(202).send({ ignored: decision.reason });
 
         const delivery = header(request.headers['x-github-delivery']);
-        if (delivery) {
-          const first = await ctx.redis.set(`${ctx.queuePrefix}:webhook:delivery:${delivery}`, '1', 'EX', DELIVERY_MEMORY_SECONDS, 'NX');
+        const seenKey = delivery && `${ctx.queuePrefix}:webhook:delivery:${delivery}`;
+        if (seenKey) {
+          const first = await ctx.redis.set(seenKey, '1', 'EX', DELIVERY_MEMORY_SECONDS, 'NX');
           if (first !== 'OK') return reply.code(202).send({ duplicate: true });
         }
         const { target } = decision;
-        const rows = await findRowsForPullRequest(ctx.db, {
-          url: target.url,
-          origins: originCandidates(target.repositoryUrl),
-          branch: target.headBranch,
-        });
-        // The payload's url wins over a row's: a PR just opened is not known to its row yet.
-        await Promise.all(rows.map((row) => producer.enqueueOnDemand(toPayload({ ...row, url: target.url }))));
+        let rows: Awaited<ReturnType<typeof findRowsForPullRequest>>;
+        try {
+          rows = await findRowsForPullRequest(ctx.db, {
+            url: target.url,
+            origins: originCandidates(target.repositoryUrl),
+            branch: target.headBranch,
+          });
+          // The payload's url wins over a row's: a PR just opened is not known to its row yet.
+          await Promise.all(rows.map((row) => producer.enqueueOnDemand(toPayload({ ...row, url: target.url }))));
+        } catch (err) {
+          // Not done: GitHub's redelivery of this id must not be taken for a duplicate.
+          if (seenKey) await ctx.redis.del(seenKey).catch(() => undefined);
+          throw err;
+        }
         request.log.info({ event: decision.event, action: decision.action, pr: target.url, rows: rows.length }, 'webhook');
         return reply.code(202).send({ refreshing: rows.length });
       },
