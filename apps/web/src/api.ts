@@ -1,4 +1,4 @@
-import type { ChatJson, RefreshedDiffStatusJson } from '@gitsync/contracts';
+import type { ChatJson, ChatPageJson, RefreshedDiffStatusJson } from '@gitsync/contracts';
 
 /** The API answered 401: the key is wrong or was revoked. */
 export class UnauthorizedError extends Error {
@@ -27,9 +27,16 @@ export class ApiError extends Error {
 export interface ListChatsOptions {
   /** @defaultValue 25 */
   limit?: number;
-  /** Cursor: the id of the last chat of the previous page. */
+  /** Cursor: the previous page's `nextAfterId`. */
   afterId?: string;
   signal?: AbortSignal;
+}
+
+/** One page of the cursor API. */
+export interface ChatPage {
+  chats: ChatJson[];
+  /** The API's cursor for the page after this one; null when this page was the last. */
+  nextAfterId: string | null;
 }
 
 export interface OpenInit {
@@ -39,7 +46,7 @@ export interface OpenInit {
 }
 
 export interface ApiClient {
-  listChats(options?: ListChatsOptions): Promise<ChatJson[]>;
+  listChats(options?: ListChatsOptions): Promise<ChatPage>;
   /** The on-demand refresh (SPEC §3.6): the status it wrote, or the stored one once the API's wait ran out. */
   refreshDiffStatus(chatId: string): Promise<RefreshedDiffStatusJson>;
   /** `fetch` with the key and this client's error mapping, for the event stream, which reads the body itself. */
@@ -76,7 +83,8 @@ export function createApiClient(apiKey: string, baseUrl = '', fetchImpl: typeof 
     async listChats({ limit = 25, afterId, signal } = {}) {
       const query = new URLSearchParams({ limit: String(limit), ...(afterId && { after_id: afterId }) });
       const res = await open(`/api/v1/chats?${query}`, signal ? { signal } : {});
-      return ((await res.json()) as { chats: ChatJson[] }).chats;
+      const page = (await res.json()) as ChatPageJson;
+      return { chats: page.chats, nextAfterId: page.next_after_id ?? null };
     },
     async refreshDiffStatus(chatId) {
       const res = await open(`/api/v1/chats/${encodeURIComponent(chatId)}/diff-status/refresh`, { method: 'POST' });

@@ -1,11 +1,14 @@
 import type { ChatJson, DiffStatusJson } from '@gitsync/contracts';
+import type { ChatPage } from './api';
 
 export interface ChatsState {
   chats: ChatJson[];
   /** The first page: loading, failed (API down), or shown. */
   phase: 'loading' | 'error' | 'ready';
   error: string | null;
-  /** False once a page came back shorter than asked: the cursor reached the end. */
+  /** The API's cursor for the next page; null before the first page and after the last. */
+  nextAfterId: string | null;
+  /** False once the API said no page follows, or a page added nothing (see the reducer). */
   hasMore: boolean;
   loadingMore: boolean;
   /** A later page failed; the list stays and offers to try again. */
@@ -14,14 +17,22 @@ export interface ChatsState {
 
 export type ChatsAction =
   | { type: 'reload' }
-  | { type: 'page'; chats: ChatJson[]; limit: number; first: boolean }
+  | { type: 'page'; page: ChatPage; first: boolean }
   | { type: 'failed'; error: string; first: boolean }
   | { type: 'loadingMore' }
   | { type: 'changed'; chat: ChatJson }
   | { type: 'resynced'; chats: ChatJson[] }
   | { type: 'refreshed'; chatId: string; diffStatus: DiffStatusJson };
 
-export const initialChatsState: ChatsState = { chats: [], phase: 'loading', error: null, hasMore: true, loadingMore: false, moreError: null };
+export const initialChatsState: ChatsState = {
+  chats: [],
+  phase: 'loading',
+  error: null,
+  nextAfterId: null,
+  hasMore: true,
+  loadingMore: false,
+  moreError: null,
+};
 
 /** Newest first, as the API orders them: (updated_at, id) descending. */
 const newerFirst = (a: ChatJson, b: ChatJson) => b.updated_at.localeCompare(a.updated_at) || b.id.localeCompare(a.id);
@@ -36,8 +47,19 @@ export function chatsReducer(state: ChatsState, action: ChatsAction): ChatsState
       // A chat updated between two page loads can come back on a later page too: keep the first.
       const base = action.first ? [] : state.chats;
       const seen = new Set(base.map((c) => c.id));
-      const added = action.chats.filter((c) => !seen.has(c.id));
-      return { chats: [...base, ...added], phase: 'ready', error: null, hasMore: action.chats.length >= action.limit, loadingMore: false, moreError: null };
+      const added = action.page.chats.filter((c) => !seen.has(c.id));
+      // A page that adds nothing ends the paging: the cursor chat may have moved since it was
+      // handed out (the API resolves it at request time), and asking again would only loop.
+      const nextAfterId = added.length > 0 ? action.page.nextAfterId : null;
+      return {
+        chats: [...base, ...added],
+        phase: 'ready',
+        error: null,
+        nextAfterId,
+        hasMore: nextAfterId !== null,
+        loadingMore: false,
+        moreError: null,
+      };
     }
     case 'failed':
       return action.first ? { ...initialChatsState, phase: 'error', error: action.error } : { ...state, loadingMore: false, moreError: action.error };

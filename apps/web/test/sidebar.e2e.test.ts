@@ -5,8 +5,7 @@ import type { Page } from 'playwright-core';
 import type { FakePullRequest } from '@gitsync/github-fake';
 import { waitFor } from '@gitsync/testing';
 import { launchChromium, type Browser } from './browser';
-import { serveStatic, type StaticServer } from './static-server';
-import { PROVIDER_ID, startSystem, type System } from './system';
+import { PROVIDER_ID, WEB_DIST, startSystem, type System } from './system';
 
 /**
  * Issue 5's end-to-end test: the built page in headless Chromium against the real system
@@ -19,7 +18,6 @@ const GH_TOKEN = 'web-e2e-github-token';
 const BRANCH = 'feat/live-icons';
 
 let system: System;
-let site: StaticServer;
 let browser: Browser;
 let page: Page;
 let memberKey: string;
@@ -31,9 +29,10 @@ const row = () => page.locator(`[data-chat-id="${chatId}"]`);
 const icon = () => row().locator('.chat-icon');
 
 beforeAll(async () => {
-  // The page under test is the production build, as the API will serve it.
+  // The page under test is the production build, served by the API itself as in production:
+  // built before the system starts, because the API looks for it at start-up.
   const vite = path.join(path.dirname(require.resolve('vite/package.json', { paths: [webDir] })), 'bin/vite.js');
-  const build = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: webDir, encoding: 'utf8', timeout: 120_000 });
+  const build = spawnSync(process.execPath, [vite, 'build', '--outDir', WEB_DIST, '--logLevel', 'warn'], { cwd: webDir, encoding: 'utf8', timeout: 120_000 });
   if (build.status !== 0) throw new Error(`vite build failed (${build.status ?? build.signal}):\n${build.stdout}\n${build.stderr}`);
 
   system = await startSystem();
@@ -61,7 +60,6 @@ beforeAll(async () => {
     throw new Error(`${err.message}\n--- process output ---\n${system.output()}`);
   });
 
-  site = await serveStatic(path.join(webDir, 'dist'), system.apiUrl);
   browser = await launchChromium();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(20_000);
@@ -70,7 +68,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await site?.close();
   await system?.stop();
 }, 60_000);
 
@@ -91,7 +88,7 @@ async function report(id: string, branch: string, pullRequestUrl?: string): Prom
 }
 
 it('asks for the API key (again when it is wrong), then shows the open PR with its green icon', async () => {
-  await page.goto(site.url);
+  await page.goto(system.apiUrl);
   await page.getByLabel('API key', { exact: true }).fill('not-a-real-key');
   await page.getByRole('button', { name: 'Show my chats' }).click();
   await page.getByRole('alert').filter({ hasText: 'did not accept' }).waitFor();

@@ -1,15 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import { createTestDatabase, createTestRedis, freePort, waitFor } from '@gitsync/testing';
+import { createTestDatabase, createTestRedis, freePort, spawnApp, stopAll, waitForOutput, type AppName, type AppProcess } from '@gitsync/testing';
 
-const root = path.resolve(__dirname, '../../..');
 export const ADMIN_KEY = 'web-e2e-admin-key-0123456789';
 export const PROVIDER_ID = 'github';
+/** The production build the API serves at `/` (the e2e test builds it before starting the system). */
+export const WEB_DIST = path.resolve(__dirname, '../dist');
 
-export { freePort };
+/** What each app logs once it serves (LOG_LEVEL must let info through). */
+const READY: Record<AppName, string> = { api: 'api listening', scheduler: 'scheduler started', worker: 'worker started' };
 
 export interface System {
+  /** The API, which also serves the built page at `/`, as in production. */
   apiUrl: string;
   fake: FakeGitHub;
   /** JSON request to the API as `key` (the admin by default). */
@@ -28,7 +30,6 @@ export async function startSystem(): Promise<System> {
   const [t, r, fake, port] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeGitHub(), freePort()]);
   const apiUrl = `http://127.0.0.1:${port}`;
   const env = {
-    ...process.env,
     DATABASE_URL: t.url,
     REDIS_URL: r.url,
     GITSYNC_QUEUE_PREFIX: r.prefix,
@@ -39,22 +40,17 @@ export async function startSystem(): Promise<System> {
     GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: fake.apiBaseUrl,
     GITSYNC_EXTERNAL_AUTH_1_TOKEN_URL: fake.tokenUrl,
     GITSYNC_SCHEDULER_INTERVAL: '200',
-    LOG_LEVEL: 'warn',
-    FORCE_COLOR: '0',
+    GITSYNC_WEB_DIR: WEB_DIST,
+    LOG_LEVEL: 'info',
   };
-  let output = '';
-  const children: ChildProcess[] = ['api', 'scheduler', 'worker'].map((app) => {
-    // detached: each child leads its own process group, so stop() reaches anything it spawned.
-    const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`], { cwd: root, env, detached: true });
-    child.stdout!.on('data', (chunk: Buffer) => (output += `[${app}] ${chunk}`));
-    child.stderr!.on('data', (chunk: Buffer) => (output += `[${app}] ${chunk}`));
-    return child;
-  });
+  const names = Object.keys(READY) as AppName[];
+  const apps: AppProcess[] = names.map((name) => spawnApp(name, env));
+  const output = () => apps.map((app) => app.output().replace(/^(?=.)/gm, `[${app.name}] `)).join('');
 
   const system: System = {
     apiUrl,
     fake,
-    output: () => output,
+    output,
     async call(method, urlPath, { key = ADMIN_KEY, body } = {}) {
       const res = await fetch(`${apiUrl}${urlPath}`, {
         method,
@@ -65,10 +61,7 @@ export async function startSystem(): Promise<System> {
       return { status: res.status, body: text ? JSON.parse(text) : null };
     },
     async stop() {
-      for (const child of children) signal(child, 'SIGTERM');
-      await waitFor(() => children.every((c) => c.exitCode !== null || c.signalCode !== null), { timeoutMs: 15_000, message: 'processes to exit' }).catch(() => {
-        for (const child of children) signal(child, 'SIGKILL');
-      });
+      await stopAll(apps, 15_000);
       await fake.close();
       await r.cleanup();
       await t.drop();
@@ -76,20 +69,10 @@ export async function startSystem(): Promise<System> {
   };
 
   try {
-    await waitFor(() => fetch(`${apiUrl}/readyz`).then((res) => res.ok, () => false), { timeoutMs: 60_000, intervalMs: 200, message: 'API ready' });
+    await Promise.all(names.map((name, i) => waitForOutput(apps[i]!, READY[name], 60_000)));
   } catch (err) {
     await system.stop();
-    throw new Error(`${(err as Error).message}\n--- process output ---\n${output}`);
+    throw new Error(`${(err as Error).message}\n--- process output ---\n${output()}`);
   }
   return system;
 }
-
-function signal(child: ChildProcess, name: NodeJS.Signals): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid!, name);
-  } catch {
-    // already gone
-  }
-}
-

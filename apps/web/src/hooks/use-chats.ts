@@ -26,10 +26,11 @@ export function useChats(api: ApiClient, onUnauthorized: () => void): UseChats {
       inFlight.current?.abort();
       const controller = new AbortController();
       inFlight.current = controller;
-      const afterId = first ? undefined : stateRef.current.chats.at(-1)?.id;
+      // The API's own cursor, not the last chat shown: that one may have moved since.
+      const afterId = first ? null : stateRef.current.nextAfterId;
       try {
-        const chats = await api.listChats({ limit: PAGE_SIZE, signal: controller.signal, ...(afterId && { afterId }) });
-        if (!controller.signal.aborted) dispatch({ type: 'page', chats, limit: PAGE_SIZE, first });
+        const page = await api.listChats({ limit: PAGE_SIZE, signal: controller.signal, ...(afterId && { afterId }) });
+        if (!controller.signal.aborted) dispatch({ type: 'page', page, first });
       } catch (err) {
         if (controller.signal.aborted) return;
         if (err instanceof UnauthorizedError) return onUnauthorized();
@@ -60,7 +61,7 @@ export function useChats(api: ApiClient, onUnauthorized: () => void): UseChats {
     // The API is back: a list that could not load at all loads now, without a click.
     if (stateRef.current.phase === 'error') return reload();
     api.listChats({ limit: PAGE_SIZE }).then(
-      (chats) => dispatch({ type: 'resynced', chats }),
+      (page) => dispatch({ type: 'resynced', chats: page.chats }),
       (err: unknown) => err instanceof UnauthorizedError && onUnauthorized(),
     );
   }, [api, onUnauthorized, reload]);
