@@ -11,13 +11,14 @@ export interface AdaptiveConcurrencyOptions {
   max: number;
   /** Jobs running now. */
   inFlight: () => number;
-  /** Event-loop utilisation above which the process counts as CPU-bound. @defaultValue 0.9 */
-  busy?: number;
   /** @defaultValue 100 ms */
   intervalMs?: number;
   /** Tests feed their own readings. @defaultValue the process's event-loop utilisation */
   utilization?: () => number;
 }
+
+/** Event-loop utilisation from which the process counts as CPU-bound. */
+const BUSY = 0.9;
 
 /** The event loop's utilisation since the previous call (0..1). */
 export function eventLoopMeter(): () => number {
@@ -43,14 +44,13 @@ export function eventLoopMeter(): () => number {
  * Returns a stop function.
  */
 export function adaptConcurrency(worker: Adjustable, options: AdaptiveConcurrencyOptions): () => void {
-  const busy = options.busy ?? 0.9;
   const read = options.utilization ?? eventLoopMeter();
   worker.concurrency = options.min;
   const step = () => {
     const utilization = read();
     const current = worker.concurrency;
     const inFlight = options.inFlight();
-    if (utilization >= busy) worker.concurrency = Math.max(options.min, Math.floor(current * 0.75));
+    if (utilization >= BUSY) worker.concurrency = Math.max(options.min, Math.floor(current * 0.75));
     else if (inFlight < current / 2) worker.concurrency = Math.max(options.min, Math.ceil(current / 2));
     else if (inFlight >= current) {
       const grown = utilization < 0.5 ? current * 2 : current + Math.max(1, Math.ceil(current * 0.25));

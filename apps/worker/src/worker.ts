@@ -42,6 +42,7 @@ export interface RefreshDepsOptions {
   clock?: Clock;
   /** Where tokens come from; Postgres by default. */
   tokenStore?: TokenStore;
+  /** @defaultValue metrics in a registry of their own */
   metrics?: WorkerMetrics;
 }
 
@@ -51,8 +52,6 @@ export interface RefreshWorkerOptions extends RefreshDepsOptions {
   /** The fewest jobs at once while the process is CPU-bound (see concurrency.ts). @defaultValue `concurrency`: fixed */
   minConcurrency?: number;
   logger: Logger;
-  /** @defaultValue metrics in a registry of their own */
-  metrics?: WorkerMetrics;
   /** @defaultValue the catalog's (catalogWorkerOptions), 30 s */
   lockDurationMs?: number;
   /** @defaultValue the catalog's, 15 s */

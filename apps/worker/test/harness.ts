@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { ownerChannel, type DiffStatusChangeEvent } from '@gitsync/contracts';
 import { createChat, createUser, markStale, upsertExternalAuthLink, type Database } from '@gitsync/db';
 import { createGitHubProvider, type GitProvider } from '@gitsync/gitprovider';
-import { defaultTimings, type RefreshDeps, type TokenStore } from '@gitsync/gitsync';
+import { defaultTimings, type TokenStore } from '@gitsync/gitsync';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { createLogger } from '@gitsync/logger';
 import { createRedis, RefreshProducer } from '@gitsync/queue';
@@ -21,7 +21,6 @@ export interface PipelineOptions {
   providers?: (fake: FakeGitHub) => GitProvider[];
   /** Replaces the Postgres token store (e.g. to count look-ups). */
   tokenStore?: (db: Database) => TokenStore;
-  startWorker?: boolean;
 }
 
 /**
@@ -31,7 +30,6 @@ export interface PipelineOptions {
 export class Pipeline {
   events: DiffStatusChangeEvent[] = [];
   worker: Worker | null = null;
-  deps!: RefreshDeps<DiffStatusChangeEvent>;
   private constructor(
     readonly t: TestDatabase,
     readonly r: TestRedis,
@@ -53,7 +51,7 @@ export class Pipeline {
     const redis = createRedis(r.url, 'worker');
     pipeline.connections.push(connection, redis);
     const tokenStore = options.tokenStore?.(t.db);
-    const { worker, deps } = createRefreshWorker({
+    const { worker } = createRefreshWorker({
       db: t.db,
       connection,
       redis,
@@ -68,8 +66,6 @@ export class Pipeline {
       ...(tokenStore && { tokenStore }),
     });
     pipeline.worker = worker;
-    pipeline.deps = deps;
-    if (options.startWorker === false) await worker.pause(true);
     return pipeline;
   }
 

@@ -8,12 +8,11 @@ import {
 } from '@gitsync/gitprovider';
 import { NoProviderError, NoTokenError } from './errors.js';
 import type { Clock, Publisher, RefreshJob, RefreshStore, TokenSource } from './ports.js';
-import { defaultRetry, withRetry, type RetryPolicy } from './retry.js';
+import { defaultRetry, withRetry } from './retry.js';
 import { nextStaleAt, type OutcomeKind, type Timings } from './timings.js';
 
-/** A rate-limit group is blocked on every replica until its reset. */
+/** Blocks a rate-limit group on every replica until its reset (the pacer then refuses its requests). */
 export interface RateLimitGate {
-  blockedUntil(group: string): Promise<Date | null>;
   block(group: string, until: Date): Promise<void>;
 }
 
@@ -34,10 +33,9 @@ export interface RefreshDeps<TChange> {
   publisher: Publisher<TChange>;
   gate: RateLimitGate;
   limiter?: GroupLimiter;
-  pacer?: GroupPacer;
+  pacer: GroupPacer;
   clock: Clock;
   timings: Timings;
-  retry?: RetryPolicy;
 }
 
 export interface RefreshResult {
@@ -99,12 +97,9 @@ async function fetchFromProvider<T>(
   deps: RefreshDeps<T>,
 ): Promise<Fetched> {
   const group = rateLimitGroup(provider.id, job.ownerId);
-  const pacer = deps.pacer?.forGroup(group);
+  const pacer = deps.pacer.forGroup(group);
   const call = async <R>(fn: () => Promise<R>): Promise<R> => {
-    // A pacer checks the group's block with every request it lets through; without one, ask the gate.
-    const blocked = pacer ? null : await deps.gate.blockedUntil(group);
-    if (blocked) throw new RateLimitError(blocked, 0);
-    const run = () => withRetry(fn, deps.retry ?? defaultRetry, deps.clock);
+    const run = () => withRetry(fn, defaultRetry, deps.clock);
     try {
       return await (deps.limiter ? deps.limiter.run(group, run) : run());
     } catch (err) {

@@ -3,12 +3,6 @@ import type { Redis } from 'ioredis';
 /** The key holding a group's block (its end, epoch ms), shared with the pacer. */
 export const blockKey = (prefix: string, group: string) => `${prefix}:ratelimit:${group}`;
 
-/** Tells whether a rate-limit group (provider + token owner) may call the provider now. */
-export interface RateLimitGate {
-  blockedUntil(group: string): Promise<Date | null>;
-  block(group: string, until: Date): Promise<void>;
-}
-
 /**
  * Why a per-group key, and not BullMQ's own tools:
  * - `worker.rateLimit()` + `RateLimitError` pauses a whole queue: one limited token would stop every
@@ -20,12 +14,10 @@ export interface RateLimitGate {
  * the scheduler enqueues it again then. Postgres, not Redis, holds the wait; no attempt is used and
  * nothing is counted as failed; other groups are not slowed at all.
  *
- * Groups blocked in Redis, so a limit seen by one replica stops every replica. A block is also
- * remembered in-process until it expires, sparing the round trip for the rest of the group.
+ * Groups blocked in Redis, so a limit seen by one replica stops every replica: the pacer checks
+ * the block with every request it lets through (pace-script.ts).
  */
-export class RedisRateLimitGate implements RateLimitGate {
-  private readonly local = new Map<string, number>();
-
+export class RedisRateLimitGate {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -36,24 +28,16 @@ export class RedisRateLimitGate implements RateLimitGate {
     return blockKey(this.prefix, group);
   }
 
+  /** When the group's block ends; null when it is not blocked. */
   async blockedUntil(group: string): Promise<Date | null> {
-    const now = this.now();
-    const cached = this.local.get(group);
-    if (cached !== undefined) {
-      if (cached > now) return new Date(cached);
-      this.local.delete(group);
-    }
     const stored = await this.redis.get(this.key(group));
     const until = stored === null ? 0 : Number(stored);
-    if (until <= now) return null;
-    this.local.set(group, until);
-    return new Date(until);
+    return until > this.now() ? new Date(until) : null;
   }
 
   async block(group: string, until: Date): Promise<void> {
     const ms = until.getTime() - this.now();
     if (ms <= 0) return;
-    this.local.set(group, until.getTime());
     // Keep the later of two concurrent blocks: a shorter one must not shorten a longer one.
     await this.redis.eval(
       `local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
