@@ -1,10 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Database } from './client.js';
 import type { ChatWithStatus } from './diff-statuses.js';
-import { chatDiffStatuses, chats } from './schema.js';
+import { chatDiffStatuses, chats, type pullRequestState, type refreshOutcome } from './schema.js';
 
-export type PullRequestState = 'open' | 'closed' | 'merged';
-export type FailureOutcome = 'no_pr' | 'no_token' | 'no_provider' | 'provider_error' | 'rate_limited';
+export type PullRequestState = (typeof pullRequestState.enumValues)[number];
+export type FailureOutcome = Exclude<(typeof refreshOutcome.enumValues)[number], 'refreshed'>;
 
 export interface PullWrite {
   state: PullRequestState;

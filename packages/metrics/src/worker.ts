@@ -1,8 +1,9 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { refreshOutcomeSchema } from '@gitsync/contracts';
 import { createRegistry } from './registry.js';
 
-/** The refresh pipeline's outcome kinds, plus `failed` for a job that threw (Postgres down…). */
-export const REFRESH_OUTCOMES = ['refreshed', 'no_pr', 'no_token', 'no_provider', 'provider_error', 'rate_limited', 'failed'] as const;
+/** The refresh pipeline's outcome kinds, plus `failed` for a job that threw (Postgres down…): the API's own list. */
+export const REFRESH_OUTCOMES = refreshOutcomeSchema.options;
 export type RefreshOutcomeLabel = (typeof REFRESH_OUTCOMES)[number];
 
 /** What a worker process counts; each replica is scraped on its own and Prometheus sums them. */

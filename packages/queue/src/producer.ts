@@ -1,5 +1,6 @@
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { z } from 'zod';
 import { describePayloadError, jobCatalog, PRIORITY, refreshPayloadSchema, type RefreshPayload } from './catalog.js';
 import { storedJobOptions } from './job-options.js';
 
@@ -48,7 +49,7 @@ export class RefreshProducer {
     for (const payload of payloads) {
       const parsed = refreshPayloadSchema.safeParse(payload);
       if (parsed.success) jobs.push({ name: NAME, data: refresh.stored.encode(parsed.data), opts: jobOptions(parsed.data, PRIORITY.background) });
-      else rejected.push({ chatId: String(payload.chatId), reason: `invalid refresh payload: ${describePayloadError(parsed.error)}` });
+      else rejected.push({ chatId: String(payload.chatId), reason: invalidPayload(parsed.error) });
     }
     // BullMQ adds a bulk in one MULTI, which Redis runs without serving anyone else: 1,000 jobs held
     // every other client (an on-demand refresh) ~30 ms. Transactions of ADD_CHUNK jobs, all sent at
@@ -103,11 +104,7 @@ function jobOptions(payload: RefreshPayload, priority: number): JobsOptions {
  * The payload of a refresh job read from the queue (`getJob`, `getJobs`…), as its worker will see
  * it: Redis holds the compact stored form. Throws, naming the fields, when it is not valid.
  */
-export function queuedRefreshPayload(job: Pick<Job, 'data'>): RefreshPayload {
-  const parsed = refreshPayloadSchema.safeParse(refresh.stored.decode(job.data));
-  if (!parsed.success) throw new Error(`invalid refresh payload: ${describePayloadError(parsed.error)}`);
-  return parsed.data;
-}
+export const queuedRefreshPayload = (job: Pick<Job, 'data'>): RefreshPayload => validate(refresh.stored.decode(job.data));
 
 /** The generation a queued job was given; a job that cannot be read is treated as the oldest. */
 function queuedGeneration(job: Job): number {
@@ -118,8 +115,11 @@ function queuedGeneration(job: Job): number {
   }
 }
 
-function validate(payload: RefreshPayload): RefreshPayload {
+/** The payload, checked; throws naming the wrong fields. */
+function validate(payload: unknown): RefreshPayload {
   const parsed = refreshPayloadSchema.safeParse(payload);
-  if (!parsed.success) throw new Error(`invalid refresh payload: ${describePayloadError(parsed.error)}`);
+  if (!parsed.success) throw new Error(invalidPayload(parsed.error));
   return parsed.data;
 }
+
+const invalidPayload = (error: z.ZodError) => `invalid refresh payload: ${describePayloadError(error)}`;
