@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { concurrently } from 'concurrently';
 import { appNodeFlags, type AppName } from '@gitsync/config';
-import { createDb, ensureAdmin, ensureDatabase, migrateDatabase } from '@gitsync/db';
+import { createDb, ensureDatabase, migrateDatabase, type Database } from '@gitsync/db';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { DEMO_ADMIN_KEY, DEMO_MEMBER_KEY, DEMO_PROVIDER_ID, reportAll, seedDemo, startDemoChanges } from './demo.js';
 import { loadLauncherEnv } from './env.js';
@@ -35,11 +35,9 @@ async function main(): Promise<void> {
     });
   }
 
-  const { db, close } = createDb(env.DATABASE_URL, { max: 2 });
+  // The API makes sure the admin user has this key when it starts.
   const adminKey = childEnv.GITSYNC_ADMIN_API_KEY;
-  if (adminKey) await ensureAdmin(db, 'admin', adminKey);
-  const demo = fake ? await seedDemo(db, fake) : null;
-  await close();
+  const demo = fake ? await withDb(env.DATABASE_URL, (db) => seedDemo(db, fake)) : null;
 
   const workers = Array.from({ length: env.GITSYNC_WORKERS }, (_, i) => ({
     name: `worker${i + 1}`,
@@ -125,3 +123,12 @@ main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
+
+async function withDb<T>(url: string, work: (db: Database) => Promise<T>): Promise<T> {
+  const { db, close } = createDb(url, { max: 2 });
+  try {
+    return await work(db);
+  } finally {
+    await close();
+  }
+}

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ProviderError, RateLimitError } from './errors.js';
 
 /** Response headers as octokit hands them over (lower-case names). */
@@ -56,20 +57,6 @@ function scrub(text: string, secret: string | undefined): string {
   return clean.length > MAX_DETAIL_CHARS ? `${clean.slice(0, MAX_DETAIL_CHARS)}…` : clean;
 }
 
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  410: 'Gone',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
 /** The error for an HTTP error answer; the message names the status and never holds the secret. */
 export function classifyHttpFailure(
   status: number,
@@ -80,7 +67,7 @@ export function classifyHttpFailure(
   const until = rateLimitedUntil(status, headers, options.now);
   if (until !== null) return new RateLimitError(new Date(until + options.paddingMs), status);
   const what = options.what ? ` ${options.what}` : '';
-  const text = STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : '';
+  const text = STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : '';
   const suffix = detail ? `: ${scrub(detail, options.secret)}` : '';
   return new ProviderError(`GitHub${what} answered ${status}${text}${suffix}`, status);
 }

@@ -155,6 +155,7 @@ export class GitHubProvider implements GitProvider {
     const what = { what: `GET ${path}/reviews`, status: first.status };
     const reviews: ReviewInput[] = toReviews(first.data, what);
     let next = nextPageUrl(first.link);
+    const single = next === null;
     for (let page = 2; next !== null; page += 1) {
       if (page > MAX_REVIEW_PAGES) throw new ProviderError(`GitHub GET ${path}/reviews has more than ${MAX_REVIEW_PAGES} pages`, 200);
       const result = await this.client.get(token, { path: next }, pacer);
@@ -162,7 +163,6 @@ export class GitHubProvider implements GitProvider {
       reviews.push(...toReviews(result.data, { what: `GET ${path}/reviews (page ${page})`, status: result.status }));
       next = nextPageUrl(result.link);
     }
-    const single = nextPageUrl(first.link) === null;
     return { changed: true, value: aggregateReviews(reviews), etag: single ? first.etag : null };
   }
 

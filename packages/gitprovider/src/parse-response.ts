@@ -137,7 +137,7 @@ export function toReviews(data: unknown, context: BodyContext): ReviewInput[] {
     const user = review.optionalObject('user');
     const id = item['id'];
     return {
-      id: typeof id === 'number' || typeof id === 'bigint' ? id : null,
+      id: typeof id === 'number' ? id : null,
       state: review.string('state'),
       user: user ? { login: user.optionalString('login') ?? '' } : null,
       submitted_at: review.optionalString('submitted_at'),

@@ -2,7 +2,7 @@ import type { ReviewVerdict } from './types.js';
 
 /** The fields of one item of `GET /repos/{o}/{r}/pulls/{n}/reviews` that the verdict depends on. */
 export interface ReviewInput {
-  id?: number | bigint | null;
+  id?: number | null;
   state: string;
   user: { login: string } | null;
   submitted_at?: string | null;

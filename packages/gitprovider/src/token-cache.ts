@@ -32,8 +32,4 @@ export class TokenCache<T> {
     }
     return value;
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
