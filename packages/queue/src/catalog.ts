@@ -20,6 +20,19 @@ export const refreshPayloadSchema = z.strictObject({
 });
 export type RefreshPayload = z.infer<typeof refreshPayloadSchema>;
 
+/** A row to refresh (claimed by the scheduler, or looked up by the API) as its job's payload. */
+export const toRefreshPayload = (row: Omit<RefreshPayload, 'markedStaleAt'> & { markedStaleAt: Date | null }): RefreshPayload => ({
+  chatId: row.chatId,
+  ownerId: row.ownerId,
+  branch: row.branch,
+  remoteOrigin: row.remoteOrigin,
+  url: row.url,
+  generation: row.generation,
+  pullEtag: row.pullEtag,
+  reviewsEtag: row.reviewsEtag,
+  markedStaleAt: row.markedStaleAt?.toISOString() ?? null,
+});
+
 /**
  * BullMQ runs jobs without a priority before every prioritized one, so background jobs carry a
  * priority too: on-demand and webhook refreshes (1) overtake any backlog (1000).

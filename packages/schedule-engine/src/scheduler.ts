@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { claimDueRows, releaseLeases, type ClaimedRow, type Database } from '@gitsync/db';
 import type { Logger } from '@gitsync/logger';
-import type { RefreshPayload, RefreshProducer } from '@gitsync/queue';
+import { toRefreshPayload, type RefreshProducer } from '@gitsync/queue';
 
 export interface SchedulerOptions {
   db: Database;
@@ -36,18 +36,6 @@ function settledLater<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
 }
-
-export const toPayload = (row: ClaimedRow): RefreshPayload => ({
-  chatId: row.chatId,
-  ownerId: row.ownerId,
-  branch: row.branch,
-  remoteOrigin: row.remoteOrigin,
-  url: row.url,
-  generation: row.generation,
-  pullEtag: row.pullEtag,
-  reviewsEtag: row.reviewsEtag,
-  markedStaleAt: row.markedStaleAt?.toISOString() ?? null,
-});
 
 /**
  * Claims due rows and enqueues one job per row. A plain timer loop rather than a BullMQ job
@@ -116,7 +104,7 @@ export class Scheduler {
 
   /** Enqueues one claimed batch; a row whose payload is invalid is logged and keeps its lease. */
   private async enqueue(rows: ClaimedRow[]): Promise<number> {
-    const { rejected } = await this.options.producer.enqueueBackground(rows.map(toPayload));
+    const { rejected } = await this.options.producer.enqueueBackground(rows.map(toRefreshPayload));
     for (const { chatId, reason } of rejected) this.options.logger.error({ chatId, reason }, 'row not enqueued: its refresh payload is invalid');
     return rows.length - rejected.length;
   }

@@ -9,8 +9,7 @@ import {
   type RefreshInfoJson,
 } from '@gitsync/contracts';
 import { getDiffStatus, getRefreshTarget, getVisibleChat, type ChatDiffStatus } from '@gitsync/db';
-import type { JobCompletion, JobCompletions, RefreshProducer } from '@gitsync/queue';
-import { toPayload } from '@gitsync/schedule-engine';
+import { toRefreshPayload, type JobCompletion, type JobCompletions, type RefreshProducer } from '@gitsync/queue';
 import type { ApiContext } from '../context.js';
 import { HttpError, notFound } from '../errors.js';
 
@@ -62,7 +61,7 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
         if (!target.branch || !target.remoteOrigin) {
           throw new HttpError(409, 'nothing to refresh: the chat has no branch or remote origin', 'report them with POST /api/v1/chats/{chat}/git');
         }
-        const done = await options.completions.run(chatId, () => options.producer.enqueueOnDemand(toPayload(target)), deadline - Date.now());
+        const done = await options.completions.run(chatId, () => options.producer.enqueueOnDemand(toRefreshPayload(target)), deadline - Date.now());
         info = describe(done);
         if (!(done.state === 'completed' && jobResultSchema.safeParse(done.returnValue).data?.written === false)) break;
       }

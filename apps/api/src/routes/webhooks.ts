@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findRowsForPullRequest } from '@gitsync/db';
-import type { RefreshProducer } from '@gitsync/queue';
-import { toPayload } from '@gitsync/schedule-engine';
+import { toRefreshPayload, type RefreshProducer } from '@gitsync/queue';
 import { decide, originCandidates, verifySignature } from '@gitsync/webhooks';
 import type { ApiContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -61,7 +60,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, produ
             branch: target.headBranch,
           });
           // The payload's url wins over a row's: a PR just opened is not known to its row yet.
-          await Promise.all(rows.map((row) => producer.enqueueOnDemand(toPayload({ ...row, url: target.url }))));
+          await Promise.all(rows.map((row) => producer.enqueueOnDemand(toRefreshPayload({ ...row, url: target.url }))));
         } catch (err) {
           // Not done: GitHub's redelivery of this id must not be taken for a duplicate.
           if (seenKey) await ctx.redis.del(seenKey).catch(() => undefined);
