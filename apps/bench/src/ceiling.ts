@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
 import { round } from './cpu.js';
 import type { CeilingFigure } from './figures.js';
-import type { Bench } from './setup.js';
+import { deletePrefix, type Bench } from './setup.js';
 import { deadlineMs, waitQueueEmpty } from './wait.js';
 
 /** The scheduler's claim batch: jobs go to Redis in addBulk calls of this size, as the scheduler sends them. */
@@ -80,16 +80,6 @@ export async function measureCeiling(bench: Bench, workers: number, concurrency:
     await bench.processes.stop(apps);
     await producer.close();
     connection.disconnect();
-    await deleteExactPrefix(bench, prefix);
+    await deletePrefix(bench.redis, prefix);
   }
-}
-
-/** Deletes the keys of one sub-prefix as soon as its phase is over (Redis memory is measured later). */
-export async function deleteExactPrefix(bench: Bench, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await bench.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length > 0) await bench.redis.unlink(...keys);
-  } while (cursor !== '0');
 }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { parse } from 'yaml';
 import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
 import { startPrivateRedis } from '@gitsync/testing';
+import { enqueueAll } from './ceiling.js';
 import { round } from './cpu.js';
 import { repoRoot } from './options.js';
 
@@ -36,7 +37,7 @@ export async function composeBytesPerJob(payloads: RefreshPayload[], prefix: str
   const producer = new RefreshProducer({ connection, prefix });
   try {
     const before = await usedMemory(redis.client);
-    for (let i = 0; i < payloads.length; i += 1000) await producer.enqueueBackground(payloads.slice(i, i + 1000));
+    await enqueueAll(producer, payloads);
     const queued = await producer.queue.getJobCountByTypes('prioritized', 'wait');
     return { args, bytesPerJob: round(((await usedMemory(redis.client)) - before) / Math.max(1, queued)) };
   } finally {

@@ -1,10 +1,10 @@
 import { appNodeFlags } from '@gitsync/config';
 import { createRedis, RefreshProducer } from '@gitsync/queue';
-import { deleteExactPrefix, enqueueAll, fakePayloads } from './ceiling.js';
+import { enqueueAll, fakePayloads } from './ceiling.js';
 import { round } from './cpu.js';
 import type { MemoryFigures } from './figures.js';
 import { rssBytes } from './procs.js';
-import type { Bench } from './setup.js';
+import { deletePrefix, type Bench } from './setup.js';
 import { deadlineMs, sleep, waitQueueEmpty } from './wait.js';
 
 /** Jobs queued ahead of the worker at most: Redis need not hold all 200,000 at once. */
@@ -51,7 +51,7 @@ export async function measureFlatness(bench: Bench, concurrency: number): Promis
     await bench.processes.stop([worker]);
     await producer.close();
     connection.disconnect();
-    await deleteExactPrefix(bench, prefix);
+    await deletePrefix(bench.redis, prefix);
   }
 }
 

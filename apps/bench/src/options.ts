@@ -33,8 +33,6 @@ export interface BenchOptions {
   passSeconds: number;
   /** On-demand requests timed per condition (idle, backlog). */
   onDemandSamples: number;
-  /** Provider latency during the on-demand phase. */
-  onDemandLatencyMs: number;
   /** Extra environment for the worker processes (`--worker-env K=V`), logged with the results. */
   workerEnv: Record<string, string>;
   /** Jobs per worker process: GITSYNC_WORKER_CONCURRENCY of `--worker-env`, else the worker's default. */
@@ -132,7 +130,6 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     flatJobs: count('flat-jobs', values['flat-jobs'], quick ? 5_000 : 200_000),
     passSeconds: count('pass-seconds', values['pass-seconds'], 20),
     onDemandSamples: count('samples', values.samples, quick ? 20 : 200),
-    onDemandLatencyMs: 0,
     workerEnv,
     concurrency: count('worker-env GITSYNC_WORKER_CONCURRENCY', workerEnv.GITSYNC_WORKER_CONCURRENCY, DEFAULT_WORKER_CONCURRENCY),
     out: values.out ? path.resolve(values.out) : null,

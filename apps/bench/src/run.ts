@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { measureCeiling } from './ceiling.js';
 import type { BenchResults, CeilingFigure, MemoryFigures, OnDemandResult, ProfileSummary, RefreshFigure } from './figures.js';
 import { measureFlatness } from './flat.js';
-import { measureOnDemand } from './ondemand.js';
+import { measureOnDemand, ON_DEMAND_LATENCY_MS } from './ondemand.js';
 import { summariseProfiles } from './profile.js';
 import { measurePass, saveValidators, type RunningSystem } from './refresh.js';
 import { measureScheduler, standInValidators, type SchedulerPhase } from './scheduling.js';
@@ -74,7 +74,7 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
   const figures = {
     ceiling,
     refresh: running?.refresh ?? [],
-    onDemand: running?.onDemand ?? notRun.onDemand(options.onDemandLatencyMs),
+    onDemand: running?.onDemand ?? notRun.onDemand(ON_DEMAND_LATENCY_MS),
     scheduler: sched.scheduler,
     memory: {
       redisBytesPerJob: sched.redisBytesPerJob,

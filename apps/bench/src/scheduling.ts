@@ -3,12 +3,11 @@ import type { Redis } from 'ioredis';
 import { createLogger } from '@gitsync/logger';
 import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
 import { Scheduler } from '@gitsync/schedule-engine';
-import { deleteExactPrefix } from './ceiling.js';
 import { CpuMeter, round } from './cpu.js';
 import { composeBytesPerJob, usedMemory } from './compose-redis.js';
 import type { MemoryFigures, SchedulerFigure } from './figures.js';
 import { countRows, seedChats } from './seed.js';
-import type { Bench } from './setup.js';
+import { deletePrefix, type Bench } from './setup.js';
 
 /** The scheduler process's defaults (apps/scheduler/src/env.ts). */
 const CLAIM_BATCH = 1000;
@@ -148,6 +147,6 @@ export async function measureScheduler(bench: Bench): Promise<SchedulerPhase> {
     await scheduler.stop();
     await producer.close();
     connection.disconnect();
-    await deleteExactPrefix(bench, prefix);
+    await deletePrefix(bench.redis, prefix);
   }
 }

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
 import { createDb, ensureDatabase, migrateDatabase, type DbClient } from '@gitsync/db';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import { startPrivateRedis } from '@gitsync/testing';
+import { scanKeys, startPrivateRedis, withAdmin, withDatabase } from '@gitsync/testing';
 import type { BenchOptions } from './options.js';
 import { Processes } from './procs.js';
 
@@ -36,32 +35,19 @@ export interface Bench {
   close(): Promise<void>;
 }
 
-const withDatabase = (url: string, name: string): string => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
-
 async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await admin.end();
-  }
+  await withAdmin((admin) => admin.query(`drop database if exists "${name}" with (force)`), withDatabase('postgres', serverUrl));
 }
 
-/** Deletes every key of the prefix and of its `-<name>` sub-prefixes. */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
+/**
+ * Deletes every key of the prefix; with `subPrefixes`, also those of its `-<name>` sub-prefixes
+ * (a phase deletes its own sub-prefix as soon as it is over: Redis memory is measured later).
+ */
+export async function deletePrefix(redis: Redis, prefix: string, subPrefixes = false): Promise<number> {
   let deleted = 0;
-  for (const pattern of [`${prefix}:*`, `${prefix}-*:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
+  for (const pattern of subPrefixes ? [`${prefix}:*`, `${prefix}-*:*`] : [`${prefix}:*`]) {
+    const keys = await scanKeys(redis, pattern);
+    for (let i = 0; i < keys.length; i += 5000) deleted += await redis.unlink(...keys.slice(i, i + 5000));
   }
   return deleted;
 }
@@ -73,7 +59,7 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<number
 export async function startBench(options: BenchOptions): Promise<Bench> {
   const id = randomBytes(5).toString('hex');
   const dbName = `gitsync_bench_${id}`;
-  const dbUrl = withDatabase(options.databaseUrl, dbName);
+  const dbUrl = withDatabase(dbName, options.databaseUrl);
   const prefix = `gsbench_${id}`;
   const undo: Array<() => Promise<unknown>> = [];
   const processes = new Processes();
@@ -101,7 +87,7 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
     await redis.connect();
     undo.push(async () => {
-      await deletePrefix(redis, prefix);
+      await deletePrefix(redis, prefix, true);
       redis.disconnect();
     });
     const fakes: FakeGitHub[] = [];

@@ -12,7 +12,6 @@ export const webhookEnv = (bench: Bench): Record<string, string> =>
 
 interface TrackedPr {
   chatId: string;
-  ownerId: string;
   url: string;
   branch: string;
 }
@@ -23,10 +22,9 @@ interface TrackedPr {
  * published (what every SSE stream relays). One delivery at a time; milliseconds per sample.
  */
 export async function measureWebhooks(bench: Bench, apiUrl: string, samples: number): Promise<number[]> {
-  const rows = await bench.pg.db.execute<{ chat_id: string; owner_id: string; url: string; git_branch: string }>(sql`
-    select ds.chat_id, c.owner_id, ds.url, ds.git_branch from chat_diff_statuses ds join chats c on c.id = ds.chat_id
-    where ds.url is not null order by random() limit ${samples}`);
-  const prs: TrackedPr[] = rows.rows.map((r) => ({ chatId: r.chat_id, ownerId: r.owner_id, url: r.url, branch: r.git_branch }));
+  const rows = await bench.pg.db.execute<{ chat_id: string; url: string; git_branch: string }>(sql`
+    select chat_id, url, git_branch from chat_diff_statuses where url is not null order by random() limit ${samples}`);
+  const prs: TrackedPr[] = rows.rows.map((r) => ({ chatId: r.chat_id, url: r.url, branch: r.git_branch }));
   const subscriber = bench.redis.duplicate();
   const seen = new Map<string, number>();
   subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => {

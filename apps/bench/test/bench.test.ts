@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
+import { redisUrl, scanKeys, serverUrl as databaseUrl } from '@gitsync/testing';
 import type { BenchResults } from '../src/figures.js';
 
 const root = path.resolve(__dirname, '../../..');
-const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Runs `npm run bench -- <args>` as a user would; killed if it outlives the test. */
 function runBench(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
@@ -50,7 +49,6 @@ describe('npm run bench -- --quick', () => {
 
     const r = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
     expect(r.meta).toMatchObject({ quick: true, rows: 1000, providers: 2 });
-    expect(r.meta.cores).toBe(os.cpus().length);
     for (const version of [r.meta.node, r.meta.postgres, r.meta.redis]) expect(version).toMatch(/^v?\d+\.\d+/);
     expect(r.meta.workerEnv.GITSYNC_EXTERNAL_AUTH_2_API_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v3$/);
 
@@ -62,14 +60,17 @@ describe('npm run bench -- --quick', () => {
       expect(f.rows).toBeGreaterThan(0);
       expect(f.rowsPerSec).toBeGreaterThan(0);
       expect(f.requestsPerRefresh).toBeGreaterThan(0);
-      expect(Number.isFinite(f.countedPerRefresh)).toBe(true);
       expect(Object.keys(f.cpuSeconds)).toEqual(expect.arrayContaining(['workers', 'scheduler', 'postgres', 'other']));
       expect(f.cost.meanJobMs).toBeGreaterThan(0);
-      expect(f.cost.pgTransactionsPerRefresh).toBeGreaterThanOrEqual(0);
       expect(f.workerRss[0]?.rssBytes).toBeGreaterThan(0);
     }
     // The first pass reaches every row (it records urls and ETags for the steady passes).
     expect(r.refresh[0]).toMatchObject({ complete: true, rows: 1000, otherOutcomes: {} });
+    // Steady passes send the recorded ETags: some answers are 304s, which the rate limit does not count.
+    for (const f of r.refresh.filter((x) => x.pass === 'steady')) {
+      expect(f.conditionalRequests).toBeGreaterThan(0);
+      expect(f.countedPerRefresh).toBeLessThan(f.requestsPerRefresh);
+    }
 
     expect(r.onDemand.available).toBe(true);
     expect(r.onDemand.figures.map((f) => f.condition)).toEqual(['idle', 'webhook', 'backlog']);
@@ -92,7 +93,6 @@ describe('npm run bench -- --quick', () => {
     expect(r.memory.flat.growth).not.toBeNull();
 
     expect(r.targets).toHaveLength(9);
-    for (const t of r.targets) expect(typeof t.pass).toBe('boolean');
 
     expect(readFileSync(path.join(dir, 'BENCHMARKS.md'), 'utf8')).toContain('![refresh throughput');
     expect(readFileSync(path.join(dir, 'docs', 'bench.svg'), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
@@ -104,18 +104,10 @@ describe('npm run bench -- --quick', () => {
     try {
       const dbs = await pg.query('select 1 from pg_database where datname = $1', [r.meta.database]);
       expect(dbs.rowCount).toBe(0);
-      const left: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${r.meta.queuePrefix}*`, 'COUNT', 10_000);
-        left.push(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-      expect(left).toEqual([]);
+      expect(await scanKeys(redis, `${r.meta.queuePrefix}*`)).toEqual([]);
     } finally {
       await pg.end();
       redis.disconnect();
     }
-    expect(existsSync(out)).toBe(true);
   }, 300_000);
 });

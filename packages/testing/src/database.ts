@@ -7,23 +7,30 @@ import { createDb, migrateDatabase, migrationsFolder, type DbClient } from '@git
 /** Where test databases live; override with TEST_DATABASE_URL (its path is ignored). */
 export const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const withDatabase = (name: string) => {
-  const url = new URL(serverUrl);
+/** `server` (a Postgres URL) pointing at database `name` instead. */
+export function withDatabase(name: string, server: string = serverUrl): string {
+  const url = new URL(server);
   url.pathname = `/${name}`;
   return url.toString();
-};
+}
+
+// Migrations do not change while a process runs: hashed once, on first use.
+let template: string | undefined;
 
 /** The template's name changes whenever a migration does, so a stale template is never used. */
 export function templateName(): string {
+  if (template !== undefined) return template;
   const hash = createHash('sha256');
   for (const file of readdirSync(migrationsFolder, { recursive: true }).map(String).sort()) {
     if (file.endsWith('.sql') || file.endsWith('.json')) hash.update(file).update(readFileSync(path.join(migrationsFolder, file)));
   }
-  return `gitsync_tpl_${hash.digest('hex').slice(0, 12)}`;
+  template = `gitsync_tpl_${hash.digest('hex').slice(0, 12)}`;
+  return template;
 }
 
-async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: serverUrl });
+/** Runs `fn` with a connection to `server`'s database (by default the test server's), closed afterwards. */
+export async function withAdmin<T>(fn: (client: Client) => Promise<T>, server: string = serverUrl): Promise<T> {
+  const client = new Client({ connectionString: server });
   await client.connect();
   try {
     return await fn(client);

@@ -16,26 +16,33 @@ export interface TestRedis {
   client: Redis;
 }
 
+/** Every key matching `pattern` (SCAN, so Redis is never blocked by KEYS). */
+export async function scanKeys(client: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
+    found.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}
+
 /** Every key matching `pattern` with its value, as text: to assert that no secret ever reached Redis. */
 export async function dumpRedis(client: Redis, pattern: string): Promise<string> {
   const parts: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const type = await client.type(key);
-      const value =
-        type === 'string' ? await client.get(key)
-        : type === 'hash' ? await client.hgetall(key)
-        : type === 'list' ? await client.lrange(key, '0', '-1')
-        : type === 'set' ? await client.smembers(key)
-        : type === 'zset' ? await client.zrange(key, '0', '-1')
-        : type === 'stream' ? await client.xrange(key, '-', '+')
-        : null;
-      parts.push(`${key} ${JSON.stringify(value)}`);
-    }
-  } while (cursor !== '0');
+  for (const key of await scanKeys(client, pattern)) {
+    const type = await client.type(key);
+    const value =
+      type === 'string' ? await client.get(key)
+      : type === 'hash' ? await client.hgetall(key)
+      : type === 'list' ? await client.lrange(key, '0', '-1')
+      : type === 'set' ? await client.smembers(key)
+      : type === 'zset' ? await client.zrange(key, '0', '-1')
+      : type === 'stream' ? await client.xrange(key, '-', '+')
+      : null;
+    parts.push(`${key} ${JSON.stringify(value)}`);
+  }
   return parts.join('\n');
 }
 
@@ -43,16 +50,7 @@ export async function createTestRedis(): Promise<TestRedis> {
   const prefix = `gst_${randomBytes(5).toString('hex')}`;
   const client = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   await client.connect();
-  const keys = async () => {
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      found.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-    return found;
-  };
+  const keys = () => scanKeys(client, `${prefix}:*`);
   const dump = () => dumpRedis(client, `${prefix}:*`);
   return {
     url: redisUrl,
