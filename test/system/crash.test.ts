@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { waitFor } from '@gitsync/testing';
 import { System } from './harness.js';
 
 /**
@@ -17,7 +16,7 @@ it('recovers the jobs of a worker killed with SIGKILL; every row is refreshed', 
   const [victim] = await s.startWorkers(3, { GITSYNC_WORKER_CONCURRENCY: '30' });
   await s.startSchedulers(1);
 
-  await waitFor(async () => ((await s.outcomes(rows)).refreshed ?? 0) >= 400 || undefined, { timeoutMs: 60_000, intervalMs: 100 });
+  await s.waitAllRefreshed(rows, 60_000, 400);
   victim!.kill('SIGKILL');
   expect(await victim!.exited).toBe(-1);
   const killedAt = Date.now();
@@ -25,8 +24,7 @@ it('recovers the jobs of a worker killed with SIGKILL; every row is refreshed', 
   await s.waitAllRefreshed(rows, 120_000);
   expect(await s.failedJobs()).toBe(0);
   // Only the killed worker's jobs in flight (at most its concurrency) may have been looked up twice.
-  const finds = new Map<string, number>();
-  for (const r of s.fake.requests.filter((q) => q.path.includes('/pulls?head='))) finds.set(r.path, (finds.get(r.path) ?? 0) + 1);
+  const finds = s.lookupsPerBranch();
   const repeated = [...finds.values()].filter((n) => n > 1).length;
   expect(finds.size).toBe(2_000);
   expect(repeated).toBeLessThanOrEqual(30);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { jobCatalog } from '@gitsync/queue';
@@ -119,15 +119,24 @@ export class System {
     return Object.fromEntries(result.rows.map((r) => [r.outcome ?? 'none', Number(r.n)]));
   }
 
-  async waitAllRefreshed(ids: string[], timeoutMs = 60_000): Promise<void> {
+  /** Waits until `atLeast` (by default all) of `ids` were refreshed; on timeout says what the processes printed last. */
+  async waitAllRefreshed(ids: string[], timeoutMs = 60_000, atLeast = ids.length): Promise<void> {
     let last: Record<string, number> = {};
+    const what = atLeast === ids.length ? `all ${ids.length}` : `at least ${atLeast} of ${ids.length}`;
     await waitFor(
       async () => {
         last = await this.outcomes(ids);
-        return last.refreshed === ids.length || undefined;
+        return (last.refreshed ?? 0) >= atLeast || undefined;
       },
-      { timeoutMs, intervalMs: 200, message: () => `all ${ids.length} rows refreshed (${JSON.stringify(last)})\n${this.tail()}` },
+      { timeoutMs, intervalMs: 100, message: () => `${what} rows refreshed (${JSON.stringify(last)})\n${this.tail()}` },
     );
+  }
+
+  /** How often the fake was asked for each branch's pull request (find-by-branch lookups), by request path. */
+  lookupsPerBranch(): Map<string, number> {
+    const lookups = new Map<string, number>();
+    for (const r of this.fake.requests.filter((q) => q.path.includes('/pulls?head='))) lookups.set(r.path, (lookups.get(r.path) ?? 0) + 1);
+    return lookups;
   }
 
   /** Failed jobs of the refresh queue. */

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { Client } from 'pg';
-import { serverUrl, waitFor } from '@gitsync/testing';
+import { waitFor, withAdmin } from '@gitsync/testing';
 import { System } from './harness.js';
 
 /**
@@ -11,26 +10,16 @@ import { System } from './harness.js';
 let s: System;
 afterAll(() => s.close());
 
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: serverUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 it('survives a Postgres outage and catches up', async () => {
   s = await System.start({ fakeLatencyMs: 20 });
   const owner = await s.user('pg', 'ghp_pg_token');
   const rows = await s.rows(owner, 300);
   const apps = [...(await s.startWorkers(2, { GITSYNC_WORKER_CONCURRENCY: '10' })), ...(await s.startSchedulers(1))];
-  await waitFor(async () => ((await s.outcomes(rows)).refreshed ?? 0) >= 30 || undefined, { timeoutMs: 60_000, intervalMs: 100 });
+  await s.waitAllRefreshed(rows, 60_000, 30);
 
   await s.t.close(); // the test's own pool, so that it is not counted as a user of the database
   const name = s.t.name;
-  await admin(async (c) => {
+  await withAdmin(async (c) => {
     await c.query(`alter database "${name}" allow_connections false`);
     await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
   });
@@ -43,7 +32,7 @@ it('survives a Postgres outage and catches up', async () => {
       undefined,
     { timeoutMs: 30_000, message: () => `claims and jobs failing during the outage\n${s.tail()}` },
   );
-  await admin((c) => c.query(`alter database "${name}" allow_connections true`));
+  await withAdmin((c) => c.query(`alter database "${name}" allow_connections true`));
 
   const { createDb } = await import('@gitsync/db');
   const fresh = createDb(s.t.url, { max: 2 });

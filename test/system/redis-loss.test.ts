@@ -1,5 +1,4 @@
 import { System } from './harness.js';
-import { waitFor } from '@gitsync/testing';
 
 /**
  * Issue 3: Redis keeps nothing on disk. FLUSHALL in the middle of a run loses every queued job;
@@ -16,7 +15,7 @@ it('finishes the run after Redis is flushed', async () => {
   await s.startWorkers(2, { GITSYNC_WORKER_CONCURRENCY: '10' });
   await s.startSchedulers(1);
 
-  await waitFor(async () => ((await s.outcomes(rows)).refreshed ?? 0) >= 50 || undefined, { timeoutMs: 60_000, intervalMs: 100 });
+  await s.waitAllRefreshed(rows, 60_000, 50);
   await s.redis.flushall();
   const flushedAt = Date.now();
 

@@ -15,8 +15,7 @@ it('two schedulers and three workers refresh every due row exactly once', async 
   const rows = [...(await s.rows(owners[0]!, 300, { repo: 'one' })), ...(await s.rows(owners[1]!, 300, { repo: 'two' }))];
 
   await s.waitAllRefreshed(rows, 90_000);
-  const finds = new Map<string, number>();
-  for (const r of s.fake.requests.filter((q) => q.path.includes('/pulls?head='))) finds.set(r.path, (finds.get(r.path) ?? 0) + 1);
+  const finds = s.lookupsPerBranch();
   expect(finds.size).toBe(600);
   expect([...finds.values()].every((n) => n === 1)).toBe(true);
   expect(await s.failedJobs()).toBe(0);
