@@ -32,9 +32,7 @@ export function answerApi(ctx: ApiContext, method: string, rest: string, token: 
   const rate = snapshot(account);
   const forced = ctx.tokens.forcedLimit(token, now);
   if (forced?.kind === 'primary') {
-    const limited = error(403, `API rate limit exceeded for user ID ${ctx.store.userId(account.login)}.`, RATE_DOCS);
-    limited.rate = { ...rate, remaining: 0, used: rate.limit, reset: Math.ceil(forced.until / 1000) };
-    return limited;
+    return primaryLimit(ctx, account.login, { ...rate, remaining: 0, used: rate.limit, reset: Math.ceil(forced.until / 1000) });
   }
   if (forced?.kind === 'secondary') {
     const limited = error(429, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', RATE_DOCS);
@@ -42,11 +40,7 @@ export function answerApi(ctx: ApiContext, method: string, rest: string, token: 
     limited.headers = { 'retry-after': String(Math.max(1, Math.ceil((forced.until - now) / 1000))) };
     return limited;
   }
-  if (rate.remaining <= 0) {
-    const limited = error(403, `API rate limit exceeded for user ID ${ctx.store.userId(account.login)}.`, RATE_DOCS);
-    limited.rate = rate;
-    return limited;
-  }
+  if (rate.remaining <= 0) return primaryLimit(ctx, account.login, rate);
 
   const req = parse(method, rest);
   const mode = req && req.segments[0] === 'repos' && req.segments[1] !== undefined && req.segments[2] !== undefined
@@ -60,6 +54,13 @@ export function answerApi(ctx: ApiContext, method: string, rest: string, token: 
   account.used++;
   if (mode !== 'forbidden') answer.rate = charged(rate);
   return answer;
+}
+
+/** GitHub's answer to a spent (or forced) primary rate limit: 403 with the rate headers. */
+function primaryLimit(ctx: ApiContext, login: string, rate: RateSnapshot): Answer {
+  const limited = error(403, `API rate limit exceeded for user ID ${ctx.store.userId(login)}.`, RATE_DOCS);
+  limited.rate = rate;
+  return limited;
 }
 
 const charged = (rate: RateSnapshot): RateSnapshot => ({ ...rate, used: rate.used + 1, remaining: rate.remaining - 1 });

@@ -1,3 +1,4 @@
+import { repoKey } from './store.js';
 import type { FailureMode } from './types.js';
 
 interface Failure {
@@ -11,7 +12,7 @@ export class Failures {
 
   set(owner: string, repo: string, mode: FailureMode, times = Infinity): void {
     if (!(times > 0)) return;
-    this.byRepo.set(`${owner.toLowerCase()}/${repo.toLowerCase()}`, { mode, remaining: times });
+    this.byRepo.set(repoKey(owner, repo), { mode, remaining: times });
   }
 
   clear(): void {
@@ -21,7 +22,7 @@ export class Failures {
   /** The failure mode this request to owner/repo must answer with, spending one of its `times`. */
   take(owner: string, repo: string): FailureMode | undefined {
     if (this.byRepo.size === 0) return undefined;
-    const k = `${owner.toLowerCase()}/${repo.toLowerCase()}`;
+    const k = repoKey(owner, repo);
     const failure = this.byRepo.get(k);
     if (!failure) return undefined;
     if (--failure.remaining <= 0) this.byRepo.delete(k);

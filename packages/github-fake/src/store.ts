@@ -23,25 +23,12 @@ export interface ReviewRecord {
   json?: string;
 }
 
-export interface PullRecord {
+/** What the public FakePullRequest shows, plus what only the answers need; owner, repo and url come from `repo`. */
+export interface PullRecord extends Omit<FakePullRequest, 'owner' | 'repo' | 'htmlUrl'> {
   id: number;
   repo: RepoRecord;
-  number: number;
-  head: string;
-  base: string;
-  headSha: string;
-  title: string;
   body: string | null;
-  state: 'open' | 'closed';
-  merged: boolean;
-  draft: boolean;
-  additions: number;
-  deletions: number;
-  changedFiles: number;
-  commits: number;
-  author: string;
   createdAt: Date;
-  updatedAt: Date;
   closedAt: Date | null;
   mergedAt: Date | null;
   mergeCommitSha: string | null;
@@ -70,7 +57,8 @@ export interface PullQuery {
   direction: 'asc' | 'desc';
 }
 
-const key = (owner: string, repo: string): string => `${owner.toLowerCase()}/${repo.toLowerCase()}`;
+/** A repository's key: GitHub's lookups of owner/repo are case-insensitive. */
+export const repoKey = (owner: string, repo: string): string => `${owner.toLowerCase()}/${repo.toLowerCase()}`;
 
 export function sha(...parts: Array<string | number>): string {
   return createHash('sha1').update(parts.join('\0')).digest('hex');
@@ -103,7 +91,7 @@ export class Store {
   }
 
   addRepo(owner: string, name: string): RepoRecord {
-    const k = key(owner, name);
+    const k = repoKey(owner, name);
     let repo = this.repos.get(k);
     if (!repo) {
       repo = { id: this.nextRepoId++, owner, name, pulls: new Map(), byHead: new Map(), nextNumber: 1 };
@@ -114,7 +102,7 @@ export class Store {
   }
 
   repo(owner: string, name: string): RepoRecord | undefined {
-    return this.repos.get(key(owner, name));
+    return this.repos.get(repoKey(owner, name));
   }
 
   pull(owner: string, name: string, number: number): PullRecord | undefined {

@@ -27,20 +27,10 @@ export interface CreatePullRequestInput {
   body?: string;
 }
 
-export type PullRequestPatch = Partial<{
-  title: string;
-  state: 'open' | 'closed';
-  /** true implies state closed. */
-  merged: boolean;
-  draft: boolean;
-  additions: number;
-  deletions: number;
-  changedFiles: number;
-  commits: number;
-  headSha: string;
-  head: string;
-  base: string;
-}>;
+/** What updatePullRequest may change; `merged: true` implies state closed. */
+export type PullRequestPatch = Partial<
+  Pick<FakePullRequest, 'title' | 'state' | 'merged' | 'draft' | 'additions' | 'deletions' | 'changedFiles' | 'commits' | 'headSha' | 'head' | 'base'>
+>;
 
 export interface AddReviewInput {
   user: string;

@@ -1,5 +1,6 @@
 import { startFakeGitHub } from '../src/index.js';
 import type { FakeGitHub } from '../src/index.js';
+import { waitFor } from '@gitsync/testing';
 import { call, obj } from './helpers.js';
 
 let fake: FakeGitHub;
@@ -81,14 +82,19 @@ describe('latency', () => {
   it('close() ends keep-alive sockets and requests still waiting out their latency', async () => {
     const slow = await startFakeGitHub({ latencyMs: 10_000 });
     slow.addToken(T, { login: 'agent' });
+    // The fake's latency is a timer per request: one more active Timeout means the request reached it.
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
     const inFlight = fetch(`${slow.apiBaseUrl}/repos/a/b/pulls`, { headers: { authorization: `Bearer ${T}` } }).then(
       () => 'answered',
       () => 'aborted',
     );
-    await new Promise((resolve) => setImmediate(resolve));
+    await waitFor(() => timers() > before, { timeoutMs: 5000, message: 'the request to wait out its latency in the fake' });
     const started = Date.now();
     await slow.close();
     expect(await inFlight).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(5000);
+    // No latency timer outlives close(), so nothing holds the process open.
+    expect(timers()).toBe(before);
   });
 });

@@ -30,16 +30,6 @@ export async function call(
   return { status: res.status, headers: res.headers, text, json, elapsedMs };
 }
 
-/** Polls `check` until it holds; the alternative, fixed sleeps, makes tests slow and flaky. */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** Narrows parsed JSON for assertions without `any`. */
 export function obj(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`not an object: ${String(value)}`);

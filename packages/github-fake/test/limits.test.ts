@@ -1,6 +1,7 @@
 import { startFakeGitHub } from '../src/index.js';
 import type { FakeGitHub } from '../src/index.js';
-import { call, obj, waitFor } from './helpers.js';
+import { waitFor } from '@gitsync/testing';
+import { call, obj } from './helpers.js';
 
 let fake: FakeGitHub;
 
