@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DiffStatusChangeEvent } from '@gitsync/contracts';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { ApiError, type EventStream, type GitsyncClient } from '@gitsync/sdk';
@@ -107,9 +106,12 @@ describe('GET /api/v1/events', () => {
     collect(streams[0]!); // comments are seen as the stream is read
     await waitFor(() => comments.includes('heartbeat'), { message: 'a heartbeat comment' });
 
+    const open = () => new Promise<number>((resolve, reject) => h.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+    const before = await open();
     streams[0]!.close();
     streams[2]!.close();
-    await sleep(100);
+    // The server has seen both streams go (and so had its chance to unsubscribe wrongly).
+    await waitFor(async () => (await open()) <= before - 2 || undefined, { message: 'the two closed streams to end on the server' });
     expect(await hubConnections()).toEqual([{ sub: 1, psub: 1 }]); // the other two still listen
     streams[1]!.close();
     streams[3]!.close();
