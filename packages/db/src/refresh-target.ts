@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { ClaimedRow } from './claims.js';
 import type { Database } from './client.js';
-import { chatDiffStatuses, chats } from './schema.js';
+import { chatDiffStatuses, chats, type Chat, type ChatDiffStatus } from './schema.js';
 
 /** The columns of a refresh payload (what `claimDueRows` returns), for queries that build one. */
 export const refreshTargetFields = {
@@ -30,3 +30,16 @@ export async function getRefreshTarget(db: Database, chatId: string): Promise<Cl
     .where(eq(chatDiffStatuses.chatId, chatId));
   return row ?? null;
 }
+
+/** The same target from a chat already read with its status (no second query). */
+export const refreshTargetOf = (chat: Chat, status: ChatDiffStatus): ClaimedRow => ({
+  chatId: status.chatId,
+  ownerId: chat.ownerId,
+  branch: status.gitBranch,
+  remoteOrigin: status.gitRemoteOrigin,
+  url: status.url,
+  generation: status.generation,
+  pullEtag: status.pullEtag,
+  reviewsEtag: status.reviewsEtag,
+  markedStaleAt: status.markedStaleAt,
+});

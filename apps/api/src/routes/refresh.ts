@@ -8,7 +8,7 @@ import {
   toDiffStatusJson,
   type RefreshInfoJson,
 } from '@gitsync/contracts';
-import { getDiffStatus, getRefreshTarget, getVisibleChat, type ChatDiffStatus } from '@gitsync/db';
+import { getDiffStatus, getRefreshTarget, getVisibleChat, refreshTargetOf, type ChatDiffStatus } from '@gitsync/db';
 import { toRefreshPayload, type JobCompletion, type JobCompletions, type RefreshProducer } from '@gitsync/queue';
 import type { ApiContext } from '../context.js';
 import { HttpError, notFound } from '../errors.js';
@@ -48,13 +48,14 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
     },
     async (request) => {
       const chatId = request.params.chat;
-      if (!(await getVisibleChat(ctx.db, request.viewer, chatId))) throw notFound('chat');
+      const visible = await getVisibleChat(ctx.db, request.viewer, chatId);
+      if (!visible) throw notFound('chat');
       const deadline = Date.now() + options.timeoutMs;
       let info: RefreshInfoJson = { completed: false };
       // A result written for an older report (the agent reported again meanwhile) is dropped by
       // the worker; refresh once more for the current one if time is left.
       for (let attempt = 0; attempt < 2 && Date.now() < deadline; attempt++) {
-        const target = await getRefreshTarget(ctx.db, chatId);
+        const target = attempt === 0 ? visible.status && refreshTargetOf(visible.chat, visible.status) : await getRefreshTarget(ctx.db, chatId);
         if (!target) {
           throw new HttpError(404, 'no diff status to refresh', 'report the branch first: POST /api/v1/chats/{chat}/git');
         }
