@@ -57,4 +57,7 @@ it('linking a token refreshes the waiting rows within seconds', async () => {
   expect(metrics).toMatch(/gitsync_refresh_outcomes_total\{outcome="no_token"\} 1\b/);
   expect(metrics).toMatch(/gitsync_refresh_outcomes_total\{outcome="refreshed"\} 1\b/);
   expect(metrics).toMatch(/gitsync_provider_requests_total\{status="200"\} [3-9]/);
+  // …and its process's own CPU, memory and event loop.
+  expect(metrics).toMatch(/^gitsync_process_cpu_seconds_total \d/m);
+  expect(metrics).toMatch(/^gitsync_nodejs_eventloop_lag_seconds \d/m);
 }, 90_000);

@@ -1,3 +1,4 @@
+import { createRegistry } from '@gitsync/metrics';
 import { createDb, ensureAdmin } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
 import { createLogger } from '@gitsync/logger';
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
     onDemandTimeoutMs: env.GITSYNC_ON_DEMAND_TIMEOUT,
     sseHeartbeatMs: env.GITSYNC_SSE_HEARTBEAT,
     webDir: env.GITSYNC_WEB_DIR,
+    // The process's own CPU, memory, event-loop lag and GC: only here, not in tests that build many apps.
+    registry: createRegistry({ processMetrics: true }),
   });
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   logger.info({ address }, 'api listening');

@@ -1,3 +1,4 @@
+import { createRegistry, createWorkerMetrics } from '@gitsync/metrics';
 import { createDb } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
 import { createRedis } from '@gitsync/queue';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const connection = createRedis(env.REDIS_URL, 'worker');
   const redis = createRedis(env.REDIS_URL, 'worker');
   const { worker, metrics } = createRefreshWorker({
+    metrics: createWorkerMetrics(createRegistry({ processMetrics: true })),
     db,
     connection,
     redis,
