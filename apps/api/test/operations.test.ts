@@ -1,4 +1,6 @@
 import { diffStatusSchema } from '@gitsync/contracts';
+import { RedisRateLimitGate } from '@gitsync/rate-limits';
+import { waitFor } from '@gitsync/testing';
 import { ADMIN_KEY, startApi, type ApiHarness } from './harness.js';
 
 let h: ApiHarness;
@@ -76,7 +78,9 @@ describe('GET /metrics', () => {
     const chat = await client.createChat({});
     await client.reportGit(chat.id, { branch: 'b', remote_origin: 'https://github.com/a/b' });
     await h.t.pool.query(`update chat_diff_statuses set stale_at = now() - interval '90 seconds' where chat_id = $1`, [chat.id]);
-    await h.redis.set(`${h.r.prefix}:ratelimit:github:someone`, String(Date.now() + 60_000), 'PX', 60_000);
+    await new RedisRateLimitGate(h.redis, h.r.prefix).block('github:someone', new Date(Date.now() + 60_000));
+    await new RedisRateLimitGate(h.redis, h.r.prefix).block('github:over', new Date(Date.now() + 50)); // over by the scrape
+    await waitFor(async () => (await h.redis.get(`${h.r.prefix}:ratelimit:github:over`)) === null || undefined);
 
     const res = await h.call('GET', '/metrics', { key: null });
     expect(res.status).toBe(200);

@@ -3,6 +3,16 @@ import type { Redis } from 'ioredis';
 /** The key holding a group's block (its end, epoch ms), shared with the pacer. */
 export const blockKey = (prefix: string, group: string) => `${prefix}:ratelimit:${group}`;
 
+/** Every block key, scored by its end: what is blocked now is counted without scanning the keyspace. */
+export const blockedGroupsKey = (prefix: string) => `${prefix}:ratelimited-groups`;
+
+/** Rate-limit groups blocked now (ends that passed are dropped on the way). */
+export async function countBlockedGroups(redis: Redis, prefix: string, now = Date.now()): Promise<number> {
+  const key = blockedGroupsKey(prefix);
+  await redis.zremrangebyscore(key, '-inf', now);
+  return redis.zcard(key);
+}
+
 /**
  * Why a per-group key, and not BullMQ's own tools:
  * - `worker.rateLimit()` + `RateLimitError` pauses a whole queue: one limited token would stop every
@@ -41,10 +51,14 @@ export class RedisRateLimitGate {
     // Keep the later of two concurrent blocks: a shorter one must not shorten a longer one.
     await this.redis.eval(
       `local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-       if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+       if tonumber(ARGV[1]) > cur then
+         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+         redis.call('ZADD', KEYS[2], ARGV[1], KEYS[1])
+       end
        return 1`,
-      1,
+      2,
       this.key(group),
+      blockedGroupsKey(this.prefix),
       String(until.getTime()),
       String(ms),
     );

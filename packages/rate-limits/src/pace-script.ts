@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
  * One round trip for everything a process asked of the pacer meanwhile: first the slots it frees
  * (with what each response said of the budget), then the slots it wants, group by group.
  *
- * KEYS: per release `budget, inflight`; per acquiring group `block, budget, inflight`.
+ * KEYS: the blocked-groups set (blockedGroupsKey); per release `budget, inflight`; per acquiring
+ * group `block, budget, inflight`.
  * ARGV: now, slot lease end, max in flight, reserve, padding, #releases, #groups; per release
  * `slot, remaining, reset` ('' when unknown); per group `n, slot × n`.
  * Returns per group `granted, verdict for the rest ('ok'|'busy'|'blocked'|'spent'), until`.
@@ -24,7 +25,7 @@ local reserve = tonumber(ARGV[4])
 local padding = tonumber(ARGV[5])
 local releases = tonumber(ARGV[6])
 local groups = tonumber(ARGV[7])
-local k, a = 1, 8
+local k, a = 2, 8
 for i = 1, releases do
   local budget, inflight = KEYS[k], KEYS[k + 1]
   local slot, remaining, reset = ARGV[a], ARGV[a + 1], ARGV[a + 2]
@@ -64,6 +65,7 @@ for g = 1, groups do
       if known and remaining - count <= reserve then
         untilMs = reset + padding
         redis.call('SET', blockKey, untilMs, 'PX', untilMs - now)
+        redis.call('ZADD', KEYS[1], untilMs, blockKey)
         verdict = 'spent'
         break
       end

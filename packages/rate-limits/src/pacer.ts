@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimitError, type RequestPacer, type ResponseInfo } from '@gitsync/gitprovider';
-import { blockKey } from './gate.js';
+import { blockedGroupsKey, blockKey } from './gate.js';
 import { withPaceScript, type PaceRedis } from './pace-script.js';
 
 export interface GroupPacerOptions {
@@ -100,7 +100,7 @@ export class RedisGroupPacer {
     this.releases = [];
     this.sending = true;
     const now = this.now();
-    const keys: string[] = [];
+    const keys = [blockedGroupsKey(this.options.prefix)];
     const args = [now, now + this.slotLeaseMs, this.maxInFlight, this.reserve, this.paddingMs, releases.length, acquires.size].map(String);
     for (const { group, slot, info } of releases) {
       const { budget, inflight } = this.keys(group);

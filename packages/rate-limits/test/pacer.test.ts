@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { RateLimitError, type ResponseInfo } from '@gitsync/gitprovider';
 import { createTestRedis, waitFor, type TestRedis } from '@gitsync/testing';
-import { RedisRateLimitGate } from '../src/gate.js';
+import { blockedGroupsKey, blockKey, RedisRateLimitGate } from '../src/gate.js';
 import { RedisGroupPacer } from '../src/pacer.js';
 
 let r: TestRedis;
@@ -49,6 +49,8 @@ describe('RedisGroupPacer', () => {
     const err = await a.acquire().catch((e: RateLimitError) => e);
     expect((err as RateLimitError).resetAt.getTime()).toBe(reset + 1_000);
     expect(await new RedisRateLimitGate(other, r.prefix, () => nowMs).blockedUntil('gh:budget')).toEqual(new Date(reset + 1_000));
+    // …and counted among the blocked groups (the API's metric), without scanning for keys.
+    expect(await other.zscore(blockedGroupsKey(r.prefix), blockKey(r.prefix, 'gh:budget'))).toBe(String(reset + 1_000));
     for (const done of inFlight) done(answer(0, reset));
   });
 

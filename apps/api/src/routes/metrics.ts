@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { countRowsByOutcome, oldestDueRowAgeSeconds, type Database } from '@gitsync/db';
 import { registerSystemMetrics, type Registry, type SystemSources } from '@gitsync/metrics';
-import { blockKey } from '@gitsync/rate-limits';
+import { countBlockedGroups } from '@gitsync/rate-limits';
 
 export interface MetricsOptions {
   registry: Registry;
@@ -13,8 +13,6 @@ export interface MetricsOptions {
   queues: Queue[];
 }
 
-/** Counting keys with SCAN, in pages of this many: never a blocking KEYS on a busy Redis. */
-const SCAN_COUNT = 500;
 
 /**
  * `GET /metrics` (open, like /healthz): the system's state read at scrape time from BullMQ,
@@ -37,16 +35,6 @@ export function systemSources(options: Omit<MetricsOptions, 'registry'>): System
     },
     rowsByOutcome: () => countRowsByOutcome(options.db),
     oldestDueRowAgeSeconds: () => oldestDueRowAgeSeconds(options.db),
-    // The rate-limit gate keeps one key per blocked group, expiring at the group's reset.
-    async rateLimitedGroups() {
-      let cursor = '0';
-      let count = 0;
-      do {
-        const [next, keys] = await options.redis.scan(cursor, 'MATCH', blockKey(options.queuePrefix, '*'), 'COUNT', SCAN_COUNT);
-        count += keys.length;
-        cursor = next;
-      } while (cursor !== '0');
-      return count;
-    },
+    rateLimitedGroups: () => countBlockedGroups(options.redis, options.queuePrefix),
   };
 }
