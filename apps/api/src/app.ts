@@ -2,13 +2,13 @@ import sse from '@fastify/sse';
 import { Queue } from 'bullmq';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { EventHub } from '@gitsync/events';
 import type { Logger } from '@gitsync/logger';
 import { createRegistry, type Registry } from '@gitsync/metrics';
 import { JobCompletions, queueNames, RefreshProducer } from '@gitsync/queue';
 import { authenticate } from './auth.js';
 import type { ApiContext } from './context.js';
 import { registerErrorHandler } from './errors.js';
-import { EventHub } from './events/hub.js';
 import { registerOpenApi } from './openapi.js';
 import { boardRoutes } from './routes/board.js';
 import { chatRoutes } from './routes/chats.js';
@@ -53,19 +53,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { redis, queuePrefix: prefix } = options;
   const producer = new RefreshProducer({ connection: redis, prefix });
   const queues = queueNames.map((name) => (name === producer.queue.name ? producer.queue : new Queue(name, { connection: redis, prefix })));
-  // Both hold a subscriber connection of their own, made on first use: subscriber mode cannot
-  // share the API's fail-fast command connection.
-  const completions = new JobCompletions({
-    queue: producer.queue,
-    connect: () => redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: `${prefix}:api-completions` }),
-  });
+  // One subscriber connection, made on first use, for event streams and on-demand waits alike:
+  // subscriber mode cannot share the API's fail-fast command connection.
   const hub = new EventHub(
     // Named, so an operator (or a test) can find it in CLIENT LIST.
     () => redis.duplicate({ enableOfflineQueue: true, connectionName: `${prefix}:api-events` }),
     (err) => options.logger.warn({ err }, 'event subscriber connection error'),
   );
+  const completions = new JobCompletions({ queue: producer.queue, listen: (channel, listener) => hub.listen({ channel }, listener) });
   app.addHook('onClose', async () => {
-    await Promise.allSettled([completions.close(), hub.close(), ...queues.map((q) => q.close())]);
+    await Promise.allSettled([hub.close(), ...queues.map((q) => q.close())]);
   });
 
   healthRoutes(app, options);

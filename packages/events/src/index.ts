@@ -13,3 +13,5 @@ export function createRedisPublisher(redis: Redis): ChangePublisher {
     },
   };
 }
+
+export * from './hub.js';

@@ -1,5 +1,4 @@
 import { Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { doneChannel, type DoneMessage } from './done.js';
 
 /** How waiting for one job ended. */
@@ -13,21 +12,15 @@ export type JobCompletion =
 
 export interface JobCompletionsOptions {
   queue: Queue;
-  /** Makes the connection the announcements are heard on (subscriber mode: it can serve nothing else). */
-  connect: () => Redis;
+  /**
+   * Subscribes to a pub/sub channel until the returned function is called; resolves once Redis
+   * confirmed the subscription (the API's shared EventHub does exactly this).
+   */
+  listen(channel: string, listener: (message: string) => void): Promise<() => Promise<void>>;
 }
 
-type Listener = (message: DoneMessage) => void;
-
-/**
- * Waits for jobs of one queue to finish, hearing what their workers announce (done.ts). One
- * subscriber connection serves every waiter of the process; it is made on first use, not at
- * start, so a process that never waits holds no extra connection.
- */
+/** Waits for jobs of one queue to finish, hearing what their workers announce (done.ts). */
 export class JobCompletions {
-  private subscriber: Redis | null = null;
-  private readonly channels = new Map<string, { listeners: Set<Listener>; subscribed: Promise<unknown> }>();
-
   constructor(private readonly options: JobCompletionsOptions) {}
 
   /**
@@ -38,20 +31,22 @@ export class JobCompletions {
    * each a refresh that ran after the caller asked.
    */
   async run(key: string, enqueue: () => Promise<{ id: string }>, timeoutMs: number): Promise<JobCompletion> {
-    const channel = doneChannel(this.options.queue.opts.prefix ?? 'bull', this.options.queue.name, key);
+    const { queue } = this.options;
     let settle: (completion: JobCompletion) => void = () => undefined;
     const finished = new Promise<JobCompletion>((resolve) => (settle = resolve));
-    const listener: Listener = (m) =>
-      settle(m.state === 'completed' ? { state: 'completed', returnValue: m.returnValue } : { state: 'failed', reason: m.reason });
+    const stop = await this.options.listen(doneChannel(queue.opts.prefix ?? 'bull', queue.name, key), (raw) => {
+      const m = parseDone(raw);
+      if (m) settle(m.state === 'completed' ? { state: 'completed', returnValue: m.returnValue } : { state: 'failed', reason: m.reason });
+    });
     let timer: NodeJS.Timeout | undefined;
-    await this.listen(channel, listener);
     try {
       const { id } = await enqueue();
       const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
       return (await Promise.race([finished, timedOut])) ?? (await this.stateOf(id));
     } finally {
       clearTimeout(timer);
-      this.unlisten(channel, listener);
+      // Not awaited: the answer need not wait for the UNSUBSCRIBE (the hub orders it per channel).
+      void stop().catch(() => undefined);
     }
   }
 
@@ -63,53 +58,12 @@ export class JobCompletions {
     if (state === 'failed') return { state: 'failed', reason: (await Job.fromId(queue, id))?.failedReason ?? 'failed' };
     return { state: 'pending' };
   }
+}
 
-  private connection(): Redis {
-    if (!this.subscriber) {
-      const subscriber = this.options.connect();
-      subscriber.on('message', (channel: string, raw: string) => {
-        const entry = this.channels.get(channel);
-        if (!entry) return;
-        let message: DoneMessage;
-        try {
-          message = JSON.parse(raw) as DoneMessage;
-        } catch {
-          return;
-        }
-        for (const listener of entry.listeners) listener(message);
-      });
-      this.subscriber = subscriber;
-    }
-    return this.subscriber;
-  }
-
-  /** Resolves once the channel is subscribed, for this waiter and any other on the same key. */
-  private async listen(channel: string, listener: Listener): Promise<void> {
-    let entry = this.channels.get(channel);
-    if (!entry) {
-      const subscribed = this.connection().subscribe(channel);
-      entry = { listeners: new Set(), subscribed };
-      this.channels.set(channel, entry);
-      // A failed subscribe is not kept: the next waiter on the key tries again.
-      subscribed.catch(() => this.channels.get(channel) === entry && this.channels.delete(channel));
-    }
-    entry.listeners.add(listener);
-    await entry.subscribed;
-  }
-
-  private unlisten(channel: string, listener: Listener): void {
-    const entry = this.channels.get(channel);
-    if (!entry) return;
-    entry.listeners.delete(listener);
-    if (entry.listeners.size > 0) return;
-    this.channels.delete(channel);
-    // Commands on one connection run in order: a later subscribe to the same key follows this.
-    this.subscriber?.unsubscribe(channel).catch(() => undefined);
-  }
-
-  async close(): Promise<void> {
-    this.channels.clear();
-    this.subscriber?.disconnect();
-    this.subscriber = null;
+function parseDone(raw: string): DoneMessage | null {
+  try {
+    return JSON.parse(raw) as DoneMessage;
+  } catch {
+    return null;
   }
 }

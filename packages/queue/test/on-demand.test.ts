@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { EventHub } from '@gitsync/events';
 import { waitFor } from '@gitsync/testing';
 import { PRIORITY } from '../src/catalog.js';
 import { JobCompletions } from '../src/completion.js';
@@ -7,11 +8,13 @@ import { queuedRefreshPayload } from '../src/producer.js';
 import { payload, useQueueBed } from './bed.js';
 
 const bed = useQueueBed();
+let hub: EventHub;
 let completions: JobCompletions;
 beforeEach(() => {
-  completions = new JobCompletions({ queue: bed.producer.queue, connect: () => createRedis(bed.r.url, 'worker') });
+  hub = new EventHub(() => createRedis(bed.r.url, 'worker'));
+  completions = new JobCompletions({ queue: bed.producer.queue, listen: (channel, listener) => hub.listen({ channel }, listener) });
 });
-afterEach(() => completions.close());
+afterEach(() => hub.close());
 
 describe('RefreshProducer.enqueueOnDemand', () => {
   it('adds a job ahead of the background ones', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { allOwnersPattern, errorSchema, ownerChannel } from '@gitsync/contracts';
-import type { EventHub, Topic } from '../events/hub.js';
+import type { EventHub, Topic } from '@gitsync/events';
 
 export interface EventRoutesOptions {
   hub: EventHub;

@@ -5,9 +5,9 @@ export type Topic = { channel: string } | { pattern: string };
 export type Listener = (message: string) => void;
 
 /**
- * One Redis subscriber connection for the whole API process, shared by every event stream:
- * a channel (or pattern) is subscribed while at least one listener wants it and unsubscribed
- * when the last one leaves. Thousands of open streams cost one connection, not thousands.
+ * One Redis subscriber connection for the whole API process, shared by every event stream and
+ * every on-demand wait: a channel (or pattern) is subscribed while at least one listener wants it
+ * and unsubscribed when the last one leaves. Thousands of open streams cost one connection.
  */
 export class EventHub {
   private subscriber: Redis | null = null;
