@@ -143,7 +143,7 @@ describe('bad input', () => {
       ['limit 0', h.call('GET', '/api/v1/chats?limit=0', { key }), 400, /limit/],
       ['limit 500', h.call('GET', '/api/v1/chats?limit=500', { key }), 400, /limit/],
       ['limit not a number', h.call('GET', '/api/v1/chats?limit=ten', { key }), 400, /limit/],
-      ['bad after_id', h.call('GET', '/api/v1/chats?after_id=7', { key }), 400, /after_id/],
+      ['bad cursor', h.call('GET', '/api/v1/chats?cursor=7', { key }), 400, /cursor/],
       ['bad status', h.call('PATCH', `/api/v1/chats/${chat.id}`, { key, body: { status: 'sleeping' } }), 400, /status/],
       ['branch not a string', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 1, remote_origin: 'x' } }), 400, /branch/],
       ['missing remote_origin', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 'b' } }), 400, /remote_origin/],

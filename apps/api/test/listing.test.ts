@@ -29,13 +29,13 @@ afterAll(() => h.close());
 async function pages(client: GitsyncClient, query: { owner_id?: string } = {}): Promise<{ ids: string[]; sizes: number[] }> {
   const ids: string[] = [];
   const sizes: number[] = [];
-  let afterId: string | undefined;
+  let cursor: string | undefined;
   do {
-    const page = await client.listChats({ limit: 25, ...query, ...(afterId && { after_id: afterId }) });
+    const page = await client.listChats({ limit: 25, ...query, ...(cursor && { cursor }) });
     ids.push(...page.chats.map((c: ChatJson) => c.id));
     sizes.push(page.chats.length);
-    afterId = page.next_after_id;
-  } while (afterId);
+    cursor = page.next_cursor;
+  } while (cursor);
   return { ids, sizes };
 }
 
@@ -82,6 +82,63 @@ describe('listing chats', () => {
     expect(new Set(all.ids).size).toBe(90);
     expect(all.ids).toEqual(await expected());
     for (const user of users) expect((await pages(user.client)).ids).toEqual(await expected(user.id));
+  });
+
+  it('neither repeats nor skips chats when the last chat of a page is updated before the next page', async () => {
+    const before = await expected();
+    const first = await admin.listChats({ limit: 25 });
+    expect(first.chats.map((c) => c.id)).toEqual(before.slice(0, 25));
+    const moved = first.chats[24]!;
+    // What an agent report or a status change does between two requests: the chat moves to the top.
+    await admin.updateChat(moved.id, { status: 'completed' });
+    expect((await expected())[0]).toBe(moved.id);
+
+    const later: string[] = [];
+    const sizes: number[] = [];
+    for (let cursor = first.next_cursor; cursor; ) {
+      const page = await admin.listChats({ limit: 25, cursor });
+      later.push(...page.chats.map((c) => c.id));
+      sizes.push(page.chats.length);
+      cursor = page.next_cursor;
+    }
+    // Exactly the chats below the first page, in order: none of page 1 again, none lost.
+    expect(later).toEqual(before.slice(25));
+    expect(sizes).toEqual([25, 25, 15]);
+    const seen = [...first.chats.map((c) => c.id), ...later];
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(new Set(seen)).toEqual(new Set(before));
+  });
+
+  it('keeps microseconds in the cursor, so chats a microsecond apart page correctly', async () => {
+    // Two chats whose updated_at differ by one microsecond: a millisecond cursor would skip or repeat one.
+    const [a, b] = (await h.t.pool.query<{ id: string }>(`select id from chats where owner_id = $1 order by id limit 2`, [users[0]!.id])).rows;
+    await h.t.pool.query(`update chats set updated_at = timestamptz '2030-01-01T00:00:00.000002Z' where id = $1`, [a!.id]);
+    await h.t.pool.query(`update chats set updated_at = timestamptz '2030-01-01T00:00:00.000001Z' where id = $1`, [b!.id]);
+    const one = await users[0]!.client.listChats({ limit: 1 });
+    expect(one.chats.map((c) => c.id)).toEqual([a!.id]);
+    const two = await users[0]!.client.listChats({ limit: 1, cursor: one.next_cursor! });
+    expect(two.chats.map((c) => c.id)).toEqual([b!.id]);
+    expect((await pages(users[0]!.client)).ids).toEqual(await expected(users[0]!.id));
+  });
+
+  it('answers 400 naming cursor for a malformed cursor', async () => {
+    const valid = (await admin.listChats({ limit: 1 })).next_cursor!;
+    const forged = (text: string) => Buffer.from(text).toString('base64url');
+    for (const cursor of [
+      'not a cursor!',
+      'abc',
+      forged('2026-01-01T00:00:00.000000Z'),
+      forged(`2026-02-30T00:00:00.000000Z|${users[0]!.id}`),
+      forged(`2026-01-01 00:00:00|${users[0]!.id}`),
+      forged('2026-01-01T00:00:00.000000Z|not-a-uuid'),
+      `${valid}.`,
+      `${valid}=`,
+    ]) {
+      const res = await h.call('GET', `/api/v1/chats?cursor=${encodeURIComponent(cursor)}`);
+      expect([cursor, res.status]).toEqual([cursor, 400]);
+      expect(res.body.message).toBe('invalid querystring');
+      expect(res.body.detail).toMatch(/^cursor: /);
+    }
   });
 
   it('iterates every page with the SDK', async () => {

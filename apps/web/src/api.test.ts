@@ -14,16 +14,16 @@ function client(answer: (url: string, init: RequestInit) => Response | Promise<R
 
 describe('createApiClient', () => {
   it('lists chats over the cursor API with the key as a bearer token, and hands on its cursor', async () => {
-    const { api, calls } = client(() => json(200, { chats: [chatWithPr()], next_after_id: 'def' }));
-    const page = await api.listChats({ limit: 10, afterId: 'abc' });
+    const { api, calls } = client(() => json(200, { chats: [chatWithPr()], next_cursor: 'ZGVm' }));
+    const page = await api.listChats({ limit: 10, cursor: 'YWJj_-' });
     expect(page.chats).toHaveLength(1);
-    expect(page.nextAfterId).toBe('def');
-    expect(calls[0]!.url).toBe('http://api.test/api/v1/chats?limit=10&after_id=abc');
+    expect(page.nextCursor).toBe('ZGVm');
+    expect(calls[0]!.url).toBe('http://api.test/api/v1/chats?limit=10&cursor=YWJj_-');
     expect((calls[0]!.init.headers as Record<string, string>).authorization).toBe('Bearer k3y');
   });
 
-  it('answers a null cursor on the last page, where the API leaves next_after_id out', async () => {
-    await expect(client(() => json(200, { chats: [chatWithPr()] })).api.listChats()).resolves.toMatchObject({ nextAfterId: null });
+  it('answers a null cursor on the last page, where the API leaves next_cursor out', async () => {
+    await expect(client(() => json(200, { chats: [chatWithPr()] })).api.listChats()).resolves.toMatchObject({ nextCursor: null });
   });
 
   it('maps a 401 to UnauthorizedError, a network failure or a gateway error to ApiUnreachableError', async () => {

@@ -27,8 +27,8 @@ export class ApiError extends Error {
 export interface ListChatsOptions {
   /** @defaultValue 25 */
   limit?: number;
-  /** Cursor: the previous page's `nextAfterId`. */
-  afterId?: string;
+  /** Opaque cursor: the previous page's `nextCursor`, unchanged. */
+  cursor?: string;
   signal?: AbortSignal;
 }
 
@@ -36,7 +36,7 @@ export interface ListChatsOptions {
 export interface ChatPage {
   chats: ChatJson[];
   /** The API's cursor for the page after this one; null when this page was the last. */
-  nextAfterId: string | null;
+  nextCursor: string | null;
 }
 
 export interface OpenInit {
@@ -80,11 +80,11 @@ export function createApiClient(apiKey: string, baseUrl = '', fetchImpl: typeof 
 
   return {
     open,
-    async listChats({ limit = 25, afterId, signal } = {}) {
-      const query = new URLSearchParams({ limit: String(limit), ...(afterId && { after_id: afterId }) });
+    async listChats({ limit = 25, cursor, signal } = {}) {
+      const query = new URLSearchParams({ limit: String(limit), ...(cursor && { cursor }) });
       const res = await open(`/api/v1/chats?${query}`, signal ? { signal } : {});
       const page = (await res.json()) as ChatPageJson;
-      return { chats: page.chats, nextAfterId: page.next_after_id ?? null };
+      return { chats: page.chats, nextCursor: page.next_cursor ?? null };
     },
     async refreshDiffStatus(chatId) {
       const res = await open(`/api/v1/chats/${encodeURIComponent(chatId)}/diff-status/refresh`, { method: 'POST' });

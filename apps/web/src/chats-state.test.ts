@@ -8,29 +8,30 @@ const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')
 const numbered = (n: number, overrides: Partial<ChatJson> = {}) => chat({ id: id(n), title: `chat ${n}`, updated_at: at(n), ...overrides });
 const ids = (s: ChatsState) => s.chats.map((c) => c.title);
 const run = (...actions: ChatsAction[]) => actions.reduce(chatsReducer, initialChatsState);
-/** A page as the API answers it: `next` is its `next_after_id` (null: the last page). */
-const page = (chats: ChatJson[], next: string | null, first = false): ChatsAction => ({ type: 'page', page: { chats, nextAfterId: next }, first });
+/** A page as the API answers it: `next` is its `next_cursor` (null: the last page). */
+const page = (chats: ChatJson[], next: string | null, first = false): ChatsAction => ({ type: 'page', page: { chats, nextCursor: next }, first });
 
 describe('chatsReducer', () => {
   it("appends pages, drops a chat seen on an earlier page, and follows the API's cursor to its end", () => {
     const first = run(page([numbered(9), numbered(8)], id(8), true));
-    expect(first).toMatchObject({ phase: 'ready', hasMore: true, nextAfterId: id(8) });
+    expect(first).toMatchObject({ phase: 'ready', hasMore: true, nextCursor: id(8) });
     const second = chatsReducer(chatsReducer(first, { type: 'loadingMore' }), page([numbered(8), numbered(7)], id(7)));
     expect(ids(second)).toEqual(['chat 9', 'chat 8', 'chat 7']);
-    expect(second).toMatchObject({ hasMore: true, nextAfterId: id(7), loadingMore: false });
-    // A full page can still be the last one: only the API knows, by leaving out next_after_id.
+    expect(second).toMatchObject({ hasMore: true, nextCursor: id(7), loadingMore: false });
+    // A full page can still be the last one: only the API knows, by leaving out next_cursor.
     const last = chatsReducer(second, page([numbered(6), numbered(5)], null));
-    expect(last).toMatchObject({ hasMore: false, nextAfterId: null });
+    expect(last).toMatchObject({ hasMore: false, nextCursor: null });
     expect(ids(last)).toEqual(['chat 9', 'chat 8', 'chat 7', 'chat 6', 'chat 5']);
   });
 
-  it('stops paging when a page adds nothing, even if the API offers another cursor', () => {
-    // The cursor chat was updated after the first page: the API resolves the cursor at its new
-    // place at the top and answers chats already shown. Asking on would only repeat that.
+  it('ends paging only where the API leaves out next_cursor, not at a page that adds nothing', () => {
+    // The cursor holds the position it was served at, so pages only move down the list: a page
+    // of chats already shown is no sign of a loop, and the older chats after it still come.
     const shown = run(page([numbered(9), numbered(8)], id(8), true), { type: 'loadingMore' });
-    const repeated = chatsReducer(shown, page([numbered(9), numbered(8)], id(8)));
-    expect(repeated).toMatchObject({ hasMore: false, nextAfterId: null, loadingMore: false });
-    expect(ids(repeated)).toEqual(['chat 9', 'chat 8']);
+    const nothingNew = chatsReducer(shown, page([numbered(8)], id(7)));
+    expect(nothingNew).toMatchObject({ hasMore: true, nextCursor: id(7), loadingMore: false });
+    expect(ids(nothingNew)).toEqual(['chat 9', 'chat 8']);
+    expect(ids(chatsReducer(nothingNew, page([numbered(7), numbered(6)], null)))).toEqual(['chat 9', 'chat 8', 'chat 7', 'chat 6']);
   });
 
   it('keeps the list when a later page fails, and empties it when the first one does', () => {

@@ -7,8 +7,8 @@ export interface ChatsState {
   phase: 'loading' | 'error' | 'ready';
   error: string | null;
   /** The API's cursor for the next page; null before the first page and after the last. */
-  nextAfterId: string | null;
-  /** False once the API said no page follows, or a page added nothing (see the reducer). */
+  nextCursor: string | null;
+  /** False once the API said no page follows. */
   hasMore: boolean;
   loadingMore: boolean;
   /** A later page failed; the list stays and offers to try again. */
@@ -28,7 +28,7 @@ export const initialChatsState: ChatsState = {
   chats: [],
   phase: 'loading',
   error: null,
-  nextAfterId: null,
+  nextCursor: null,
   hasMore: true,
   loadingMore: false,
   moreError: null,
@@ -44,19 +44,19 @@ export function chatsReducer(state: ChatsState, action: ChatsAction): ChatsState
     case 'loadingMore':
       return { ...state, loadingMore: true, moreError: null };
     case 'page': {
-      // A chat updated between two page loads can come back on a later page too: keep the first.
+      // The cursor holds the position the last chat was served at, so pages only move down the
+      // list and paging ends when the API leaves out next_cursor. A chat a live event already
+      // placed may still come on a page: keep the one shown.
       const base = action.first ? [] : state.chats;
       const seen = new Set(base.map((c) => c.id));
       const added = action.page.chats.filter((c) => !seen.has(c.id));
-      // A page that adds nothing ends the paging: the cursor chat may have moved since it was
-      // handed out (the API resolves it at request time), and asking again would only loop.
-      const nextAfterId = added.length > 0 ? action.page.nextAfterId : null;
+      const nextCursor = action.page.nextCursor;
       return {
         chats: [...base, ...added],
         phase: 'ready',
         error: null,
-        nextAfterId,
-        hasMore: nextAfterId !== null,
+        nextCursor,
+        hasMore: nextCursor !== null,
         loadingMore: false,
         moreError: null,
       };

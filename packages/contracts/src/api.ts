@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { chatSchema, chatStatusSchema, diffStatusSchema } from './chat.js';
-import { named } from './registry.js';
+import { apiSchemaRegistry, named } from './registry.js';
 
 /**
  * Request and response shapes of the HTTP API (SPEC §6). The server validates with them and
@@ -50,22 +50,34 @@ export const updateChatBody = z.strictObject({
 });
 export type UpdateChatInput = z.input<typeof updateChatBody>;
 
+/** A field's description in the OpenAPI document (which reads the contracts' registry, not zod's global one). */
+const described = <S extends z.ZodType>(schema: S, description: string): S => {
+  apiSchemaRegistry.add(schema, { description });
+  return schema;
+};
+
 export const listChatsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  after_id: z.uuid().optional(),
+  cursor: described(
+    z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, "not a cursor: pass a page's next_cursor as it came"),
+    "Opaque keyset cursor: the previous page's `next_cursor`, unchanged. Leave it out for the first page.",
+  ).optional(),
   owner_id: z.uuid().optional(),
 });
 /** The query as a client writes it (`limit` is coerced from the query string on the server). */
-export type ListChatsInput = { limit?: number; after_id?: string; owner_id?: string };
+export type ListChatsInput = { limit?: number; cursor?: string; owner_id?: string };
 
 export const chatPageSchema = named(
   'ChatPage',
   z.object({
     chats: z.array(chatSchema),
-    /** Present when more chats follow: pass it as `after_id` for the next page. */
-    next_after_id: z.uuid().optional(),
+    /** Present when more chats follow: pass it as `cursor` for the next page. */
+    next_cursor: described(
+      z.string(),
+      'Present when more chats follow: pass it, unchanged, as `cursor` for the next page. It holds the position the last chat was served at, so chats updated meanwhile neither repeat nor hide older ones.',
+    ).optional(),
   }),
-  'One page of chats, newest (updated_at, id) first; `next_after_id` is present when more follow.',
+  'One page of chats, newest (updated_at, id) first; `next_cursor` is present when more follow.',
 );
 export type ChatPageJson = z.infer<typeof chatPageSchema>;
 

@@ -75,19 +75,19 @@ export class GitsyncClient {
     return this.json('POST', '/api/v1/chats', chatSchema, { body: input, ...options });
   }
 
-  /** One page; pass the page's `next_after_id` as `after_id` for the next. */
+  /** One page; pass the page's `next_cursor`, unchanged, as `cursor` for the next. */
   listChats(query: ListChatsInput = {}, options?: RequestOptions): Promise<ChatPageJson> {
     return this.json('GET', '/api/v1/chats', chatPageSchema, { query, ...options });
   }
 
   /** Every chat the caller may see, page after page (`limit` is the page size). */
-  async *allChats(query: Omit<ListChatsInput, 'after_id'> = {}, options?: RequestOptions): AsyncGenerator<ChatJson> {
-    let afterId: string | undefined;
+  async *allChats(query: Omit<ListChatsInput, 'cursor'> = {}, options?: RequestOptions): AsyncGenerator<ChatJson> {
+    let cursor: string | undefined;
     do {
-      const page = await this.listChats({ ...query, ...(afterId && { after_id: afterId }) }, options);
+      const page = await this.listChats({ ...query, ...(cursor && { cursor }) }, options);
       yield* page.chats;
-      afterId = page.next_after_id;
-    } while (afterId);
+      cursor = page.next_cursor;
+    } while (cursor);
   }
 
   getChat(chatId: string, options?: RequestOptions): Promise<ChatJson> {

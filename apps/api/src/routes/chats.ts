@@ -15,7 +15,7 @@ import {
   toDiffStatusJson,
   updateChatBody,
 } from '@gitsync/contracts';
-import { createChat, getUserById, getVisibleChat, listChats, markStale, updateChat, type Viewer } from '@gitsync/db';
+import { createChat, getUserById, getVisibleChat, listChats, markStale, updateChat, type ChatPosition, type Viewer } from '@gitsync/db';
 import { normalizeOrigin } from '@gitsync/gitprovider';
 import { wakeSchedulers } from '@gitsync/queue';
 import type { ApiContext } from '../context.js';
@@ -23,6 +23,31 @@ import { HttpError, notFound } from '../errors.js';
 
 const chatParams = z.object({ chat: z.uuid() });
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
+
+/**
+ * The listing cursor: base64url of `${updated_at}|${id}` for the last chat of a page, as that page
+ * served it (updated_at in UTC to the microsecond). Opaque to clients; only this file reads it.
+ */
+export const encodeChatCursor = (p: ChatPosition): string => Buffer.from(`${p.updatedAt}|${p.id}`).toString('base64url');
+
+const CURSOR_TIME = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The position a cursor holds, or null when it is not one this API handed out. */
+export function decodeChatCursor(cursor: string): ChatPosition | null {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (parts.length !== 2) return null;
+  const [updatedAt = '', id = ''] = parts;
+  const time = CURSOR_TIME.exec(updatedAt);
+  if (!time || time[1] === '0000' || !CURSOR_ID.test(id)) return null;
+  // A real instant (no 30 February): the millisecond part must survive a round trip through Date.
+  const ms = `${updatedAt.slice(0, 23)}Z`;
+  const parsed = Date.parse(ms);
+  if (Number.isNaN(parsed) || new Date(parsed).toISOString() !== ms) return null;
+  const position = { updatedAt, id };
+  // Canonical only: base64url decoding skips stray characters, so compare the round trip.
+  return encodeChatCursor(position) === cursor ? position : null;
+}
 
 export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -65,19 +90,23 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const { limit, after_id: afterId, owner_id: ownerId } = request.query;
+      const { limit, cursor, owner_id: ownerId } = request.query;
+      const after = cursor === undefined ? null : decodeChatCursor(cursor);
+      if (cursor !== undefined && !after) {
+        throw new HttpError(400, 'invalid querystring', "cursor: not a cursor this API handed out; pass a page's next_cursor as it came");
+      }
       // One row more than asked tells whether another page follows, without a count query.
       const rows = await listChats(ctx.db, {
         viewer: request.viewer,
         limit: limit + 1,
-        ...(afterId && { afterId }),
+        ...(after && { after }),
         ...(ownerId && { ownerId }),
       });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
         chats: page.map((row) => toChatJson(row.chat, row.status)),
-        ...(rows.length > limit && last && { next_after_id: last.chat.id }),
+        ...(rows.length > limit && last && { next_cursor: encodeChatCursor(last.position) }),
       };
     },
   );

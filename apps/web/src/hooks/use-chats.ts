@@ -27,9 +27,9 @@ export function useChats(api: ApiClient, onUnauthorized: () => void): UseChats {
       const controller = new AbortController();
       inFlight.current = controller;
       // The API's own cursor, not the last chat shown: that one may have moved since.
-      const afterId = first ? null : stateRef.current.nextAfterId;
+      const cursor = first ? null : stateRef.current.nextCursor;
       try {
-        const page = await api.listChats({ limit: PAGE_SIZE, signal: controller.signal, ...(afterId && { afterId }) });
+        const page = await api.listChats({ limit: PAGE_SIZE, signal: controller.signal, ...(cursor && { cursor }) });
         if (!controller.signal.aborted) dispatch({ type: 'page', page, first });
       } catch (err) {
         if (controller.signal.aborted) return;
