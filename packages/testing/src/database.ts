@@ -39,18 +39,23 @@ export async function withAdmin<T>(fn: (client: Client) => Promise<T>, server: s
   }
 }
 
-/** Creates (once per migration set) a migrated template database; drops outdated ones. */
+/** Templates of other migration sets kept on the server (other checkouts' runs), this one included. */
+const KEPT_TEMPLATES = 6;
+
+/** Creates (once per migration set) a migrated template database; drops the oldest outdated ones. */
 export async function prepareTemplate(): Promise<string> {
   const name = templateName();
   await withAdmin(async (admin) => {
     // Serialise concurrent jest runs on one server.
     await admin.query('select pg_advisory_lock(7301)');
     try {
+      // Newest first (oids grow). Several checkouts of different migrations may run tests on one
+      // server at once: the few newest templates stay, so no run drops another's while it copies it.
       const existing = await admin.query<{ datname: string }>(
-        "select datname from pg_database where datname like 'gitsync\\_tpl\\_%'",
+        "select datname from pg_database where datname like 'gitsync\\_tpl\\_%' order by oid desc",
       );
-      for (const { datname } of existing.rows) {
-        if (datname !== name) await admin.query(`drop database if exists "${datname}" with (force)`);
+      for (const { datname } of existing.rows.filter((r) => r.datname !== name).slice(KEPT_TEMPLATES - 1)) {
+        await admin.query(`drop database if exists "${datname}"`).catch(() => undefined);
       }
       if (!existing.rows.some((r) => r.datname === name)) {
         const building = `${name}_building`;
