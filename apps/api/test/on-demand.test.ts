@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Job } from 'bullmq';
-import { getRefreshTarget } from '@gitsync/db';
-import { toRefreshPayload, type RefreshPayload } from '@gitsync/queue';
+import { getDiffStatus } from '@gitsync/db';
+import type { RefreshPayload } from '@gitsync/queue';
 import type { GitsyncClient } from '@gitsync/sdk';
 import { waitFor } from '@gitsync/testing';
 import { Pipeline } from '../../worker/test/harness.js';
@@ -104,7 +104,7 @@ describe('on-demand refresh', () => {
 
     await p.worker!.pause();
     // The chat's own background job sits in the middle of the backlog.
-    await enqueueBacklog(BACKLOG - 1, [toRefreshPayload((await getRefreshTarget(p.t.db, chatId))!)], BACKLOG / 2);
+    await enqueueBacklog(BACKLOG - 1, [{ chatId, generation: (await getDiffStatus(p.t.db, chatId))!.generation }], BACKLOG / 2);
     const backgroundJob = await p.producer.queue.getDeduplicationJobId(chatId);
     expect(await queued()).toBe(BACKLOG);
 

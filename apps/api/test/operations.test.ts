@@ -1,5 +1,5 @@
 import { diffStatusSchema } from '@gitsync/contracts';
-import { RedisRateLimitGate } from '@gitsync/rate-limits';
+import { blockedUntil, RedisGroupPacer } from '@gitsync/rate-limits';
 import { waitFor } from '@gitsync/testing';
 import { ADMIN_KEY, startApi, type ApiHarness } from './harness.js';
 
@@ -78,9 +78,13 @@ describe('GET /metrics', () => {
     const chat = await client.createChat({});
     await client.reportGit(chat.id, { branch: 'b', remote_origin: 'https://github.com/a/b' });
     await h.t.pool.query(`update chat_diff_statuses set stale_at = now() - interval '90 seconds' where chat_id = $1`, [chat.id]);
-    await new RedisRateLimitGate(h.redis, h.r.prefix).block('github:someone', new Date(Date.now() + 60_000));
-    await new RedisRateLimitGate(h.redis, h.r.prefix).block('github:over', new Date(Date.now() + 50)); // over by the scrape
-    await waitFor(async () => (await h.redis.get(`${h.r.prefix}:ratelimit:github:over`)) === null || undefined);
+    // Two groups a worker was told to stop (a 429): one for a minute, one over by the scrape.
+    const pacer = new RedisGroupPacer({ redis: h.redis, prefix: h.r.prefix });
+    const limited = (ms: number) => ({ status: 429, remaining: null, resetAt: null, blockedUntil: new Date(Date.now() + ms) });
+    (await pacer.forGroup('github:someone').acquire())(limited(60_000));
+    (await pacer.forGroup('github:over').acquire())(limited(50));
+    await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:someone')) !== null, { message: 'group blocked' });
+    await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:over')) === null, { message: 'short block over' });
 
     const res = await h.call('GET', '/metrics', { key: null });
     expect(res.status).toBe(200);

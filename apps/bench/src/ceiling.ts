@@ -9,21 +9,9 @@ import { deadlineMs, waitQueueEmpty } from './wait.js';
 /** The scheduler's claim batch: jobs go to Redis in addBulk calls of this size, as the scheduler sends them. */
 const BULK = 1000;
 
-/** Payloads shaped like a steady-state row's (url and ETags known), each for a chat of its own. */
-export function fakePayloads(n: number, origin: string): RefreshPayload[] {
-  const ownerId = randomUUID();
-  const markedStaleAt = new Date().toISOString();
-  return Array.from({ length: n }, (_, i) => ({
-    chatId: randomUUID(),
-    ownerId,
-    branch: `bench/c${i}`,
-    remoteOrigin: `${origin}/acme/r${i % 20}.git`,
-    url: `${origin}/acme/r${i % 20}/pull/${i + 1}`,
-    generation: 1,
-    pullEtag: '"0123456789abcdef0123456789abcdef01234567"',
-    reviewsEtag: '"fedcba9876543210fedcba9876543210fedcba98"',
-    markedStaleAt,
-  }));
+/** Job payloads, each for a chat of its own (a job names its chat; the no-op worker reads nothing). */
+export function fakePayloads(n: number): RefreshPayload[] {
+  return Array.from({ length: n }, () => ({ chatId: randomUUID(), generation: 1 }));
 }
 
 /** Enqueues `payloads` in addBulk calls of BULK with the real producer (background priority, deduplication). */
@@ -53,7 +41,7 @@ export async function measureCeiling(bench: Bench, workers: number, concurrency:
   const connection = createRedis(bench.redisUrl, 'producer');
   const producer = new RefreshProducer({ connection, prefix });
   try {
-    const payloads = fakePayloads(jobs, bench.providers[0].fake.url);
+    const payloads = fakePayloads(jobs);
     // Queued first, then released at once: the ceiling is what the workers can drain, not what one
     // producer can feed.
     await producer.queue.pause();

@@ -23,7 +23,6 @@ export async function measureFlatness(bench: Bench, concurrency: number): Promis
   const worker = await bench.processes.script('apps/bench/src/noop-worker.ts', env, 'noop-flat', 'noop worker started', [...appNodeFlags.worker]);
   const connection = createRedis(bench.redisUrl, 'producer');
   const producer = new RefreshProducer({ connection, prefix });
-  const origin = bench.providers[0].fake.url;
   // Read once the worker is idle again, after a moment for its GC, so both readings are alike.
   const settledRss = async () => {
     await sleep(1_000);
@@ -36,7 +35,7 @@ export async function measureFlatness(bench: Bench, concurrency: number): Promis
     for (const until of [first, total]) {
       while (done < until) {
         const n = Math.min(AHEAD, until - done);
-        await enqueueAll(producer, fakePayloads(n, origin));
+        await enqueueAll(producer, fakePayloads(n));
         await waitQueueEmpty(producer.queue, deadlineMs(n), 'memory flatness');
         done += n;
       }

@@ -8,7 +8,7 @@ import { measureFlatness } from './flat.js';
 import { measureOnDemand, ON_DEMAND_LATENCY_MS } from './ondemand.js';
 import { summariseProfiles } from './profile.js';
 import { measurePass, saveValidators, type RunningSystem } from './refresh.js';
-import { measureScheduler, standInValidators, type SchedulerPhase } from './scheduling.js';
+import { measureScheduler, type SchedulerPhase } from './scheduling.js';
 import { repoRoot, type Phase } from './options.js';
 import { seedChats, seedUsers } from './seed.js';
 import type { Bench } from './setup.js';
@@ -66,9 +66,6 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
   if (on('ceiling')) for (const w of options.workerCounts) ceiling.push(await measureCeiling(bench, w, concurrency));
 
   const running = on('refresh') ? await runSystem(bench, v.redisPid, on('ondemand')) : null;
-  // The scheduler phase claims these rows too: without the refresh passes they would lack the
-  // url and ETags those passes leave, and its jobs would be smaller than in a full run.
-  if (!running && on('scheduler')) await standInValidators(bench);
   const sched = on('scheduler') ? await measureScheduler(bench) : notRun.scheduler();
   const flat = on('flat') ? await measureFlatness(bench, concurrency) : notRun.flat();
   const figures = {

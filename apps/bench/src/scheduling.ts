@@ -71,22 +71,6 @@ async function breakdown(redis: Redis, queueKey: string, jobs: number): Promise<
 }
 
 /**
- * What the refresh passes leave on the rows seeded with PRs, when they did not run (`--phases`):
- * each PR's url (chat g's PR is number g / 40 + 1 of its repository, as the fakes number them) and
- * two ETags shaped like the fakes' (a quoted SHA-1). The scheduler's payloads carry these, so
- * without them its jobs would be smaller, and its bytes per job lower, than in a full run.
- */
-export async function standInValidators(bench: Bench): Promise<void> {
-  const etag = (what: string) => sql`'"' || left(encode(sha256(convert_to(chat_id::text || ${what}, 'UTF8')), 'hex'), 40) || '"'`;
-  await bench.pg.db.execute(sql`
-    update chat_diff_statuses
-    set url = regexp_replace(git_remote_origin, '[.]git$', '') || '/pull/' || (substr(git_branch, 8)::int / 40 + 1),
-        pull_etag = ${etag('pull')},
-        reviews_etag = ${etag('reviews')}
-    where git_branch like 'bench/c%'`);
-}
-
-/**
  * Claim-and-enqueue rate of packages/schedule-engine's Scheduler.drain(), in this process, for
  * `schedulerRows` due rows (seeded up to that many), into a queue nobody consumes; the same run
  * gives Redis's bytes per queued job (INFO used_memory before and after). No scheduler or worker

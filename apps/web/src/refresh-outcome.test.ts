@@ -1,4 +1,4 @@
-import type { RefreshOutcome } from '@gitsync/contracts';
+import type { RefreshOutcomeJson } from '@gitsync/contracts';
 import { describeRefresh } from './refresh-outcome';
 
 describe('describeRefresh', () => {
@@ -9,7 +9,7 @@ describe('describeRefresh', () => {
   });
 
   it('notes what only needs waiting, and reports what needs doing as an error', () => {
-    const tones: Record<RefreshOutcome, string> = {
+    const tones: Record<RefreshOutcomeJson, string> = {
       refreshed: 'ok',
       no_pr: 'note',
       rate_limited: 'note',
@@ -19,7 +19,7 @@ describe('describeRefresh', () => {
       failed: 'error',
     };
     for (const [outcome, tone] of Object.entries(tones)) {
-      expect(describeRefresh({ completed: true, outcome: outcome as RefreshOutcome }).tone).toBe(tone);
+      expect(describeRefresh({ completed: true, outcome: outcome as RefreshOutcomeJson }).tone).toBe(tone);
     }
     expect(describeRefresh({ completed: false })).toMatchObject({ tone: 'note', message: expect.stringContaining('background') });
   });

@@ -1,13 +1,14 @@
 import type { DiffStatusChangeEvent } from '@gitsync/contracts';
-import { refreshRow, type RefreshDeps, type RefreshResult } from '@gitsync/gitsync';
+import { refreshChat, type RefreshDeps, type RefreshResult } from '@gitsync/gitsync';
 import type { Logger } from '@gitsync/logger';
 import type { WorkerMetrics } from '@gitsync/metrics';
-import type { JobHandler, RefreshPayload } from '@gitsync/queue';
+import type { JobHandler } from '@gitsync/queue';
 
-export const toRefreshJob = (p: RefreshPayload) => ({ ...p, markedStaleAt: p.markedStaleAt ? new Date(p.markedStaleAt) : null });
+/** What a job returns: how the refresh went, or why there was nothing to refresh. */
+export type RefreshJobResult = RefreshResult | { skipped: 'no refreshable row' };
 
 /**
- * The BullMQ handler: runs the refresh pipeline for one row with a logger bound to the job.
+ * The BullMQ handler: runs the refresh pipeline for the row a job points at, read from Postgres.
  * Row outcomes complete the job (they are recorded in Postgres); store failures throw so that
  * BullMQ's retries apply.
  */
@@ -15,21 +16,27 @@ export function createRefreshHandler(
   deps: RefreshDeps<DiffStatusChangeEvent>,
   logger: Logger,
   metrics: WorkerMetrics,
-): JobHandler<'refresh-diff-status', RefreshResult> {
+): JobHandler<'refresh-diff-status', RefreshJobResult> {
   return async (payload, job) => {
     const timed = metrics.startRefresh();
-    let result: RefreshResult;
+    let result: RefreshResult | null;
     try {
-      result = await refreshRow(toRefreshJob(payload), deps);
+      result = await refreshChat(payload.chatId, deps);
     } catch (err) {
       metrics.outcome('failed');
       throw err;
     } finally {
       timed();
     }
-    metrics.outcome(result.outcome);
     // Bindings are built only for a line that is written: a child logger per job shows in profiles.
     const where = () => ({ queue: job.queueName, jobId: job.id, chatId: payload.chatId });
+    if (!result) {
+      // The chat was deleted, or its report withdrawn, after the job was queued.
+      metrics.outcome('skipped');
+      logger.debug(where(), 'nothing to refresh');
+      return { skipped: 'no refreshable row' };
+    }
+    metrics.outcome(result.outcome);
     if (result.outcome !== 'refreshed') logger.info({ ...where(), outcome: result.outcome, error: result.error, staleAt: result.staleAt }, 'not refreshed');
     else if (logger.isLevelEnabled('debug')) logger.debug({ ...where(), published: result.published }, 'refreshed');
     return result;

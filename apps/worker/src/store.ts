@@ -1,5 +1,7 @@
-import { diffStatusChange, type DiffStatusChangeEvent } from '@gitsync/contracts';
+import type { DiffStatusChangeEvent } from '@gitsync/contracts';
 import {
+  createRefreshTargetLoader,
+  diffStatusChange,
   getExternalAuthLink,
   isDataError,
   saveOutcomeBatch,
@@ -7,19 +9,40 @@ import {
   upsertExternalAuthLink,
   type Database,
 } from '@gitsync/db';
-import type { OutcomeWrite, RefreshStore, StatusWrite, TokenStore } from '@gitsync/gitsync';
-import { createBatchWriter, createFlushSlots } from './write-batches.js';
+import type { OutcomeWrite, RefreshedWrite, RefreshStore, RefreshTarget, TokenStore } from '@gitsync/gitsync';
+import { requeueMoved } from '@gitsync/schedule-engine';
+import { createBatcher, createFlushSlots } from './batches.js';
 
 /**
- * The refresh pipeline's store on Postgres; what it hands back is the event to publish. The
- * results of concurrent jobs are written together (one statement per batch), at most two
- * statements at a time.
+ * The refresh pipeline's store on Postgres; what it hands back is the event to publish. Concurrent
+ * jobs are served together: the rows they point at are read in one statement, their results
+ * written in one statement per kind, at most two statements of each at a time.
  */
 export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeEvent> {
-  const slots = createFlushSlots(2);
-  const refreshed = createBatchWriter((writes: readonly StatusWrite[]) => saveRefreshedBatch(db, writes), slots, isDataError);
-  const outcomes = createBatchWriter((writes: readonly OutcomeWrite[]) => saveOutcomeBatch(db, writes), slots, isDataError);
+  const loadTargets = createRefreshTargetLoader(db);
+  const targets = createBatcher(async (chatIds: readonly string[]): Promise<Array<RefreshTarget | null>> => {
+    const byId = new Map((await loadTargets(chatIds)).map((row) => [row.chatId, row]));
+    return chatIds.map((id) => byId.get(id) ?? null);
+  }, createFlushSlots(2));
+
+  const writeSlots = createFlushSlots(2);
+  /** Rows that moved on while they were refreshed get another refresh soon (schedule-engine's policy). */
+  const requeueUnwritten = async <W extends { chatId: string }>(writes: readonly W[], written: readonly boolean[]) => {
+    await requeueMoved(db, writes.filter((_, i) => !written[i]).map((w) => w.chatId));
+  };
+  const refreshed = createBatcher(async (writes: readonly RefreshedWrite[]) => {
+    const saved = await saveRefreshedBatch(db, writes);
+    await requeueUnwritten(writes, saved.map((s) => s.written));
+    return saved;
+  }, writeSlots, isDataError);
+  const outcomes = createBatcher(async (writes: readonly OutcomeWrite[]) => {
+    const written = await saveOutcomeBatch(db, writes);
+    await requeueUnwritten(writes, written);
+    return written;
+  }, writeSlots, isDataError);
+
   return {
+    load: (chatId) => targets.load(chatId),
     async saveRefreshed(write) {
       const saved = await refreshed.load(write);
       return { written: saved.written, change: saved.change && diffStatusChange(saved.change.chat, saved.change.status) };

@@ -8,16 +8,16 @@ import {
   createTokenSource,
   systemClock,
   type Clock,
+  type GroupPacer,
   type RefreshDeps,
   type Timings,
   type TokenRefresher,
-  type GroupPacer,
   type TokenStore,
 } from '@gitsync/gitsync';
 import { createWorkerMetrics, type WorkerMetrics } from '@gitsync/metrics';
 import type { Logger } from '@gitsync/logger';
 import { createQueueWorker } from '@gitsync/queue';
-import { GroupLimiter, RedisGroupPacer, RedisRateLimitGate } from '@gitsync/rate-limits';
+import { RedisGroupPacer } from '@gitsync/rate-limits';
 import { adaptConcurrency } from './concurrency.js';
 import { createRefreshHandler } from './processor.js';
 import { createRefreshStore, createTokenStore } from './store.js';
@@ -26,12 +26,13 @@ export interface RefreshDepsOptions {
   db: Database;
   /** Blocking connection for BullMQ (maxRetriesPerRequest: null). */
   connection: Redis;
-  /** Connection for publishing events and the rate-limit gate. */
+  /** Connection for publishing events and pacing requests. */
   redis: Redis;
   prefix: string;
   providers: readonly GitProvider[];
   refreshToken: TokenRefresher;
   timings: Timings;
+  /** Requests in flight per group in this process. */
   groupConcurrency: number;
   /** Requests in flight per group across replicas; paced through Redis. @defaultValue 50 */
   groupMaxInFlight?: number;
@@ -66,12 +67,11 @@ export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<Diff
     tokens: createTokenSource({ store: options.tokenStore ?? createTokenStore(options.db), refresh: options.refreshToken, clock }),
     store: createRefreshStore(options.db),
     publisher: createRedisPublisher(options.redis),
-    gate: new RedisRateLimitGate(options.redis, options.prefix, () => clock.now().getTime()),
-    limiter: new GroupLimiter(options.groupConcurrency),
     pacer: countRequests(new RedisGroupPacer({
       redis: options.redis,
       prefix: options.prefix,
       maxInFlight: options.groupMaxInFlight ?? 50,
+      perProcess: options.groupConcurrency,
       reserve: options.rateLimitReserve ?? 0,
       paddingMs: options.rateLimitPaddingMs ?? 5_000,
       slotLeaseMs: (options.requestTimeoutMs ?? 10_000) * 2,
@@ -110,7 +110,7 @@ export function createRefreshWorker(options: RefreshWorkerOptions): {
   });
   const min = Math.min(options.minConcurrency ?? options.concurrency, options.concurrency);
   if (min < options.concurrency) worker.on('closed', adaptConcurrency(worker, { min, max: options.concurrency, inFlight: () => inFlight }));
-  worker.on('failed', (job, err) => options.logger.error({ jobId: job?.id, chatId: job?.data?.chatId, err }, 'refresh job failed'));
+  worker.on('failed', (job, err) => options.logger.error({ jobId: job?.id, chatId: (job?.data as { chatId?: unknown } | undefined)?.chatId, err }, 'refresh job failed'));
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
   return { worker, deps, metrics };
 }
@@ -125,7 +125,7 @@ function countRequests(pacer: GroupPacer, metrics: WorkerMetrics | undefined): G
         async acquire() {
           const report = await inner.acquire();
           return (info) => {
-            metrics.providerRequest(info.status === 0 ? 'error' : info.status);
+            metrics.providerRequest(info.status ?? 'error');
             report(info);
           };
         },

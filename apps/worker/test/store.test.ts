@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { createChat, createDb, createUser, getDiffStatus, markStale } from '@gitsync/db';
-import type { StatusWrite } from '@gitsync/gitsync';
+import { REQUEUE_MOVED_MS } from '@gitsync/schedule-engine';
+import type { RefreshedWrite } from '@gitsync/gitsync';
 import { createTestDatabase, freePort, type TestDatabase } from '@gitsync/testing';
 import { createRefreshStore } from '../src/store.js';
 
@@ -26,7 +29,7 @@ async function trackedRows(n: number): Promise<Array<{ chatId: string; generatio
   return rows;
 }
 
-const write = (row: { chatId: string; generation: number }, title = 'Add x'): StatusWrite => ({
+const write = (row: { chatId: string; generation: number }, title = 'Add x'): RefreshedWrite => ({
   ...row, url: 'https://github.com/o/r/pull/1', pull: { ...pull, title }, reviews: null,
   refreshedAt: new Date(), staleAt: new Date(Date.now() + 120_000), changed: true,
 });
@@ -89,8 +92,35 @@ describe('the worker’s refresh store', () => {
     await markStale(t.db, { chatId: rows[0]!.chatId, branch: 'feat/y', remoteOrigin: 'https://github.com/o/r' });
     const store = createRefreshStore(t.db);
     const staleAt = new Date(Date.now() + 600_000);
-    const written = await Promise.all(rows.map((row) => store.saveOutcome({ ...row, outcome: 'no_token', error: 'no token', staleAt })));
+    const written = await Promise.all(rows.map((row) => store.saveOutcome({ ...row, outcome: 'no_token', error: 'no token', staleAt, clearUrl: false })));
     expect(written).toEqual([false, true, true]);
     expect(await getDiffStatus(t.db, rows[1]!.chatId)).toMatchObject({ lastOutcome: 'no_token', failedAttempts: 1 });
+  });
+
+  it('makes a row that moved on while it was refreshed due again within a second (the requeue policy)', async () => {
+    const [row] = await trackedRows(1);
+    await markStale(t.db, { chatId: row!.chatId, branch: 'feat/y', remoteOrigin: 'https://github.com/o/r' });
+    // As if a scheduler had claimed the newer report meanwhile: its job would be swallowed by ours.
+    await t.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes', leased_until = now() + interval '5 minutes' where chat_id = ${row!.chatId}`);
+    const saved = await createRefreshStore(t.db).saveRefreshed(write(row!));
+    expect(saved.written).toBe(false);
+    const after = (await getDiffStatus(t.db, row!.chatId))!;
+    expect(after.staleAt.getTime()).toBeLessThanOrEqual(Date.now() + REQUEUE_MOVED_MS);
+    expect(after.leasedUntil).toBeNull();
+  });
+
+  it('reads the rows that jobs arriving together point at in one statement; a deleted chat reads as null', async () => {
+    const rows = await trackedRows(50);
+    const store = createRefreshStore(t.db);
+    const statements = countStatements();
+    try {
+      const targets = await Promise.all([...rows.map((row) => store.load(row.chatId)), store.load(randomUUID())]);
+      expect(targets.slice(0, 50).map((target) => target?.chatId)).toEqual(rows.map((row) => row.chatId));
+      expect(targets[0]).toMatchObject({ branch: 'feat/x', remoteOrigin: 'https://github.com/o/r', url: null, generation: rows[0]!.generation });
+      expect(targets[50]).toBeNull();
+      expect(statements.counts.get('gitsync_load_refresh_targets_v1')).toBe(1);
+    } finally {
+      statements.restore();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { chatSchema, chatStatusSchema, diffStatusSchema } from './chat.js';
 import { apiSchemaRegistry, named } from './registry.js';
+import { REFRESH_OUTCOMES, USER_ROLES } from './vocabulary.js';
 
 /**
  * Request and response shapes of the HTTP API (SPEC §6). The server validates with them and
@@ -15,7 +16,7 @@ export const errorSchema = named(
 );
 export type ErrorJson = z.infer<typeof errorSchema>;
 
-export const roleSchema = z.enum(['member', 'admin']);
+export const roleSchema = z.enum(USER_ROLES);
 
 export const createUserBody = z.strictObject({
   username: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1 to 64)'),
@@ -95,16 +96,8 @@ export const gitReportResultSchema = named(
 export type GitReportResultJson = z.infer<typeof gitReportResultSchema>;
 
 /** How a refresh ended (the pipeline's outcome kinds), or `failed` when the job itself failed. */
-export const refreshOutcomeSchema = z.enum([
-  'refreshed',
-  'no_pr',
-  'no_token',
-  'no_provider',
-  'provider_error',
-  'rate_limited',
-  'failed',
-]);
-export type RefreshOutcome = z.infer<typeof refreshOutcomeSchema>;
+export const refreshOutcomeSchema = z.enum([...REFRESH_OUTCOMES, 'failed']);
+export type RefreshOutcomeJson = z.infer<typeof refreshOutcomeSchema>;
 
 export const refreshInfoSchema = z.object({
   /** false: the wait ran out; the refresh is still queued or running and the status is the stored one. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { named } from './registry.js';
+import { CHAT_STATUSES, PULL_REQUEST_STATES } from './vocabulary.js';
 
 /** SPEC §6: the Go system's ChatDiffStatus field names; `?` fields are omitted when null. */
 export const diffStatusSchema = named(
@@ -7,7 +8,7 @@ export const diffStatusSchema = named(
   z.object({
     chat_id: z.uuid(),
     url: z.string().optional(),
-    pull_request_state: z.enum(['open', 'closed', 'merged']).optional(),
+    pull_request_state: z.enum(PULL_REQUEST_STATES).optional(),
     pull_request_title: z.string(),
     pull_request_draft: z.boolean(),
     changes_requested: z.boolean(),
@@ -29,7 +30,7 @@ export const diffStatusSchema = named(
 );
 export type DiffStatusJson = z.infer<typeof diffStatusSchema>;
 
-export const chatStatusSchema = z.enum(['waiting', 'pending', 'running', 'paused', 'completed', 'error']);
+export const chatStatusSchema = z.enum(CHAT_STATUSES);
 export type ChatStatusJson = z.infer<typeof chatStatusSchema>;
 
 export const chatSchema = named(

@@ -1,4 +1,4 @@
 export * from './api.js';
 export * from './chat.js';
 export * from './registry.js';
-export * from './serialize.js';
+export * from './vocabulary.js';

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
+import { reportedVersion } from './row-version.js';
 import { chatDiffStatuses, chats, type Chat, type ChatDiffStatus } from './schema.js';
 
 export interface GitReport {
@@ -38,9 +39,7 @@ export async function markStale(db: Database, report: GitReport): Promise<ChatDi
         gitBranch: report.branch,
         gitRemoteOrigin: report.remoteOrigin,
         url,
-        staleAt: sql`now() - interval '1 second'`,
-        markedStaleAt: sql`now()`,
-        generation: sql`${chatDiffStatuses.generation} + 1`,
+        ...reportedVersion(chatDiffStatuses),
         failedAttempts: 0,
         updatedAt: sql`now()`,
       },

@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
-import type { ClaimedRow } from './claims.js';
+import { eq, sql } from 'drizzle-orm';
+import type { RefreshTarget } from '@gitsync/gitsync';
 import type { Database } from './client.js';
-import { chatDiffStatuses, chats, type Chat, type ChatDiffStatus } from './schema.js';
+import { chatDiffStatuses, chats } from './schema.js';
 
-/** The columns of a refresh payload (what `claimDueRows` returns), for queries that build one. */
-export const refreshTargetFields = {
+/** Where each field of the refresh target lives. */
+const refreshTargetColumns = {
   chatId: chatDiffStatuses.chatId,
   ownerId: chats.ownerId,
   branch: chatDiffStatuses.gitBranch,
@@ -14,32 +14,18 @@ export const refreshTargetFields = {
   pullEtag: chatDiffStatuses.pullEtag,
   reviewsEtag: chatDiffStatuses.reviewsEtag,
   markedStaleAt: chatDiffStatuses.markedStaleAt,
-};
+} satisfies Record<keyof RefreshTarget, unknown>;
 
 /**
- * What `claimDueRows` hands the scheduler, for one chat and without claiming it: the payload of an
- * on-demand refresh. Null when the chat has no diff-status row yet; branch and origin may be empty
- * (the caller decides what that means). Nothing is leased: the on-demand job is deduplicated
- * against any job the scheduler queues for the same chat.
+ * The rows the jobs that arrived together point at, in one statement (a prepared one: its text
+ * never changes). Chats that are gone are missing from the answer.
  */
-export async function getRefreshTarget(db: Database, chatId: string): Promise<ClaimedRow | null> {
-  const [row] = await db
-    .select(refreshTargetFields)
+export function createRefreshTargetLoader(db: Database): (chatIds: readonly string[]) => Promise<RefreshTarget[]> {
+  const query = db
+    .select(refreshTargetColumns)
     .from(chatDiffStatuses)
     .innerJoin(chats, eq(chats.id, chatDiffStatuses.chatId))
-    .where(eq(chatDiffStatuses.chatId, chatId));
-  return row ?? null;
+    .where(sql`${chatDiffStatuses.chatId} = any(${sql.placeholder('chatIds')}::uuid[])`)
+    .prepare('gitsync_load_refresh_targets_v1');
+  return (chatIds) => query.execute({ chatIds: [...chatIds] }) satisfies Promise<RefreshTarget[]>;
 }
-
-/** The same target from a chat already read with its status (no second query). */
-export const refreshTargetOf = (chat: Chat, status: ChatDiffStatus): ClaimedRow => ({
-  chatId: status.chatId,
-  ownerId: chat.ownerId,
-  branch: status.gitBranch,
-  remoteOrigin: status.gitRemoteOrigin,
-  url: status.url,
-  generation: status.generation,
-  pullEtag: status.pullEtag,
-  reviewsEtag: status.reviewsEtag,
-  markedStaleAt: status.markedStaleAt,
-});

@@ -10,22 +10,16 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { CHAT_STATUSES, PULL_REQUEST_STATES, REFRESH_OUTCOMES, USER_ROLES } from '@gitsync/contracts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
-export const userRole = pgEnum('user_role', ['member', 'admin']);
-export const chatStatus = pgEnum('chat_status', ['waiting', 'pending', 'running', 'paused', 'completed', 'error']);
-export const pullRequestState = pgEnum('pull_request_state', ['open', 'closed', 'merged']);
+export const userRole = pgEnum('user_role', USER_ROLES);
+export const chatStatus = pgEnum('chat_status', CHAT_STATUSES);
+export const pullRequestState = pgEnum('pull_request_state', PULL_REQUEST_STATES);
 /** The kind of the last refresh outcome, kept with the row for operators and metrics. */
-export const refreshOutcome = pgEnum('refresh_outcome', [
-  'refreshed',
-  'no_pr',
-  'no_token',
-  'no_provider',
-  'provider_error',
-  'rate_limited',
-]);
+export const refreshOutcome = pgEnum('refresh_outcome', REFRESH_OUTCOMES);
 
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),

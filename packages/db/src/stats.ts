@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './client.js';
-import { dueRow } from './claims.js';
+import { dueRow } from './row-version.js';
 
 /** Label used for rows that were never refreshed (last_outcome is null). */
 export const NEVER_REFRESHED = 'none';

@@ -1,7 +1,6 @@
 import { and, eq, inArray, not, or } from 'drizzle-orm';
-import type { ClaimedRow } from './claims.js';
 import type { Database } from './client.js';
-import { refreshTargetFields } from './refresh-target.js';
+import type { RowVersion } from './row-version.js';
 import { chatDiffStatuses, chats } from './schema.js';
 
 export interface PullRequestMatch {
@@ -12,10 +11,10 @@ export interface PullRequestMatch {
   branch: string;
 }
 
-/** The rows a webhook about one pull request concerns, as refresh payloads (archived chats left out). */
-export async function findRowsForPullRequest(db: Database, match: PullRequestMatch): Promise<ClaimedRow[]> {
+/** The rows a webhook about one pull request concerns (archived chats left out). */
+export async function findRowsForPullRequest(db: Database, match: PullRequestMatch): Promise<RowVersion[]> {
   return db
-    .select(refreshTargetFields)
+    .select({ chatId: chatDiffStatuses.chatId, generation: chatDiffStatuses.generation })
     .from(chatDiffStatuses)
     .innerJoin(chats, eq(chats.id, chatDiffStatuses.chatId))
     .where(

@@ -1,47 +1,9 @@
 import { eq, inArray } from 'drizzle-orm';
+import type { OutcomeWrite, RefreshedWrite } from '@gitsync/gitsync';
 import type { Database } from './client.js';
 import type { ChatWithStatus } from './diff-statuses.js';
-import { chatDiffStatuses, chats, type pullRequestState, type refreshOutcome } from './schema.js';
-
-export type PullRequestState = (typeof pullRequestState.enumValues)[number];
-export type FailureOutcome = Exclude<(typeof refreshOutcome.enumValues)[number], 'refreshed'>;
-
-export interface PullWrite {
-  state: PullRequestState;
-  title: string;
-  draft: boolean;
-  additions: number;
-  deletions: number;
-  changedFiles: number;
-  commits: number;
-  number: number;
-  headBranch: string;
-  headSha: string;
-  baseBranch: string;
-  authorLogin: string | null;
-  authorAvatarUrl: string | null;
-  etag: string | null;
-}
-
-export interface ReviewsWrite {
-  approved: boolean;
-  changesRequested: boolean;
-  reviewerCount: number;
-  etag: string | null;
-}
-
-export interface RefreshedWrite {
-  chatId: string;
-  generation: number;
-  url: string;
-  /** null: the provider answered 304, keep what is stored. */
-  pull: PullWrite | null;
-  reviews: ReviewsWrite | null;
-  refreshedAt: Date;
-  staleAt: Date;
-  /** What a reader sees changes (new fields or a new url): hand back the chat with its status. */
-  changed: boolean;
-}
+import { LEASE_ENDED, WRITE_BACK_GUARD } from './row-version.js';
+import { chatDiffStatuses, chats } from './schema.js';
 
 export interface RefreshedSave {
   /** False when the row moved on (a newer report) and nothing was written. */
@@ -50,21 +12,11 @@ export interface RefreshedSave {
   change: ChatWithStatus | null;
 }
 
-export interface OutcomeWrite {
-  chatId: string;
-  generation: number;
-  outcome: FailureOutcome;
-  error: string | null;
-  staleAt: Date;
-  /** Forget the stored PR url (it answered 404); undefined keeps it. */
-  clearUrl?: boolean;
-}
-
 /*
  * Write-backs come in batches (the worker gathers the results of its concurrent jobs): one statement
  * over unnest()ed arrays whatever the batch size, so the text — and its plan, as a named prepared
- * statement — never changes. Only the generation a refresh started from may write (the guard in each
- * WHERE); the row ids that were written come back.
+ * statement — never changes. Only the version a refresh read may write (row-version.ts); the row ids
+ * that were written come back.
  */
 const SAVE_REFRESHED = `
 update chat_diff_statuses s set
@@ -89,7 +41,7 @@ update chat_diff_statuses s set
   reviews_etag = case when v.has_reviews then v.reviews_etag else s.reviews_etag end,
   refreshed_at = v.refreshed_at,
   stale_at = v.stale_at,
-  leased_until = null,
+  ${LEASE_ENDED},
   last_outcome = 'refreshed',
   last_error = null,
   failed_attempts = 0,
@@ -101,13 +53,13 @@ from unnest(
 ) as v(chat_id, generation, url, has_pull, state, title, draft, additions, deletions,
        changed_files, commits, pr_number, head_branch, head_sha, base_branch, author_login, author_avatar_url, pull_etag,
        has_reviews, approved, changes_requested, reviewer_count, reviews_etag, refreshed_at, stale_at)
-where s.chat_id = v.chat_id and s.generation = v.generation
+where s.chat_id = v.chat_id and ${WRITE_BACK_GUARD}
 returning s.chat_id`;
 
 const SAVE_OUTCOME = `
 update chat_diff_statuses s set
   stale_at = v.stale_at,
-  leased_until = null,
+  ${LEASE_ENDED},
   last_outcome = v.outcome,
   last_error = v.error,
   failed_attempts = s.failed_attempts + 1,
@@ -115,25 +67,12 @@ update chat_diff_statuses s set
   updated_at = now()
 from unnest($1::uuid[], $2::int[], $3::refresh_outcome[], $4::text[], $5::timestamptz[], $6::bool[])
   as v(chat_id, generation, outcome, error, stale_at, clear_url)
-where s.chat_id = v.chat_id and s.generation = v.generation
+where s.chat_id = v.chat_id and ${WRITE_BACK_GUARD}
 returning s.chat_id`;
-
-/**
- * The rows moved on while we refreshed them (the agent reported again): our results are for an
- * older report, so nothing was written, but the rows become due again shortly — after this job
- * has left the queue, so that the scheduler's new job is not swallowed as a duplicate.
- */
-const REQUEUE_MOVED = `
-update chat_diff_statuses set stale_at = least(stale_at, now() + interval '1 second'), leased_until = null
-where chat_id = any($1::uuid[])`;
 
 async function run(db: Database, name: string, text: string, values: unknown[]): Promise<Set<string>> {
   const result = await db.$client.query<{ chat_id: string }>({ name, text, values });
   return new Set(result.rows.map((r) => r.chat_id));
-}
-
-async function requeueMoved(db: Database, chatIds: string[]): Promise<void> {
-  if (chatIds.length > 0) await db.$client.query({ name: 'gitsync_requeue_moved_v1', text: REQUEUE_MOVED, values: [chatIds] });
 }
 
 const column = <T, V>(rows: readonly T[], pick: (row: T) => V) => rows.map(pick);
@@ -170,7 +109,6 @@ export async function saveRefreshedBatch(db: Database, writes: readonly Refreshe
     column(writes, (w) => w.refreshedAt),
     column(writes, (w) => w.staleAt),
   ]);
-  await requeueMoved(db, writes.filter((w) => !written.has(w.chatId)).map((w) => w.chatId));
   const wanted = writes.filter((w) => w.changed && written.has(w.chatId)).map((w) => w.chatId);
   const changes = await chatsWithStatus(db, wanted);
   return writes.map((w) => ({
@@ -188,9 +126,8 @@ export async function saveOutcomeBatch(db: Database, writes: readonly OutcomeWri
     column(writes, (w) => w.outcome),
     column(writes, (w) => w.error),
     column(writes, (w) => w.staleAt),
-    column(writes, (w) => w.clearUrl === true),
+    column(writes, (w) => w.clearUrl),
   ]);
-  await requeueMoved(db, writes.filter((w) => !written.has(w.chatId)).map((w) => w.chatId));
   return writes.map((w) => written.has(w.chatId));
 }
 

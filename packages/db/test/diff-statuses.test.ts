@@ -5,14 +5,14 @@ import {
   createChat,
   createUser,
   getDiffStatus,
+  makeDueWithin,
   markStale,
   saveOutcomeBatch,
   saveRefreshedBatch,
   updateChat,
   type Database,
-  type OutcomeWrite,
-  type RefreshedWrite,
 } from '../src/index.js';
+import type { OutcomeWrite, RefreshedWrite } from '@gitsync/gitsync';
 
 let t: TestDatabase;
 let db: Database;
@@ -63,7 +63,7 @@ describe('claimDueRows', () => {
 
     const claimed = await claimDueRows(db, { limit: 10, leaseMs: 300_000 });
     expect(claimed.map((r) => r.chatId)).toEqual([b, a]);
-    expect(claimed[0]).toMatchObject({ ownerId, branch: 'feat/x', remoteOrigin: 'https://github.com/o/r' });
+    expect(claimed[0]).toEqual({ chatId: b, generation: 0 });
     const leased = await getDiffStatus(db, a);
     expect(leased!.staleAt.getTime()).toBeGreaterThan(Date.now() + 290_000);
     expect(await claimDueRows(db, { limit: 10, leaseMs: 300_000 })).toEqual([]);
@@ -81,6 +81,7 @@ describe('claimDueRows', () => {
 
 describe('write-backs', () => {
   const pull = {
+    url: 'https://github.com/o/r/pull/7',
     state: 'open' as const,
     title: 'Add x',
     draft: false,
@@ -130,19 +131,32 @@ describe('write-backs', () => {
     });
   });
 
-  it('drops a result of an older generation and makes the row due again soon', async () => {
+  it('drops a result of an older generation', async () => {
     const chatId = await newChat();
     const { generation } = (await markStale(db, report(chatId)))!;
     await claimDueRows(db, { limit: 1000, leaseMs: 300_000 });
     await markStale(db, report(chatId, 'feat/other'));
     await db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes' where chat_id = ${chatId}`);
+    const before = await getDiffStatus(db, chatId);
     const saved = await saveRefreshed(db, {
       chatId, generation, url: 'https://github.com/o/r/pull/7', pull, reviews: null, refreshedAt: new Date(), staleAt: new Date(Date.now() + 120_000), changed: true,
     });
     expect(saved).toEqual({ written: false, change: null });
     const row = await getDiffStatus(db, chatId);
     expect(row).toMatchObject({ gitBranch: 'feat/other', url: null, prNumber: null });
-    expect(row!.staleAt.getTime()).toBeLessThan(Date.now() + 2_000);
+    expect(row!.staleAt).toEqual(before!.staleAt);
+  });
+
+  it('makeDueWithin makes rows due that soon (never later than they were) and ends their lease', async () => {
+    const [soon, later] = [await newChat(), await newChat()];
+    for (const id of [soon, later]) await markStale(db, report(id));
+    await db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes', leased_until = now() + interval '5 minutes' where chat_id in (${soon}, ${later})`);
+    await db.execute(sql`update chat_diff_statuses set stale_at = now() - interval '1 minute' where chat_id = ${later}`);
+    await makeDueWithin(db, [soon, later], 1_000);
+    const [a, b] = [(await getDiffStatus(db, soon))!, (await getDiffStatus(db, later))!];
+    expect(a.staleAt.getTime()).toBeLessThan(Date.now() + 2_000);
+    expect(b.staleAt.getTime()).toBeLessThan(Date.now() - 50_000);
+    expect([a.leasedUntil, b.leasedUntil]).toEqual([null, null]);
   });
 
   it('records a failure outcome with its backoff and counts attempts', async () => {
@@ -150,7 +164,7 @@ describe('write-backs', () => {
     const { generation } = (await markStale(db, report(chatId)))!;
     const staleAt = new Date(Date.now() + 600_000);
     for (let i = 0; i < 2; i++) {
-      expect(await saveOutcome(db, { chatId, generation, outcome: 'no_token', error: 'no token available', staleAt })).toBe(true);
+      expect(await saveOutcome(db, { chatId, generation, outcome: 'no_token', error: 'no token available', staleAt, clearUrl: false })).toBe(true);
     }
     expect(await getDiffStatus(db, chatId)).toMatchObject({ lastOutcome: 'no_token', lastError: 'no token available', failedAttempts: 2 });
   });
@@ -161,7 +175,7 @@ describe('write-backs', () => {
     for (const id of ids) generations.push((await markStale(db, report(id)))!.generation);
     await markStale(db, report(ids[1]!, 'feat/newer')); // the middle row moves on
     const staleAt = new Date(Date.now() + 120_000);
-    const writes = ids.map((chatId, i) => ({
+    const writes = ids.map((chatId, i): RefreshedWrite => ({
       chatId, generation: generations[i]!, url: `https://github.com/o/r/pull/${i + 1}`,
       pull: i === 2 ? null : { ...pull, number: i + 1, title: `PR ${i + 1}` }, reviews: null,
       refreshedAt: new Date(), staleAt, changed: i === 0,
@@ -175,8 +189,8 @@ describe('write-backs', () => {
 
     const outcomes = await saveOutcomeBatch(db, [
       { chatId: ids[0]!, generation: generations[0]!, outcome: 'no_pr', error: null, staleAt, clearUrl: true },
-      { chatId: ids[1]!, generation: generations[1]!, outcome: 'provider_error', error: 'boom', staleAt },
-      { chatId: ids[2]!, generation: generations[2]!, outcome: 'rate_limited', error: 'later', staleAt },
+      { chatId: ids[1]!, generation: generations[1]!, outcome: 'provider_error', error: 'boom', staleAt, clearUrl: false },
+      { chatId: ids[2]!, generation: generations[2]!, outcome: 'rate_limited', error: 'later', staleAt, clearUrl: false },
     ]);
     expect(outcomes).toEqual([true, false, true]);
     expect(await getDiffStatus(db, ids[0]!)).toMatchObject({ url: null, lastOutcome: 'no_pr', failedAttempts: 1 });

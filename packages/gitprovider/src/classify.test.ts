@@ -11,7 +11,7 @@ describe('classifyHttpFailure', () => {
     const error = classifyHttpFailure(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, 'API rate limit exceeded', options);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).resetAt.getTime()).toBe(reset * 1000 + PADDING);
-    expect((error as RateLimitError).status).toBe(403);
+    expect((error as RateLimitError).source).toEqual({ kind: 'provider', status: 403 });
   });
 
   it('403 + reset header alone → rate limited until reset + padding', () => {
@@ -25,7 +25,7 @@ describe('classifyHttpFailure', () => {
     const error = classifyHttpFailure(429, { 'retry-after': '120' }, undefined, options);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).resetAt.getTime()).toBe(NOW + 120_000 + PADDING);
-    expect((error as RateLimitError).status).toBe(429);
+    expect((error as RateLimitError).source).toEqual({ kind: 'provider', status: 429 });
   });
 
   it('403 + retry-after (secondary limit) → rate limited', () => {
@@ -106,13 +106,14 @@ describe('classifyError', () => {
   it('a failure without a response is a transient network error', () => {
     const classified = classifyError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { status: 500 }), options);
     expect(classified).toBeInstanceOf(ProviderError);
-    expect((classified as ProviderError).status).toBe(0);
+    expect((classified as ProviderError).kind).toBe('network');
+    expect((classified as ProviderError).status).toBeNull();
     expect((classified as ProviderError).transient).toBe(true);
     expect(classified.message).toContain('ECONNREFUSED');
   });
 
   it('passes our own errors through', () => {
-    const own = new ProviderError('x', 418);
+    const own = new ProviderError('x', { kind: 'http', status: 418 });
     expect(classifyError(own, options)).toBe(own);
   });
 });

@@ -65,11 +65,11 @@ export function classifyHttpFailure(
   options: ClassifyOptions,
 ): RateLimitError | ProviderError {
   const until = rateLimitedUntil(status, headers, options.now);
-  if (until !== null) return new RateLimitError(new Date(until + options.paddingMs), status);
+  if (until !== null) return new RateLimitError(new Date(until + options.paddingMs), { kind: 'provider', status });
   const what = options.what ? ` ${options.what}` : '';
   const text = STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : '';
   const suffix = detail ? `: ${scrub(detail, options.secret)}` : '';
-  return new ProviderError(`GitHub${what} answered ${status}${text}${suffix}`, status);
+  return new ProviderError(`GitHub${what} answered ${status}${text}${suffix}`, { kind: 'http', status });
 }
 
 interface ResponseLike {
@@ -107,5 +107,5 @@ export function classifyError(error: unknown, options: ClassifyOptions): RateLim
   if (response) return classifyHttpFailure(response.status, response.headers, messageOf(response.data), options);
   const reason = error instanceof Error ? error.message : String(error);
   const what = options.what ? ` ${options.what}` : '';
-  return new ProviderError(`GitHub${what} failed: ${scrub(reason, options.secret)}`, 0);
+  return new ProviderError(`GitHub${what} failed: ${scrub(reason, options.secret)}`, { kind: 'network' });
 }

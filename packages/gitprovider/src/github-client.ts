@@ -1,7 +1,7 @@
 import { Octokit } from '@octokit/core';
 import { throttling } from '@octokit/plugin-throttling';
 import { classifyError } from './classify.js';
-import { ProviderError } from './errors.js';
+import { ProviderError, RateLimitError } from './errors.js';
 import { parseJsonBody } from './parse-response.js';
 import { TokenCache } from './token-cache.js';
 import type { RequestPacer, ResponseInfo } from './types.js';
@@ -81,17 +81,20 @@ export class GitHubClient {
     if (!/^https?:\/\//i.test(path)) return path;
     const url = new URL(path);
     if (url.origin !== this.apiOrigin || !url.href.startsWith(this.options.apiBaseUrl)) {
-      throw new ProviderError(`GitHub pagination link leaves the API base URL: ${url.origin}${url.pathname}`, 0);
+      throw new ProviderError(`GitHub pagination link leaves the API base URL: ${url.origin}${url.pathname}`, { kind: 'refused' });
     }
     return url.href;
   }
 
   async get(token: string, request: GetRequest, pacer?: RequestPacer): Promise<GetResult> {
     const report = pacer ? await pacer.acquire() : null;
-    let info: ResponseInfo = { status: 0, remaining: null, resetAt: null };
+    let info: ResponseInfo = NO_ANSWER;
     try {
-      const result = await this.send(token, request, (status, headers) => (info = responseInfo(status, headers)));
-      return result;
+      return await this.send(token, request, (status, headers) => (info = responseInfo(status, headers)));
+    } catch (err) {
+      // The pacer shares the block with every replica when it frees this request's slot.
+      if (err instanceof RateLimitError) info = { ...info, blockedUntil: err.resetAt };
+      throw err;
     } finally {
       report?.(info);
     }
@@ -126,7 +129,7 @@ export class GitHubClient {
     }
     answered(response.status, response.headers);
     if (response.status !== 200) {
-      throw new ProviderError(`GitHub ${what} answered unexpected status ${response.status}`, response.status);
+      throw new ProviderError(`GitHub ${what} answered unexpected status ${response.status}`, { kind: 'malformed', status: response.status });
     }
     const text = await bodyText(response.data);
     return {
@@ -146,5 +149,7 @@ function responseInfo(status: number, headers: Record<string, string | number | 
     return Number.isFinite(parsed) ? parsed : null;
   };
   const reset = number('x-ratelimit-reset');
-  return { status, remaining: number('x-ratelimit-remaining'), resetAt: reset === null ? null : new Date(reset * 1000) };
+  return { status, remaining: number('x-ratelimit-remaining'), resetAt: reset === null ? null : new Date(reset * 1000), blockedUntil: null };
 }
+
+const NO_ANSWER: ResponseInfo = { status: null, remaining: null, resetAt: null, blockedUntil: null };

@@ -157,9 +157,9 @@ export class GitHubProvider implements GitProvider {
     let next = nextPageUrl(first.link);
     const single = next === null;
     for (let page = 2; next !== null; page += 1) {
-      if (page > MAX_REVIEW_PAGES) throw new ProviderError(`GitHub GET ${path}/reviews has more than ${MAX_REVIEW_PAGES} pages`, 200);
+      if (page > MAX_REVIEW_PAGES) throw new ProviderError(`GitHub GET ${path}/reviews has more than ${MAX_REVIEW_PAGES} pages`, { kind: 'malformed', status: 200 });
       const result = await this.client.get(token, { path: next }, pacer);
-      if (result.notModified) throw new ProviderError(`GitHub GET ${path}/reviews answered 304 without a validator`, 304);
+      if (result.notModified) throw new ProviderError(`GitHub GET ${path}/reviews answered 304 without a validator`, { kind: 'malformed', status: 304 });
       reviews.push(...toReviews(result.data, { what: `GET ${path}/reviews (page ${page})`, status: result.status }));
       next = nextPageUrl(result.link);
     }

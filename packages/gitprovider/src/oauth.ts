@@ -38,12 +38,13 @@ export async function refreshOAuthToken(options: OAuthRefreshOptions): Promise<R
     status = res.statusCode;
     body = await res.body.json().catch(() => null);
   } catch (err) {
-    throw new ProviderError(`token refresh failed: ${(err as Error).message}`, 0);
+    throw new ProviderError(`token refresh failed: ${(err as Error).message}`, { kind: 'network' });
   }
   const parsed = body as { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown; error?: unknown } | null;
   if (status !== 200 || !parsed || typeof parsed.access_token !== 'string') {
     const reason = typeof parsed?.error === 'string' ? parsed.error : 'no access_token in the answer';
-    throw new ProviderError(`token refresh failed (HTTP ${status}): ${reason}`, status);
+    const failure = status === 200 ? { kind: 'malformed' as const, status } : { kind: 'http' as const, status };
+    throw new ProviderError(`token refresh failed (HTTP ${status}): ${reason}`, failure);
   }
   const now = options.now ?? Date.now;
   return {

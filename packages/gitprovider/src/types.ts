@@ -1,3 +1,7 @@
+import type { PullRequestState } from '@gitsync/contracts';
+
+export type { PullRequestState };
+
 /** A repository on a provider, as parsed from a git remote origin. */
 export interface RepoRef {
   /** Web base URL, e.g. `https://github.com` or `http://127.0.0.1:9000` (no trailing slash). */
@@ -13,7 +17,6 @@ export interface PullRequestRef extends RepoRef {
   url: string;
 }
 
-export type PullRequestState = 'open' | 'closed' | 'merged';
 
 /** Fields of `GET /repos/{o}/{r}/pulls/{n}`. */
 export interface PullRequestFields {
@@ -80,12 +83,14 @@ export interface GitProvider {
 
 /** What one HTTP exchange told about the caller's rate-limit budget. */
 export interface ResponseInfo {
-  /** HTTP status (304 for a conditional hit); 0 when no answer came. */
-  status: number;
+  /** HTTP status (304 for a conditional hit); null when no answer came. */
+  status: number | null;
   /** `x-ratelimit-remaining`, when sent. */
   remaining: number | null;
   /** `x-ratelimit-reset`, when sent. */
   resetAt: Date | null;
+  /** The answer was a rate limit: the group may not call again before this (padding included). */
+  blockedUntil: Date | null;
 }
 
 /**

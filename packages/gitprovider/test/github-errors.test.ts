@@ -100,6 +100,7 @@ describe('GitHubProvider errors over HTTP', () => {
     const error = await failure(provider.fetchPullRequestStatus(TOKEN, pr, {}));
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.message).toContain('invalid JSON');
+    expect((error as ProviderError).kind).toBe('malformed');
     expect((error as ProviderError).status).toBe(200);
   });
 
@@ -128,7 +129,7 @@ describe('GitHubProvider errors over HTTP', () => {
     await server.close();
     const error = await failure(provider.fetchPullRequestStatus(TOKEN, pr, {}));
     expect(error).toBeInstanceOf(ProviderError);
-    expect((error as ProviderError).status).toBe(0);
+    expect((error as ProviderError).kind).toBe('network');
     expect((error as ProviderError).transient).toBe(true);
   });
 
@@ -142,6 +143,8 @@ describe('GitHubProvider errors over HTTP', () => {
     );
     const error = await failure(provider.fetchPullRequestStatus(TOKEN, pr, {}));
     expect(error.message).toContain('pagination link leaves the API base URL');
+    // Refused, not failed: retrying would only refuse again.
+    expect(error).toMatchObject({ kind: 'refused', transient: false });
     expect(elsewhere.requests).toHaveLength(0);
   });
 });

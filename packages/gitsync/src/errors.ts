@@ -13,3 +13,8 @@ export class NoTokenError extends Error {
     super(`no token available for provider ${providerId}`);
   }
 }
+
+/** The row names something its provider cannot address: an origin or a PR url it does not parse. */
+export class UnusableTargetError extends Error {
+  override readonly name = 'UnusableTargetError';
+}

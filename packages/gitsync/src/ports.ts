@@ -1,20 +1,30 @@
-import type { PullRequestFields, ReviewVerdict } from '@gitsync/gitprovider';
-import type { OutcomeKind } from './timings.js';
+import type { RefreshOutcome } from '@gitsync/contracts';
+import type { PullRequestFields, RequestPacer, ReviewVerdict } from '@gitsync/gitprovider';
 
-/** One row to refresh: what the scheduler claimed (or the API asked for). No secret in here. */
-export interface RefreshJob {
+/**
+ * One row to refresh, read from Postgres when its job runs (the job itself names only the chat):
+ * the owner whose token is used, and everything else, comes from the source of truth. No secret.
+ */
+export interface RefreshTarget {
   chatId: string;
+  /** The chat's owner: whose token the provider is called with. */
   ownerId: string;
   branch: string;
   remoteOrigin: string;
+  /** The PR's web URL, when known (found earlier, or given by the agent). */
   url: string | null;
+  /** Bumped by every report of the agent: a result is written only while it is unchanged. */
   generation: number;
+  /** ETag of `GET …/pulls/{n}`, for If-None-Match. */
   pullEtag: string | null;
+  /** ETag of `GET …/pulls/{n}/reviews` (kept only when they fit one page). */
   reviewsEtag: string | null;
+  /** When the agent last reported the branch: drives the short no-PR-yet retry window. */
   markedStaleAt: Date | null;
 }
 
-export interface StatusWrite {
+/** A refresh that reached the PR: what to write, guarded by the generation it started from. */
+export interface RefreshedWrite {
   chatId: string;
   generation: number;
   url: string;
@@ -27,22 +37,26 @@ export interface StatusWrite {
   changed: boolean;
 }
 
+/** Any other outcome: recorded with the row, with when to try again. */
 export interface OutcomeWrite {
   chatId: string;
   generation: number;
-  outcome: Exclude<OutcomeKind, 'refreshed'>;
+  outcome: Exclude<RefreshOutcome, 'refreshed'>;
   error: string | null;
   staleAt: Date;
-  clearUrl?: boolean;
+  /** Forget the stored PR url (it led nowhere). */
+  clearUrl: boolean;
 }
 
 /**
- * Where results go. `TChange` is whatever the store hands back for publishing (the chat with its
- * status), for a `changed` write only; `written` is false when the row moved on meanwhile and
- * nothing was written.
+ * Where rows come from and results go. `TChange` is whatever the store hands back for publishing
+ * (the chat with its status), for a `changed` write only; `written` is false when the row moved on
+ * meanwhile (a newer report) and nothing was written.
  */
 export interface RefreshStore<TChange> {
-  saveRefreshed(write: StatusWrite): Promise<{ written: boolean; change: TChange | null }>;
+  /** The row a job points at; null when it is gone. */
+  load(chatId: string): Promise<RefreshTarget | null>;
+  saveRefreshed(write: RefreshedWrite): Promise<{ written: boolean; change: TChange | null }>;
   saveOutcome(write: OutcomeWrite): Promise<boolean>;
 }
 
@@ -54,6 +68,11 @@ export interface Publisher<TChange> {
 export interface TokenSource {
   /** `forceRefresh`: the provider rejected the current token (401); refresh it if possible. */
   getToken(providerId: string, ownerId: string, options?: { forceRefresh?: boolean }): Promise<string | null>;
+}
+
+/** Paces every HTTP request of a rate-limit group across replicas (budget, blocks, in-flight bounds). */
+export interface GroupPacer {
+  forGroup(group: string): RequestPacer;
 }
 
 export interface Clock {

@@ -1,3 +1,4 @@
+import type { RefreshOutcome } from '@gitsync/contracts';
 import {
   ProviderError,
   RateLimitError,
@@ -6,40 +7,23 @@ import {
   type PullRequestStatus,
   type RequestPacer,
 } from '@gitsync/gitprovider';
-import { NoProviderError, NoTokenError } from './errors.js';
-import type { Clock, Publisher, RefreshJob, RefreshStore, TokenSource } from './ports.js';
+import { NoProviderError, NoTokenError, UnusableTargetError } from './errors.js';
+import type { Clock, GroupPacer, Publisher, RefreshStore, RefreshTarget, TokenSource } from './ports.js';
 import { defaultRetry, withRetry } from './retry.js';
-import { nextStaleAt, type OutcomeKind, type Timings } from './timings.js';
-
-/** Blocks a rate-limit group on every replica until its reset (the pacer then refuses its requests). */
-export interface RateLimitGate {
-  block(group: string, until: Date): Promise<void>;
-}
-
-/** Bounds concurrent provider calls per group. */
-export interface GroupLimiter {
-  run<T>(group: string, task: () => Promise<T>): Promise<T>;
-}
-
-/** Paces every HTTP request of a group across replicas (budget and in-flight bound). */
-export interface GroupPacer {
-  forGroup(group: string): RequestPacer;
-}
+import { nextStaleAt, type Timings } from './timings.js';
 
 export interface RefreshDeps<TChange> {
   providers: readonly GitProvider[];
   tokens: TokenSource;
   store: RefreshStore<TChange>;
   publisher: Publisher<TChange>;
-  gate: RateLimitGate;
-  limiter?: GroupLimiter;
   pacer: GroupPacer;
   clock: Clock;
   timings: Timings;
 }
 
 export interface RefreshResult {
-  outcome: OutcomeKind;
+  outcome: RefreshOutcome;
   staleAt: Date;
   error: string | null;
   /** False when the row moved on (a newer report) and this result was dropped. */
@@ -56,94 +40,92 @@ export const findProvider = (providers: readonly GitProvider[], origin: string) 
 
 type Fetched = { kind: 'no_pr' } | { kind: 'pr'; pr: PullRequestRef; status: PullRequestStatus };
 
+type Failure = { outcome: Exclude<RefreshOutcome, 'refreshed'>; error: string; resetAt?: Date };
+
+/**
+ * Refreshes the chat a job points at, as Postgres has it now. Null when there is nothing to
+ * refresh: the row is gone (the chat was deleted) or has no branch or origin.
+ */
+export async function refreshChat<TChange>(chatId: string, deps: RefreshDeps<TChange>): Promise<RefreshResult | null> {
+  const target = await deps.store.load(chatId);
+  if (!target || target.branch === '' || target.remoteOrigin === '') return null;
+  return refreshTarget(target, deps);
+}
+
 /**
  * Refreshes one row: provider → token → PR → status → write-back → publish. Every outcome is
  * recorded on the row with its next stale_at; only infrastructure failures (the store) throw.
  */
-export async function refreshRow<TChange>(job: RefreshJob, deps: RefreshDeps<TChange>): Promise<RefreshResult> {
+export async function refreshTarget<TChange>(target: RefreshTarget, deps: RefreshDeps<TChange>): Promise<RefreshResult> {
+  let fetched: Fetched;
   try {
-    const provider = findProvider(deps.providers, job.remoteOrigin);
-    if (!provider) throw new NoProviderError(job.remoteOrigin);
-    const fetched = await fetchWithToken(job, provider, deps);
-    if (fetched.kind === 'no_pr') return await recordOutcome(job, deps, 'no_pr', null);
-    return await recordRefreshed(job, deps, fetched.pr, fetched.status);
+    const provider = findProvider(deps.providers, target.remoteOrigin);
+    if (!provider) throw new NoProviderError(target.remoteOrigin);
+    fetched = await fetchWithToken(target, provider, deps);
   } catch (err) {
-    if (err instanceof NoProviderError) return recordOutcome(job, deps, 'no_provider', err.message);
-    if (err instanceof NoTokenError) return recordOutcome(job, deps, 'no_token', err.message);
-    if (err instanceof RateLimitError) return recordOutcome(job, deps, 'rate_limited', err.message, err.resetAt);
-    if (err instanceof ProviderError) return recordOutcome(job, deps, 'provider_error', err.message);
-    throw err;
+    const failure = failureOf(err);
+    if (!failure) throw err;
+    return recordOutcome(target, deps, failure);
   }
+  if (fetched.kind === 'no_pr') return recordOutcome(target, deps, { outcome: 'no_pr', error: null });
+  return recordRefreshed(target, deps, fetched.pr, fetched.status);
 }
 
-async function fetchWithToken<T>(job: RefreshJob, provider: GitProvider, deps: RefreshDeps<T>): Promise<Fetched> {
-  const token = await deps.tokens.getToken(provider.id, job.ownerId);
+/** The row's outcome for a failure; undefined for anything else (a bug, the store away), which the job throws. */
+function failureOf(err: unknown): Failure | undefined {
+  if (err instanceof NoProviderError) return { outcome: 'no_provider', error: err.message };
+  if (err instanceof NoTokenError) return { outcome: 'no_token', error: err.message };
+  if (err instanceof RateLimitError) return { outcome: 'rate_limited', error: err.message, resetAt: err.resetAt };
+  if (err instanceof UnusableTargetError || err instanceof ProviderError) return { outcome: 'provider_error', error: err.message };
+  return undefined;
+}
+
+async function fetchWithToken<T>(target: RefreshTarget, provider: GitProvider, deps: RefreshDeps<T>): Promise<Fetched> {
+  const token = await deps.tokens.getToken(provider.id, target.ownerId);
   if (!token) throw new NoTokenError(provider.id);
   try {
-    return await fetchFromProvider(job, provider, token, deps);
+    return await fetchFromProvider(target, provider, token, deps);
   } catch (err) {
-    if (!(err instanceof ProviderError) || err.status !== 401) throw err;
+    if (!(err instanceof ProviderError && err.is(401))) throw err;
     // The token was revoked or expired early: refresh it once, else the owner must link again.
-    const renewed = await deps.tokens.getToken(provider.id, job.ownerId, { forceRefresh: true });
+    const renewed = await deps.tokens.getToken(provider.id, target.ownerId, { forceRefresh: true });
     if (!renewed || renewed === token) throw new NoTokenError(provider.id);
-    return fetchFromProvider(job, provider, renewed, deps);
+    return fetchFromProvider(target, provider, renewed, deps);
   }
 }
 
-async function fetchFromProvider<T>(
-  job: RefreshJob,
-  provider: GitProvider,
-  token: string,
-  deps: RefreshDeps<T>,
-): Promise<Fetched> {
-  const group = rateLimitGroup(provider.id, job.ownerId);
-  const pacer = deps.pacer.forGroup(group);
-  const call = async <R>(fn: () => Promise<R>): Promise<R> => {
-    const run = () => withRetry(fn, defaultRetry, deps.clock);
-    try {
-      return await (deps.limiter ? deps.limiter.run(group, run) : run());
-    } catch (err) {
-      // Status 0: the block came from our own gate or pacer and is already shared.
-      if (err instanceof RateLimitError && err.status !== 0) await deps.gate.block(group, err.resetAt);
-      throw err;
-    }
-  };
+async function fetchFromProvider<T>(target: RefreshTarget, provider: GitProvider, token: string, deps: RefreshDeps<T>): Promise<Fetched> {
+  const pacer: RequestPacer = deps.pacer.forGroup(rateLimitGroup(provider.id, target.ownerId));
+  const call = <R>(fn: () => Promise<R>): Promise<R> => withRetry(fn, defaultRetry, deps.clock);
 
-  const validators = { pull: job.pullEtag, reviews: job.reviewsEtag };
-  let pr = job.url ? provider.parsePullRequestUrl(job.url) : null;
-  if (job.url && !pr) throw new ProviderError(`cannot parse pull request url ${job.url}`, 0);
-  if (pr) {
-    const known = pr;
+  const validators = { pull: target.pullEtag, reviews: target.reviewsEtag };
+  if (target.url) {
+    const known = provider.parsePullRequestUrl(target.url);
+    if (!known) throw new UnusableTargetError(`cannot parse pull request url ${target.url}`);
     try {
       return { kind: 'pr', pr: known, status: await call(() => provider.fetchPullRequestStatus(token, known, validators, pacer)) };
     } catch (err) {
       // The PR behind a stored url is gone (deleted, repo renamed): look the branch up again.
-      if (!(err instanceof ProviderError) || err.status !== 404) throw err;
+      if (!(err instanceof ProviderError && err.is(404))) throw err;
     }
   }
-  const repo = provider.parseOrigin(job.remoteOrigin);
-  if (!repo) throw new ProviderError(`cannot parse remote origin ${job.remoteOrigin}`, 0);
-  pr = await call(() => provider.findPullRequestByBranch(token, repo, job.branch, pacer));
-  if (!pr) return { kind: 'no_pr' };
-  const found = pr;
-  const sameUrl = found.url === job.url;
+  const repo = provider.parseOrigin(target.remoteOrigin);
+  if (!repo) throw new UnusableTargetError(`cannot parse remote origin ${target.remoteOrigin}`);
+  const found = await call(() => provider.findPullRequestByBranch(token, repo, target.branch, pacer));
+  if (!found) return { kind: 'no_pr' };
+  const sameUrl = found.url === target.url;
   const status = await call(() => provider.fetchPullRequestStatus(token, found, sameUrl ? validators : {}, pacer));
   return { kind: 'pr', pr: found, status };
 }
 
-async function recordRefreshed<T>(
-  job: RefreshJob,
-  deps: RefreshDeps<T>,
-  pr: PullRequestRef,
-  status: PullRequestStatus,
-): Promise<RefreshResult> {
+async function recordRefreshed<T>(target: RefreshTarget, deps: RefreshDeps<T>, pr: PullRequestRef, status: PullRequestStatus): Promise<RefreshResult> {
   const now = deps.clock.now();
   const staleAt = nextStaleAt({ kind: 'refreshed', now }, deps.timings);
   // A 304 on both parts for the same url changes nothing a reader can see: no event.
-  const changed = status.pull.changed || status.reviews.changed || pr.url !== job.url;
+  const changed = status.pull.changed || status.reviews.changed || pr.url !== target.url;
   const saved = await deps.store.saveRefreshed({
-    chatId: job.chatId,
-    generation: job.generation,
+    chatId: target.chatId,
+    generation: target.generation,
     url: pr.url,
     pull: status.pull.changed ? { ...status.pull.value, etag: status.pull.etag } : null,
     reviews: status.reviews.changed ? { ...status.reviews.value, etag: status.reviews.etag } : null,
@@ -156,22 +138,21 @@ async function recordRefreshed<T>(
 }
 
 async function recordOutcome<T>(
-  job: RefreshJob,
+  target: RefreshTarget,
   deps: RefreshDeps<T>,
-  outcome: Exclude<OutcomeKind, 'refreshed'>,
-  error: string | null,
-  resetAt?: Date,
+  failure: { outcome: Failure['outcome']; error: string | null; resetAt?: Date },
 ): Promise<RefreshResult> {
+  const { outcome, error, resetAt } = failure;
   const now = deps.clock.now();
-  const staleAt = nextStaleAt({ kind: outcome, now, markedStaleAt: job.markedStaleAt, ...(resetAt && { resetAt }) }, deps.timings);
+  const staleAt = nextStaleAt({ kind: outcome, now, markedStaleAt: target.markedStaleAt, ...(resetAt && { resetAt }) }, deps.timings);
   const written = await deps.store.saveOutcome({
-    chatId: job.chatId,
-    generation: job.generation,
+    chatId: target.chatId,
+    generation: target.generation,
     outcome,
     error,
     staleAt,
     // A url that led nowhere (404, then no open PR for the branch) is forgotten.
-    clearUrl: outcome === 'no_pr' && job.url !== null,
+    clearUrl: outcome === 'no_pr' && target.url !== null,
   });
   return { outcome, staleAt, error, written, published: false };
 }

@@ -1,3 +1,5 @@
+import type { RefreshOutcome } from '@gitsync/contracts';
+
 /** SPEC §3.4's durations, in milliseconds. */
 export interface Timings {
   /** After a refresh. @defaultValue 2 min */
@@ -23,10 +25,8 @@ export const defaultTimings: Timings = {
   leaseMs: 300_000,
 };
 
-export type OutcomeKind = 'refreshed' | 'no_pr' | 'no_token' | 'no_provider' | 'provider_error' | 'rate_limited';
-
 export interface OutcomeFacts {
-  kind: OutcomeKind;
+  kind: RefreshOutcome;
   now: Date;
   /** When the agent last reported the branch (no_pr). */
   markedStaleAt?: Date | null;

@@ -2,9 +2,12 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { refreshOutcomeSchema } from '@gitsync/contracts';
 import { createRegistry } from './registry.js';
 
-/** The refresh pipeline's outcome kinds, plus `failed` for a job that threw (Postgres down…): the API's own list. */
-export const REFRESH_OUTCOMES = refreshOutcomeSchema.options;
-export type RefreshOutcomeLabel = (typeof REFRESH_OUTCOMES)[number];
+/**
+ * The refresh pipeline's outcome kinds and `failed` for a job that threw (Postgres down…), the
+ * API's own list, plus `skipped` for a job whose row was gone when it ran.
+ */
+export const REFRESH_OUTCOME_LABELS = [...refreshOutcomeSchema.options, 'skipped'] as const;
+export type RefreshOutcomeLabel = (typeof REFRESH_OUTCOME_LABELS)[number];
 
 /** What a worker process counts; each replica is scraped on its own and Prometheus sums them. */
 export interface WorkerMetrics {
@@ -32,7 +35,7 @@ export function createWorkerMetrics(registry: Registry = createRegistry()): Work
     registers: [registry],
   });
   // Every outcome appears from the start at 0, so rate() and alerts see a series before the first one.
-  for (const outcome of REFRESH_OUTCOMES) outcomes.inc({ outcome }, 0);
+  for (const outcome of REFRESH_OUTCOME_LABELS) outcomes.inc({ outcome }, 0);
   const requests = new Counter({
     name: 'gitsync_provider_requests_total',
     help: 'Provider (GitHub) HTTP answers by status; 304 (not counted by GitHub) has its own value.',

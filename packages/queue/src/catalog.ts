@@ -1,37 +1,18 @@
 import type { BackoffOptions, KeepJobs } from 'bullmq';
 import { z } from 'zod';
-import { decodeRefreshPayload, encodeRefreshPayload } from './stored-payload.js';
 
 /**
- * Ids, git coordinates and conditional-request validators of one row. Never a token: the
- * worker resolves it from Postgres, so nothing secret ever sits in Redis.
+ * A refresh job points at a row; it carries no data of it. The worker reads the row (owner,
+ * branch, origin, url, ETags) from Postgres when the job runs, so nothing in Redis can speak for a
+ * user, and the payload reads plainly in Bull Board. Unknown fields are dropped, not trusted: an
+ * `ownerId` written into a job by hand changes nothing.
  */
-export const refreshPayloadSchema = z.strictObject({
+export const refreshPayloadSchema = z.object({
   chatId: z.uuid(),
-  ownerId: z.uuid(),
-  branch: z.string().min(1),
-  remoteOrigin: z.string().min(1),
-  url: z.string().nullable(),
+  /** The row's version (bumped by every report) when the job was queued; the worker reads the current one. */
   generation: z.number().int().nonnegative(),
-  pullEtag: z.string().nullable(),
-  reviewsEtag: z.string().nullable(),
-  /** ISO time of the agent's last report; drives the short no-PR-yet retry window. */
-  markedStaleAt: z.iso.datetime({ offset: true }).nullable(),
 });
 export type RefreshPayload = z.infer<typeof refreshPayloadSchema>;
-
-/** A row to refresh (claimed by the scheduler, or looked up by the API) as its job's payload. */
-export const toRefreshPayload = (row: Omit<RefreshPayload, 'markedStaleAt'> & { markedStaleAt: Date | null }): RefreshPayload => ({
-  chatId: row.chatId,
-  ownerId: row.ownerId,
-  branch: row.branch,
-  remoteOrigin: row.remoteOrigin,
-  url: row.url,
-  generation: row.generation,
-  pullEtag: row.pullEtag,
-  reviewsEtag: row.reviewsEtag,
-  markedStaleAt: row.markedStaleAt?.toISOString() ?? null,
-});
 
 /**
  * BullMQ runs jobs without a priority before every prioritized one, so background jobs carry a
@@ -42,11 +23,6 @@ export const PRIORITY = { onDemand: 1, background: 1000 } as const;
 interface JobDefinition<S extends z.ZodType> {
   queue: string;
   payload: S;
-  /**
-   * What Redis stores for a payload (`encode`) and back (`decode`, before the schema validates
-   * it; it never throws, so a malformed job fails with the schema's message).
-   */
-  stored: { encode(payload: z.infer<S>): unknown; decode(stored: unknown): unknown };
   /** Retries of a job whose handler threw; the backoff is applied by our workers (job-options.ts). */
   retry: { attempts: number; backoff: BackoffOptions };
   /** How long finished jobs are kept; applied by our workers, not stored with each job (job-options.ts). */
@@ -56,14 +32,13 @@ interface JobDefinition<S extends z.ZodType> {
 }
 
 /**
- * One entry per job name: its queue, payload schema, stored form and retry settings. Payloads are
+ * One entry per job name: its queue, payload schema and retry settings. Payloads are
  * validated where they enter (the producer) and where they are used (the worker).
  */
 export const jobCatalog = {
   'refresh-diff-status': {
     queue: 'diff-status-refresh',
     payload: refreshPayloadSchema,
-    stored: { encode: encodeRefreshPayload, decode: decodeRefreshPayload },
     // One job per chat at a time (deduplication): whichever ends next is the refresh asked for.
     waitKey: (payload: RefreshPayload) => payload.chatId,
     // Row-level outcomes (no token, provider errors…) complete the job and live in Postgres;

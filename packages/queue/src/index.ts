@@ -2,7 +2,6 @@ export * from './catalog.js';
 export * from './connection.js';
 export * from './job-options.js';
 export * from './producer.js';
-export * from './stored-payload.js';
 export * from './worker.js';
 export * from './wake.js';
 export * from './completion.js';

@@ -44,11 +44,11 @@ export class RefreshProducer {
    * returned with the reason, so that one bad row does not hold back the rest of its batch.
    */
   async enqueueBackground(payloads: RefreshPayload[]): Promise<{ rejected: RejectedPayload[] }> {
-    const jobs: Array<{ name: typeof NAME; data: unknown; opts: JobsOptions }> = [];
+    const jobs: Array<{ name: typeof NAME; data: RefreshPayload; opts: JobsOptions }> = [];
     const rejected: RejectedPayload[] = [];
     for (const payload of payloads) {
       const parsed = refreshPayloadSchema.safeParse(payload);
-      if (parsed.success) jobs.push({ name: NAME, data: refresh.stored.encode(parsed.data), opts: jobOptions(parsed.data, PRIORITY.background) });
+      if (parsed.success) jobs.push({ name: NAME, data: parsed.data, opts: jobOptions(parsed.data, PRIORITY.background) });
       else rejected.push({ chatId: String(payload.chatId), reason: invalidPayload(parsed.error) });
     }
     // BullMQ adds a bulk in one MULTI, which Redis runs without serving anyone else: 1,000 jobs held
@@ -63,13 +63,13 @@ export class RefreshProducer {
   /**
    * A refresh somebody is waiting for: it runs before every background job. When the chat already
    * has a job (deduplication id = chat id), `add` hands back that job's id and adds nothing; that
-   * job is then promoted to the on-demand priority and given the newer payload, so the chat still
-   * has exactly one job. Promotion is one atomic script: a job that became active meanwhile only
-   * gets its priority field rewritten, which is harmless.
+   * job is then promoted to the on-demand priority, so the chat still has exactly one job (it reads
+   * the row when it runs, so it refreshes the newest report). Promotion is one atomic script: a job
+   * that became active meanwhile only gets its priority field rewritten, which is harmless.
    */
   async enqueueOnDemand(payload: RefreshPayload): Promise<OnDemandJob> {
     const data = validate(payload);
-    const added = await this.queue.add(NAME, refresh.stored.encode(data), jobOptions(data, PRIORITY.onDemand));
+    const added = await this.queue.add(NAME, data, jobOptions(data, PRIORITY.onDemand));
     const id = added.id;
     if (id === undefined) throw new Error('BullMQ returned a job without an id');
     const job = await Job.fromId(this.queue, id);
@@ -79,8 +79,6 @@ export class RefreshProducer {
 
     try {
       await job.changePriority({ priority: PRIORITY.onDemand });
-      // A newer report (a higher generation) than the queued job knows of: refresh that one instead.
-      if (queuedGeneration(job) < data.generation) await job.updateData(refresh.stored.encode(data));
       // A retry waiting out its backoff would not run before its delay, whatever its priority.
       if (await job.isDelayed()) await job.promote();
     } catch (err) {
@@ -98,21 +96,6 @@ export class RefreshProducer {
 
 function jobOptions(payload: RefreshPayload, priority: number): JobsOptions {
   return { ...stored, priority, deduplication: { id: payload.chatId } };
-}
-
-/**
- * The payload of a refresh job read from the queue (`getJob`, `getJobs`…), as its worker will see
- * it: Redis holds the compact stored form. Throws, naming the fields, when it is not valid.
- */
-export const queuedRefreshPayload = (job: Pick<Job, 'data'>): RefreshPayload => validate(refresh.stored.decode(job.data));
-
-/** The generation a queued job was given; a job that cannot be read is treated as the oldest. */
-function queuedGeneration(job: Job): number {
-  try {
-    return queuedRefreshPayload(job).generation;
-  } catch {
-    return -1;
-  }
 }
 
 /** The payload, checked; throws naming the wrong fields. */

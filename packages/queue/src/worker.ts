@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job, type JobJson, type WorkerOptions } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describePayloadError, jobCatalog, type JobName, type JobPayload } from './catalog.js';
 import { doneChannel, type DoneMessage } from './done.js';
@@ -15,21 +15,6 @@ export interface QueueWorkerOptions {
 }
 
 /**
- * A BullMQ worker whose jobs hold their payload in its named form from the moment they are
- * fetched: the handler and every event listener (`active`, `completed`, `failed`) see what the
- * producer was given, not the compact form stored in Redis.
- */
-function decodingWorker(decode: (stored: unknown) => unknown): typeof Worker {
-  return class extends Worker {
-    protected override createJob(data: JobJson, jobId: string): Job {
-      const job = super.createJob(data, jobId);
-      job.data = decode(job.data);
-      return job;
-    }
-  };
-}
-
-/**
  * A BullMQ worker for one job name of the catalog. The payload is validated before the handler
  * sees it; an invalid one fails at once (retrying cannot fix it) with the fields named. Every job's
  * end (completed, or failed for good) is announced to its waiters (done.ts).
@@ -40,10 +25,9 @@ export function createQueueWorker<N extends JobName, R>(
   options: QueueWorkerOptions,
 ): Worker {
   const definition = jobCatalog[name];
-  const QueueWorker = decodingWorker(definition.stored.decode);
   const catalog = catalogWorkerOptions(name);
   const prefix = options.prefix ?? 'gitsync';
-  const worker = new QueueWorker(
+  const worker = new Worker(
     definition.queue,
     async (job: Job) => {
       const parsed = definition.payload.safeParse(job.data);

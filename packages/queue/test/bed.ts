@@ -7,19 +7,8 @@ import { createRedis } from '../src/connection.js';
 import { RefreshProducer } from '../src/producer.js';
 import { createQueueWorker } from '../src/worker.js';
 
-/** A valid payload of a row with a PR and ETags; override what a test is about. */
-export const payload = (overrides: Partial<RefreshPayload> = {}): RefreshPayload => ({
-  chatId: randomUUID(),
-  ownerId: randomUUID(),
-  branch: 'feat/x',
-  remoteOrigin: 'https://github.com/o/r.git',
-  url: 'https://github.com/o/r/pull/7',
-  generation: 2,
-  pullEtag: 'W/"p"',
-  reviewsEtag: null,
-  markedStaleAt: new Date().toISOString(),
-  ...overrides,
-});
+/** A valid payload; override what a test is about. */
+export const payload = (overrides: Partial<RefreshPayload> = {}): RefreshPayload => ({ chatId: randomUUID(), generation: 2, ...overrides });
 
 export interface QueueBed {
   r: TestRedis;

@@ -4,7 +4,6 @@ import { waitFor } from '@gitsync/testing';
 import { PRIORITY } from '../src/catalog.js';
 import { JobCompletions } from '../src/completion.js';
 import { createRedis } from '../src/connection.js';
-import { queuedRefreshPayload } from '../src/producer.js';
 import { payload, useQueueBed } from './bed.js';
 
 const bed = useQueueBed();
@@ -28,7 +27,7 @@ describe('RefreshProducer.enqueueOnDemand', () => {
     await waitFor(() => order.length === 3);
     const first = await bed.producer.queue.getJob(job.id);
     expect(first).toBeUndefined(); // removed on completion
-    expect(order[0]).toBe(queuedRefreshPayload(prioritized.find((j) => j.id === job.id)!).chatId);
+    expect(order[0]).toBe((prioritized.find((j) => j.id === job.id)!.data as { chatId: string }).chatId);
   });
 
   it('promotes the queued background job of the chat instead of adding a second one', async () => {
@@ -40,8 +39,8 @@ describe('RefreshProducer.enqueueOnDemand', () => {
     expect(await bed.producer.queue.getJobCounts('prioritized')).toEqual({ prioritized: 4 });
     const promoted = await bed.producer.queue.getJob(job.id);
     expect(promoted?.priority).toBe(PRIORITY.onDemand);
-    // It refreshes the newer report.
-    expect(queuedRefreshPayload(promoted!).generation).toBe(4);
+    // Its payload is a pointer: the worker reads the newer report from the row when it runs.
+    expect(promoted!.data).toEqual({ chatId: target.chatId, generation: 3 });
     // A second on-demand request for the same chat joins the same job.
     expect(await bed.producer.enqueueOnDemand({ ...target, generation: 4 })).toEqual({ id: backgroundId, promoted: false });
 
@@ -87,14 +86,14 @@ describe('JobCompletions', () => {
 
   it('hears only the ends of its own key, and not a failed attempt that will be retried', async () => {
     const tries = new Map<string, number>();
+    const flaky = payload();
     bed.startWorker(async (p) => {
       const n = (tries.get(p.chatId) ?? 0) + 1;
       tries.set(p.chatId, n);
-      if (p.branch === 'flaky' && n === 1) throw new Error('transient');
+      if (p.chatId === flaky.chatId && n === 1) throw new Error('transient');
       return { outcome: 'refreshed', chatId: p.chatId, try: n };
     });
     const others = [payload(), payload(), payload()];
-    const flaky = payload({ branch: 'flaky' });
     const completion = await completions.run(flaky.chatId, async () => {
       await bed.producer.enqueueBackground(others);
       return bed.producer.enqueueOnDemand(flaky);

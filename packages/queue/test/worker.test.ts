@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { type Job } from 'bullmq';
 import { waitFor } from '@gitsync/testing';
 import { jobCatalog, PRIORITY, type RefreshPayload } from '../src/catalog.js';
 import { payload, useQueueBed } from './bed.js';
 
 /**
- * What the worker side promises now that jobs store a compact payload and only part of their
- * options: handlers and listeners see the named payload, retries still back off, finished jobs
- * are removed or kept as the catalog says, and jobs queued the old way still run.
+ * What the worker side promises now that jobs store only part of their options: handlers and
+ * listeners see the payload, retries still back off, finished jobs are removed or kept as the
+ * catalog says, and jobs queued by earlier versions still run.
  */
 const bed = useQueueBed();
 
@@ -53,19 +54,20 @@ describe('createQueueWorker', () => {
     const handled: RefreshPayload[] = [];
     bed.startWorker(async (got) => void handled.push(got));
     const { queue } = bed.producer;
-    const job = await queue.add('refresh-diff-status', [1, 'not-a-uuid'], { attempts: 5, priority: PRIORITY.background });
+    const job = await queue.add('refresh-diff-status', { chatId: 'not-a-uuid' }, { attempts: 5, priority: PRIORITY.background });
     await waitFor(async () => (await job.getState()) === 'failed');
     const failed = (await queue.getJob(job.id!))!;
     expect(failed.attemptsMade).toBe(1);
-    expect(failed.failedReason).toMatch(/^invalid refresh-diff-status payload: chatId: .*ownerId: /);
+    expect(failed.failedReason).toMatch(/^invalid refresh-diff-status payload: chatId: .*generation: /);
     expect(handled).toEqual([]);
   });
 
-  it('runs jobs queued before the compact form: named payload, every option stored with the job', async () => {
+  it('runs jobs queued by earlier versions: row data in the payload (ignored), every option stored with the job', async () => {
     const p = payload();
     const handled: RefreshPayload[] = [];
     bed.startWorker(async (got) => void handled.push(got));
-    await bed.producer.queue.add('refresh-diff-status', p, {
+    const old = { ...p, ownerId: randomUUID(), branch: 'feat/x', remoteOrigin: 'https://github.com/o/r.git', url: null, pullEtag: null };
+    await bed.producer.queue.add('refresh-diff-status', old, {
       attempts: 5,
       backoff: { type: 'exponential', delay: 1_000 },
       removeOnComplete: true,
@@ -81,9 +83,9 @@ describe('createQueueWorker', () => {
 describe('RefreshProducer.enqueueBackground', () => {
   it('queues the valid payloads of a batch and hands back the invalid ones with the reason', async () => {
     const good = [payload(), payload()];
-    const bad = payload({ generation: -1, branch: '' });
+    const bad = payload({ generation: -1 });
     const { rejected } = await bed.producer.enqueueBackground([good[0]!, bad, good[1]!]);
-    expect(rejected).toEqual([{ chatId: bad.chatId, reason: expect.stringMatching(/^invalid refresh payload: branch: .*; generation: /) as string }]);
+    expect(rejected).toEqual([{ chatId: bad.chatId, reason: expect.stringMatching(/^invalid refresh payload: generation: /) as string }]);
     expect(await bed.producer.queue.getJobCountByTypes('prioritized')).toBe(2);
     expect(await bed.producer.queue.getDeduplicationJobId(bad.chatId)).toBeFalsy();
   });

@@ -1,3 +1,2 @@
-export * from './gate.js';
-export * from './limiter.js';
+export * from './keys.js';
 export * from './pacer.js';

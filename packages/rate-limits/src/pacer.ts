@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimitError, type RequestPacer, type ResponseInfo } from '@gitsync/gitprovider';
-import { blockedGroupsKey, blockKey } from './gate.js';
-import { withPaceScript, type PaceRedis } from './pace-script.js';
+import { blockedGroupsKey, groupKeys } from './keys.js';
+import { withScripts, type PaceAnswer, type ScriptedRedis } from './scripts.js';
 
 export interface GroupPacerOptions {
   redis: Redis;
   prefix: string;
   /** Requests one group may have in flight across every replica. @defaultValue 50 */
   maxInFlight?: number;
+  /** Requests one group may have in flight in this process. @defaultValue 10 */
+  perProcess?: number;
   /** Requests left untouched in the group's budget. @defaultValue 0 */
   reserve?: number;
   /** A slot of a crashed replica frees itself after this long. @defaultValue 30 s */
@@ -26,21 +28,38 @@ interface Waiter {
   refused: (err: unknown) => void;
 }
 
-interface Release {
-  group: string;
-  slot: string;
-  info: ResponseInfo;
+/** What this process holds and wants of one group. */
+interface GroupState {
+  /** Slots held or being asked for in this process: at most `perProcess`. */
+  held: number;
+  /** Waiting for one of this process's slots. */
+  queued: Waiter[];
+  /** For the next call to Redis. */
+  asking: Waiter[];
+  /** Slots freed since the last call, with what their answers said. */
+  releases: Array<{ slot: string; info: ResponseInfo }>;
+  /** The group's block as last seen (ms): refused here until then, without asking Redis. */
+  blockedUntil: number;
 }
 
+type PacePipeline = Pick<ScriptedRedis, 'gitsyncPace'> & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+
+/** Refusals by our own pacer: the block is already shared. */
+const PACER = { kind: 'pacer' } as const;
+
+const known = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
+
 /**
- * Paces every replica's requests of each rate-limit group through Redis (see pace-script.ts for
- * the rules). What the process asks meanwhile — slots freed and slots wanted, of any group — goes
- * in one script call, one call at a time: a refresh's two requests cost one round trip between
- * them, and under load one call serves many refreshes.
+ * Paces every replica's requests of each rate-limit group (see commands/pace-3.lua for the rules).
+ * In this process a group has at most `perProcess` requests out (the rest wait here, costing
+ * Redis nothing); what the process asks meanwhile — slots freed and slots wanted — goes in one
+ * script call per group, all groups' calls in one pipelined round trip, one round trip at a time.
+ * A block the provider announced travels with the freed slot, so every replica stops at once.
  */
 export class RedisGroupPacer {
-  private readonly redis: PaceRedis;
+  private readonly redis: ScriptedRedis;
   private readonly maxInFlight: number;
+  private readonly perProcess: number;
   private readonly reserve: number;
   private readonly slotLeaseMs: number;
   private readonly paddingMs: number;
@@ -48,9 +67,8 @@ export class RedisGroupPacer {
   private readonly now: () => number;
   private readonly slotPrefix = randomBytes(6).toString('base64url');
   private nextSlot = 0;
-  private acquires = new Map<string, Waiter[]>();
-  private releases: Release[] = [];
-  /** Groups at their bound, tried again after `retryDelayMs`. */
+  private readonly groups = new Map<string, GroupState>();
+  /** Groups at their in-flight bound: asked again after `retryDelayMs`. */
   private busy = new Map<string, Waiter[]>();
   private busyTimer: NodeJS.Timeout | null = null;
   private sending = false;
@@ -58,12 +76,13 @@ export class RedisGroupPacer {
 
   constructor(private readonly options: GroupPacerOptions) {
     this.maxInFlight = options.maxInFlight ?? 50;
+    this.perProcess = options.perProcess ?? 10;
     this.reserve = options.reserve ?? 0;
     this.slotLeaseMs = options.slotLeaseMs ?? 30_000;
     this.paddingMs = options.paddingMs ?? 5_000;
     this.retryDelayMs = options.retryDelayMs ?? 20;
     this.now = options.now ?? Date.now;
-    this.redis = withPaceScript(options.redis);
+    this.redis = withScripts(options.redis);
   }
 
   forGroup(group: string): RequestPacer {
@@ -71,15 +90,50 @@ export class RedisGroupPacer {
       acquire: () =>
         new Promise((granted, refused) => {
           const slot = `${this.slotPrefix}${(this.nextSlot++).toString(36)}`;
-          push(this.acquires, group, { slot, granted, refused });
-          this.schedule();
+          const state = this.state(group);
+          state.queued.push({ slot, granted, refused });
+          this.admit(group, state);
         }),
     };
   }
 
-  private keys(group: string) {
-    const { prefix } = this.options;
-    return { block: blockKey(prefix, group), budget: `${prefix}:budget:${group}`, inflight: `${prefix}:inflight:${group}` };
+  private state(group: string): GroupState {
+    let state = this.groups.get(group);
+    if (!state) {
+      state = { held: 0, queued: [], asking: [], releases: [], blockedUntil: 0 };
+      this.groups.set(group, state);
+    }
+    return state;
+  }
+
+  /** Moves queued requests into this process's slots, refusing them at once while the group is blocked. */
+  private admit(group: string, state: GroupState): void {
+    while (state.queued.length > 0) {
+      if (state.blockedUntil > this.now()) {
+        for (const w of state.queued.splice(0)) w.refused(new RateLimitError(new Date(state.blockedUntil), PACER));
+        break;
+      }
+      if (state.held >= this.perProcess) break;
+      state.held += 1;
+      state.asking.push(state.queued.shift()!);
+      this.schedule();
+    }
+    const idle = state.held === 0 && state.queued.length === 0 && state.releases.length === 0;
+    if (idle && state.blockedUntil <= this.now()) this.groups.delete(group);
+  }
+
+  /** One of this process's slots of the group is free again (its request ended, or it was refused). */
+  private free(group: string, state: GroupState): void {
+    state.held -= 1;
+    this.admit(group, state);
+  }
+
+  private release(group: string, slot: string, info: ResponseInfo): void {
+    const state = this.state(group);
+    state.releases.push({ slot, info });
+    if (info.blockedUntil) state.blockedUntil = Math.max(state.blockedUntil, info.blockedUntil.getTime());
+    this.schedule();
+    this.free(group, state);
   }
 
   private schedule(): void {
@@ -93,42 +147,35 @@ export class RedisGroupPacer {
   }
 
   private async send(): Promise<void> {
-    if (this.acquires.size === 0 && this.releases.length === 0) return;
-    const acquires = this.acquires;
-    const releases = this.releases;
-    this.acquires = new Map();
-    this.releases = [];
-    this.sending = true;
     const now = this.now();
-    const keys = [blockedGroupsKey(this.options.prefix)];
-    const args = [now, now + this.slotLeaseMs, this.maxInFlight, this.reserve, this.paddingMs, releases.length, acquires.size].map(String);
-    for (const { group, slot, info } of releases) {
-      const { budget, inflight } = this.keys(group);
-      const known = info.remaining !== null && info.resetAt !== null;
-      keys.push(budget, inflight);
-      args.push(slot, known ? String(info.remaining) : '', known ? String(info.resetAt!.getTime()) : '');
-    }
-    for (const [group, waiters] of acquires) {
-      const { block, budget, inflight } = this.keys(group);
-      keys.push(block, budget, inflight);
-      args.push(String(waiters.length), ...waiters.map((w) => w.slot));
-    }
-    try {
-      const answer = await this.redis.gitsyncPace(keys.length, ...keys, ...args);
-      let i = 0;
-      for (const [group, waiters] of acquires) {
-        const granted = Number(answer[i]);
-        const verdict = String(answer[i + 1]);
-        const until = Number(answer[i + 2]);
-        i += 3;
-        for (const w of waiters.slice(0, granted)) w.granted((info) => this.release(group, w.slot, info));
-        const rest = waiters.slice(granted);
-        if (verdict === 'busy') for (const w of rest) push(this.busy, group, w);
-        else for (const w of rest) w.refused(new RateLimitError(new Date(until), 0));
+    const calls: Array<{ group: string; state: GroupState; asking: Waiter[]; args: string[] }> = [];
+    for (const [group, state] of this.groups) {
+      if (state.asking.length === 0 && state.releases.length === 0) continue;
+      const { asking, releases } = state;
+      state.asking = [];
+      state.releases = [];
+      const { block, budget, inflight } = groupKeys(this.options.prefix, group);
+      const args = [now, now + this.slotLeaseMs, this.maxInFlight, this.reserve, this.paddingMs, releases.length].map(String);
+      for (const { slot, info } of releases) {
+        const answered = info.remaining !== null && info.resetAt !== null;
+        args.push(slot, answered ? String(info.remaining) : '', answered ? String(info.resetAt!.getTime()) : '', known(info.blockedUntil?.getTime()));
       }
+      args.push(String(asking.length), ...asking.map((w) => w.slot));
+      calls.push({ group, state, asking, args: [block, budget, inflight, ...args] });
+    }
+    if (calls.length === 0) return;
+    const pipeline = this.redis.pipeline() as unknown as PacePipeline;
+    for (const call of calls) void pipeline.gitsyncPace(...(call.args as [string, string, string, ...string[]]));
+    this.sending = true;
+    try {
+      const results = (await pipeline.exec()) ?? [];
+      calls.forEach((call, i) => {
+        const [err, answer] = results[i] ?? [new Error('no answer from Redis')];
+        this.settle(call, err, answer as PaceAnswer | undefined);
+      });
     } catch (err) {
       // A lost release only costs its slot until the lease ends; the acquires fail with their jobs.
-      for (const waiters of acquires.values()) for (const w of waiters) w.refused(err);
+      for (const call of calls) this.settle(call, err, undefined);
     } finally {
       this.sending = false;
       if (this.busy.size > 0) this.retryBusyLater();
@@ -136,16 +183,40 @@ export class RedisGroupPacer {
     }
   }
 
-  private release(group: string, slot: string, info: ResponseInfo): void {
-    this.releases.push({ group, slot, info });
-    this.schedule();
+  private settle({ group, state, asking }: { group: string; state: GroupState; asking: Waiter[] }, err: unknown, answer: PaceAnswer | undefined): void {
+    if (err || !answer) {
+      for (const w of asking) {
+        w.refused(err);
+        this.free(group, state);
+      }
+      return;
+    }
+    const [granted, verdict, until, blockSet] = answer;
+    if (Number(blockSet) > 0) this.indexBlock(group, Number(blockSet));
+    for (const w of asking.slice(0, granted)) w.granted((info) => this.release(group, w.slot, info));
+    const rest = asking.slice(granted);
+    if (verdict === 'busy') {
+      for (const w of rest) push(this.busy, group, w);
+      return;
+    }
+    if (rest.length === 0) return;
+    state.blockedUntil = Math.max(state.blockedUntil, Number(until));
+    for (const w of rest) {
+      w.refused(new RateLimitError(new Date(Number(until)), PACER));
+      this.free(group, state);
+    }
+  }
+
+  /** Lists the block for the API's rate-limited-groups metric; a lost entry only skews the gauge. */
+  private indexBlock(group: string, until: number): void {
+    this.options.redis.zadd(blockedGroupsKey(this.options.prefix), until, groupKeys(this.options.prefix, group).block).catch(() => undefined);
   }
 
   private retryBusyLater(): void {
     if (this.busyTimer) return;
     this.busyTimer = setTimeout(() => {
       this.busyTimer = null;
-      for (const [group, waiters] of this.busy) for (const w of waiters) push(this.acquires, group, w);
+      for (const [group, waiters] of this.busy) this.state(group).asking.push(...waiters);
       this.busy = new Map();
       this.schedule();
     }, this.retryDelayMs);

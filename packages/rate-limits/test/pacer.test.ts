@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { RateLimitError, type ResponseInfo } from '@gitsync/gitprovider';
 import { createTestRedis, waitFor, type TestRedis } from '@gitsync/testing';
-import { blockedGroupsKey, blockKey, RedisRateLimitGate } from '../src/gate.js';
+import { blockedGroupsKey, blockedUntil, groupKeys } from '../src/keys.js';
 import { RedisGroupPacer } from '../src/pacer.js';
 
 let r: TestRedis;
@@ -16,9 +16,11 @@ afterAll(async () => {
 });
 
 let nowMs = Date.now();
-const pacerOn = (redis: Redis, options: { maxInFlight?: number; slotLeaseMs?: number } = {}) =>
+const pacerOn = (redis: Redis, options: { maxInFlight?: number; slotLeaseMs?: number; perProcess?: number } = {}) =>
   new RedisGroupPacer({ redis, prefix: r.prefix, paddingMs: 1_000, retryDelayMs: 5, now: () => nowMs, ...options });
-const answer = (remaining: number, resetAt: number): ResponseInfo => ({ status: 200, remaining, resetAt: new Date(resetAt) });
+const answer = (remaining: number, resetAt: number): ResponseInfo => ({ status: 200, remaining, resetAt: new Date(resetAt), blockedUntil: null });
+/** A 429 whose retry-after (padding included) ends at `until`. */
+const limited = (until: number): ResponseInfo => ({ status: 429, remaining: null, resetAt: null, blockedUntil: new Date(until) });
 
 /** Resolves `true` if the acquire has gone through within ~100 ms: a wait that must not end yet. */
 async function settledSoon(p: Promise<unknown>): Promise<boolean> {
@@ -48,9 +50,11 @@ describe('RedisGroupPacer', () => {
     await expect(b.acquire()).rejects.toEqual(expect.any(RateLimitError));
     const err = await a.acquire().catch((e: RateLimitError) => e);
     expect((err as RateLimitError).resetAt.getTime()).toBe(reset + 1_000);
-    expect(await new RedisRateLimitGate(other, r.prefix, () => nowMs).blockedUntil('gh:budget')).toEqual(new Date(reset + 1_000));
+    expect(await blockedUntil(other, r.prefix, 'gh:budget', nowMs)).toEqual(new Date(reset + 1_000));
     // …and counted among the blocked groups (the API's metric), without scanning for keys.
-    expect(await other.zscore(blockedGroupsKey(r.prefix), blockKey(r.prefix, 'gh:budget'))).toBe(String(reset + 1_000));
+    await waitFor(async () => (await other.zscore(blockedGroupsKey(r.prefix), groupKeys(r.prefix, 'gh:budget').block)) === String(reset + 1_000), {
+      message: 'block indexed',
+    });
     for (const done of inFlight) done(answer(0, reset));
   });
 
@@ -78,24 +82,77 @@ describe('RedisGroupPacer', () => {
     await waiting; // the dead replica's slots lapsed
   });
 
-  it('asks Redis once for what a turn of the event loop wants, across groups', async () => {
+  it('asks Redis in one round trip for what a turn of the event loop wants: one script call per group', async () => {
     const conn = new Redis(r.url);
     try {
       const pacer = pacerOn(conn);
-      const calls = jest.spyOn(conn as unknown as { gitsyncPace: (...a: string[]) => Promise<unknown> }, 'gitsyncPace');
+      const roundTrips = jest.spyOn(conn, 'pipeline');
       const groups = Array.from({ length: 10 }, (_, i) => pacer.forGroup(`gh:batch${i}`));
       // A known budget for each group first, so that each may have several requests in flight.
       for (const done of await Promise.all(groups.map((g) => g.acquire()))) done(answer(100, nowMs + 60_000));
-      calls.mockClear();
+      roundTrips.mockClear();
       const releases = await Promise.all(groups.flatMap((g) => [g.acquire(), g.acquire()]));
       expect(releases).toHaveLength(20);
-      expect(calls).toHaveBeenCalledTimes(1);
+      expect(roundTrips).toHaveBeenCalledTimes(1);
       for (const done of releases) done(answer(98, nowMs + 60_000));
       // The releases went out together too: every slot is free again.
-      await waitFor(async () => (await Promise.all(groups.map((_, i) => conn.zcard(`${r.prefix}:inflight:gh:batch${i}`)))).every((n) => n === 0), {
+      await waitFor(async () => (await Promise.all(groups.map((_, i) => conn.zcard(groupKeys(r.prefix, `gh:batch${i}`).inflight)))).every((n) => n === 0), {
         message: 'slots released',
       });
-      expect(calls).toHaveBeenCalledTimes(2);
+      expect(roundTrips).toHaveBeenCalledTimes(2);
+    } finally {
+      conn.disconnect();
+    }
+  });
+
+  it('keeps every key of a call in its group\'s hash slot (Redis Cluster)', () => {
+    const keys = Object.values(groupKeys('gitsync', 'github:0b6a'));
+    expect(keys.map((k) => /\{([^}]*)\}/.exec(k)?.[1])).toEqual(['github:0b6a', 'github:0b6a', 'github:0b6a']);
+  });
+
+  it('a rate limit one replica was told of stops every replica until its end, keeping the later of two', async () => {
+    const a = pacerOn(r.client).forGroup('gh:limited');
+    const b = pacerOn(other).forGroup('gh:limited');
+    const until = nowMs + 60_000;
+    (await a.acquire())(limited(until));
+    await expect(a.acquire()).rejects.toEqual(expect.any(RateLimitError));
+    const err = await b.acquire().catch((e: unknown) => e);
+    expect(err).toEqual(expect.any(RateLimitError));
+    expect((err as RateLimitError).resetAt.getTime()).toBe(until);
+    // A shorter block told later does not shorten it.
+    const c = pacerOn(other).forGroup('gh:limited');
+    await waitFor(async () => (await blockedUntil(other, r.prefix, 'gh:limited', nowMs))?.getTime() === until);
+    expect(await blockedUntil(r.client, r.prefix, 'gh:other', nowMs)).toBeNull();
+    await expect(c.acquire()).rejects.toEqual(expect.any(RateLimitError));
+  });
+
+  it('forgets a block once it is over', async () => {
+    const a = pacerOn(r.client).forGroup('gh:over');
+    (await a.acquire())(limited(nowMs + 5_000));
+    await waitFor(async () => (await blockedUntil(other, r.prefix, 'gh:over', nowMs)) !== null);
+    nowMs += 6_000;
+    expect(await blockedUntil(other, r.prefix, 'gh:over', nowMs)).toBeNull();
+    const probe = await pacerOn(other).forGroup('gh:over').acquire();
+    probe(answer(10, nowMs + 60_000));
+  });
+
+  it('lets one process have at most perProcess requests of a group out; the rest wait here, not in Redis', async () => {
+    const conn = new Redis(r.url);
+    try {
+      const group = pacerOn(conn, { perProcess: 2 }).forGroup('gh:local');
+      (await group.acquire())(answer(1000, nowMs + 3_600_000));
+      const [one, two] = await Promise.all([group.acquire(), group.acquire()]);
+      const calls = jest.spyOn(conn, 'pipeline');
+      let third: ((info: ResponseInfo) => void) | null = null;
+      const waiting = group.acquire().then((release) => (third = release));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(third).toBeNull();
+      expect(calls).not.toHaveBeenCalled();
+      one!(answer(999, nowMs + 3_600_000));
+      await waiting;
+      expect(await conn.zcard(groupKeys(r.prefix, 'gh:local').inflight)).toBe(2);
+      two!(answer(998, nowMs + 3_600_000));
+      third!(answer(997, nowMs + 3_600_000));
     } finally {
       conn.disconnect();
     }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { claimDueRows, releaseLeases, type ClaimedRow, type Database } from '@gitsync/db';
+import { claimDueRows, releaseLeases, type Database, type RowVersion } from '@gitsync/db';
 import type { Logger } from '@gitsync/logger';
-import { toRefreshPayload, type RefreshProducer } from '@gitsync/queue';
+import type { RefreshProducer } from '@gitsync/queue';
 
 export interface SchedulerOptions {
   db: Database;
@@ -103,8 +103,8 @@ export class Scheduler {
   }
 
   /** Enqueues one claimed batch; a row whose payload is invalid is logged and keeps its lease. */
-  private async enqueue(rows: ClaimedRow[]): Promise<number> {
-    const { rejected } = await this.options.producer.enqueueBackground(rows.map(toRefreshPayload));
+  private async enqueue(rows: RowVersion[]): Promise<number> {
+    const { rejected } = await this.options.producer.enqueueBackground(rows);
     for (const { chatId, reason } of rejected) this.options.logger.error({ chatId, reason }, 'row not enqueued: its refresh payload is invalid');
     return rows.length - rejected.length;
   }

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
-import { createRedis, RefreshProducer, jobCatalog, queuedRefreshPayload } from '@gitsync/queue';
+import { createRedis, RefreshProducer, jobCatalog, refreshPayloadSchema } from '@gitsync/queue';
 import { createTestDatabase, createTestRedis, spawnNode, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
 import { Scheduler } from '../src/scheduler.js';
 
@@ -64,7 +64,7 @@ describe('Scheduler', () => {
     expect(na + nb).toBe(500);
     const jobs = await queue.getJobs(['prioritized', 'waiting']);
     expect(jobs).toHaveLength(500);
-    expect(new Set(jobs.map((j) => queuedRefreshPayload(j).chatId))).toEqual(new Set(ids));
+    expect(new Set(jobs.map((j) => refreshPayloadSchema.parse(j.data).chatId))).toEqual(new Set(ids));
     expect(jobs.every((j) => j.opts.priority === 1000)).toBe(true);
     await Promise.all([a.producer.close(), b.producer.close()]);
   });
@@ -80,16 +80,14 @@ describe('Scheduler', () => {
     await producer.close();
   });
 
-  it('keeps every secret out of Redis: payloads hold ids and git coordinates only', async () => {
+  it('keeps every secret out of Redis: a job names its chat and version, nothing else', async () => {
     await queue.obliterate({ force: true });
     await seedRows(3, 'ghp_should_never_be_here');
     const { s, producer } = scheduler(10);
     await s.drain();
     const [job] = await queue.getJobs(['prioritized']);
-    const payload = queuedRefreshPayload(job!);
-    expect(Object.keys(payload).sort()).toEqual(
-      ['branch', 'chatId', 'generation', 'markedStaleAt', 'ownerId', 'pullEtag', 'remoteOrigin', 'reviewsEtag', 'url'].sort(),
-    );
+    const payload = refreshPayloadSchema.parse(job!.data);
+    expect(Object.keys(job!.data as object).sort()).toEqual(['chatId', 'generation']);
     const everything = await r.dump();
     expect(everything).toContain(payload.chatId);
     expect(everything).not.toContain('ghp_should_never_be_here');
@@ -104,7 +102,7 @@ describe('Scheduler', () => {
     const { s, producer } = scheduler(10, log);
     expect(await s.drain()).toBe(4);
     const jobs = await queue.getJobs(['prioritized']);
-    expect(new Set(jobs.map((j) => queuedRefreshPayload(j).chatId))).toEqual(new Set(ids.filter((_, i) => i !== 2)));
+    expect(new Set(jobs.map((j) => refreshPayloadSchema.parse(j.data).chatId))).toEqual(new Set(ids.filter((_, i) => i !== 2)));
     expect(lines).toEqual([expect.objectContaining({ level: 50, chatId: ids[2], reason: expect.stringMatching(/generation/) as string })]);
     await producer.close();
   });

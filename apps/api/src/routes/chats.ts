@@ -5,17 +5,26 @@ import {
   chatPageSchema,
   chatSchema,
   createChatBody,
-  diffStatusChange,
   diffStatusSchema,
   errorSchema,
   gitReportBody,
   gitReportResultSchema,
   listChatsQuery,
-  toChatJson,
-  toDiffStatusJson,
   updateChatBody,
 } from '@gitsync/contracts';
-import { createChat, getUserById, getVisibleChat, listChats, markStale, updateChat, type ChatPosition, type Viewer } from '@gitsync/db';
+import {
+  createChat,
+  diffStatusChange,
+  getUserById,
+  getVisibleChat,
+  listChats,
+  markStale,
+  toChatJson,
+  toDiffStatusJson,
+  updateChat,
+  type ChatPosition,
+  type Viewer,
+} from '@gitsync/db';
 import { normalizeOrigin } from '@gitsync/gitprovider';
 import { wakeSchedulers } from '@gitsync/queue';
 import type { ApiContext } from '../context.js';

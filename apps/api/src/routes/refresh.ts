@@ -1,15 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  errorSchema,
-  refreshedDiffStatusSchema,
-  refreshOutcomeSchema,
-  toDiffStatusJson,
-  type RefreshInfoJson,
-} from '@gitsync/contracts';
-import { getDiffStatus, getRefreshTarget, getVisibleChat, refreshTargetOf, type ChatDiffStatus } from '@gitsync/db';
-import { toRefreshPayload, type JobCompletion, type JobCompletions, type RefreshProducer } from '@gitsync/queue';
+import { errorSchema, refreshedDiffStatusSchema, refreshOutcomeSchema, type RefreshInfoJson } from '@gitsync/contracts';
+import { getDiffStatus, getVisibleChat, toDiffStatusJson, type ChatDiffStatus } from '@gitsync/db';
+import type { JobCompletion, JobCompletions, RefreshProducer } from '@gitsync/queue';
 import type { ApiContext } from '../context.js';
 import { HttpError, notFound } from '../errors.js';
 
@@ -50,19 +44,18 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
       const chatId = request.params.chat;
       const visible = await getVisibleChat(ctx.db, request.viewer, chatId);
       if (!visible) throw notFound('chat');
+      const row = visible.status;
+      if (!row) throw new HttpError(404, 'no diff status to refresh', 'report the branch first: POST /api/v1/chats/{chat}/git');
+      if (!row.gitBranch || !row.gitRemoteOrigin) {
+        throw new HttpError(409, 'nothing to refresh: the chat has no branch or remote origin', 'report them with POST /api/v1/chats/{chat}/git');
+      }
       const deadline = Date.now() + options.timeoutMs;
       let info: RefreshInfoJson = { completed: false };
-      // A result written for an older report (the agent reported again meanwhile) is dropped by
-      // the worker; refresh once more for the current one if time is left.
+      // A result written for an older report (the agent reported again while the job ran) is
+      // dropped by the worker; refresh once more, for the newest one, if time is left.
       for (let attempt = 0; attempt < 2 && Date.now() < deadline; attempt++) {
-        const target = attempt === 0 ? visible.status && refreshTargetOf(visible.chat, visible.status) : await getRefreshTarget(ctx.db, chatId);
-        if (!target) {
-          throw new HttpError(404, 'no diff status to refresh', 'report the branch first: POST /api/v1/chats/{chat}/git');
-        }
-        if (!target.branch || !target.remoteOrigin) {
-          throw new HttpError(409, 'nothing to refresh: the chat has no branch or remote origin', 'report them with POST /api/v1/chats/{chat}/git');
-        }
-        const done = await options.completions.run(chatId, () => options.producer.enqueueOnDemand(toRefreshPayload(target)), deadline - Date.now());
+        const job = { chatId, generation: row.generation };
+        const done = await options.completions.run(chatId, () => options.producer.enqueueOnDemand(job), deadline - Date.now());
         info = describe(done);
         if (!(done.state === 'completed' && jobResultSchema.safeParse(done.returnValue).data?.written === false)) break;
       }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findRowsForPullRequest } from '@gitsync/db';
-import { toRefreshPayload, type RefreshProducer } from '@gitsync/queue';
+import type { RefreshProducer } from '@gitsync/queue';
 import { decide, originCandidates, verifySignature } from '@gitsync/webhooks';
 import type { ApiContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -59,8 +59,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, produ
             origins: originCandidates(target.repositoryUrl),
             branch: target.headBranch,
           });
-          // The payload's url wins over a row's: a PR just opened is not known to its row yet.
-          await Promise.all(rows.map((row) => producer.enqueueOnDemand(toRefreshPayload({ ...row, url: target.url }))));
+          await Promise.all(rows.map((row) => producer.enqueueOnDemand(row)));
         } catch (err) {
           // Not done: GitHub's redelivery of this id must not be taken for a duplicate.
           if (seenKey) await ctx.redis.del(seenKey).catch(() => undefined);

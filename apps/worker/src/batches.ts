@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 
 /**
- * Lets `limit` batches be written at once. A batch that finds every slot busy waits, and keeps
- * gathering the results that arrive meanwhile: under load, batches grow instead of queueing up
- * for pool connections; when idle, a result is written on the next tick.
+ * Lets `limit` batches run at once. A batch that finds every slot busy waits, and keeps gathering
+ * the items that arrive meanwhile: under load, batches grow instead of queueing up for pool
+ * connections; when idle, an item goes on the next tick.
  */
 export function createFlushSlots(limit: number) {
   let busy = 0;
@@ -32,23 +32,23 @@ export type FlushSlots = ReturnType<typeof createFlushSlots>;
 const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
 
 /**
- * A batching writer: `load(item)` resolves with that item's result from one `writeBatch` call over
+ * Batches a statement: `load(item)` resolves with that item's result from one `runBatch` call over
  * every item gathered with it. When a batch fails because of its data (`isItemError`), its items
- * are written one by one, so one bad item fails alone and the rest are written; any other failure
- * (the database is away) fails the whole batch at once.
+ * are run one by one, so one bad item fails alone and the rest go through; any other failure (the
+ * database is away) fails the whole batch at once.
  */
-export function createBatchWriter<T, R>(
-  writeBatch: (items: readonly T[]) => Promise<R[]>,
+export function createBatcher<T, R>(
+  runBatch: (items: readonly T[]) => Promise<R[]>,
   slots: FlushSlots,
-  isItemError: (err: unknown) => boolean,
+  isItemError: (err: unknown) => boolean = () => false,
   maxBatchSize = 500,
 ): DataLoader<T, R> {
   const writeAll = async (items: readonly T[]): Promise<Array<R | Error>> => {
     try {
-      return await writeBatch(items);
+      return await runBatch(items);
     } catch (err) {
       if (items.length === 1 || !isItemError(err)) return items.map(() => asError(err));
-      return Promise.all(items.map((item) => writeBatch([item]).then((r) => r[0]!, asError)));
+      return Promise.all(items.map((item) => runBatch([item]).then((r) => r[0]!, asError)));
     }
   };
   return new DataLoader<T, R>((items) => writeAll(items).finally(slots.release), {

@@ -1,6 +1,6 @@
-import type { Chat, ChatDiffStatus } from '@gitsync/db';
-import { chatSchema, diffStatusSchema } from './chat.js';
-import { toChatJson, toDiffStatusJson } from './serialize.js';
+import { chatSchema, diffStatusSchema } from '@gitsync/contracts';
+import { toChatJson, toDiffStatusJson } from './json.js';
+import type { Chat, ChatDiffStatus } from './schema.js';
 
 const chat: Chat = {
   id: '0b6f3f4e-8a47-4c57-9a53-1f0b1a3c0a11',

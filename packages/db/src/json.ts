@@ -1,5 +1,6 @@
-import type { Chat, ChatDiffStatus } from '@gitsync/db';
-import type { ChatJson, DiffStatusChangeEvent, DiffStatusJson } from './chat.js';
+/** Rows as the API's JSON shapes (packages/contracts): what the API answers and the events carry. */
+import type { ChatJson, DiffStatusChangeEvent, DiffStatusJson } from '@gitsync/contracts';
+import type { Chat, ChatDiffStatus } from './schema.js';
 
 /** Copies the entries whose value is not null, so optional fields are omitted rather than null. */
 function withoutNulls<T extends object>(value: { [K in keyof T]: T[K] | null }): T {
