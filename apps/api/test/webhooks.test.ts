@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
 import { createChat, getDiffStatus, markStale } from '@gitsync/db';
+import { repositoryKey } from '@gitsync/gitprovider';
 import { PULL_REQUEST_ACTIONS, REVIEW_ACTIONS } from '@gitsync/webhooks';
 import { waitFor } from '@gitsync/testing';
 import { Pipeline } from '../../worker/test/harness.js';
@@ -73,17 +74,27 @@ function servedUrl(payload: Payload): string {
   return open.sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())[0]!.htmlUrl;
 }
 
+/** A chat working on the PR's head: its repository (a fork's, for a fork's PR) and branch. */
 async function trackingChat(payload: Payload, branch: string = payload.pull_request.head.ref): Promise<string> {
   const chat = await createChat(p.t.db, { ownerId: owner });
-  await markStale(p.t.db, { chatId: chat.id, branch, remoteOrigin: `${payload.repository.html_url}.git` });
+  await markStale(p.t.db, { chatId: chat.id, branch, remoteOrigin: `${payload.pull_request.head.repo.html_url}.git` });
   return chat.id;
+}
+
+/** Rows a delivery about this PR must refresh: those that know its url or work on its head. */
+async function rowsTracking(payload: Payload): Promise<number> {
+  const key = repositoryKey(payload.pull_request.head.repo.html_url as string);
+  const result = await p.t.db.execute<{ n: string }>(sql`
+    select count(*) as n from chat_diff_statuses
+    where url = ${payload.pull_request.html_url} or (repo_key = ${key} and git_branch = ${payload.pull_request.head.ref})`);
+  return Number(result.rows[0]!.n);
 }
 
 const refreshedRow = (chatId: string) =>
   waitFor(async () => {
     const row = await getDiffStatus(p.t.db, chatId);
     return row?.lastOutcome === 'refreshed' ? row : undefined;
-  }, { message: `row ${chatId} refreshed by a webhook` });
+  }, { message: () => `row ${chatId} refreshed by a webhook` });
 
 describe('POST /api/v1/webhooks/{provider}', () => {
   it.each([
@@ -96,9 +107,11 @@ describe('POST /api/v1/webhooks/{provider}', () => {
       const payload = onFake(example);
       const tracking = await trackingChat(payload);
       const other = await trackingChat(payload, `${payload.pull_request.head.ref}-other`);
+      const expected = await rowsTracking(payload);
       const res = await deliver(event, payload);
-      expect(res).toEqual({ status: 202, body: { refreshing: expect.any(Number) } });
-      expect(res.body.refreshing).toBeGreaterThanOrEqual(1);
+      expect(res).toEqual({ status: 202, body: { refreshing: expected } });
+      // Jobs are queued before the answer: the other branch's chat has none, now or later.
+      expect(await p.producer.queue.getDeduplicationJobId(other)).toBeNull();
       const row = await refreshedRow(tracking);
       expect(row.url).toBe(servedUrl(payload));
       expect((await getDiffStatus(p.t.db, other))!.lastOutcome).toBeNull();
@@ -161,12 +174,35 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     expect(res.status).toBe(404);
   });
 
+  it("a fork's PR refreshes the chats working in the fork, never the base repository's chats on a branch of that name", async () => {
+    const upstreamPr = p.fake.createPullRequest({ owner: 'acme', repo: 'forked', head: 'main', base: 'release', title: 'Upstream' });
+    const forkPr = p.fake.createPullRequest({ owner: 'acme', repo: 'forked', head: 'main', headOwner: 'mallory', headRepo: 'forked', title: 'From a fork' });
+    const upstream = [await createChat(p.t.db, { ownerId: owner }), await createChat(p.t.db, { ownerId: owner })];
+    for (const chat of upstream) {
+      await markStale(p.t.db, { chatId: chat.id, branch: 'main', remoteOrigin: `git@127.0.0.1:acme/forked.git`, pullRequestUrl: upstreamPr.htmlUrl });
+    }
+    const forkChat = await createChat(p.t.db, { ownerId: owner });
+    await markStale(p.t.db, { chatId: forkChat.id, branch: 'main', remoteOrigin: `${p.fake.url}/mallory/forked.git` });
+    await p.scheduler.drain();
+    await Promise.all([...upstream.map((c) => refreshedRow(c.id)), refreshedRow(forkChat.id)]);
+    // Not due again for a day: only the delivery can queue them now.
+    await p.t.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '1 day', last_outcome = null where chat_id in (${upstream[0]!.id}, ${upstream[1]!.id}, ${forkChat.id})`);
+
+    const repository = { html_url: `${p.fake.url}/acme/forked`, full_name: 'acme/forked' };
+    const head = { ref: 'main', repo: { html_url: `${p.fake.url}/mallory/forked`, full_name: 'mallory/forked' } };
+    const delivery = { action: 'synchronize', repository, pull_request: { html_url: forkPr.htmlUrl, number: forkPr.number, head } };
+    expect(await deliver('pull_request', delivery)).toEqual({ status: 202, body: { refreshing: 1 } });
+    for (const chat of upstream) expect(await p.producer.queue.getDeduplicationJobId(chat.id)).toBeNull();
+    expect((await refreshedRow(forkChat.id)).url).toBe(forkPr.htmlUrl);
+    for (const chat of upstream) expect(await getDiffStatus(p.t.db, chat.id)).toMatchObject({ url: upstreamPr.htmlUrl, lastOutcome: null });
+  });
+
   it('brings a PR change to the row and the event stream soon after the delivery', async () => {
     const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'live', head: 'feat/live', title: 'Before' });
     const chat = await createChat(p.t.db, { ownerId: owner });
     await markStale(p.t.db, { chatId: chat.id, branch: 'feat/live', remoteOrigin: `${p.fake.url}/acme/live.git` });
-    const base = { repository: { html_url: `${p.fake.url}/acme/live`, full_name: 'acme/live' } };
-    const event = (action: string) => ({ action, ...base, pull_request: { html_url: pr.htmlUrl, number: pr.number, head: { ref: 'feat/live' } } });
+    const repo = { html_url: `${p.fake.url}/acme/live`, full_name: 'acme/live' };
+    const event = (action: string) => ({ action, repository: repo, pull_request: { html_url: pr.htmlUrl, number: pr.number, head: { ref: 'feat/live', repo } } });
     await deliver('pull_request', event('opened'));
     await refreshedRow(chat.id);
 

@@ -43,10 +43,11 @@ export async function measureWebhooks(bench: Bench, apiUrl: string, samples: num
       if (!provider || !owner || !repo || !number) continue;
       const title = `webhook ${i} ${randomUUID().slice(0, 8)}`;
       provider.fake.updatePullRequest(owner, repo, Number(number), { title });
+      const repository = { html_url: `${provider.fake.url}/${owner}/${repo}`, full_name: `${owner}/${repo}` };
       const body = JSON.stringify({
         action: 'edited',
-        pull_request: { html_url: pr.url, number: Number(number), head: { ref: pr.branch } },
-        repository: { html_url: `${provider.fake.url}/${owner}/${repo}`, full_name: `${owner}/${repo}` },
+        pull_request: { html_url: pr.url, number: Number(number), head: { ref: pr.branch, repo: repository } },
+        repository,
       });
       const started = performance.now();
       const res = await fetch(`${apiUrl}/api/v1/webhooks/${provider.id}`, {

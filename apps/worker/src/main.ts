@@ -6,6 +6,7 @@ import { exitOnStartupError, onShutdown, startHealthServer } from '@gitsync/runt
 import { sql } from 'drizzle-orm';
 import { loadWorkerEnv } from './env.js';
 import { createProviders, createTokenRefresher } from './providers.js';
+import { createRedisRepositoryCache } from './repository-cache.js';
 import { createRefreshWorker } from './worker.js';
 
 async function main(): Promise<void> {
@@ -24,7 +25,11 @@ async function main(): Promise<void> {
     connection,
     redis,
     prefix: env.GITSYNC_QUEUE_PREFIX,
-    providers: createProviders(env.providers, { timeoutMs: env.GITSYNC_PROVIDER_TIMEOUT, paddingMs: env.GITSYNC_RATE_LIMIT_PADDING }),
+    providers: createProviders(env.providers, {
+      timeoutMs: env.GITSYNC_PROVIDER_TIMEOUT,
+      paddingMs: env.GITSYNC_RATE_LIMIT_PADDING,
+      repositories: createRedisRepositoryCache(redis, env.GITSYNC_QUEUE_PREFIX),
+    }),
     refreshToken: createTokenRefresher(env.providers, env.GITSYNC_PROVIDER_TIMEOUT),
     timings: {
       diffStatusTtlMs: env.GITSYNC_DIFF_STATUS_TTL,

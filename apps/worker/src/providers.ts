@@ -1,8 +1,11 @@
 import type { ProviderConfig } from '@gitsync/config';
-import { createGitHubProvider, refreshOAuthToken, type GitProvider } from '@gitsync/gitprovider';
+import { createGitHubProvider, refreshOAuthToken, type GitProvider, type RepositoryCache } from '@gitsync/gitprovider';
 import type { TokenRefresher } from '@gitsync/gitsync';
 
-export function createProviders(configs: ProviderConfig[], options: { timeoutMs: number; paddingMs: number }): GitProvider[] {
+export function createProviders(
+  configs: ProviderConfig[],
+  options: { timeoutMs: number; paddingMs: number; repositories?: RepositoryCache },
+): GitProvider[] {
   return configs.map((config) =>
     createGitHubProvider({
       id: config.id,
@@ -10,6 +13,7 @@ export function createProviders(configs: ProviderConfig[], options: { timeoutMs:
       ...(config.originPattern && { originPattern: config.originPattern }),
       requestTimeoutMs: options.timeoutMs,
       rateLimitPaddingMs: options.paddingMs,
+      ...(options.repositories && { repositories: options.repositories }),
     }),
   );
 }

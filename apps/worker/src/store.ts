@@ -8,6 +8,7 @@ import {
   saveRefreshedBatch,
   upsertExternalAuthLink,
   type Database,
+  type SaveResult,
 } from '@gitsync/db';
 import type { OutcomeWrite, RefreshedWrite, RefreshStore, RefreshTarget, TokenStore } from '@gitsync/gitsync';
 import { requeueMoved } from '@gitsync/schedule-engine';
@@ -36,18 +37,16 @@ export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeE
     return saved;
   }, writeSlots, isDataError);
   const outcomes = createBatcher(async (writes: readonly OutcomeWrite[]) => {
-    const written = await saveOutcomeBatch(db, writes);
-    await requeueUnwritten(writes, written);
-    return written;
+    const saved = await saveOutcomeBatch(db, writes);
+    await requeueUnwritten(writes, saved.map((s) => s.written));
+    return saved;
   }, writeSlots, isDataError);
+  const event = (saved: SaveResult) => ({ written: saved.written, change: saved.change && diffStatusChange(saved.change.chat, saved.change.status) });
 
   return {
     load: (chatId) => targets.load(chatId),
-    async saveRefreshed(write) {
-      const saved = await refreshed.load(write);
-      return { written: saved.written, change: saved.change && diffStatusChange(saved.change.chat, saved.change.status) };
-    },
-    saveOutcome: (write) => outcomes.load(write),
+    saveRefreshed: async (write) => event(await refreshed.load(write)),
+    saveOutcome: async (write) => event(await outcomes.load(write)),
   };
 }
 

@@ -95,11 +95,11 @@ describe('concurrency', () => {
       parseOrigin: (o) => inner.parseOrigin(o),
       parsePullRequestUrl: (u) => inner.parsePullRequestUrl(u),
       fetchPullRequestStatus: (t, pr, v) => inner.fetchPullRequestStatus(t, pr, v),
-      async findPullRequestByBranch(token, repo, branch) {
+      async findPullRequests(token, repo, branch) {
         inFlight++;
         if (inFlight === N) open();
         await gate;
-        return inner.findPullRequestByBranch(token, repo, branch);
+        return inner.findPullRequests(token, repo, branch);
       },
     });
     const p = await Pipeline.start({

@@ -93,7 +93,7 @@ describe('the worker’s refresh store', () => {
     const store = createRefreshStore(t.db);
     const staleAt = new Date(Date.now() + 600_000);
     const written = await Promise.all(rows.map((row) => store.saveOutcome({ ...row, outcome: 'no_token', error: 'no token', staleAt, clearUrl: false })));
-    expect(written).toEqual([false, true, true]);
+    expect(written.map((w) => w.written)).toEqual([false, true, true]);
     expect(await getDiffStatus(t.db, rows[1]!.chatId)).toMatchObject({ lastOutcome: 'no_token', failedAttempts: 1 });
   });
 
@@ -118,7 +118,7 @@ describe('the worker’s refresh store', () => {
       expect(targets.slice(0, 50).map((target) => target?.chatId)).toEqual(rows.map((row) => row.chatId));
       expect(targets[0]).toMatchObject({ branch: 'feat/x', remoteOrigin: 'https://github.com/o/r', url: null, generation: rows[0]!.generation });
       expect(targets[50]).toBeNull();
-      expect(statements.counts.get('gitsync_load_refresh_targets_v1')).toBe(1);
+      expect(statements.counts.get('gitsync_load_refresh_targets_v2')).toBe(1);
     } finally {
       statements.restore();
     }

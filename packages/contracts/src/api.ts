@@ -86,6 +86,10 @@ export const gitReportBody = z.strictObject({
   branch: z.string().max(1024),
   remote_origin: z.string().max(2048),
   pull_request_url: z.url().max(2048).nullish(),
+  head_sha: described(
+    z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i, 'a full commit SHA (40 or 64 hex digits)'),
+    'The commit the branch is at. A closed or merged pull request of another commit is then not taken as this chat’s (the branch name was reused).',
+  ).nullish(),
 });
 export type GitReportInput = z.input<typeof gitReportBody>;
 

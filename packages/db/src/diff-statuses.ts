@@ -1,5 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
+import { repositoryKey } from '@gitsync/gitprovider/repository-key';
+import { keepPullRequestWhen } from './pull-request-columns.js';
 import { reportedVersion } from './row-version.js';
 import { chatDiffStatuses, chats, type Chat, type ChatDiffStatus } from './schema.js';
 
@@ -7,8 +9,10 @@ export interface GitReport {
   chatId: string;
   branch: string;
   remoteOrigin: string;
-  /** A PR url the agent already knows; otherwise the stored url is cleared and found again. */
+  /** A PR url the agent already knows: it wins over finding one by branch. */
   pullRequestUrl?: string | null;
+  /** The commit the branch is at, when the agent says: a closed or merged PR of another commit is not this chat's. */
+  headSha?: string | null;
 }
 
 export interface ChatWithStatus {
@@ -17,28 +21,32 @@ export interface ChatWithStatus {
 }
 
 /**
- * The agent's report (SPEC §3.1): upsert branch and origin, make the row due now. Returns null
- * without touching anything when branch or origin is empty.
+ * The agent's report (SPEC §3.1): upsert branch and origin, make the row due now. The PR known so
+ * far is kept when branch and origin are the ones already stored (the refresh checks it again),
+ * and forgotten with everything known of it otherwise; a url the agent gives replaces it. Returns
+ * null without touching anything when branch or origin is empty.
  */
 export async function markStale(db: Database, report: GitReport): Promise<ChatDiffStatus | null> {
   if (report.branch === '' || report.remoteOrigin === '') return null;
-  const url = report.pullRequestUrl ?? null;
+  const given = report.pullRequestUrl ?? null;
+  const s = chatDiffStatuses;
+  const samePullRequest =
+    given === null ? sql`(${s.gitBranch} = ${report.branch} and ${s.gitRemoteOrigin} = ${report.remoteOrigin})` : sql`${s.url} is not distinct from ${given}`;
+  const reported = {
+    gitBranch: report.branch,
+    gitRemoteOrigin: report.remoteOrigin,
+    repoKey: repositoryKey(report.remoteOrigin) ?? '',
+    reportedHeadSha: report.headSha ?? null,
+  };
   const [row] = await db
     .insert(chatDiffStatuses)
-    .values({
-      chatId: report.chatId,
-      gitBranch: report.branch,
-      gitRemoteOrigin: report.remoteOrigin,
-      url,
-      staleAt: sql`now() - interval '1 second'`,
-      markedStaleAt: sql`now()`,
-    })
+    .values({ chatId: report.chatId, ...reported, url: given, staleAt: sql`now() - interval '1 second'`, markedStaleAt: sql`now()` })
     .onConflictDoUpdate({
       target: chatDiffStatuses.chatId,
       set: {
-        gitBranch: report.branch,
-        gitRemoteOrigin: report.remoteOrigin,
-        url,
+        ...reported,
+        ...keepPullRequestWhen(samePullRequest),
+        ...(given !== null && { url: given }),
         ...reportedVersion(chatDiffStatuses),
         failedAttempts: 0,
         updatedAt: sql`now()`,

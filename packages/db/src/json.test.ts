@@ -15,7 +15,7 @@ const chat: Chat = {
 const bare: ChatDiffStatus = {
   chatId: chat.id, url: null, pullRequestState: null, pullRequestTitle: '', pullRequestDraft: false, changesRequested: false,
   additions: 0, deletions: 0, changedFiles: 0, authorLogin: null, authorAvatarUrl: null, baseBranch: null, headBranch: null,
-  headSha: 'abc', prNumber: null, commits: null, approved: null, reviewerCount: null, gitBranch: 'b', gitRemoteOrigin: 'o',
+  headSha: 'abc', prNumber: null, commits: null, approved: null, reviewerCount: null, gitBranch: 'b', gitRemoteOrigin: 'o', repoKey: null, reportedHeadSha: null,
   refreshedAt: null, staleAt: new Date('2026-01-03T00:00:00Z'), markedStaleAt: null, leasedUntil: null, generation: 0, pullEtag: '"e"',
   reviewsEtag: null, lastOutcome: null, lastError: 'x', failedAttempts: 0, createdAt: new Date(), updatedAt: new Date(),
 };

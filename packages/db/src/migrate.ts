@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Client } from 'pg';
+import { runBackfills } from './backfills.js';
 import { createDb } from './client.js';
 
 /** The generated migrations at the repository root (`drizzle/`). */
@@ -33,6 +34,7 @@ export async function migrateDatabase(url: string): Promise<void> {
   const { db, close } = createDb(url, { max: 1 });
   try {
     await migrate(db, { migrationsFolder });
+    await runBackfills(db);
   } finally {
     await close();
   }

@@ -14,6 +14,11 @@ const refreshTargetColumns = {
   pullEtag: chatDiffStatuses.pullEtag,
   reviewsEtag: chatDiffStatuses.reviewsEtag,
   markedStaleAt: chatDiffStatuses.markedStaleAt,
+  refreshedAt: chatDiffStatuses.refreshedAt,
+  pullRequestState: chatDiffStatuses.pullRequestState,
+  headBranch: chatDiffStatuses.headBranch,
+  headSha: chatDiffStatuses.headSha,
+  reportedHeadSha: chatDiffStatuses.reportedHeadSha,
 } satisfies Record<keyof RefreshTarget, unknown>;
 
 /**
@@ -26,6 +31,6 @@ export function createRefreshTargetLoader(db: Database): (chatIds: readonly stri
     .from(chatDiffStatuses)
     .innerJoin(chats, eq(chats.id, chatDiffStatuses.chatId))
     .where(sql`${chatDiffStatuses.chatId} = any(${sql.placeholder('chatIds')}::uuid[])`)
-    .prepare('gitsync_load_refresh_targets_v1');
+    .prepare('gitsync_load_refresh_targets_v2');
   return (chatIds) => query.execute({ chatIds: [...chatIds] }) satisfies Promise<RefreshTarget[]>;
 }

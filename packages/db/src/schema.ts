@@ -101,6 +101,14 @@ export const chatDiffStatuses = pgTable(
     reviewerCount: integer('reviewer_count'),
     gitBranch: text('git_branch').notNull().default(''),
     gitRemoteOrigin: text('git_remote_origin').notNull().default(''),
+    /**
+     * The origin's repository as `host/owner/repo` in lower case (gitprovider's repositoryKey), the
+     * same for every spelling: what webhooks match a PR's head repository against. '' when the
+     * origin names no repository; null until computed (rows reported before the column existed).
+     */
+    repoKey: text('repo_key'),
+    /** The commit the agent said the branch is at, in its last report (optional): guards a reused branch name. */
+    reportedHeadSha: text('reported_head_sha'),
     refreshedAt: timestamp('refreshed_at', { withTimezone: true }),
     staleAt: timestamp('stale_at', { withTimezone: true }).notNull().defaultNow(),
     /** When the agent last reported the branch: drives the short no-PR-yet retry window. */
@@ -128,6 +136,7 @@ export const chatDiffStatuses = pgTable(
   (t) => [
     index('chat_diff_statuses_stale_at_idx').on(t.staleAt),
     index('chat_diff_statuses_url_idx').on(t.url).where(sql`${t.url} is not null`),
+    index('chat_diff_statuses_repo_key_branch_idx').on(t.repoKey, t.gitBranch),
   ],
 );
 

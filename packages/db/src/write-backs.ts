@@ -2,13 +2,14 @@ import { eq, inArray } from 'drizzle-orm';
 import type { OutcomeWrite, RefreshedWrite } from '@gitsync/gitsync';
 import type { Database } from './client.js';
 import type { ChatWithStatus } from './diff-statuses.js';
+import { forgetPullRequestWhen } from './pull-request-columns.js';
 import { LEASE_ENDED, WRITE_BACK_GUARD } from './row-version.js';
 import { chatDiffStatuses, chats } from './schema.js';
 
-export interface RefreshedSave {
+export interface SaveResult {
   /** False when the row moved on (a newer report) and nothing was written. */
   written: boolean;
-  /** The chat with its new status, for a written `changed` write; null otherwise. */
+  /** The chat with its new status, for a written write a reader would see; null otherwise. */
   change: ChatWithStatus | null;
 }
 
@@ -63,7 +64,7 @@ update chat_diff_statuses s set
   last_outcome = v.outcome,
   last_error = v.error,
   failed_attempts = s.failed_attempts + 1,
-  url = case when v.clear_url then null else s.url end,
+  ${forgetPullRequestWhen('v.clear_url', 's')},
   updated_at = now()
 from unnest($1::uuid[], $2::int[], $3::refresh_outcome[], $4::text[], $5::timestamptz[], $6::bool[])
   as v(chat_id, generation, outcome, error, stale_at, clear_url)
@@ -77,8 +78,8 @@ async function run(db: Database, name: string, text: string, values: unknown[]):
 
 const column = <T, V>(rows: readonly T[], pick: (row: T) => V) => rows.map(pick);
 
-/** Writes refreshed statuses, one result per write in order (see {@link RefreshedSave}). */
-export async function saveRefreshedBatch(db: Database, writes: readonly RefreshedWrite[]): Promise<RefreshedSave[]> {
+/** Writes refreshed statuses, one result per write in order (see {@link SaveResult}). */
+export async function saveRefreshedBatch(db: Database, writes: readonly RefreshedWrite[]): Promise<SaveResult[]> {
   if (writes.length === 0) return [];
   const pulls = writes.map((w) => w.pull);
   const reviews = writes.map((w) => w.reviews);
@@ -109,18 +110,16 @@ export async function saveRefreshedBatch(db: Database, writes: readonly Refreshe
     column(writes, (w) => w.refreshedAt),
     column(writes, (w) => w.staleAt),
   ]);
-  const wanted = writes.filter((w) => w.changed && written.has(w.chatId)).map((w) => w.chatId);
-  const changes = await chatsWithStatus(db, wanted);
-  return writes.map((w) => ({
-    written: written.has(w.chatId),
-    change: (w.changed && changes.get(w.chatId)) || null,
-  }));
+  return withChanges(db, writes, written, (w) => w.changed);
 }
 
-/** Records outcomes other than `refreshed` and when to try again; per write, false if the row moved on. */
-export async function saveOutcomeBatch(db: Database, writes: readonly OutcomeWrite[]): Promise<boolean[]> {
+/**
+ * Records outcomes other than `refreshed` and when to try again, one result per write in order.
+ * Forgetting a PR is a change a reader sees (its icon goes).
+ */
+export async function saveOutcomeBatch(db: Database, writes: readonly OutcomeWrite[]): Promise<SaveResult[]> {
   if (writes.length === 0) return [];
-  const written = await run(db, 'gitsync_save_outcome_v1', SAVE_OUTCOME, [
+  const written = await run(db, 'gitsync_save_outcome_v2', SAVE_OUTCOME, [
     column(writes, (w) => w.chatId),
     column(writes, (w) => w.generation),
     column(writes, (w) => w.outcome),
@@ -128,7 +127,18 @@ export async function saveOutcomeBatch(db: Database, writes: readonly OutcomeWri
     column(writes, (w) => w.staleAt),
     column(writes, (w) => w.clearUrl),
   ]);
-  return writes.map((w) => written.has(w.chatId));
+  return withChanges(db, writes, written, (w) => w.clearUrl);
+}
+
+/** The results of a batch: the chats with their new status are loaded (one query) for the written writes that `changed`. */
+async function withChanges<W extends { chatId: string }>(
+  db: Database,
+  writes: readonly W[],
+  written: Set<string>,
+  changed: (write: W) => boolean,
+): Promise<SaveResult[]> {
+  const changes = await chatsWithStatus(db, writes.filter((w) => changed(w) && written.has(w.chatId)).map((w) => w.chatId));
+  return writes.map((w) => ({ written: written.has(w.chatId), change: (changed(w) && changes.get(w.chatId)) || null }));
 }
 
 async function chatsWithStatus(db: Database, chatIds: string[]): Promise<Map<string, ChatWithStatus>> {

@@ -164,7 +164,7 @@ describe('write-backs', () => {
     const { generation } = (await markStale(db, report(chatId)))!;
     const staleAt = new Date(Date.now() + 600_000);
     for (let i = 0; i < 2; i++) {
-      expect(await saveOutcome(db, { chatId, generation, outcome: 'no_token', error: 'no token available', staleAt, clearUrl: false })).toBe(true);
+      expect(await saveOutcome(db, { chatId, generation, outcome: 'no_token', error: 'no token available', staleAt, clearUrl: false })).toEqual({ written: true, change: null });
     }
     expect(await getDiffStatus(db, chatId)).toMatchObject({ lastOutcome: 'no_token', lastError: 'no token available', failedAttempts: 2 });
   });
@@ -192,7 +192,9 @@ describe('write-backs', () => {
       { chatId: ids[1]!, generation: generations[1]!, outcome: 'provider_error', error: 'boom', staleAt, clearUrl: false },
       { chatId: ids[2]!, generation: generations[2]!, outcome: 'rate_limited', error: 'later', staleAt, clearUrl: false },
     ]);
-    expect(outcomes).toEqual([true, false, true]);
+    expect(outcomes.map((o) => o.written)).toEqual([true, false, true]);
+    // Forgetting a PR is a change a reader sees: the chat comes back for its event.
+    expect(outcomes.map((o) => o.change?.status?.chatId ?? null)).toEqual([ids[0], null, null]);
     expect(await getDiffStatus(db, ids[0]!)).toMatchObject({ url: null, lastOutcome: 'no_pr', failedAttempts: 1 });
     expect(await getDiffStatus(db, ids[2]!)).toMatchObject({ url: 'https://github.com/o/r/pull/3', lastOutcome: 'rate_limited', lastError: 'later' });
   });

@@ -1,5 +1,6 @@
 export { startFakeGitHub } from './server.js';
 export type {
+  AddRepoOptions,
   AddReviewInput,
   AddTokenOptions,
   CreatePullRequestInput,
@@ -9,5 +10,6 @@ export type {
   FakePullRequest,
   FakeRequest,
   PullRequestPatch,
+  RepoRef,
   ReviewState,
 } from './types.js';

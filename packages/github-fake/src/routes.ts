@@ -1,7 +1,7 @@
 import { entity, error, notFound, ok } from './answer.js';
 import type { Answer } from './answer.js';
 import { linkHeader, readPage, slicePage } from './pagination.js';
-import { pullRequest, pullRequestReview, pullRequestSimple } from './shapes.js';
+import { fullRepository, pullRequest, pullRequestReview, pullRequestSimple } from './shapes.js';
 import type { ShapeCache } from './shapes.js';
 import type { PullQuery, PullRecord, Store } from './store.js';
 
@@ -21,10 +21,12 @@ export interface ApiRequest {
 /** The REST endpoints the project calls; everything else is a 404 like GitHub's. */
 export function route(ctx: RouteContext, req: ApiRequest): Answer {
   const s = req.segments;
-  if ((req.method !== 'GET' && req.method !== 'HEAD') || s[0] !== 'repos' || s[3] !== 'pulls') return notFound();
+  if ((req.method !== 'GET' && req.method !== 'HEAD') || s[0] !== 'repos') return notFound();
   const owner = s[1];
   const name = s[2];
   if (owner === undefined || name === undefined) return notFound();
+  if (s.length === 3) return getRepository(ctx, owner, name);
+  if (s[3] !== 'pulls') return notFound();
   if (s.length === 4) return listPulls(ctx, req, owner, name);
   const number = parseNumber(s[4]);
   const pr = number === undefined ? undefined : ctx.store.pull(owner, name, number);
@@ -37,6 +39,12 @@ export function route(ctx: RouteContext, req: ApiRequest): Answer {
 function parseNumber(segment: string | undefined): number | undefined {
   if (segment === undefined || !/^[1-9]\d{0,9}$/.test(segment)) return undefined;
   return Number(segment);
+}
+
+function getRepository(ctx: RouteContext, owner: string, name: string): Answer {
+  const repo = ctx.store.repo(owner, name);
+  if (!repo) return notFound();
+  return ok((repo.full ??= entity(JSON.stringify(fullRepository(ctx.shapes, repo)))));
 }
 
 function listPulls(ctx: RouteContext, req: ApiRequest, owner: string, name: string): Answer {

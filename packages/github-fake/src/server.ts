@@ -95,7 +95,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     addToken: (token, opts) => tokens.add(token, opts),
     removeToken: (token) => tokens.remove(token),
     addRefreshToken: (refreshToken, opts) => tokens.addRefresh(refreshToken, opts.login),
-    addRepo: (owner, repo) => void store.addRepo(owner, repo),
+    addRepo: (owner, repo, options) => void store.addRepo(owner, repo, options),
     createPullRequest: (input) => toFakePullRequest(store.createPullRequest(input), url),
     updatePullRequest: (owner, repo, number, patch) =>
       toFakePullRequest(store.updatePullRequest(owner, repo, number, patch), url),

@@ -1,5 +1,5 @@
 import type { components } from '@octokit/openapi-types';
-import { sha } from './store.js';
+import { networkRoot, sha } from './store.js';
 import type { PullRecord, RepoRecord, ReviewRecord, Store } from './store.js';
 
 // Typing every builder with the published OpenAPI schemas keeps the JSON honest: a missing
@@ -7,6 +7,7 @@ import type { PullRecord, RepoRecord, ReviewRecord, Store } from './store.js';
 type Schemas = components['schemas'];
 export type SimpleUser = Schemas['simple-user'];
 export type Repository = Schemas['repository'];
+export type FullRepository = Schemas['full-repository'];
 export type PullRequest = Schemas['pull-request'];
 export type PullRequestSimple = Schemas['pull-request-simple'];
 export type PullRequestReview = Schemas['pull-request-review'];
@@ -43,7 +44,7 @@ export class ShapeCache {
 
   repository(repo: RepoRecord): Repository {
     let json = this.repos.get(repo);
-    if (!json) this.repos.set(repo, (json = repository(this.bases, this.user(repo.owner), repo)));
+    if (!json) this.repos.set(repo, (json = repositoryFields(this.bases, this.user(repo.owner), repo)));
     return json;
   }
 }
@@ -74,7 +75,8 @@ function simpleUser(bases: Bases, store: Store, login: string): SimpleUser {
   };
 }
 
-function repository(bases: Bases, owner: SimpleUser, repo: RepoRecord): Repository {
+/** What the repository and full-repository shapes share; inferred, so it satisfies both schemas' stricter fields. */
+function repositoryFields(bases: Bases, owner: SimpleUser, repo: RepoRecord) {
   const full = `${repo.owner}/${repo.name}`;
   const api = `${bases.api}/repos/${full}`;
   const host = new URL(bases.web).host;
@@ -90,7 +92,7 @@ function repository(bases: Bases, owner: SimpleUser, repo: RepoRecord): Reposito
     private: false,
     html_url: `${bases.web}/${full}`,
     description: null,
-    fork: false,
+    fork: repo.parent !== null,
     url: api,
     archive_url: `${api}/{archive_format}{/ref}`,
     assignees_url: `${api}/assignees{/user}`,
@@ -162,6 +164,20 @@ function repository(bases: Bases, owner: SimpleUser, repo: RepoRecord): Reposito
   };
 }
 
+/**
+ * `GET /repos/{o}/{r}`: a fork carries its `parent` and the root of its network as `source`, each the
+ * repository shape GitHub nests there. Fork and watcher counts stay 0: they would change the repository
+ * objects every cached pull request embeds.
+ */
+export function fullRepository(cache: ShapeCache, repo: RepoRecord): FullRepository {
+  const full: FullRepository = { ...repositoryFields(cache.bases, cache.user(repo.owner), repo), subscribers_count: 0, network_count: 0 };
+  if (repo.parent) {
+    full.parent = cache.repository(repo.parent);
+    full.source = cache.repository(networkRoot(repo));
+  }
+  return full;
+}
+
 /** The fields pull-request and pull-request-simple share. */
 function pullCommon(cache: ShapeCache, pr: PullRecord) {
   const bases = cache.bases;
@@ -173,6 +189,7 @@ function pullCommon(cache: ShapeCache, pr: PullRecord) {
   const statuses = `${api}/statuses/${pr.headSha}`;
   const repo = cache.repository(pr.repo);
   const owner = cache.user(pr.repo.owner);
+  const headOwner = pr.headRepo.owner;
   return {
     url: self,
     id: pr.id,
@@ -204,7 +221,7 @@ function pullCommon(cache: ShapeCache, pr: PullRecord) {
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: { label: `${pr.repo.owner}:${pr.head}`, ref: pr.head, repo, sha: pr.headSha, user: owner },
+    head: { label: `${headOwner}:${pr.head}`, ref: pr.head, repo: cache.repository(pr.headRepo), sha: pr.headSha, user: cache.user(headOwner) },
     base: { label: `${pr.repo.owner}:${pr.base}`, ref: pr.base, repo, sha: sha(full, 'base', pr.base), user: owner },
     _links: {
       comments: { href: `${issue}/comments` },

@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { Entity } from './answer.js';
-import type { AddReviewInput, CreatePullRequestInput, FakePullRequest, PullRequestPatch, ReviewState } from './types.js';
+import type { AddRepoOptions, AddReviewInput, CreatePullRequestInput, FakePullRequest, PullRequestPatch, ReviewState } from './types.js';
 
 export interface RepoRecord {
   id: number;
   /** Spelling of the first addRepo/createPullRequest; lookups are case-insensitive like GitHub's. */
   owner: string;
   name: string;
+  /** The repository this one was forked from; null when it is not a fork. Never changes. */
+  parent: RepoRecord | null;
   pulls: Map<number, PullRecord>;
-  /** head branch → its pull requests, so finding by branch never scans the repo. */
-  byHead: Map<string, Set<PullRecord>>;
+  /**
+   * Head branch → lower-cased head repository owner → the pull requests into this repository from there,
+   * so finding by `head=owner:branch` never scans the repo, and a fork's branch never hides the base's.
+   */
+  byHead: Map<string, Map<string, Set<PullRecord>>>;
   nextNumber: number;
+  /** The `GET /repos/{o}/{r}` answer, serialised once: nothing in it changes after the repo is added. */
+  full?: Entity;
 }
 
 export interface ReviewRecord {
@@ -23,10 +30,15 @@ export interface ReviewRecord {
   json?: string;
 }
 
-/** What the public FakePullRequest shows, plus what only the answers need; owner, repo and url come from `repo`. */
-export interface PullRecord extends Omit<FakePullRequest, 'owner' | 'repo' | 'htmlUrl'> {
+/**
+ * What the public FakePullRequest shows, plus what only the answers need; owner, repo and url come from
+ * `repo`, headOwner and headRepo from `headRepo`.
+ */
+export interface PullRecord extends Omit<FakePullRequest, 'owner' | 'repo' | 'htmlUrl' | 'headOwner' | 'headRepo'> {
   id: number;
   repo: RepoRecord;
+  /** Where the head branch lives: `repo` itself, or a fork in its network. */
+  headRepo: RepoRecord;
   body: string | null;
   createdAt: Date;
   closedAt: Date | null;
@@ -60,6 +72,15 @@ export interface PullQuery {
 /** A repository's key: GitHub's lookups of owner/repo are case-insensitive. */
 export const repoKey = (owner: string, repo: string): string => `${owner.toLowerCase()}/${repo.toLowerCase()}`;
 
+const fullName = (repo: RepoRecord): string => `${repo.owner}/${repo.name}`;
+
+/** The root of a repository's fork network (GitHub's `source`); the repository itself when it is not a fork. */
+export function networkRoot(repo: RepoRecord): RepoRecord {
+  let root = repo;
+  while (root.parent) root = root.parent;
+  return root;
+}
+
 export function sha(...parts: Array<string | number>): string {
   return createHash('sha1').update(parts.join('\0')).digest('hex');
 }
@@ -90,14 +111,23 @@ export class Store {
     return id;
   }
 
-  addRepo(owner: string, name: string): RepoRecord {
+  addRepo(owner: string, name: string, options: AddRepoOptions = {}): RepoRecord {
     const k = repoKey(owner, name);
-    let repo = this.repos.get(k);
-    if (!repo) {
-      repo = { id: this.nextRepoId++, owner, name, pulls: new Map(), byHead: new Map(), nextNumber: 1 };
-      this.repos.set(k, repo);
-      this.userId(owner);
+    const forkOf = options.forkOf;
+    if (forkOf && repoKey(forkOf.owner, forkOf.repo) === k) throw new Error(`fake GitHub: ${owner}/${name} cannot be a fork of itself`);
+    // The parent first, so a fork's parent always exists and a network can never loop.
+    const parent = forkOf ? this.addRepo(forkOf.owner, forkOf.repo) : null;
+    const existing = this.repos.get(k);
+    if (existing) {
+      if (parent && existing.parent !== parent) {
+        const was = existing.parent ? `a fork of ${fullName(existing.parent)}` : 'not a fork';
+        throw new Error(`fake GitHub: ${fullName(existing)} was added as ${was}; it cannot become a fork of ${fullName(parent)}`);
+      }
+      return existing;
     }
+    const repo: RepoRecord = { id: this.nextRepoId++, owner, name, parent, pulls: new Map(), byHead: new Map(), nextNumber: 1 };
+    this.repos.set(k, repo);
+    this.userId(owner);
     return repo;
   }
 
@@ -117,13 +147,15 @@ export class Store {
 
   createPullRequest(input: CreatePullRequestInput): PullRecord {
     const repo = this.addRepo(input.owner, input.repo);
+    const headRepo = this.headRepo(repo, input.headOwner ?? input.owner, input.headRepo ?? input.repo);
     const number = repo.nextNumber++;
     const now = this.tick();
-    const author = input.author ?? input.owner;
+    const author = input.author ?? input.headOwner ?? input.owner;
     this.userId(author);
     const pr: PullRecord = {
       id: this.nextPullId++,
       repo,
+      headRepo,
       number,
       head: input.head,
       base: input.base ?? 'main',
@@ -149,6 +181,16 @@ export class Store {
     repo.pulls.set(number, pr);
     this.indexHead(pr);
     return pr;
+  }
+
+  /** The base repository itself, or a fork in its network (a missing one is added as a fork of the base). */
+  private headRepo(base: RepoRecord, owner: string, name: string): RepoRecord {
+    if (repoKey(owner, name) === repoKey(base.owner, base.name)) return base;
+    const head = this.repo(owner, name) ?? this.addRepo(owner, name, { forkOf: { owner: base.owner, repo: base.name } });
+    if (networkRoot(head) !== networkRoot(base)) {
+      throw new Error(`fake GitHub: a pull request into ${fullName(base)} cannot come from ${fullName(head)}, which is not a fork in its network`);
+    }
+    return head;
   }
 
   updatePullRequest(owner: string, name: string, number: number, patch: PullRequestPatch): PullRecord {
@@ -203,8 +245,11 @@ export class Store {
   listPulls(repo: RepoRecord, query: PullQuery): PullRecord[] {
     let candidates: Iterable<PullRecord>;
     if (query.head !== undefined) {
-      const ownerMatches = query.headOwner === undefined || query.headOwner.toLowerCase() === repo.owner.toLowerCase();
-      candidates = ownerMatches ? (repo.byHead.get(query.head) ?? []) : [];
+      // GitHub's `head=user:ref-name` names the owner of the head repository, not of this one.
+      const byOwner = repo.byHead.get(query.head);
+      if (!byOwner) candidates = [];
+      else if (query.headOwner === undefined) candidates = [...byOwner.values()].flatMap((set) => [...set]);
+      else candidates = byOwner.get(query.headOwner.toLowerCase()) ?? [];
     } else {
       candidates = repo.pulls.values();
     }
@@ -234,15 +279,21 @@ export class Store {
   }
 
   private indexHead(pr: PullRecord): void {
-    let set = pr.repo.byHead.get(pr.head);
-    if (!set) pr.repo.byHead.set(pr.head, (set = new Set()));
+    let byOwner = pr.repo.byHead.get(pr.head);
+    if (!byOwner) pr.repo.byHead.set(pr.head, (byOwner = new Map()));
+    const owner = pr.headRepo.owner.toLowerCase();
+    let set = byOwner.get(owner);
+    if (!set) byOwner.set(owner, (set = new Set()));
     set.add(pr);
   }
 
   private unindexHead(pr: PullRecord): void {
-    const set = pr.repo.byHead.get(pr.head);
+    const byOwner = pr.repo.byHead.get(pr.head);
+    const owner = pr.headRepo.owner.toLowerCase();
+    const set = byOwner?.get(owner);
     set?.delete(pr);
-    if (set?.size === 0) pr.repo.byHead.delete(pr.head);
+    if (set?.size === 0) byOwner?.delete(owner);
+    if (byOwner?.size === 0) pr.repo.byHead.delete(pr.head);
   }
 }
 
@@ -254,6 +305,8 @@ export function toFakePullRequest(pr: PullRecord, webUrl: string): FakePullReque
     number: pr.number,
     htmlUrl: `${webUrl}/${pr.repo.owner}/${pr.repo.name}/pull/${pr.number}`,
     head: pr.head,
+    headOwner: pr.headRepo.owner,
+    headRepo: pr.headRepo.name,
     base: pr.base,
     headSha: pr.headSha,
     title: pr.title,

@@ -12,13 +12,46 @@ export interface FakeGitHubOptions {
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
 export type FailureMode = 'error500' | 'garbage' | 'forbidden' | 'notFound';
 
+/** A repository by owner and name; both case-insensitive, like GitHub's. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface AddRepoOptions {
+  /**
+   * Makes the repository a fork of this one (added too when missing): `GET /repos/{o}/{r}` then answers
+   * `fork: true`, `parent` (this repository) and `source` (the root of the fork network). Set when the
+   * repository is first added; adding it again with another parent, or with one after it was first
+   * added without, is an error.
+   */
+  forkOf?: RepoRef;
+}
+
+/**
+ * A pull request lives in the base repository `owner/repo`. Its head branch lives in the head repository
+ * `headOwner/headRepo`, by default the base repository itself; another one makes a pull request from a fork.
+ */
 export interface CreatePullRequestInput {
   owner: string;
   repo: string;
+  /** The head branch's name (`ref`), without an owner. */
   head: string;
+  /**
+   * Owner of the head repository; `head.label` is `headOwner:head` and `?head=headOwner:head` finds it.
+   * @defaultValue `owner`
+   */
+  headOwner?: string;
+  /**
+   * Name of the head repository. When it is not the base repository it must be a fork in the base's network;
+   * a missing one is added as a fork of `owner/repo`.
+   * @defaultValue `repo`
+   */
+  headRepo?: string;
   base?: string;
   title?: string;
   draft?: boolean;
+  /** @defaultValue `headOwner` */
   author?: string;
   additions?: number;
   deletions?: number;
@@ -52,6 +85,9 @@ export interface FakePullRequest {
   number: number;
   htmlUrl: string;
   head: string;
+  /** The head repository: `owner`/`repo` unless the pull request comes from a fork. */
+  headOwner: string;
+  headRepo: string;
   base: string;
   headSha: string;
   title: string;
@@ -94,7 +130,8 @@ export interface FakeGitHub {
    * (the old one keeps working) and a new refresh token. Unknown refresh token → 400 {error:'bad_refresh_token'}.
    */
   addRefreshToken(refreshToken: string, opts: { login: string }): void;
-  addRepo(owner: string, repo: string): void;
+  /** Adds a repository (idempotent); `createPullRequest` adds the ones it names by itself. */
+  addRepo(owner: string, repo: string, options?: AddRepoOptions): void;
   createPullRequest(input: CreatePullRequestInput): FakePullRequest;
   updatePullRequest(owner: string, repo: string, number: number, patch: PullRequestPatch): FakePullRequest;
   addReview(owner: string, repo: string, number: number, review: AddReviewInput): void;

@@ -3,7 +3,8 @@ import { RateLimitError, ProviderError } from './errors.js';
 import { GitHubClient } from './github-client.js';
 import { nextPageUrl } from './link-header.js';
 import { normalizeOrigin, parseOrigin, parsePullRequestUrl, pullRequestUrl } from './origin.js';
-import { firstPullNumber, toPullRequestFields, toReviews } from './parse-response.js';
+import { toListedPullRequests, toPullRequestFields, toRepositoryParent, toReviews } from './parse-response.js';
+import { repositoryKey } from './repository-key.js';
 import { aggregateReviews } from './reviews.js';
 import type { ReviewInput } from './reviews.js';
 import type {
@@ -12,8 +13,11 @@ import type {
   PullRequestFields,
   PullRequestRef,
   PullRequestStatus,
-  RequestPacer,
+  PullRequestSummary,
   RepoRef,
+  RepositoryCache,
+  RepositoryInfo,
+  RequestPacer,
   ReviewVerdict,
   Validators,
 } from './types.js';
@@ -43,7 +47,17 @@ export interface GitHubProviderOptions {
   fetch?: typeof fetch;
   /** How many per-token octokit clients to keep. @defaultValue 1000 */
   maxCachedTokens?: number;
+  /**
+   * Where whether a repository is a fork (and of what) is kept, for every replica to see.
+   * @defaultValue a map in this process
+   */
+  repositories?: RepositoryCache;
+  /** How long a repository's fork status is taken as known before it is confirmed (a 304 costs nothing). @defaultValue 1 h */
+  repositoryTtlMs?: number;
 }
+
+/** A branch's pull requests worth reading: more than this many on one branch is not a chat's. */
+const PULLS_PER_BRANCH = 100;
 
 /** More would mean a runaway `Link` chain; 50 pages is 5,000 reviews. */
 const MAX_REVIEW_PAGES = 50;
@@ -56,6 +70,9 @@ export class GitHubProvider implements GitProvider {
   private readonly originPattern: RegExp | null;
   private readonly client: GitHubClient;
   private readonly dispatcher: Dispatcher | null;
+  private readonly repositories: RepositoryCache;
+  private readonly repositoryTtlMs: number;
+  private readonly now: () => number;
 
   constructor(options: GitHubProviderOptions) {
     this.id = options.id;
@@ -71,6 +88,9 @@ export class GitHubProvider implements GitProvider {
       this.dispatcher = createDispatcher();
       transport = createUndiciFetch(this.dispatcher);
     }
+    this.repositories = options.repositories ?? inProcessCache();
+    this.repositoryTtlMs = options.repositoryTtlMs ?? 3_600_000;
+    this.now = options.now ?? Date.now;
     this.client = new GitHubClient({
       providerId: options.id,
       apiBaseUrl: this.apiBaseUrl,
@@ -94,20 +114,45 @@ export class GitHubProvider implements GitProvider {
     return parsePullRequestUrl(url, this.webBaseUrl);
   }
 
-  async findPullRequestByBranch(token: string, repo: RepoRef, branch: string, pacer?: RequestPacer): Promise<PullRequestRef | null> {
-    const result = await this.client.get(
-      token,
-      {
-        path: `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/pulls`,
-        query: { head: `${repo.owner}:${branch}`, state: 'open', sort: 'updated', direction: 'desc', per_page: 1 },
-      },
-      pacer,
-    );
-    if (result.notModified) return null;
-    const number = firstPullNumber(result.data, { what: `GET /repos/${repo.owner}/${repo.repo}/pulls`, status: result.status });
-    if (number === null) return null;
+  async findPullRequests(token: string, repo: RepoRef, branch: string, pacer?: RequestPacer): Promise<PullRequestSummary[]> {
+    const head = `${repo.owner}:${branch}`;
+    const own = await this.listPulls(token, repo, head, pacer);
+    // The common case costs one request: the branch's open PR is in its own repository.
+    if (own.some((pr) => pr.state === 'open')) return own;
+    const parent = await this.parentOf(token, repo, pacer);
+    if (!parent) return own;
+    return [...own, ...(await this.listPulls(token, parent, head, pacer))];
+  }
+
+  /** Every pull request of `repo` whose head is `head` (`owner:branch`), any state, most recently updated first. */
+  private async listPulls(token: string, repo: RepoRef, head: string, pacer: RequestPacer | undefined): Promise<PullRequestSummary[]> {
+    const path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/pulls`;
+    const query = { head, state: 'all', sort: 'updated', direction: 'desc', per_page: PULLS_PER_BRANCH };
+    const result = await this.client.get(token, { path, query }, pacer);
+    if (result.notModified) return [];
     const base = { webBaseUrl: this.webBaseUrl, owner: repo.owner, repo: repo.repo };
-    return { ...base, number, url: pullRequestUrl(base, number) };
+    return toListedPullRequests(result.data, { what: `GET ${path}`, status: result.status }).map((pr) => ({
+      ...base,
+      ...pr,
+      url: pullRequestUrl(base, pr.number),
+    }));
+  }
+
+  /** The repository a fork was made from; null when `repo` is no fork. Confirmed with its ETag once the cached answer is old. */
+  private async parentOf(token: string, repo: RepoRef, pacer: RequestPacer | undefined): Promise<RepoRef | null> {
+    const key = repositoryKey(`${this.webBaseUrl}/${repo.owner}/${repo.repo}`) ?? `${repo.owner}/${repo.repo}`;
+    const cached = await this.repositories.get(key);
+    const now = this.now();
+    let info: RepositoryInfo | null = cached && now - cached.checkedAt < this.repositoryTtlMs ? cached : null;
+    if (!info) {
+      const path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
+      const result = await this.client.get(token, { path, ifNoneMatch: cached?.etag ?? null }, pacer);
+      info = result.notModified
+        ? { ...cached!, checkedAt: now }
+        : { parent: toRepositoryParent(result.data, { what: `GET ${path}`, status: result.status }), etag: result.etag, checkedAt: now };
+      await this.repositories.set(key, info);
+    }
+    return info.parent && { webBaseUrl: this.webBaseUrl, ...info.parent };
   }
 
   async fetchPullRequestStatus(
@@ -170,6 +215,15 @@ export class GitHubProvider implements GitProvider {
   async close(): Promise<void> {
     await this.dispatcher?.close();
   }
+}
+
+/** A repository cache of this process alone: enough for one process and for tests. */
+function inProcessCache(): RepositoryCache {
+  const entries = new Map<string, RepositoryInfo>();
+  return {
+    get: async (key) => entries.get(key) ?? null,
+    set: async (key, info) => void entries.set(key, info),
+  };
 }
 
 /** Creates the GitHub provider; see {@link GitHubProviderOptions}. */

@@ -5,6 +5,7 @@ export type { GitHubProviderOptions } from './github-provider.js';
 export { DEFAULT_GITHUB_API_BASE_URL, webBaseUrlFor } from './web-base.js';
 export { normalizeOrigin, parseOrigin, parsePullRequestUrl, pullRequestUrl } from './origin.js';
 export { aggregateReviews } from './reviews.js';
+export { repositoryKey } from './repository-key.js';
 export type { ReviewInput } from './reviews.js';
 export { classifyError, classifyHttpFailure, rateLimitedUntil } from './classify.js';
 export type { ClassifyOptions, HeaderMap } from './classify.js';

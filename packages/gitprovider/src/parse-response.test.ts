@@ -1,5 +1,5 @@
 import { ProviderError } from './errors.js';
-import { firstPullNumber, parseJsonBody, toPullRequestFields, toReviews } from './parse-response.js';
+import { parseJsonBody, toListedPullRequests, toPullRequestFields, toRepositoryParent, toReviews } from './parse-response.js';
 
 const context = { what: 'GET /repos/o/r/pulls/1', status: 200 };
 const pull = (overrides: Record<string, unknown> = {}) => ({
@@ -90,11 +90,22 @@ describe('parseJsonBody', () => {
 });
 
 describe('list bodies', () => {
-  it('firstPullNumber', () => {
-    expect(firstPullNumber([], context)).toBeNull();
-    expect(firstPullNumber([{ number: 7 }, { number: 3 }], context)).toBe(7);
-    expect(errorOf(() => firstPullNumber({}, context)).message).toContain('not a JSON array');
-    expect(errorOf(() => firstPullNumber([{}], context)).message).toContain('"[0].number"');
+  it('toListedPullRequests: merged_at makes merged; fields named when wrong', () => {
+    const item = { number: 7, state: 'closed', merged_at: '2026-01-02T00:00:00Z', updated_at: '2026-01-03T00:00:00Z', head: { sha: 'abc' } };
+    expect(toListedPullRequests([], context)).toEqual([]);
+    expect(toListedPullRequests([item, { ...item, number: 8, merged_at: null }], context)).toEqual([
+      { number: 7, state: 'merged', headSha: 'abc', updatedAt: new Date('2026-01-03T00:00:00Z') },
+      { number: 8, state: 'closed', headSha: 'abc', updatedAt: new Date('2026-01-03T00:00:00Z') },
+    ]);
+    expect(errorOf(() => toListedPullRequests({}, context)).message).toContain('not a JSON array');
+    expect(errorOf(() => toListedPullRequests([{ ...item, number: 0 }], context)).message).toContain('"[0].number"');
+    expect(errorOf(() => toListedPullRequests([{ ...item, updated_at: 'yesterday' }], context)).message).toContain('"[0].updated_at"');
+  });
+
+  it('toRepositoryParent: the parent of a fork, null for a repository that is none', () => {
+    expect(toRepositoryParent({ fork: false, name: 'r' }, context)).toBeNull();
+    expect(toRepositoryParent({ fork: true, parent: { name: 'app', owner: { login: 'acme' } } }, context)).toEqual({ owner: 'acme', repo: 'app' });
+    expect(errorOf(() => toRepositoryParent({ fork: true, parent: { name: 'app' } }, context)).message).toContain('"parent.owner"');
   });
 
   it('toReviews', () => {

@@ -1,6 +1,6 @@
 import { ProviderError } from './errors.js';
 import type { ReviewInput } from './reviews.js';
-import type { PullRequestFields } from './types.js';
+import type { PullRequestFields, PullRequestState, RepositoryInfo } from './types.js';
 
 /** Where a body came from, so that an error can say which response was wrong. */
 export interface BodyContext {
@@ -94,14 +94,13 @@ export function toPullRequestFields(data: unknown, url: string, context: BodyCon
   if (!isObject(data)) throw invalid(context, 'a body that is not a JSON object');
   const pull = new Fields(data, context);
   const number = pull.positiveInteger('number');
-  const rawState = pull.string('state').toLowerCase();
-  if (rawState !== 'open' && rawState !== 'closed') throw invalid(context, `field "state" = ${JSON.stringify(rawState.slice(0, 40))}`);
+  const state = stateOf(pull, pull.flag('merged'), context);
   const head = pull.child('head');
   const user = pull.optionalObject('user');
   return {
     url,
     number,
-    state: pull.flag('merged') ? 'merged' : rawState,
+    state,
     title: pull.string('title'),
     draft: pull.flag('draft'),
     additions: pull.count('additions'),
@@ -121,12 +120,44 @@ function asArray(data: unknown, context: BodyContext): unknown[] {
   return data;
 }
 
-/** The number of the first pull request of a `GET /repos/{o}/{r}/pulls` list; null when it is empty. */
-export function firstPullNumber(data: unknown, context: BodyContext): number | null {
-  const [first] = asArray(data, context);
-  if (first === undefined) return null;
-  if (!isObject(first)) throw invalid(context, 'a list item that is not a JSON object');
-  return new Fields(first, context, '[0].').positiveInteger('number');
+/** GitHub's `state` plus `merged`/`merged_at` as one of our states. */
+function stateOf(item: Fields, merged: boolean, context: BodyContext): PullRequestState {
+  const raw = item.string('state').toLowerCase();
+  if (raw !== 'open' && raw !== 'closed') throw invalid(context, `field "state" = ${JSON.stringify(raw.slice(0, 40))}`);
+  return merged ? 'merged' : raw;
+}
+
+export interface ListedPullRequest {
+  number: number;
+  state: PullRequestState;
+  headSha: string;
+  updatedAt: Date;
+}
+
+/** The items of a `GET /repos/{o}/{r}/pulls` list (pull-request-simple: no `merged` flag, `merged_at` instead). */
+export function toListedPullRequests(data: unknown, context: BodyContext): ListedPullRequest[] {
+  return asArray(data, context).map((item, index) => {
+    if (!isObject(item)) throw invalid(context, `a list item [${index}] that is not a JSON object`);
+    const fields = new Fields(item, context, `[${index}].`);
+    const updatedAt = new Date(fields.string('updated_at'));
+    if (Number.isNaN(updatedAt.getTime())) throw invalid(context, `field "[${index}].updated_at" that is not a date`);
+    return {
+      number: fields.positiveInteger('number'),
+      state: stateOf(fields, fields.optionalString('merged_at') !== null, context),
+      headSha: fields.child('head').string('sha'),
+      updatedAt,
+    };
+  });
+}
+
+/** The parent of a repository (`GET /repos/{o}/{r}`), null when it is not a fork. */
+export function toRepositoryParent(data: unknown, context: BodyContext): RepositoryInfo['parent'] {
+  if (!isObject(data)) throw invalid(context, 'a body that is not a JSON object');
+  const repo = new Fields(data, context);
+  if (!repo.flag('fork')) return null;
+  const parent = repo.optionalObject('parent');
+  if (!parent) return null;
+  return { owner: parent.child('owner').string('login'), repo: parent.string('name') };
 }
 
 /** The items of one page of `GET /repos/{o}/{r}/pulls/{n}/reviews`. */

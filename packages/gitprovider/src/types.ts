@@ -18,6 +18,29 @@ export interface PullRequestRef extends RepoRef {
 }
 
 
+/** A pull request as the list of a branch's pull requests shows it: enough to choose one, no stats. */
+export interface PullRequestSummary extends PullRequestRef {
+  state: PullRequestState;
+  headSha: string;
+  updatedAt: Date;
+}
+
+/**
+ * What is remembered of a repository between lookups (whether it is a fork, and of what), shared
+ * by every replica; `checkedAt` (epoch ms) says when the provider last confirmed it.
+ */
+export interface RepositoryInfo {
+  parent: { owner: string; repo: string } | null;
+  etag: string | null;
+  checkedAt: number;
+}
+
+/** Where repository lookups are kept, by repository key (`repositoryKey`). */
+export interface RepositoryCache {
+  get(key: string): Promise<RepositoryInfo | null>;
+  set(key: string, info: RepositoryInfo): Promise<void>;
+}
+
 /** Fields of `GET /repos/{o}/{r}/pulls/{n}`. */
 export interface PullRequestFields {
   url: string;
@@ -70,8 +93,12 @@ export interface GitProvider {
   parseOrigin(origin: string): RepoRef | null;
   /** Parses a pull-request web URL of this provider's host; null when it is not one. */
   parsePullRequestUrl(url: string): PullRequestRef | null;
-  /** The open pull request whose head is `branch`, most recently updated first; null when none. */
-  findPullRequestByBranch(token: string, repo: RepoRef, branch: string, pacer?: RequestPacer): Promise<PullRequestRef | null>;
+  /**
+   * The pull requests, in any state, whose head is `branch` of `repo`: those in `repo` itself and,
+   * when `repo` is a fork with no open one of its own, those in its parent (where a fork's pull
+   * requests usually live).
+   */
+  findPullRequests(token: string, repo: RepoRef, branch: string, pacer?: RequestPacer): Promise<PullRequestSummary[]>;
   /** The pull request and its review verdict; parts whose validator still matches come back unchanged. */
   fetchPullRequestStatus(
     token: string,

@@ -53,7 +53,7 @@ describe('GitHubProvider errors over HTTP', () => {
       headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
       body: { message: 'API rate limit exceeded for user ID 1.' },
     }));
-    const error = await failure(provider.findPullRequestByBranch(TOKEN, { webBaseUrl: server.origin, owner: 'o', repo: 'r' }, 'b'));
+    const error = await failure(provider.findPullRequests(TOKEN, { webBaseUrl: server.origin, owner: 'o', repo: 'r' }, 'b'));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).resetAt.getTime()).toBe(reset * 1000 + PADDING);
     expect(server.requests).toHaveLength(1);

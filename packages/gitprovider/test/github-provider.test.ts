@@ -1,6 +1,6 @@
 import { createGitHubProvider } from '../src/index.js';
 import type { GitHubProvider, PullRequestRef } from '../src/index.js';
-import { pullBody, reviewBody, startLocalServer } from './local-server.js';
+import { listedPull, pullBody, repositoryBody, reviewBody, startLocalServer } from './local-server.js';
 import type { Handler, LocalServer } from './local-server.js';
 
 const TOKEN = 'ghp_localTestToken0123456789';
@@ -25,8 +25,8 @@ function prRef(number = 1): PullRequestRef {
 
 describe('GitHubProvider over HTTP', () => {
   it('sends the GitHub headers with a Bearer token', async () => {
-    await setup(() => ({ body: [] }));
-    await provider.findPullRequestByBranch(TOKEN, { webBaseUrl: server.origin, owner: 'o', repo: 'r' }, 'main');
+    await setup(() => ({ body: [listedPull(1)] }));
+    await provider.findPullRequests(TOKEN, { webBaseUrl: server.origin, owner: 'o', repo: 'r' }, 'main');
     const headers = server.requests[0]?.headers;
     expect(headers?.accept).toBe('application/vnd.github+json');
     expect(headers?.['x-github-api-version']).toBe('2022-11-28');
@@ -42,27 +42,61 @@ describe('GitHubProvider over HTTP', () => {
     expect(provider.parsePullRequestUrl('https://github.com/o/r/pull/1')).toBeNull();
   });
 
-  it('finds the open PR of a branch with slashes', async () => {
-    await setup(() => ({ body: [{ number: 42, html_url: 'ignored' }, { number: 41 }] }));
+  it("lists a branch's pull requests in every state, most recently updated first, in one request", async () => {
+    await setup(() => ({ body: [listedPull(42, { updated: '2026-01-03T00:00:00Z' }), listedPull(41, { state: 'closed', merged: true, sha: 'c'.repeat(40) })] }));
     const repo = provider.parseOrigin(`git@127.0.0.1:o/r.git`);
     expect(repo).not.toBeNull();
-    const found = await provider.findPullRequestByBranch(TOKEN, repo!, 'feat/deep/branch');
-    expect(found).toEqual({ webBaseUrl: server.origin, owner: 'o', repo: 'r', number: 42, url: `${server.origin}/o/r/pull/42` });
-
+    const found = await provider.findPullRequests(TOKEN, repo!, 'feat/deep/branch');
+    const base = { webBaseUrl: server.origin, owner: 'o', repo: 'r' };
+    expect(found).toEqual([
+      { ...base, number: 42, url: `${server.origin}/o/r/pull/42`, state: 'open', headSha: 'a'.repeat(40), updatedAt: new Date('2026-01-03T00:00:00Z') },
+      { ...base, number: 41, url: `${server.origin}/o/r/pull/41`, state: 'merged', headSha: 'c'.repeat(40), updatedAt: new Date('2026-01-01T00:00:00Z') },
+    ]);
+    expect(server.requests).toHaveLength(1);
     const url = new URL(server.requests[0]!.url, server.origin);
     expect(url.pathname).toBe('/repos/o/r/pulls');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       head: 'o:feat/deep/branch',
-      state: 'open',
+      state: 'all',
       sort: 'updated',
       direction: 'desc',
-      per_page: '1',
+      per_page: '100',
     });
   });
 
-  it('answers null when the branch has no open PR', async () => {
-    await setup(() => ({ body: [] }));
-    expect(await provider.findPullRequestByBranch(TOKEN, { webBaseUrl: server.origin, owner: 'o', repo: 'r' }, 'x')).toBeNull();
+  it('looks in the parent of a fork when the fork has no open PR of the branch, with the fork owner as head', async () => {
+    await setup((req) => {
+      if (req.url === '/repos/mallory/app') return { headers: { etag: '"repo-1"' }, body: repositoryBody('mallory', 'app', { owner: 'acme', name: 'app' }) };
+      if (req.url.startsWith('/repos/acme/app/pulls')) return { body: [listedPull(7)] };
+      return { body: [] };
+    });
+    const fork = { webBaseUrl: server.origin, owner: 'mallory', repo: 'app' };
+    const found = await provider.findPullRequests(TOKEN, fork, 'fix');
+    expect(found.map((pr) => pr.url)).toEqual([`${server.origin}/acme/app/pull/7`]);
+    expect(server.requests.map((r) => decodeURIComponent(r.url.replace(/&state.*$/, '')))).toEqual([
+      '/repos/mallory/app/pulls?head=mallory:fix',
+      '/repos/mallory/app',
+      '/repos/acme/app/pulls?head=mallory:fix',
+    ]);
+  });
+
+  it('keeps what it learnt of a repository: no lookup while fresh, then a conditional one', async () => {
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    server = await startLocalServer((req) => {
+      if (req.url === '/repos/o/r') {
+        return req.headers['if-none-match'] === '"repo-1"' ? { status: 304 } : { headers: { etag: '"repo-1"' }, body: repositoryBody('o', 'r') };
+      }
+      return { body: [] };
+    });
+    provider = createGitHubProvider({ id: 'github', apiBaseUrl: server.apiBaseUrl, now: () => now, repositoryTtlMs: 60_000 });
+    const repo = { webBaseUrl: server.origin, owner: 'o', repo: 'r' };
+    const lookups = () => server.requests.filter((r) => r.url === '/repos/o/r').map((r) => r.headers['if-none-match'] ?? null);
+    expect(await provider.findPullRequests(TOKEN, repo, 'x')).toEqual([]);
+    expect(await provider.findPullRequests(TOKEN, repo, 'y')).toEqual([]);
+    expect(lookups()).toEqual([null]);
+    now += 61_000;
+    await provider.findPullRequests(TOKEN, repo, 'z');
+    expect(lookups()).toEqual([null, '"repo-1"']);
   });
 
   it('maps a merged PR with a 100 KB title and aggregates its reviews', async () => {
@@ -165,14 +199,14 @@ describe('GitHubProvider over HTTP', () => {
           waiting.push(resolve);
           if (waiting.length === 20) {
             clearTimeout(giveUp);
-            waiting.forEach((reply) => reply({ status: 200, body: [] }));
+            waiting.forEach((reply) => reply({ status: 200, body: [listedPull(1)] }));
           }
         }),
     );
     const repo = { webBaseUrl: server.origin, owner: 'o', repo: 'r' };
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => provider.findPullRequestByBranch(`${TOKEN}-${i}`, repo, 'b')),
+      Array.from({ length: 20 }, (_, i) => provider.findPullRequests(`${TOKEN}-${i}`, repo, 'b')),
     );
-    expect(results).toEqual(Array(20).fill(null));
+    expect(results.map((found) => found.map((pr) => pr.number))).toEqual(Array(20).fill([1]));
   });
 });

@@ -84,3 +84,21 @@ export function pullBody(overrides: Record<string, unknown> = {}): Record<string
 export function reviewBody(id: number, login: string, state: string): Record<string, unknown> {
   return { id, user: { login, id }, state, submitted_at: new Date(1_700_000_000_000 + id * 1000).toISOString(), body: '' };
 }
+
+/** An item of `GET /repos/{o}/{r}/pulls` (pull-request-simple: `merged_at`, no `merged`). */
+export function listedPull(number: number, overrides: { state?: 'open' | 'closed'; merged?: boolean; sha?: string; updated?: string } = {}): Record<string, unknown> {
+  return {
+    number,
+    html_url: `https://ignored.example/o/r/pull/${number}`,
+    state: overrides.state ?? 'open',
+    merged_at: overrides.merged ? '2026-01-02T00:00:00Z' : null,
+    updated_at: overrides.updated ?? '2026-01-01T00:00:00Z',
+    head: { label: 'o:b', ref: 'b', sha: overrides.sha ?? 'a'.repeat(40) },
+  };
+}
+
+/** `GET /repos/{o}/{r}`: a repository, a fork of `parent` when given. */
+export function repositoryBody(owner: string, name: string, parent?: { owner: string; name: string }): Record<string, unknown> {
+  const repo = (o: string, n: string) => ({ id: 1, name: n, full_name: `${o}/${n}`, owner: { login: o, id: 1 }, private: false });
+  return { ...repo(owner, name), fork: parent !== undefined, ...(parent && { parent: repo(parent.owner, parent.name), source: repo(parent.owner, parent.name) }) };
+}

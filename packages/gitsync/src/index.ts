@@ -4,3 +4,4 @@ export * from './refresh.js';
 export * from './retry.js';
 export * from './timings.js';
 export * from './tokens.js';
+export * from './choose.js';

@@ -1,4 +1,4 @@
-import type { RefreshOutcome } from '@gitsync/contracts';
+import type { PullRequestState, RefreshOutcome } from '@gitsync/contracts';
 import type { PullRequestFields, RequestPacer, ReviewVerdict } from '@gitsync/gitprovider';
 
 /**
@@ -19,8 +19,19 @@ export interface RefreshTarget {
   pullEtag: string | null;
   /** ETag of `GET …/pulls/{n}/reviews` (kept only when they fit one page). */
   reviewsEtag: string | null;
-  /** When the agent last reported the branch: drives the short no-PR-yet retry window. */
+  /**
+   * When the agent last reported the branch (or a webhook spoke of it): drives the short no-PR-yet
+   * retry window, and a report since the last refresh has a closed or merged PR checked again.
+   */
   markedStaleAt: Date | null;
+  /** When the row was last refreshed. */
+  refreshedAt: Date | null;
+  /** What is stored of the PR at `url` (from its last 200): a 304 keeps them. */
+  pullRequestState: PullRequestState | null;
+  headBranch: string | null;
+  headSha: string | null;
+  /** The commit the agent said the branch is at, when it said: guards a reused branch name. */
+  reportedHeadSha: string | null;
 }
 
 /** A refresh that reached the PR: what to write, guarded by the generation it started from. */
@@ -44,20 +55,26 @@ export interface OutcomeWrite {
   outcome: Exclude<RefreshOutcome, 'refreshed'>;
   error: string | null;
   staleAt: Date;
-  /** Forget the stored PR url (it led nowhere). */
+  /** Forget the stored PR (url and every field of it): it is not, or no longer, the branch's. */
   clearUrl: boolean;
+}
+
+/** How a write went: `written` false when the row moved on; `change` for a written change a reader would see. */
+export interface Saved<TChange> {
+  written: boolean;
+  change: TChange | null;
 }
 
 /**
  * Where rows come from and results go. `TChange` is whatever the store hands back for publishing
- * (the chat with its status), for a `changed` write only; `written` is false when the row moved on
- * meanwhile (a newer report) and nothing was written.
+ * (the chat with its status), for a write a reader would see only; `written` is false when the row
+ * moved on meanwhile (a newer report) and nothing was written.
  */
 export interface RefreshStore<TChange> {
   /** The row a job points at; null when it is gone. */
   load(chatId: string): Promise<RefreshTarget | null>;
-  saveRefreshed(write: RefreshedWrite): Promise<{ written: boolean; change: TChange | null }>;
-  saveOutcome(write: OutcomeWrite): Promise<boolean>;
+  saveRefreshed(write: RefreshedWrite): Promise<Saved<TChange>>;
+  saveOutcome(write: OutcomeWrite): Promise<Saved<TChange>>;
 }
 
 export interface Publisher<TChange> {

@@ -7,6 +7,7 @@ import {
   type PullRequestStatus,
   type RequestPacer,
 } from '@gitsync/gitprovider';
+import { choosePullRequest } from './choose.js';
 import { NoProviderError, NoTokenError, UnusableTargetError } from './errors.js';
 import type { Clock, GroupPacer, Publisher, RefreshStore, RefreshTarget, TokenSource } from './ports.js';
 import { defaultRetry, withRetry } from './retry.js';
@@ -94,29 +95,55 @@ async function fetchWithToken<T>(target: RefreshTarget, provider: GitProvider, d
   }
 }
 
+/**
+ * The PR of the row and its status. A known url is used while it is still the branch's PR (SPEC
+ * §4): its head is the row's branch, and when closed or merged, it has the head commit the agent
+ * reported (if it did). A report since the last refresh has a closed or merged PR checked again:
+ * an open PR on the reused branch wins. Otherwise the branch's PR is found anew (choose.ts).
+ */
 async function fetchFromProvider<T>(target: RefreshTarget, provider: GitProvider, token: string, deps: RefreshDeps<T>): Promise<Fetched> {
   const pacer: RequestPacer = deps.pacer.forGroup(rateLimitGroup(provider.id, target.ownerId));
   const call = <R>(fn: () => Promise<R>): Promise<R> => withRetry(fn, defaultRetry, deps.clock);
-
   const validators = { pull: target.pullEtag, reviews: target.reviewsEtag };
+  // The stored ETags belong to the stored url only.
+  const statusOf = (pr: PullRequestRef) => call(() => provider.fetchPullRequestStatus(token, pr, pr.url === target.url ? validators : {}, pacer));
+  const discover = async () => {
+    const repo = provider.parseOrigin(target.remoteOrigin);
+    if (!repo) throw new UnusableTargetError(`cannot parse remote origin ${target.remoteOrigin}`);
+    return choosePullRequest(await call(() => provider.findPullRequests(token, repo, target.branch, pacer)), target.reportedHeadSha);
+  };
+
   if (target.url) {
     const known = provider.parsePullRequestUrl(target.url);
     if (!known) throw new UnusableTargetError(`cannot parse pull request url ${target.url}`);
-    try {
-      return { kind: 'pr', pr: known, status: await call(() => provider.fetchPullRequestStatus(token, known, validators, pacer)) };
-    } catch (err) {
-      // The PR behind a stored url is gone (deleted, repo renamed): look the branch up again.
-      if (!(err instanceof ProviderError && err.is(404))) throw err;
+    // A 404: the PR behind a stored url is gone (deleted, repository renamed).
+    const status = await statusOf(known).catch((err: unknown) => (err instanceof ProviderError && err.is(404) ? null : Promise.reject(err)));
+    if (status && isStillTheBranchPr(target, status)) {
+      if (stateOf(target, status) === 'open' || !reportedSinceRefresh(target)) return { kind: 'pr', pr: known, status };
+      const found = await discover();
+      if (!found || found.state !== 'open' || found.url === known.url) return { kind: 'pr', pr: known, status };
+      return { kind: 'pr', pr: found, status: await statusOf(found) };
     }
   }
-  const repo = provider.parseOrigin(target.remoteOrigin);
-  if (!repo) throw new UnusableTargetError(`cannot parse remote origin ${target.remoteOrigin}`);
-  const found = await call(() => provider.findPullRequestByBranch(token, repo, target.branch, pacer));
+  const found = await discover();
   if (!found) return { kind: 'no_pr' };
-  const sameUrl = found.url === target.url;
-  const status = await call(() => provider.fetchPullRequestStatus(token, found, sameUrl ? validators : {}, pacer));
-  return { kind: 'pr', pr: found, status };
+  return { kind: 'pr', pr: found, status: await statusOf(found) };
 }
+
+/** The PR's fields as they are now: what it answered, or what is stored for an answer of 304. */
+const stateOf = (target: RefreshTarget, status: PullRequestStatus) => (status.pull.changed ? status.pull.value.state : target.pullRequestState);
+
+function isStillTheBranchPr(target: RefreshTarget, status: PullRequestStatus): boolean {
+  const pull = status.pull.changed ? status.pull.value : null;
+  const headBranch = pull ? pull.headBranch : target.headBranch;
+  if (headBranch !== null && headBranch !== target.branch) return false;
+  const headSha = pull ? pull.headSha : target.headSha;
+  const ended = stateOf(target, status) !== 'open';
+  return !(ended && target.reportedHeadSha !== null && headSha !== target.reportedHeadSha);
+}
+
+const reportedSinceRefresh = (target: RefreshTarget) =>
+  target.markedStaleAt !== null && (target.refreshedAt === null || target.markedStaleAt > target.refreshedAt);
 
 async function recordRefreshed<T>(target: RefreshTarget, deps: RefreshDeps<T>, pr: PullRequestRef, status: PullRequestStatus): Promise<RefreshResult> {
   const now = deps.clock.now();
@@ -145,14 +172,15 @@ async function recordOutcome<T>(
   const { outcome, error, resetAt } = failure;
   const now = deps.clock.now();
   const staleAt = nextStaleAt({ kind: outcome, now, markedStaleAt: target.markedStaleAt, ...(resetAt && { resetAt }) }, deps.timings);
-  const written = await deps.store.saveOutcome({
+  const saved = await deps.store.saveOutcome({
     chatId: target.chatId,
     generation: target.generation,
     outcome,
     error,
     staleAt,
-    // A url that led nowhere (404, then no open PR for the branch) is forgotten.
+    // A PR that is not (or no longer) the branch's is forgotten, with everything known of it.
     clearUrl: outcome === 'no_pr' && target.url !== null,
   });
-  return { outcome, staleAt, error, written, published: false };
+  if (saved.change !== null) await deps.publisher.publish(saved.change);
+  return { outcome, staleAt, error, written: saved.written, published: saved.change !== null };
 }

@@ -51,6 +51,15 @@ const known = (value: number | null | undefined) => (value === null || value ===
 
 /**
  * Paces every replica's requests of each rate-limit group (see commands/pace-3.lua for the rules).
+ *
+ * Why a block per group in Redis, and not BullMQ's own tools:
+ * - `worker.rateLimit()` + `RateLimitError` pauses a whole queue: one limited token would stop every
+ *   other token's refreshes (one queue per provider would still mix all tokens of a provider).
+ * - A per-group key with `moveToDelayed` + `DelayedError` keeps one queue, but parks the group's jobs
+ *   in Redis until the reset — up to an hour of delayed jobs that a Redis flush would lose.
+ * So a refused request fails its job's refresh with the `rate_limited` outcome: the job completes,
+ * the row's stale_at becomes the reset plus padding and the scheduler enqueues it again then.
+ * Postgres, not Redis, holds the wait; no attempt is used and other groups are not slowed at all.
  * In this process a group has at most `perProcess` requests out (the rest wait here, costing
  * Redis nothing); what the process asks meanwhile — slots freed and slots wanted — goes in one
  * script call per group, all groups' calls in one pipelined round trip, one round trip at a time.

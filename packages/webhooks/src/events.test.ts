@@ -1,7 +1,7 @@
 import examples from '@octokit/webhooks-examples';
-import { decide, originCandidates, PULL_REQUEST_ACTIONS, REVIEW_ACTIONS } from './events.js';
+import { decide, PULL_REQUEST_ACTIONS, REVIEW_ACTIONS } from './events.js';
 
-type Example = { action?: string; pull_request?: { html_url: string; head: { ref: string } }; repository?: { html_url: string } };
+type Example = { action?: string; pull_request?: { html_url: string; head: { ref: string; repo: { html_url: string } | null } } };
 const examplesOf = (name: string) => (examples.find((e) => e.name === name)?.examples ?? []) as unknown as Example[];
 
 describe('decide, on GitHub example payloads (@octokit/webhooks-examples)', () => {
@@ -20,7 +20,7 @@ describe('decide, on GitHub example payloads (@octokit/webhooks-examples)', () =
           kind: 'refresh',
           event,
           action: payload.action,
-          target: expect.objectContaining({ url: payload.pull_request!.html_url, headBranch: payload.pull_request!.head.ref, repositoryUrl: payload.repository!.html_url }),
+          target: expect.objectContaining({ url: payload.pull_request!.html_url, headBranch: payload.pull_request!.head.ref, headRepositoryUrl: payload.pull_request!.head.repo?.html_url ?? null }),
         });
       } else {
         expect(decision.kind).toBe('ignored');
@@ -37,17 +37,14 @@ describe('decide, on GitHub example payloads (@octokit/webhooks-examples)', () =
   });
 });
 
-describe('originCandidates', () => {
-  it('lists every way an agent may spell the repository origin', () => {
-    expect(originCandidates('https://github.com/acme/app')).toEqual([
-      'https://github.com/acme/app',
-      'https://github.com/acme/app.git',
-      'https://github.com/acme/app/',
-      'git@github.com:acme/app',
-      'git@github.com:acme/app.git',
-      'ssh://git@github.com/acme/app',
-      'ssh://git@github.com/acme/app.git',
-    ]);
-    expect(originCandidates('http://127.0.0.1:9000/acme/app')[0]).toBe('http://127.0.0.1:9000/acme/app');
+describe("a fork's pull request", () => {
+  it('targets the head repository (the fork), not the base repository the delivery came through', () => {
+    const [example] = examplesOf('pull_request').filter((p) => p.action === 'opened');
+    const payload = structuredClone(example!) as Example & { repository: { html_url: string } };
+    payload.pull_request!.head = { ref: 'main', repo: { html_url: 'https://github.com/mallory/app' } };
+    payload.repository.html_url = 'https://github.com/acme/app';
+    expect(decide('pull_request', payload)).toMatchObject({ kind: 'refresh', target: { headBranch: 'main', headRepositoryUrl: 'https://github.com/mallory/app' } });
+    payload.pull_request!.head = { ref: 'main', repo: null };
+    expect(decide('pull_request', payload)).toMatchObject({ kind: 'refresh', target: { headRepositoryUrl: null } });
   });
 });

@@ -10,18 +10,22 @@ const pullRequestPayload = z.object({
   pull_request: z.object({
     html_url: z.string(),
     number: z.number().int(),
-    head: z.object({ ref: z.string() }),
+    // The head repository is null once a fork is deleted.
+    head: z.object({ ref: z.string(), repo: z.object({ html_url: z.string() }).nullable() }),
   }),
-  repository: z.object({ html_url: z.string(), full_name: z.string() }),
 });
 
-/** Which rows a delivery concerns: those tracking this PR's url, or its repository's head branch. */
+/**
+ * Which rows a delivery concerns: those tracking this PR's url, or those working on its head —
+ * the repository the PR's commits come from (a fork, for a fork's PR) and its branch. Never the
+ * repository the delivery came through: a fork's PR reaches the base repository's hook.
+ */
 export interface PullRequestTarget {
   url: string;
   number: number;
   headBranch: string;
-  /** Web URL of the repository, e.g. `https://github.com/acme/app`. */
-  repositoryUrl: string;
+  /** Web URL of the head repository, e.g. `https://github.com/mallory/app`; null when it is gone. */
+  headRepositoryUrl: string | null;
 }
 
 export type WebhookDecision =
@@ -41,24 +45,13 @@ export function decide(event: string | undefined, body: unknown): WebhookDecisio
     const where = parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ');
     return { kind: 'invalid', reason: `${event} payload without the expected fields: ${where}` };
   }
-  const { action, pull_request: pr, repository } = parsed.data;
+  const { action, pull_request: pr } = parsed.data;
   if (!actions.includes(action)) return { kind: 'ignored', reason: `${event}.${action} does not change the status` };
   return {
     kind: 'refresh',
     event,
     action,
-    target: { url: pr.html_url, number: pr.number, headBranch: pr.head.ref, repositoryUrl: repository.html_url },
+    target: { url: pr.html_url, number: pr.number, headBranch: pr.head.ref, headRepositoryUrl: pr.head.repo?.html_url ?? null },
   };
 }
 
-/**
- * The spellings an agent may have reported for a repository's remote origin, all of which we
- * store as given (credentials stripped): https with or without `.git` or a trailing slash,
- * scp-like ssh, and ssh:// URLs.
- */
-export function originCandidates(repositoryUrl: string): string[] {
-  const url = new URL(repositoryUrl);
-  const path = url.pathname.replace(/^\/+|\/+$/g, '');
-  const web = `${url.protocol}//${url.host}/${path}`;
-  return [web, `${web}.git`, `${web}/`, `git@${url.hostname}:${path}`, `git@${url.hostname}:${path}.git`, `ssh://git@${url.hostname}/${path}`, `ssh://git@${url.hostname}/${path}.git`];
-}

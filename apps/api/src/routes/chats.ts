@@ -167,6 +167,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
         // Credentials embedded in an https origin never reach the database.
         remoteOrigin: normalizeOrigin(request.body.remote_origin.trim()),
         pullRequestUrl: request.body.pull_request_url ?? null,
+        headSha: request.body.head_sha?.toLowerCase() ?? null,
       });
       if (!status) return reply.code(202).send({ accepted: false, reason: 'branch or remote_origin is empty' });
       await ctx.publisher.publish(diffStatusChange(chat, status));

@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findRowsForPullRequest } from '@gitsync/db';
 import type { RefreshProducer } from '@gitsync/queue';
-import { decide, originCandidates, verifySignature } from '@gitsync/webhooks';
+import { repositoryKey } from '@gitsync/gitprovider';
+import { decide, verifySignature } from '@gitsync/webhooks';
 import type { ApiContext } from '../context.js';
 import { HttpError } from '../errors.js';
 
@@ -56,8 +57,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, produ
         try {
           rows = await findRowsForPullRequest(ctx.db, {
             url: target.url,
-            origins: originCandidates(target.repositoryUrl),
-            branch: target.headBranch,
+            head: { repoKey: target.headRepositoryUrl && repositoryKey(target.headRepositoryUrl), branch: target.headBranch },
           });
           await Promise.all(rows.map((row) => producer.enqueueOnDemand(row)));
         } catch (err) {

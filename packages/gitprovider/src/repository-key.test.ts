@@ -1,0 +1,26 @@
+import { repositoryKey } from './repository-key.js';
+
+describe('repositoryKey', () => {
+  it.each([
+    ['https://github.com/Acme/App', 'github.com/acme/app'],
+    ['https://github.com/acme/app.git', 'github.com/acme/app'],
+    ['https://github.com/acme/app/', 'github.com/acme/app'],
+    ['https://user:token@github.com/acme/app.git', 'github.com/acme/app'],
+    ['git@github.com:acme/app.git', 'github.com/acme/app'],
+    ['git@GitHub.com:Acme/App', 'github.com/acme/app'],
+    ['ssh://git@github.com/acme/app.git', 'github.com/acme/app'],
+    ['ssh://git@github.com:2222/acme/app', 'github.com/acme/app'],
+    ['http://127.0.0.1:9000/acme/app.git', '127.0.0.1/acme/app'],
+    ['git@127.0.0.1:acme/app.git', '127.0.0.1/acme/app'],
+    ['https://ghe.example.com/prefix/acme/app', 'ghe.example.com/acme/app'],
+  ])('%s → %s', (origin, key) => {
+    expect(repositoryKey(origin)).toBe(key);
+  });
+
+  it.each(['', 'not a url', 'https://github.com/acme', 'https://github.com/acme/app?x=1', 'ftp://github.com/acme/app', 'https://github.com/acme/../app', 'file:///acme/app'])(
+    'names no repository: %s',
+    (origin) => {
+      expect(repositoryKey(origin)).toBeNull();
+    },
+  );
+});
