@@ -125,6 +125,8 @@ describe('docker-compose.local.yml (npm start without local Postgres or Redis)',
     expect(Object.keys(local).sort()).toEqual(['postgres', 'redis']);
     expect(local.postgres!.ports).toEqual(['127.0.0.1:5432:5432']);
     expect(local.redis!.ports).toEqual(['127.0.0.1:6379:6379']);
+    const moved = loadCompose({ GITSYNC_LOCAL_POSTGRES_PORT: '5433', GITSYNC_LOCAL_REDIS_PORT: '6380' }, 'docker-compose.local.yml').services;
+    expect([moved.postgres!.ports, moved.redis!.ports]).toEqual([['127.0.0.1:5433:5432'], ['127.0.0.1:6380:6379']]);
     expect(local.postgres!.environment).toEqual({ POSTGRES_HOST_AUTH_METHOD: 'trust' });
     expect(local.redis!.environment).toEqual({});
   });
