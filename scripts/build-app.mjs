@@ -77,10 +77,12 @@ const undeclared = [];
 for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
   const file = path.relative(root, path.resolve(input)).split(path.sep).join('/');
   if (file.startsWith('..') || file.includes('node_modules/')) continue;
-  for (const { original } of imports) {
-    if (!original || /^[./]/.test(original) || original.startsWith('node:') || builtins.has(packageName(original))) continue;
+  for (const { path: resolved, external, original } of imports) {
+    // External imports keep their specifier in `path`; bundled ones (@gitsync/*) in `original`.
+    const specifier = external ? resolved : original;
+    if (!specifier || /^[./]/.test(specifier) || specifier.startsWith('node:') || builtins.has(packageName(specifier))) continue;
     const { workspace, dependencies } = dependenciesOf(file);
-    if (!(packageName(original) in dependencies)) undeclared.push(`${file} imports ${packageName(original)}: not in ${workspace}/package.json "dependencies"`);
+    if (!(packageName(specifier) in dependencies)) undeclared.push(`${file} imports ${packageName(specifier)}: not in ${workspace}/package.json "dependencies"`);
   }
 }
 if (undeclared.length > 0) {
