@@ -8,6 +8,8 @@
 // references would make every package emit and point its entry at dist/, a far larger change.
 // Dependencies from node_modules stay external: the image installs them with `npm ci --omit=dev`,
 // so each must be a `dependencies` entry of the workspace that imports it (checked below).
+// dist/ sits as deep as src/, so a source's `__dirname`-relative path to a repository folder
+// (packages/db → drizzle/, the API → apps/web/dist) resolves the same from the bundle.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, mkdirSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -30,24 +32,6 @@ const externals = {
   },
 };
 
-/**
- * Each module keeps the `__dirname` of its source file, made relative to the bundle at run time:
- * packages/db finds drizzle/ and the API finds apps/web/dist from the built output as from source,
- * wherever the folder is (an image's /app, a test's temporary copy).
- */
-const sourceDirname = {
-  name: 'source-dirname',
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (args.path.includes(`${path.sep}node_modules${path.sep}`) || !source.includes('__dirname')) return undefined;
-      const fromBundle = path.relative(path.dirname(outfile), path.dirname(args.path)).split(path.sep).join('/');
-      const header = `import { join as __gitsyncJoin } from 'node:path'; const __sourceDirname = __gitsyncJoin(__dirname, ${JSON.stringify(fromBundle)});\n`;
-      return { contents: header + source.replace(/\b__dirname\b/g, '__sourceDirname'), loader: 'ts' };
-    });
-  },
-};
-
 const result = await build({
   entryPoints: [path.join(appDir, 'src', 'main.ts')],
   bundle: true,
@@ -58,7 +42,7 @@ const result = await build({
   outfile,
   metafile: true,
   logLevel: 'warning',
-  plugins: [externals, sourceDirname],
+  plugins: [externals],
 });
 
 /** The `dependencies` of the workspace that holds `file` (a path relative to the repository). */

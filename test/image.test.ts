@@ -164,6 +164,8 @@ describe('the image, replayed without Docker', () => {
       await waitFor(() => readyz(port), { timeoutMs: 60_000, message: () => `${name} /readyz\n${outputs()}` });
       figures[`${name}ReadyMs`] = Date.now() - t1;
     }
+    // The sidebar, found from the bundle as from the sources.
+    expect(await fetch(`http://127.0.0.1:${ports.api}/`).then((r) => r.text())).toContain('<div id="root">');
     // Each healthcheck compose runs in the container, pointed at this run's port.
     for (const [name, port] of Object.entries(ports)) {
       const [kind, program, ...args] = services[name]!.healthcheck!.test;
