@@ -15,10 +15,12 @@ COPY scripts ./scripts
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 RUN npm run build
 COPY drizzle ./drizzle
-# What the runtime stage holds: the manifests its install needs, the bundles, the sidebar, the migrations.
+# What the runtime stage holds: the manifests its install needs, the bundles, the sidebar, the
+# migrations, and the files the sources read beside them (Lua scripts …), at their source paths.
 RUN mkdir -p .runtime \
  && cp --parents package.json package-lock.json apps/*/package.json packages/*/package.json .runtime/ \
  && cp -r --parents drizzle apps/*/dist .runtime/ \
+ && find apps/*/src packages/*/src -type f ! -name '*.ts' ! -name '*.tsx' -exec cp --parents {} .runtime/ \; \
  && find .runtime -name '*.map' -delete
 
 # Runtime stage: Node 22 LTS, production dependencies of the four server apps only, no TypeScript.

@@ -8,8 +8,6 @@
 // references would make every package emit and point its entry at dist/, a far larger change.
 // Dependencies from node_modules stay external: the image installs them with `npm ci --omit=dev`,
 // so each must be a `dependencies` entry of the workspace that imports it (checked below).
-// dist/ sits as deep as src/, so a source's `__dirname`-relative path to a repository folder
-// (packages/db → drizzle/, the API → apps/web/dist) resolves the same from the bundle.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, mkdirSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -32,6 +30,26 @@ const externals = {
   },
 };
 
+/**
+ * Each module keeps the `__dirname` of its source folder, made relative to the bundle at run time:
+ * what a package reads beside its sources (rate-limits' Lua scripts in src/commands/) or from the
+ * repository (packages/db → drizzle/, the API → apps/web/dist) is found from the built output as
+ * from the sources, wherever the folder is. The image holds those files at the same paths.
+ */
+const sourceDirname = {
+  name: 'source-dirname',
+  setup(b) {
+    b.onLoad({ filter: /\.tsx?$/ }, (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('__dirname')) return undefined;
+      const fromBundle = path.relative(path.dirname(outfile), path.dirname(args.path)).split(path.sep).join('/');
+      const header = `import { join as __gitsyncJoin } from 'node:path'; const __sourceDirname = __gitsyncJoin(__dirname, ${JSON.stringify(fromBundle)});\n`;
+      return { contents: header + source.replace(/\b__dirname\b/g, '__sourceDirname'), loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [path.join(appDir, 'src', 'main.ts')],
   bundle: true,
@@ -42,7 +60,7 @@ const result = await build({
   outfile,
   metafile: true,
   logLevel: 'warning',
-  plugins: [externals],
+  plugins: [externals, sourceDirname],
 });
 
 /** The `dependencies` of the workspace that holds `file` (a path relative to the repository). */
