@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// `npm start` on a fresh clone: install what is missing, then hand over to the launcher, which
-// migrates and runs the whole system. Plain Node on purpose: nothing is installed yet.
+// `npm start` on a fresh clone: make sure PostgreSQL and Redis answer, install what is missing,
+// then hand over to the launcher, which migrates and runs the whole system. Plain Node on purpose:
+// nothing is installed yet.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureServices } from './services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+if (!(await ensureServices(root))) process.exit(1);
 
 if (!existsSync(join(root, 'node_modules', '.package-lock.json')) || !existsSync(join(root, 'node_modules', 'tsx'))) {
   console.log('gitsync: installing dependencies (first run)…');

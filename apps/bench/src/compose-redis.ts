@@ -23,7 +23,10 @@ export function composeRedisArgs(): string[] {
   };
   const command = compose.services?.redis?.command;
   if (!command || command[0] !== 'redis-server') throw new Error('docker-compose.yml: services.redis.command is not a redis-server command');
-  return command.slice(1);
+  // The password (interpolated from the environment by compose) is access control, not a memory setting.
+  const args = command.slice(1);
+  const password = args.indexOf('--requirepass');
+  return password === -1 ? args : [...args.slice(0, password), ...args.slice(password + 2)];
 }
 
 /**

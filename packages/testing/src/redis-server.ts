@@ -20,7 +20,8 @@ export interface PrivateRedis {
 
 /**
  * A Redis server of the test's own (no persistence, like production), for tests that flush or
- * restart Redis and must not disturb the shared one other test files use. `args`: more settings.
+ * restart Redis and must not disturb the shared one other test files use. `args`: more settings
+ * (with `--requirepass`, `url` and `client` authenticate).
  */
 export async function startPrivateRedis(args: readonly string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
@@ -28,7 +29,10 @@ export async function startPrivateRedis(args: readonly string[] = []): Promise<P
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const url = `redis://127.0.0.1:${port}`;
+  // `--requirepass` among the settings (docker-compose.yml's command): the URL carries it.
+  const at = args.indexOf('--requirepass');
+  const auth = at === -1 ? '' : `:${encodeURIComponent(args[at + 1] ?? '')}@`;
+  const url = `redis://${auth}127.0.0.1:${port}`;
   await waitFor(
     async () => {
       const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
