@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createdUserSchema, createUserBody, errorSchema, linkTokenBody } from '@gitsync/contracts';
+import { createdUserSchema, createUserBody, errorSchema, linkTokenBody, providerIdText } from '@gitsync/contracts';
 import {
   addApiKey,
   createUser,
@@ -46,7 +46,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  const linkParams = z.object({ user: userParam, provider: z.string().min(1) });
+  const linkParams = z.object({ user: userParam, provider: providerIdText });
 
   r.put(
     '/api/v1/users/:user/external-auth/:provider',
