@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { storedTextProblem, storedTextProblemMessages } from '@gitsync/stored-text';
+import { storedTextProblem } from '@gitsync/stored-text';
 import { apiSchemaRegistry } from './registry.js';
 
 /** Which characters a kind of text may hold, beyond the stored-text rule that applies to all. */
@@ -28,17 +28,24 @@ export interface TextOptions {
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const NOT_PRINTABLE_ASCII = /[^\u0020-\u007e]/;
-const characterRules: Record<Exclude<TextCharacters, 'any'>, { refused: RegExp; pattern: string; rule: string }> = {
-  'no-controls': { refused: CONTROL, pattern: '^[^\\u0000-\\u001f\\u007f]*$', rule: 'has no control characters (U+0000 to U+001F, U+007F)' },
-  'printable-ascii': { refused: NOT_PRINTABLE_ASCII, pattern: '^[\\u0020-\\u007e]*$', rule: 'holds printable ASCII only (space to ~)' },
+/** `rule` follows the kind's name in an error; `limit` is how the description lists it. */
+const characterRules: Record<Exclude<TextCharacters, 'any'>, { refused: RegExp; pattern: string; rule: string; limit: string }> = {
+  'no-controls': {
+    refused: CONTROL,
+    pattern: '^[^\\u0000-\\u001f\\u007f]*$',
+    rule: 'has no control characters (U+0000 to U+001F, U+007F)',
+    limit: 'no control characters (U+0000 to U+001F, U+007F)',
+  },
+  'printable-ascii': {
+    refused: NOT_PRINTABLE_ASCII,
+    pattern: '^[\\u0020-\\u007e]*$',
+    rule: 'holds printable ASCII only (space to ~)',
+    limit: 'printable ASCII only (space to ~)',
+  },
 };
 
-/** Code points, counted without building an array. */
-function codePoints(value: string): number {
-  let n = 0;
-  for (const _ of value) n++;
-  return n;
-}
+/** Code points: a surrogate pair counts once. */
+const codePoints = (value: string): number => value.replace(/[\ud800-\udbff][\udc00-\udfff]/g, '_').length;
 
 const utf8 = new TextEncoder();
 
@@ -54,7 +61,7 @@ export function text(options: TextOptions) {
   const schema = z.string().superRefine((value, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: 'custom', message, input: value });
     const problem = storedTextProblem(value);
-    if (problem) return fail(storedTextProblemMessages[problem]);
+    if (problem) return fail(problem);
     if (characters?.refused.test(value)) return fail(`${what} ${characters.rule}`);
     // UTF-16 units are never fewer than code points: count the latter only when it can matter.
     const length = value.length <= max ? value.length : codePoints(value);
@@ -67,12 +74,14 @@ export function text(options: TextOptions) {
     if (options.url && !URL.canParse(value)) return fail(`${what} is an absolute URL (scheme://host/…)`);
   });
   const limits = [
-    characters && characters.rule,
+    `${options.nonEmpty ? '1 to' : 'at most'} ${max} characters`,
+    characters?.limit,
     options.maxPartBytes !== undefined && `at most ${options.maxPartBytes} UTF-8 bytes between slashes`,
+    options.url && 'an absolute URL',
     'no NUL character nor lone surrogate',
   ].filter(Boolean);
   apiSchemaRegistry.add(schema, {
-    description: `${options.description} (${limits.join('; ')})`,
+    description: `${options.description}. ${limits.join('; ')}.`,
     maxLength: max,
     ...(options.nonEmpty && { minLength: 1 }),
     ...(options.url && { format: 'uri' }),
