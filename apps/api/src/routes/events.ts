@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { allOwnersPattern, errorSchema, ownerChannel } from '@gitsync/contracts';
 import type { EventHub, Topic } from '@gitsync/events';
 
@@ -15,6 +16,9 @@ export interface EventRoutesOptions {
  * live; heartbeats (comment lines) come from @fastify/sse, Fastify's own SSE plugin, which also
  * handles headers, backpressure and the close of the connection.
  */
+/** Documents the stream's body; replies are written by @fastify/sse, never by a serializer. */
+const eventStream = z.string().describe('Server-sent events (`event:` and `data:` lines)');
+
 export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): void {
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const open = new Set<FastifyReply>();
@@ -30,11 +34,15 @@ export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): 
       sse: { kind: 'only', serializer: (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data)) },
       schema: {
         tags: ['events'],
+        operationId: 'streamEvents',
         summary: 'Server-sent events of the caller’s chats (admins: all chats)',
         description:
           'text/event-stream. First `event: ready`, then one `event: diff_status_change` per change ' +
-          '(`data` is a DiffStatusChangeEvent), and a `: heartbeat` comment when idle.',
-        response: { 401: errorSchema },
+          '(`data` is `{"kind":"diff_status_change","chat":Chat}`), and a `: heartbeat` comment when idle.',
+        response: {
+          200: { description: 'The stream, open until the client leaves', content: { 'text/event-stream': { schema: eventStream } } },
+          401: errorSchema,
+        },
       },
     },
     async (request, reply) => {

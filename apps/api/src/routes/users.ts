@@ -29,6 +29,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       schema: {
         tags: ['users'],
+        operationId: 'createUser',
         summary: 'Create a user (admins only); the API key is shown once',
         body: createUserBody,
         response: { 201: createdUserSchema, 403: errorSchema, 409: errorSchema, ...errors },
@@ -53,6 +54,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       schema: {
         tags: ['users'],
+        operationId: 'linkExternalAuth',
         summary: "Link a provider token for a user (`me`, or any user for admins)",
         params: linkParams,
         body: linkTokenBody,
@@ -78,7 +80,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.delete(
     '/api/v1/users/:user/external-auth/:provider',
-    { schema: { tags: ['users'], summary: 'Unlink a provider token', params: linkParams, response: { 204: noContent, ...errors } } },
+    { schema: { tags: ['users'], operationId: 'unlinkExternalAuth', summary: 'Unlink a provider token', params: linkParams, response: { 204: noContent, ...errors } } },
     async (request, reply) => {
       const userId = resolveUser(request, request.params.user);
       const providerId = knownProvider(ctx, request.params.provider);
