@@ -19,12 +19,12 @@ import { World, type Client } from './fuzz/world.js';
  * when refused, and without an error-level line in the API's log; `/readyz` stays ready.
  *
  * Reproducible: a failure prints its seed, and FUZZ_SEED=<seed> replays the same requests.
- * FUZZ_RUNS sets how many (3,000 by default), FUZZ_TIME_BUDGET_MS how long at most (35 s: on a
+ * FUZZ_RUNS sets how many (3,000 by default), FUZZ_TIME_BUDGET_MS how long at most (30 s: on a
  * machine too busy for all of them the run stops there, passing, so `npm test` stays bounded),
  * FUZZ_LOG=1 prints every request with its answer.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
-const TIME_BUDGET_MS = Number(process.env.FUZZ_TIME_BUDGET_MS ?? 35_000);
+const TIME_BUDGET_MS = Number(process.env.FUZZ_TIME_BUDGET_MS ?? 30_000);
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const LOG = process.env.FUZZ_LOG === '1';
 

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { allOwnersPattern, errorSchema, ownerChannel } from '@gitsync/contracts';
 import type { EventHub, Topic } from '@gitsync/events';
 
+/** Documents the stream's body; replies are written by @fastify/sse, never by a serializer. */
+const eventStream = z.string();
+
 export interface EventRoutesOptions {
   hub: EventHub;
   /** A client whose unsent events exceed this is too slow to follow and is disconnected. @defaultValue 1 MiB */
@@ -16,9 +19,6 @@ export interface EventRoutesOptions {
  * live; heartbeats (comment lines) come from @fastify/sse, Fastify's own SSE plugin, which also
  * handles headers, backpressure and the close of the connection.
  */
-/** Documents the stream's body; replies are written by @fastify/sse, never by a serializer. */
-const eventStream = z.string().describe('Server-sent events (`event:` and `data:` lines)');
-
 export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): void {
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const open = new Set<FastifyReply>();

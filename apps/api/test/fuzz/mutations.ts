@@ -152,9 +152,9 @@ export async function applyMutation(request: Request, mutation: Mutation): Promi
       break;
     case 'method':
       method = mutation.value;
-      if (!canHaveBody(method)) body = null;
       break;
   }
+  // GET and HEAD carry no body (fetch refuses one).
   if (!canHaveBody(method)) body = null;
   return new Request(url, { method, headers, body, signal: request.signal });
 }
