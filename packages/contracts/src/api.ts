@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { chatSchema, chatStatusSchema, diffStatusSchema } from './chat.js';
 import { apiSchemaRegistry, named } from './registry.js';
 import { REFRESH_OUTCOMES, USER_ROLES } from './vocabulary.js';
+import { branchText, originText, pullRequestUrlText, titleText, tokenText } from './text.js';
 
 /**
  * Request and response shapes of the HTTP API (SPEC §6). The server validates with them and
  * derives its OpenAPI description from them; the SDK takes its types from them. Request bodies
- * are strict: an unknown field is a mistake worth a 400, not something to drop silently.
+ * are strict: an unknown field is a mistake worth a 400, not something to drop silently. Every
+ * text field that reaches Postgres is one of the kinds of `text.ts`.
  */
 
 export const errorSchema = named(
@@ -32,20 +34,20 @@ export const createdUserSchema = named(
 export type CreatedUserJson = z.infer<typeof createdUserSchema>;
 
 export const linkTokenBody = z.strictObject({
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1).nullish(),
+  access_token: tokenText,
+  refresh_token: tokenText.nullish(),
   expires_at: z.iso.datetime({ offset: true }).nullish(),
 });
 export type LinkTokenInput = z.input<typeof linkTokenBody>;
 
 export const createChatBody = z.strictObject({
-  title: z.string().max(1000).optional(),
+  title: titleText.optional(),
   owner_id: z.uuid().optional(),
 });
 export type CreateChatInput = z.input<typeof createChatBody>;
 
 export const updateChatBody = z.strictObject({
-  title: z.string().max(1000).optional(),
+  title: titleText.optional(),
   status: chatStatusSchema.optional(),
   archived: z.boolean().optional(),
 });
@@ -83,9 +85,9 @@ export const chatPageSchema = named(
 export type ChatPageJson = z.infer<typeof chatPageSchema>;
 
 export const gitReportBody = z.strictObject({
-  branch: z.string().max(1024),
-  remote_origin: z.string().max(2048),
-  pull_request_url: z.url().max(2048).nullish(),
+  branch: branchText,
+  remote_origin: originText,
+  pull_request_url: pullRequestUrlText.nullish(),
   head_sha: described(
     z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i, 'a full commit SHA (40 or 64 hex digits)'),
     'The commit the branch is at. A closed or merged pull request of another commit is then not taken as this chat’s (the branch name was reused).',

@@ -1,4 +1,5 @@
 export * from './api.js';
 export * from './chat.js';
 export * from './registry.js';
+export * from './text.js';
 export * from './vocabulary.js';

@@ -61,6 +61,15 @@ describe('toPullRequestFields', () => {
     expect(toPullRequestFields(pull({ title }), URL_, context).title).toBe(title);
   });
 
+  it('cleans text Postgres cannot store: NULs dropped, lone surrogates replaced', () => {
+    const fields = toPullRequestFields(
+      pull({ title: 'Fix\u0000 login \ud83d', head: { ref: 'feat/\u0000x', sha: 'abc' }, user: { login: 'oct\u0000o', avatar_url: null } }),
+      URL_,
+      context,
+    );
+    expect(fields).toMatchObject({ title: 'Fix login \ufffd', headBranch: 'feat/x', authorLogin: 'octo' });
+  });
+
   it.each([
     [{ number: undefined }, 'number'],
     [{ number: '1' }, 'number'],
@@ -86,6 +95,12 @@ describe('parseJsonBody', () => {
     const error = errorOf(() => parseJsonBody('<html>oops</html>', context));
     expect(error.message).toContain('invalid JSON');
     expect(error.status).toBe(200);
+  });
+
+  it('keeps a NUL of the body out of the message (it is stored as the row\'s error)', () => {
+    const error = errorOf(() => parseJsonBody('{"title":\u0000}', context));
+    expect(error.message).toContain('invalid JSON');
+    expect(error.message).not.toContain('\u0000');
   });
 });
 

@@ -1,3 +1,4 @@
+import { toStoredText } from '@gitsync/stored-text';
 import { ProviderError } from './errors.js';
 import type { ReviewInput } from './reviews.js';
 import type { PullRequestFields, PullRequestState, RepositoryInfo } from './types.js';
@@ -19,7 +20,8 @@ export function parseJsonBody(text: string, context: BodyContext): unknown {
     return JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw invalid(context, `invalid JSON (${text.length} bytes): ${reason.slice(0, 120)}`);
+    // JSON.parse quotes the body in its message: the error is stored with the row, so clean it too.
+    throw invalid(context, `invalid JSON (${text.length} bytes): ${toStoredText(reason.slice(0, 120))}`);
   }
 }
 
@@ -29,7 +31,11 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Reads typed fields out of one JSON object, naming the offending field (`head.sha`) when one is wrong. */
+/**
+ * Reads typed fields out of one JSON object, naming the offending field (`head.sha`) when one is wrong.
+ * Strings come out storable (no NUL, no lone surrogate): a PR title holding a NUL would otherwise
+ * fail its row's write-back, and the statement of every row batched with it.
+ */
 class Fields {
   constructor(
     private readonly object: Json,
@@ -44,14 +50,14 @@ class Fields {
   string(name: string): string {
     const value = this.object[name];
     if (typeof value !== 'string') throw this.fail(name, 'a string');
-    return value;
+    return toStoredText(value);
   }
 
   optionalString(name: string): string | null {
     const value = this.object[name];
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string') throw this.fail(name, 'a string');
-    return value;
+    return toStoredText(value);
   }
 
   /** Counts GitHub always sends on a single pull request; a missing one reads as 0, a wrong type fails. */

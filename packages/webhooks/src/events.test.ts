@@ -35,6 +35,15 @@ describe('decide, on GitHub example payloads (@octokit/webhooks-examples)', () =
     expect(decide(undefined, {})).toMatchObject({ kind: 'ignored' });
     expect(decide('pull_request', { action: 'opened', repository: {} })).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request') });
   });
+
+  it('refuses a payload whose lookup values no row can hold: a NUL, a URL that is none', () => {
+    const [payload] = examplesOf('pull_request').filter((p) => p.action === 'opened') as Array<Required<Example>>;
+    const withPull = (pull: object) => ({ ...payload, pull_request: { ...payload!.pull_request, ...pull } });
+    expect(decide('pull_request', withPull({}))).toMatchObject({ kind: 'refresh' });
+    expect(decide('pull_request', withPull({ html_url: `${payload!.pull_request.html_url}\u0000` }))).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request.html_url') });
+    expect(decide('pull_request', withPull({ head: { ref: 'feat\u0000' } }))).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request.head.ref') });
+    expect(decide('pull_request', { ...payload, repository: { ...payload!.repository, html_url: 'not a url' } })).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('repository.html_url') });
+  });
 });
 
 describe("a fork's pull request", () => {

@@ -1,17 +1,29 @@
 import { z } from 'zod';
+import { storedTextProblem } from '@gitsync/stored-text';
 
 /** The actions whose pull request may look different afterwards. */
 export const PULL_REQUEST_ACTIONS = ['opened', 'edited', 'closed', 'reopened', 'synchronize', 'converted_to_draft', 'ready_for_review'] as const;
 export const REVIEW_ACTIONS = ['submitted', 'edited', 'dismissed'] as const;
 
+/**
+ * Text a delivery's rows are looked up by: the stored-text rule (a NUL would fail the query), and
+ * a URL that parses where one is expected. A signed delivery breaking it is refused, not cleaned:
+ * no tracked row can hold such a value.
+ */
+const lookupText = z.string().superRefine((value, ctx) => {
+  const problem = storedTextProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const lookupUrl = lookupText.pipe(z.url());
+
 /** Only what we need of GitHub's payloads; everything else is ignored, not rejected. */
 const pullRequestPayload = z.object({
   action: z.string(),
   pull_request: z.object({
-    html_url: z.string(),
+    html_url: lookupUrl,
     number: z.number().int(),
     // The head repository is null once a fork is deleted.
-    head: z.object({ ref: z.string(), repo: z.object({ html_url: z.string() }).nullable() }),
+    head: z.object({ ref: lookupText, repo: z.object({ html_url: lookupUrl }).nullable() }),
   }),
 });
 

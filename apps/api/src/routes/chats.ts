@@ -72,6 +72,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       schema: {
         tags: ['chats'],
+        operationId: 'createChat',
         summary: 'Create a chat (admins: for any owner)',
         body: createChatBody,
         response: { 201: chatSchema, 403: errorSchema, ...errors },
@@ -93,6 +94,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       schema: {
         tags: ['chats'],
+        operationId: 'listChats',
         summary: 'List chats, newest (updated_at, id) first; members see their own, admins all',
         querystring: listChatsQuery,
         response: { 200: chatPageSchema, ...errors },
@@ -122,7 +124,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.get(
     '/api/v1/chats/:chat',
-    { schema: { tags: ['chats'], summary: 'One chat with its diff status', params: chatParams, response: { 200: chatSchema, ...errors } } },
+    { schema: { tags: ['chats'], operationId: 'getChat', summary: 'One chat with its diff status', params: chatParams, response: { 200: chatSchema, ...errors } } },
     async (request) => {
       const { chat, status } = await visibleChat(request.viewer, request.params.chat);
       return toChatJson(chat, status);
@@ -134,6 +136,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       schema: {
         tags: ['chats'],
+        operationId: 'updateChat',
         summary: 'Update title, status or archived',
         params: chatParams,
         body: updateChatBody,
@@ -153,6 +156,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       schema: {
         tags: ['chats'],
+        operationId: 'reportGit',
         summary: "The agent's report of the chat's branch: marks the diff status stale",
         params: chatParams,
         body: gitReportBody,
@@ -178,7 +182,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.get(
     '/api/v1/chats/:chat/diff-status',
-    { schema: { tags: ['chats'], summary: 'The stored diff status', params: chatParams, response: { 200: diffStatusSchema, ...errors } } },
+    { schema: { tags: ['chats'], operationId: 'getDiffStatus', summary: 'The stored diff status', params: chatParams, response: { 200: diffStatusSchema, ...errors } } },
     async (request) => {
       const { status } = await visibleChat(request.viewer, request.params.chat);
       if (!status) throw notFound('diff status');

@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { allOwnersPattern, errorSchema, ownerChannel } from '@gitsync/contracts';
 import type { EventHub, Topic } from '@gitsync/events';
+
+/** Documents the stream's body; replies are written by @fastify/sse, never by a serializer. */
+const eventStream = z.string();
 
 export interface EventRoutesOptions {
   hub: EventHub;
@@ -26,15 +30,21 @@ export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): 
   app.get(
     '/api/v1/events',
     {
+      // A HEAD of a stream that never ends would never end either (the fuzzer found it hanging).
+      exposeHeadRoute: false,
       // Messages arrive as JSON text from Redis; serializing them again would quote them.
       sse: { kind: 'only', serializer: (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data)) },
       schema: {
         tags: ['events'],
+        operationId: 'streamEvents',
         summary: 'Server-sent events of the caller’s chats (admins: all chats)',
         description:
           'text/event-stream. First `event: ready`, then one `event: diff_status_change` per change ' +
-          '(`data` is a DiffStatusChangeEvent), and a `: heartbeat` comment when idle.',
-        response: { 401: errorSchema },
+          '(`data` is `{"kind":"diff_status_change","chat":Chat}`), and a `: heartbeat` comment when idle.',
+        response: {
+          200: { description: 'The stream, open until the client leaves', content: { 'text/event-stream': { schema: eventStream } } },
+          401: errorSchema,
+        },
       },
     },
     async (request, reply) => {

@@ -35,6 +35,7 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
     {
       schema: {
         tags: ['chats'],
+        operationId: 'refreshDiffStatus',
         summary: 'Refresh the diff status now, ahead of all background work',
         params: chatParams,
         response: { 200: refreshedDiffStatusSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createdUserSchema, createUserBody, errorSchema, linkTokenBody } from '@gitsync/contracts';
+import { createdUserSchema, createUserBody, errorSchema, linkTokenBody, providerIdText } from '@gitsync/contracts';
 import {
   addApiKey,
   createUser,
@@ -29,6 +29,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       schema: {
         tags: ['users'],
+        operationId: 'createUser',
         summary: 'Create a user (admins only); the API key is shown once',
         body: createUserBody,
         response: { 201: createdUserSchema, 403: errorSchema, 409: errorSchema, ...errors },
@@ -46,13 +47,14 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   );
 
-  const linkParams = z.object({ user: userParam, provider: z.string().min(1) });
+  const linkParams = z.object({ user: userParam, provider: providerIdText });
 
   r.put(
     '/api/v1/users/:user/external-auth/:provider',
     {
       schema: {
         tags: ['users'],
+        operationId: 'linkExternalAuth',
         summary: "Link a provider token for a user (`me`, or any user for admins)",
         params: linkParams,
         body: linkTokenBody,
@@ -78,7 +80,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.delete(
     '/api/v1/users/:user/external-auth/:provider',
-    { schema: { tags: ['users'], summary: 'Unlink a provider token', params: linkParams, response: { 204: noContent, ...errors } } },
+    { schema: { tags: ['users'], operationId: 'unlinkExternalAuth', summary: 'Unlink a provider token', params: linkParams, response: { 204: noContent, ...errors } } },
     async (request, reply) => {
       const userId = resolveUser(request, request.params.user);
       const providerId = knownProvider(ctx, request.params.provider);
