@@ -1,6 +1,8 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { safeErrSerializer } from './errors.js';
 
 export type { Logger } from 'pino';
+export { safeErrSerializer } from './errors.js';
 
 /** Keys whose values are secrets wherever they appear (top level or nested up to three deep). */
 export const SECRET_KEYS = [
@@ -29,14 +31,17 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
 }
 
-/** A pino logger named after the process, with secrets redacted by key. */
+/**
+ * A pino logger named after the process, with secrets redacted by key and failed statements'
+ * parameters kept out of logged errors (errors.ts).
+ */
 export function createLogger(name: string, options: CreateLoggerOptions = {}): Logger {
   return pino(
     {
       name,
       level: options.level ?? 'info',
       redact: { paths: redactPaths, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: safeErrSerializer },
     },
     options.destination,
   );
