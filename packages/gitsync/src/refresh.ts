@@ -1,6 +1,7 @@
 import {
   ProviderError,
   RateLimitError,
+  repositoryOf,
   type GitProvider,
   type PullRequestRef,
   type PullRequestStatus,
@@ -122,7 +123,7 @@ async function fetchFromProvider<T>(
     }
   }
   const repo = provider.parseOrigin(job.remoteOrigin);
-  if (!repo) throw new ProviderError(`cannot parse remote origin ${job.remoteOrigin}`, 0);
+  if (!repo) throw new ProviderError(`cannot parse remote origin ${repositoryOf(job.remoteOrigin)}`, 0);
   pr = await call(() => provider.findPullRequestByBranch(token, repo, job.branch, pacer));
   if (!pr) return { kind: 'no_pr' };
   const found = pr;

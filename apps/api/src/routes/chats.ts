@@ -155,9 +155,9 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const status = await markStale(ctx.db, {
         chatId: chat.id,
         branch: request.body.branch.trim(),
-        // Credentials embedded in an https origin never reach the database.
+        // Credentials embedded in the origin or the PR url, in any spelling, never reach the database.
         remoteOrigin: normalizeOrigin(request.body.remote_origin.trim()),
-        pullRequestUrl: request.body.pull_request_url ?? null,
+        pullRequestUrl: request.body.pull_request_url ? normalizeOrigin(request.body.pull_request_url) : null,
       });
       if (!status) return reply.code(202).send({ accepted: false, reason: 'branch or remote_origin is empty' });
       await ctx.publisher.publish(diffStatusChange(chat, status));
