@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { baseEnv, duration, parseEnv, parseProviders, type ProviderConfig } from '@gitsync/config';
+import { baseEnv, duration, parseEnv, parseProviders, tokenKeysEnv, type ProviderConfig } from '@gitsync/config';
 
 export const apiEnvSchema = z.object({
   ...baseEnv,
+  ...tokenKeysEnv,
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Loopback unless told otherwise: the API holds tokens and should not be exposed by accident. */
   HOST: z.string().default('127.0.0.1'),

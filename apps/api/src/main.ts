@@ -1,5 +1,5 @@
 import { createRegistry } from '@gitsync/metrics';
-import { createDb, ensureAdmin } from '@gitsync/db';
+import { createDb, ensureAdmin, tokenCipherOf } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
 import { createLogger } from '@gitsync/logger';
 import { createRedis } from '@gitsync/queue';
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const logger = createLogger('api', { level: env.LOG_LEVEL });
   const { db, close: closeDb } = createDb(env.DATABASE_URL, { onError: (err) => logger.warn({ err }, 'postgres pool error') });
   const redis = createRedis(env.REDIS_URL, 'producer');
+  const tokenCipher = tokenCipherOf(env.GITSYNC_TOKEN_ENCRYPTION_KEYS, (message) => logger.warn(message));
   if (env.GITSYNC_ADMIN_API_KEY) {
     await ensureAdmin(db, 'admin', env.GITSYNC_ADMIN_API_KEY);
     logger.info('admin user ready (key from GITSYNC_ADMIN_API_KEY)');
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     publisher: createRedisPublisher(redis),
     providers: env.providers,
     queuePrefix: env.GITSYNC_QUEUE_PREFIX,
+    tokenCipher,
     logger,
     onDemandTimeoutMs: env.GITSYNC_ON_DEMAND_TIMEOUT,
     sseHeartbeatMs: env.GITSYNC_SSE_HEARTBEAT,

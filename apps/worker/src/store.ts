@@ -6,6 +6,7 @@ import {
   saveRefreshedBatch,
   upsertExternalAuthLink,
   type Database,
+  type TokenCipher,
 } from '@gitsync/db';
 import type { OutcomeWrite, RefreshStore, StatusWrite, TokenStore } from '@gitsync/gitsync';
 import { createBatchWriter, createFlushSlots } from './write-batches.js';
@@ -28,12 +29,13 @@ export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeE
   };
 }
 
-export function createTokenStore(db: Database): TokenStore {
+/** Provider tokens in Postgres, sealed with `cipher` when there is one. */
+export function createTokenStore(db: Database, cipher: TokenCipher | null): TokenStore {
   return {
     async load(providerId, userId) {
-      const link = await getExternalAuthLink(db, providerId, userId);
+      const link = await getExternalAuthLink(db, providerId, userId, cipher);
       return link && { accessToken: link.accessToken, refreshToken: link.refreshToken, expiresAt: link.expiresAt };
     },
-    save: (providerId, userId, token) => upsertExternalAuthLink(db, { providerId, userId, ...token }),
+    save: (providerId, userId, token) => upsertExternalAuthLink(db, { providerId, userId, ...token }, cipher),
   };
 }

@@ -11,3 +11,4 @@ export * from './errors.js';
 export * from './refresh-target.js';
 export * from './stats.js';
 export * from './webhook-targets.js';
+export * from './token-cipher.js';

@@ -69,7 +69,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
         accessToken: request.body.access_token,
         refreshToken: request.body.refresh_token ?? null,
         expiresAt: request.body.expires_at ? new Date(request.body.expires_at) : null,
-      });
+      }, ctx.tokenCipher ?? null);
       // Rows waiting out the no-token backoff should not wait ten minutes more.
       if ((await markOwnerDue(ctx.db, userId)) > 0) await wakeSchedulers(ctx.redis, ctx.queuePrefix);
       return reply.code(204).send(null);
