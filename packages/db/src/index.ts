@@ -12,3 +12,4 @@ export * from './refresh-target.js';
 export * from './stats.js';
 export * from './webhook-targets.js';
 export * from './token-cipher.js';
+export * from './api-keys.js';
