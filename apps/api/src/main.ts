@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const tokenCipher = tokenCipherOf(env.GITSYNC_TOKEN_ENCRYPTION_KEYS, (message) => logger.warn(message));
   if (env.GITSYNC_ADMIN_API_KEY) {
     await ensureAdmin(db, 'admin', env.GITSYNC_ADMIN_API_KEY);
-    logger.info('admin user ready (key from GITSYNC_ADMIN_API_KEY)');
+    logger.info('admin user ready (key from GITSYNC_ADMIN_API_KEY; a previous value no longer works)');
   }
   const app = await buildApp({
     db,
@@ -28,6 +28,17 @@ async function main(): Promise<void> {
     onDemandTimeoutMs: env.GITSYNC_ON_DEMAND_TIMEOUT,
     sseHeartbeatMs: env.GITSYNC_SSE_HEARTBEAT,
     webDir: env.GITSYNC_WEB_DIR,
+    quotas: {
+      windowMs: env.GITSYNC_QUOTA_WINDOW,
+      perKey: env.GITSYNC_API_QUOTA,
+      refreshPerKey: env.GITSYNC_REFRESH_QUOTA,
+      authFailuresPerAddress: env.GITSYNC_AUTH_FAILURE_QUOTA,
+      streamsPerKey: env.GITSYNC_MAX_EVENT_STREAMS,
+    },
+    maxApiKeysPerUser: env.GITSYNC_MAX_API_KEYS,
+    requestTimeoutMs: env.GITSYNC_REQUEST_TIMEOUT,
+    connectionTimeoutMs: env.GITSYNC_CONNECTION_TIMEOUT,
+    trustProxy: env.GITSYNC_TRUST_PROXY,
     // The process's own CPU, memory, event-loop lag and GC: only here, not in tests that build many apps.
     registry: createRegistry({ processMetrics: true }),
   });

@@ -1,3 +1,4 @@
+import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -18,6 +19,8 @@ export interface RefreshRoutesOptions {
   completions: JobCompletions;
   /** How long to wait for the job before answering the stored status. */
   timeoutMs: number;
+  /** Its quota per API key (quotas.ts): top-priority jobs must not starve the background work. */
+  rateLimit: RateLimitOptions | false;
 }
 
 /** What the worker's job returns (packages/gitsync `RefreshResult`, as JSON). */
@@ -39,11 +42,12 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/v1/chats/:chat/diff-status/refresh',
     {
+      config: { rateLimit: options.rateLimit },
       schema: {
         tags: ['chats'],
         summary: 'Refresh the diff status now, ahead of all background work',
         params: chatParams,
-        response: { 200: refreshedDiffStatusSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: refreshedDiffStatusSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema },
       },
     },
     async (request) => {
