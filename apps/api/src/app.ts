@@ -49,11 +49,15 @@ export interface BuildAppOptions extends ApiContext {
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Slow or stalled uploads must not hold memory and sockets for ever (Fastify's default is none).
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    // Node reads it when the server is made (Fastify sets it after), and looks for requests past it
+    // every connectionsCheckingInterval (30 s by default).
+    requestTimeout,
+    http: { requestTimeout, connectionsCheckingInterval: Math.min(30_000, Math.max(250, requestTimeout / 4)) },
     connectionTimeout: options.connectionTimeoutMs ?? 60_000,
     trustProxy: options.trustProxy ?? false,
     // One line per request would drown the refresh logs; errors are still logged.

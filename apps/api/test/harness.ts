@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ProviderConfig } from '@gitsync/config';
-import { ensureAdmin } from '@gitsync/db';
+import { ensureAdmin, type TokenCipher } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
 import { createLogger, type Logger } from '@gitsync/logger';
 import { createRedis } from '@gitsync/queue';
@@ -50,6 +50,8 @@ export interface StartApiOptions {
   quotas?: Partial<Quotas>;
   /** Where the API logs (a stream a test reads); silent unless TEST_LOG_LEVEL says otherwise. */
   logger?: Logger;
+  requestTimeoutMs?: number;
+  tokenCipher?: TokenCipher;
 }
 
 export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
@@ -69,6 +71,8 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
     ...(options.onDemandTimeoutMs !== undefined && { onDemandTimeoutMs: options.onDemandTimeoutMs }),
     ...(options.sseHeartbeatMs !== undefined && { sseHeartbeatMs: options.sseHeartbeatMs }),
     ...(options.webDir !== undefined && { webDir: options.webDir }),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.tokenCipher && { tokenCipher: options.tokenCipher }),
   });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
