@@ -52,6 +52,8 @@ export interface StartApiOptions {
   logger?: Logger;
   requestTimeoutMs?: number;
   tokenCipher?: TokenCipher;
+  trustProxy?: boolean;
+  maxApiKeysPerUser?: number;
 }
 
 export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
@@ -73,6 +75,8 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
     ...(options.webDir !== undefined && { webDir: options.webDir }),
     ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.tokenCipher && { tokenCipher: options.tokenCipher }),
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+    ...(options.maxApiKeysPerUser !== undefined && { maxApiKeysPerUser: options.maxApiKeysPerUser }),
   });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
