@@ -24,6 +24,8 @@ let memberKey: string;
 let chatId: string;
 let pr: FakePullRequest;
 let navigations = 0;
+/** What Chromium refused under the API's Content-Security-Policy (it says so on the console). */
+const cspViolations: string[] = [];
 
 const row = () => page.locator(`[data-chat-id="${chatId}"]`);
 const icon = () => row().locator('.chat-icon');
@@ -64,6 +66,9 @@ beforeAll(async () => {
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(20_000);
   page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -166,4 +171,15 @@ it('loads older chats as the list scrolls to its end (cursor paging, 25 a page)'
   const titles = await page.locator('.chat-title').allTextContents();
   expect(new Set(titles).size).toBe(34);
   expect(titles.at(-1)).toBe('Onboarding flow');
+}, 60_000);
+
+it("ran every step above under the API's Content-Security-Policy, refused nothing, and cannot be framed", async () => {
+  const res = await page.goto(system.apiUrl);
+  const headers = res!.headers();
+  expect(headers['content-security-policy']).toContain("script-src 'self'");
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(headers['x-frame-options']).toBe('DENY');
+  // The page ran its script, styles and API calls (the list is the proof), and refused nothing.
+  await page.getByText('Filler chat 30', { exact: true }).waitFor();
+  expect(cspViolations).toEqual([]);
 }, 60_000);
