@@ -72,3 +72,13 @@ it("another member's keys are not found; an admin manages anyone's; a user holds
   expect((await a.call('POST', '/api/v1/users/00000000-0000-4000-8000-000000000000/api-keys', { body: {} })).status).toBe(404);
   expect((await a.call('POST', '/api/v1/users/me/api-keys', { key: jo.key, body: { secret: 'x' } })).status).toBe(400);
 });
+
+it('the SDK makes, lists and revokes keys with the same shapes', async () => {
+  const lou = await member('lou');
+  const client = a.client(lou.key);
+  const made = await client.createApiKey('me', { name: 'sdk' });
+  expect(made).toMatchObject({ name: 'sdk', source: 'api', api_key: expect.stringMatching(/^gsk_/) });
+  expect((await client.listApiKeys('me')).api_keys.map((k) => k.name)).toEqual(['', 'sdk']);
+  await client.revokeApiKey('me', made.id);
+  await expect(a.client(made.api_key).listChats()).rejects.toMatchObject({ status: 401 });
+});
