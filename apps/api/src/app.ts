@@ -103,6 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     refreshRoutes(api, options, { producer, completions, timeoutMs: options.onDemandTimeoutMs ?? 10_000, rateLimit: handle.refreshRoute });
     eventRoutes(api, { hub, slots, prefix });
   });
+  // After the API's scope: Bull Board's login counts failed keys with the limiter made there.
   await boardRoutes(app, { db: options.db, queues, quotas: quotas! });
   await webhookRoutes(app, options, producer);
   if (options.webDir) await webRoutes(app, options.webDir);

@@ -2,7 +2,6 @@ import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'p
 import { safeErrSerializer } from './errors.js';
 
 export type { Logger } from 'pino';
-export { safeErrSerializer } from './errors.js';
 
 /** Keys whose values are secrets wherever they appear (top level or nested up to three deep). */
 export const SECRET_KEYS = [
