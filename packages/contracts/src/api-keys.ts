@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ApiKeyInfo } from '@gitsync/db';
 import { named } from './registry.js';
 
 /** `POST /api/v1/users/{user}/api-keys`: a name for the key, to tell it apart later (not secret). */
@@ -33,13 +32,3 @@ export type CreatedApiKeyJson = z.infer<typeof createdApiKeySchema>;
 
 export const apiKeyListSchema = named('ApiKeyList', z.object({ api_keys: z.array(apiKeySchema) }), "A user's API keys, oldest first.");
 export type ApiKeyListJson = z.infer<typeof apiKeyListSchema>;
-
-export function toApiKeyJson(key: ApiKeyInfo): ApiKeyJson {
-  return {
-    id: key.id,
-    name: key.name,
-    ...(key.source && { source: key.source }),
-    created_at: key.createdAt.toISOString(),
-    ...(key.lastUsedAt && { last_used_at: key.lastUsedAt.toISOString() }),
-  };
-}

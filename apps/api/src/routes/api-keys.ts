@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiKeyListSchema, createApiKeyBody, createdApiKeySchema, errorSchema, toApiKeyJson } from '@gitsync/contracts';
-import { createApiKey, listApiKeys, revokeApiKey, TooManyApiKeysError } from '@gitsync/db';
+import { apiKeyListSchema, createApiKeyBody, createdApiKeySchema, errorSchema, type ApiKeyJson } from '@gitsync/contracts';
+import { createApiKey, listApiKeys, revokeApiKey, TooManyApiKeysError, type ApiKeyInfo } from '@gitsync/db';
 import { resolveUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { HttpError } from '../errors.js';
@@ -79,4 +79,14 @@ export function apiKeyRoutes(app: FastifyInstance, ctx: ApiContext, options: Api
       return reply.code(204).send(null);
     },
   );
+}
+
+function toApiKeyJson(key: ApiKeyInfo): ApiKeyJson {
+  return {
+    id: key.id,
+    name: key.name,
+    ...(key.source && { source: key.source }),
+    created_at: key.createdAt.toISOString(),
+    ...(key.lastUsedAt && { last_used_at: key.lastUsedAt.toISOString() }),
+  };
 }
