@@ -10,6 +10,8 @@ import { authenticate } from './auth.js';
 import type { ApiContext } from './context.js';
 import { registerErrorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
+import { defaultQuotas, registerQuotas, type QuotaHandle, type Quotas } from './quotas.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { boardRoutes } from './routes/board.js';
 import { chatRoutes } from './routes/chats.js';
 import { eventRoutes } from './routes/events.js';
@@ -19,6 +21,8 @@ import { refreshRoutes } from './routes/refresh.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { StreamSlots } from './stream-slots.js';
 
 export interface BuildAppOptions extends ApiContext {
   logger: Logger;
@@ -32,18 +36,37 @@ export interface BuildAppOptions extends ApiContext {
   registry?: Registry;
   /** The built web sidebar (apps/web/dist), served at `/` when given. */
   webDir?: string;
+  /** Request quotas per API key and client address (quotas.ts). @defaultValue {@link defaultQuotas} */
+  quotas?: Partial<Quotas>;
+  /** API keys one user may hold. @defaultValue 25 */
+  maxApiKeysPerUser?: number;
+  /** Time to receive a whole request, body included; 0: none. @defaultValue 30 s */
+  requestTimeoutMs?: number;
+  /** Idle time after which a connection is closed; 0: never. @defaultValue 60 s */
+  connectionTimeoutMs?: number;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (quotas per address). @defaultValue false */
+  trustProxy?: boolean | string[];
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Slow or stalled uploads must not hold memory and sockets for ever (Fastify's default is none).
+    // Node reads it when the server is made (Fastify sets it after), and looks for requests past it
+    // every connectionsCheckingInterval (30 s by default).
+    requestTimeout,
+    http: { requestTimeout, connectionsCheckingInterval: Math.min(30_000, Math.max(250, requestTimeout / 4)) },
+    connectionTimeout: options.connectionTimeoutMs ?? 60_000,
+    trustProxy: options.trustProxy ?? false,
     // One line per request would drown the refresh logs; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  await registerSecurityHeaders(app);
   // JSON only: Fastify also parses text/plain by default, which would turn a wrong content type
   // into a confusing 400 about the body instead of a 415.
   app.removeContentTypeParser('text/plain');
@@ -65,16 +88,23 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await Promise.allSettled([hub.close(), ...queues.map((q) => q.close())]);
   });
 
+  const quotaLimits = { ...defaultQuotas, ...options.quotas };
+  const slots = new StreamSlots({ redis, prefix, perKey: quotaLimits.streamsPerKey });
   healthRoutes(app, options);
   metricsRoutes(app, { registry: options.registry ?? createRegistry(), db: options.db, redis, queuePrefix: prefix, queues });
-  await boardRoutes(app, { db: options.db, queues });
+  let quotas: QuotaHandle | undefined;
   await app.register(async (api) => {
-    api.addHook('onRequest', authenticate(options.db));
+    // Authentication first: the quotas' hooks count per key, once the key is known.
+    const handle = (quotas = await registerQuotas(api, { redis, prefix, quotas: quotaLimits }));
+    api.addHook('onRequest', authenticate(options.db, handle));
     userRoutes(api, options);
+    apiKeyRoutes(api, options, { maxPerUser: options.maxApiKeysPerUser ?? 25 });
     chatRoutes(api, options);
-    refreshRoutes(api, options, { producer, completions, timeoutMs: options.onDemandTimeoutMs ?? 10_000 });
-    eventRoutes(api, { hub });
+    refreshRoutes(api, options, { producer, completions, timeoutMs: options.onDemandTimeoutMs ?? 10_000, rateLimit: handle.refreshRoute });
+    eventRoutes(api, { hub, slots, prefix });
   });
+  // After the API's scope: Bull Board's login counts failed keys with the limiter made there.
+  await boardRoutes(app, { db: options.db, queues, quotas: quotas! });
   await webhookRoutes(app, options, producer);
   if (options.webDir) await webRoutes(app, options.webDir);
   return app;

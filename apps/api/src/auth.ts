@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateApiKey, type Database, type User, type Viewer } from '@gitsync/db';
 import { HttpError } from './errors.js';
+import { tooManyFailures, type QuotaHandle } from './quotas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,14 +25,26 @@ export function apiKeyOf(header: string | undefined, options: { basic?: boolean 
   return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : null;
 }
 
-/** Reads `Authorization: Bearer <api key>`; 401 when missing or unknown. */
-export function authenticate(db: Database) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+/**
+ * Reads `Authorization: Bearer <api key>`; 401 when missing or unknown. An address that keeps
+ * sending unknown keys is refused (429) before its next key is even looked up.
+ */
+export function authenticate(db: Database, quotas: Pick<QuotaHandle, 'addressBlockedFor' | 'countFailure'>) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const key = apiKeyOf(request.headers.authorization);
     if (!key) throw new HttpError(401, 'missing API key', 'send Authorization: Bearer <api key>');
-    const user = await authenticateApiKey(db, key);
-    if (!user) throw new HttpError(401, 'unknown API key');
-    request.viewer = viewerOf(user);
+    const blocked = await quotas.addressBlockedFor(request);
+    if (blocked !== null) {
+      reply.header('retry-after', blocked);
+      throw tooManyFailures(blocked);
+    }
+    const found = await authenticateApiKey(db, key);
+    if (!found) {
+      await quotas.countFailure(request);
+      throw new HttpError(401, 'unknown API key');
+    }
+    request.viewer = viewerOf(found.user);
+    request.apiKeyId = found.keyId;
   };
 }
 

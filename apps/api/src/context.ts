@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ProviderConfig } from '@gitsync/config';
-import type { Database } from '@gitsync/db';
+import type { Database, TokenCipher } from '@gitsync/db';
 import type { ChangePublisher } from '@gitsync/events';
 
 /** What the routes need from the outside world. */
@@ -11,4 +11,6 @@ export interface ApiContext {
   publisher: ChangePublisher;
   providers: ProviderConfig[];
   queuePrefix: string;
+  /** Seals provider tokens at rest; null stores them in plain text. @defaultValue null */
+  tokenCipher?: TokenCipher | null;
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { errorSchema } from '@gitsync/contracts';
 
 /** An error that becomes `{message, detail?}` with its status code. */
 export class HttpError extends Error {
@@ -14,6 +15,12 @@ export class HttpError extends Error {
 }
 
 export const notFound = (what: string) => new HttpError(404, `${what} not found`);
+
+/**
+ * What any authenticated operation may answer besides its own statuses: a bad request, no or a
+ * wrong key, a chat or user the caller may not see, and a quota spent (quotas.ts).
+ */
+export const authenticatedErrors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 429: errorSchema };
 
 /** Every error answers JSON `{message, detail?}`; a bad request names the field that was wrong. */
 export function registerErrorHandler(app: FastifyInstance): void {

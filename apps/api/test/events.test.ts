@@ -100,8 +100,8 @@ describe('GET /api/v1/events', () => {
     const adaSubscribers = async () => ((await h.r.client.pubsub('NUMSUB', `chat:owner:${adaId}`)) as [string, number])[1];
     const comments: string[] = [];
     const streams = await Promise.all([ada.events({ onComment: (c) => comments.push(c) }), ada.events(), h.client().events(), h.client().events()]);
-    // Four streams, one connection: one channel (ada's) and one pattern (the admins').
-    expect(await hubConnections()).toEqual([{ sub: 1, psub: 1 }]);
+    // Four streams, one connection: two channels (ada's, and key revocations) and one pattern (the admins').
+    expect(await hubConnections()).toEqual([{ sub: 2, psub: 1 }]);
     expect(await adaSubscribers()).toBe(1);
     collect(streams[0]!); // comments are seen as the stream is read
     await waitFor(() => comments.includes('heartbeat'), { message: 'a heartbeat comment' });
@@ -112,7 +112,7 @@ describe('GET /api/v1/events', () => {
     streams[2]!.close();
     // The server has seen both streams go (and so had its chance to unsubscribe wrongly).
     await waitFor(async () => (await open()) <= before - 2 || undefined, { message: 'the two closed streams to end on the server' });
-    expect(await hubConnections()).toEqual([{ sub: 1, psub: 1 }]); // the other two still listen
+    expect(await hubConnections()).toEqual([{ sub: 2, psub: 1 }]); // the other two still listen
     streams[1]!.close();
     streams[3]!.close();
     await waitFor(async () => JSON.stringify(await hubConnections()) === '[{"sub":0,"psub":0}]', { message: 'subscriptions released' });

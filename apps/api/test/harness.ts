@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ProviderConfig } from '@gitsync/config';
-import { ensureAdmin } from '@gitsync/db';
+import { ensureAdmin, type TokenCipher } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
-import { createLogger } from '@gitsync/logger';
+import { createLogger, type Logger } from '@gitsync/logger';
 import { createRedis } from '@gitsync/queue';
 import { GitsyncClient } from '@gitsync/sdk';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gitsync/testing';
 import { buildApp } from '../src/app.js';
+import type { Quotas } from '../src/quotas.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -42,6 +43,17 @@ export interface StartApiOptions {
   onDemandTimeoutMs?: number;
   sseHeartbeatMs?: number;
   webDir?: string;
+  /**
+   * Request quotas; off by default here (every test file's requests share one key and one address),
+   * but event streams stay bounded as in production.
+   */
+  quotas?: Partial<Quotas>;
+  /** Where the API logs (a stream a test reads); silent unless TEST_LOG_LEVEL says otherwise. */
+  logger?: Logger;
+  requestTimeoutMs?: number;
+  tokenCipher?: TokenCipher;
+  trustProxy?: boolean;
+  maxApiKeysPerUser?: number;
 }
 
 export async function startApi(options: StartApiOptions = {}): Promise<ApiHarness> {
@@ -56,10 +68,15 @@ export async function startApi(options: StartApiOptions = {}): Promise<ApiHarnes
     publisher: createRedisPublisher(redis),
     providers: options.providers ?? [githubProvider()],
     queuePrefix: r.prefix,
-    logger: createLogger('api-test', { level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' }),
+    logger: options.logger ?? createLogger('api-test', { level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' }),
+    quotas: { perKey: 0, refreshPerKey: 0, authFailuresPerAddress: 0, ...options.quotas },
     ...(options.onDemandTimeoutMs !== undefined && { onDemandTimeoutMs: options.onDemandTimeoutMs }),
     ...(options.sseHeartbeatMs !== undefined && { sseHeartbeatMs: options.sseHeartbeatMs }),
     ...(options.webDir !== undefined && { webDir: options.webDir }),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.tokenCipher && { tokenCipher: options.tokenCipher }),
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
+    ...(options.maxApiKeysPerUser !== undefined && { maxApiKeysPerUser: options.maxApiKeysPerUser }),
   });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

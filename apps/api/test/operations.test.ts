@@ -51,6 +51,8 @@ describe('GET /openapi.json', () => {
         '/api/v1/chats/{chat}/git',
         '/api/v1/events',
         '/api/v1/users',
+        '/api/v1/users/{user}/api-keys',
+        '/api/v1/users/{user}/api-keys/{id}',
         '/api/v1/users/{user}/external-auth/{provider}',
         '/healthz',
         '/readyz',

@@ -48,7 +48,8 @@ export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
   const port = await freePort();
   const api = await bench.processes.app(
     'api',
-    bench.env({ PORT: String(port), HOST: '127.0.0.1', GITSYNC_ADMIN_API_KEY: key, ...webhookEnv(bench) }),
+    // Quotas off: this measures latency, and one key asks for every sample.
+    bench.env({ PORT: String(port), HOST: '127.0.0.1', GITSYNC_ADMIN_API_KEY: key, GITSYNC_API_QUOTA: '0', GITSYNC_REFRESH_QUOTA: '0', ...webhookEnv(bench) }),
     'api',
     'api listening',
   );

@@ -1,10 +1,12 @@
-import { addApiKey, createChat, createUser, getUserByUsername, listChats, upsertExternalAuthLink, type Database } from '@gitsync/db';
+import { addApiKey, createChat, createUser, getUserByUsername, listChats, upsertExternalAuthLink, type Database, type TokenCipher } from '@gitsync/db';
 import type { FakeGitHub, PullRequestPatch, ReviewState } from '@gitsync/github-fake';
 
 export const DEMO_PROVIDER_ID = 'github';
 /** Local-only demo credentials: printed at start, meaningful only against the built-in fake. */
 export const DEMO_ADMIN_KEY = 'gitsync-local-admin-key';
 export const DEMO_MEMBER_KEY = 'gsk_demo_member_local_only';
+/** Seals the demo's tokens at rest unless GITSYNC_TOKEN_ENCRYPTION_KEYS is set: printed, so local only. */
+export const DEMO_TOKEN_KEY = 'RtYak8Xo613YrZqhZsUGZD/dgL31j46/QIg09wYtC0Q=';
 const DEMO_TOKEN = 'demo-github-token';
 
 const OWNER = 'demo';
@@ -46,7 +48,7 @@ export interface Demo {
 }
 
 /** Seeds the fake with repos and PRs, and the database with a demo user, token and chats. */
-export async function seedDemo(db: Database, fake: FakeGitHub): Promise<Demo> {
+export async function seedDemo(db: Database, fake: FakeGitHub, cipher: TokenCipher | null): Promise<Demo> {
   fake.addToken(DEMO_TOKEN, { login: OWNER });
   const prs = new Map<number, number>();
   chats.forEach((chat, i) => {
@@ -66,7 +68,7 @@ export async function seedDemo(db: Database, fake: FakeGitHub): Promise<Demo> {
   });
   const user = (await getUserByUsername(db, 'demo')) ?? (await createUser(db, { username: 'demo', role: 'member' }));
   await addApiKey(db, user.id, DEMO_MEMBER_KEY);
-  await upsertExternalAuthLink(db, { providerId: DEMO_PROVIDER_ID, userId: user.id, accessToken: DEMO_TOKEN });
+  await upsertExternalAuthLink(db, { providerId: DEMO_PROVIDER_ID, userId: user.id, accessToken: DEMO_TOKEN }, cipher);
   const existing = await listChats(db, { viewer: { id: user.id, role: 'member' }, limit: 100 });
   const chatIds: string[] = [];
   for (const chat of chats) {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { baseEnv, parseEnv, parseProviders, positiveInt, type ProviderConfig } from '@gitsync/config';
+import { baseEnv, parseEnv, parseProviders, positiveInt, tokenKeysEnv, type ProviderConfig } from '@gitsync/config';
 
 export const launcherEnvSchema = z.object({
   ...baseEnv,
+  ...tokenKeysEnv,
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   GITSYNC_ADMIN_API_KEY: z.string().min(16).optional(),

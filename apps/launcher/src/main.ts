@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { concurrently } from 'concurrently';
 import { appNodeFlags, type AppName } from '@gitsync/config';
-import { createDb, ensureDatabase, migrateDatabase, type Database } from '@gitsync/db';
+import { createDb, ensureDatabase, migrateDatabase, rekeyExternalAuthLinks, TokenCipher, type Database } from '@gitsync/db';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import { DEMO_ADMIN_KEY, DEMO_MEMBER_KEY, DEMO_PROVIDER_ID, reportAll, seedDemo, startDemoChanges } from './demo.js';
+import { DEMO_ADMIN_KEY, DEMO_MEMBER_KEY, DEMO_PROVIDER_ID, DEMO_TOKEN_KEY, reportAll, seedDemo, startDemoChanges } from './demo.js';
 import { loadLauncherEnv } from './env.js';
 
 const root = path.resolve(__dirname, '../../..');
@@ -19,12 +19,19 @@ const tsx = (app: AppName) => `exec "${process.execPath}" ${[...appNodeFlags[app
 async function main(): Promise<void> {
   const env = loadLauncherEnv();
   buildWebPage();
+  const demoMode = env.providers.length === 0;
+  // The demo seals its tokens too, under a key it prints; real setups bring their own (or warn).
+  const demoTokenKey = demoMode && env.GITSYNC_TOKEN_ENCRYPTION_KEYS.length === 0 ? DEMO_TOKEN_KEY : null;
+  const tokenKeys = demoTokenKey ? [Buffer.from(demoTokenKey, 'base64')] : env.GITSYNC_TOKEN_ENCRYPTION_KEYS;
+  const cipher = tokenKeys.length > 0 ? new TokenCipher(tokenKeys) : null;
   await ensureDatabase(env.DATABASE_URL);
   await migrateDatabase(env.DATABASE_URL);
+  // As `npm run migrate` does: tokens from before the key (or under an older one) are sealed again.
+  if (cipher) await withDb(env.DATABASE_URL, (db) => rekeyExternalAuthLinks(db, cipher));
 
-  const demoMode = env.providers.length === 0;
   let fake: FakeGitHub | null = null;
   const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), FORCE_COLOR: '1' };
+  if (demoTokenKey) childEnv.GITSYNC_TOKEN_ENCRYPTION_KEYS = demoTokenKey;
   if (demoMode) {
     fake = await startFakeGitHub({ port: env.GITSYNC_FAKE_GITHUB_PORT, latencyMs: 50 }).catch(() => startFakeGitHub({ port: 0, latencyMs: 50 }));
     Object.assign(childEnv, {
@@ -37,7 +44,7 @@ async function main(): Promise<void> {
 
   // The API makes sure the admin user has this key when it starts.
   const adminKey = childEnv.GITSYNC_ADMIN_API_KEY;
-  const demo = fake ? await withDb(env.DATABASE_URL, (db) => seedDemo(db, fake)) : null;
+  const demo = fake ? await withDb(env.DATABASE_URL, (db) => seedDemo(db, fake, cipher)) : null;
 
   const workers = Array.from({ length: env.GITSYNC_WORKERS }, (_, i) => ({
     name: `worker${i + 1}`,
@@ -61,7 +68,7 @@ async function main(): Promise<void> {
     await reportAll(apiUrl, fake, demo);
     stopDemo = startDemoChanges(apiUrl, fake, demo, 15_000);
   }
-  printWelcome(apiUrl, fake, adminKey);
+  printWelcome(apiUrl, fake, adminKey, demoTokenKey);
 
   let stopping = false;
   const stop = () => {
@@ -95,7 +102,7 @@ async function waitForApi(apiUrl: string): Promise<void> {
   throw new Error(`the API did not become ready at ${apiUrl}`);
 }
 
-function printWelcome(apiUrl: string, fake: FakeGitHub | null, adminKey: string | undefined): void {
+function printWelcome(apiUrl: string, fake: FakeGitHub | null, adminKey: string | undefined, demoTokenKey: string | null): void {
   const lines = [
     '',
     'gitsync is running',
@@ -104,6 +111,7 @@ function printWelcome(apiUrl: string, fake: FakeGitHub | null, adminKey: string 
     `  Bull Board   ${apiUrl}/admin/queues   (admin key as password)`,
     `  metrics      ${apiUrl}/metrics`,
     ...(adminKey ? [`  admin key    ${adminKey}`] : []),
+    ...(demoTokenKey ? [`  token key    ${demoTokenKey}   (demo only: seals tokens at rest; set GITSYNC_TOKEN_ENCRYPTION_KEYS for your own)`] : []),
   ];
   if (fake) {
     lines.push(

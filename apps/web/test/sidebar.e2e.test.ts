@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import type { FakePullRequest } from '@gitsync/github-fake';
 import { waitFor } from '@gitsync/testing';
 import { launchChromium, type Browser } from './browser';
-import { PROVIDER_ID, WEB_DIST, startSystem, type System } from './system';
+import { ADMIN_KEY, PROVIDER_ID, WEB_DIST, startSystem, type System } from './system';
 
 /**
  * Issue 5's end-to-end test: the built page in headless Chromium against the real system
@@ -24,6 +24,8 @@ let memberKey: string;
 let chatId: string;
 let pr: FakePullRequest;
 let navigations = 0;
+/** What Chromium refused under the API's Content-Security-Policy (it says so on the console). */
+const cspViolations: string[] = [];
 
 const row = () => page.locator(`[data-chat-id="${chatId}"]`);
 const icon = () => row().locator('.chat-icon');
@@ -64,6 +66,9 @@ beforeAll(async () => {
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(20_000);
   page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -166,4 +171,34 @@ it('loads older chats as the list scrolls to its end (cursor paging, 25 a page)'
   const titles = await page.locator('.chat-title').allTextContents();
   expect(new Set(titles).size).toBe(34);
   expect(titles.at(-1)).toBe('Onboarding flow');
+}, 60_000);
+
+it("ran every step above under the API's Content-Security-Policy, refused nothing, and cannot be framed", async () => {
+  const res = await page.goto(system.apiUrl);
+  const headers = res!.headers();
+  expect(headers['content-security-policy']).toContain("script-src 'self'");
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(headers['x-frame-options']).toBe('DENY');
+  // The page ran its script, styles and API calls (the list is the proof), and refused nothing.
+  await page.getByText('Filler chat 30', { exact: true }).waitFor();
+  expect(cspViolations).toEqual([]);
+}, 60_000);
+
+it("Bull Board works under its own CSP, refusing nothing, and cannot be framed either", async () => {
+  const board = await browser.context.newPage();
+  const refused: string[] = [];
+  board.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+  try {
+    await board.setExtraHTTPHeaders({ authorization: `Bearer ${ADMIN_KEY}` });
+    const res = await board.goto(`${system.apiUrl}/admin/queues`);
+    expect(res!.headers()['x-frame-options']).toBe('DENY');
+    expect(res!.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    // Its script ran and asked its API for the queues.
+    await board.getByText('diff-status-refresh').first().waitFor({ timeout: 20_000 });
+    expect(refused).toEqual([]);
+  } finally {
+    await board.close();
+  }
 }, 60_000);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { DEFAULT_WORKER_CONCURRENCY, baseEnv, healthPort, duration, parseEnv, parseProviders, positiveInt, timingEnv, type ProviderConfig } from '@gitsync/config';
+import { DEFAULT_WORKER_CONCURRENCY, baseEnv, healthPort, duration, parseEnv, parseProviders, positiveInt, timingEnv, tokenKeysEnv, type ProviderConfig } from '@gitsync/config';
 
 export const workerEnvSchema = z.object({
   ...baseEnv,
+  ...tokenKeysEnv,
   GITSYNC_HEALTH_PORT: healthPort,
   ...timingEnv,
   /**

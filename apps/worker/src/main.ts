@@ -1,5 +1,5 @@
 import { createRegistry, createWorkerMetrics } from '@gitsync/metrics';
-import { createDb } from '@gitsync/db';
+import { createDb, tokenCipherOf } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
 import { createRedis } from '@gitsync/queue';
 import { exitOnStartupError, onShutdown, startHealthServer } from '@gitsync/runtime';
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const { worker, metrics } = createRefreshWorker({
     metrics: createWorkerMetrics(createRegistry({ processMetrics: true })),
     db,
+    tokenCipher: tokenCipherOf(env.GITSYNC_TOKEN_ENCRYPTION_KEYS, (message) => logger.warn(message)),
     connection,
     redis,
     prefix: env.GITSYNC_QUEUE_PREFIX,

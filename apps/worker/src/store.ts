@@ -9,6 +9,7 @@ import {
   upsertExternalAuthLink,
   type Database,
   type SaveResult,
+  type TokenCipher,
 } from '@gitsync/db';
 import type { OutcomeWrite, RefreshedWrite, RefreshStore, RefreshTarget, TokenStore } from '@gitsync/gitsync';
 import { requeueMoved } from '@gitsync/schedule-engine';
@@ -50,12 +51,13 @@ export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeE
   };
 }
 
-export function createTokenStore(db: Database): TokenStore {
+/** Provider tokens in Postgres, sealed with `cipher` when there is one. */
+export function createTokenStore(db: Database, cipher: TokenCipher | null): TokenStore {
   return {
     async load(providerId, userId) {
-      const link = await getExternalAuthLink(db, providerId, userId);
+      const link = await getExternalAuthLink(db, providerId, userId, cipher);
       return link && { accessToken: link.accessToken, refreshToken: link.refreshToken, expiresAt: link.expiresAt };
     },
-    save: (providerId, userId, token) => upsertExternalAuthLink(db, { providerId, userId, ...token }),
+    save: (providerId, userId, token) => upsertExternalAuthLink(db, { providerId, userId, ...token }, cipher),
   };
 }

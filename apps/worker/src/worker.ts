@@ -1,7 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DiffStatusChangeEvent } from '@gitsync/contracts';
-import type { Database } from '@gitsync/db';
+import type { Database, TokenCipher } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
 import type { GitProvider } from '@gitsync/gitprovider';
 import {
@@ -43,6 +43,8 @@ export interface RefreshDepsOptions {
   clock?: Clock;
   /** Where tokens come from; Postgres by default. */
   tokenStore?: TokenStore;
+  /** Seals and opens the tokens of the Postgres store; null: plain text. @defaultValue null */
+  tokenCipher?: TokenCipher | null;
   /** @defaultValue metrics in a registry of their own */
   metrics?: WorkerMetrics;
 }
@@ -64,7 +66,7 @@ export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<Diff
   const clock = options.clock ?? systemClock;
   return {
     providers: options.providers,
-    tokens: createTokenSource({ store: options.tokenStore ?? createTokenStore(options.db), refresh: options.refreshToken, clock }),
+    tokens: createTokenSource({ store: options.tokenStore ?? createTokenStore(options.db, options.tokenCipher ?? null), refresh: options.refreshToken, clock }),
     store: createRefreshStore(options.db),
     publisher: createRedisPublisher(options.redis),
     pacer: countRequests(new RedisGroupPacer({

@@ -40,7 +40,7 @@ describe('rate-limit groups (SPEC §11)', () => {
   it('resolves tokens once per (owner, provider) group: 3 rows in 2 groups, 2 look-ups', async () => {
     let loads = 0;
     const counting = (db: Database): TokenStore => {
-      const inner = createTokenStore(db);
+      const inner = createTokenStore(db, null);
       return { load: (providerId, userId) => ((loads += 1), inner.load(providerId, userId)), save: inner.save };
     };
     p = await Pipeline.start({ tokenStore: counting });

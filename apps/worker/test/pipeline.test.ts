@@ -104,6 +104,8 @@ describe('the refresh pipeline', () => {
       broken: await p.chat(owner, 'acme/broken', 'x'),
       garbled: await p.chat(owner, 'acme/garbled', 'x'),
       foreign: await p.chat(owner, '', 'main', 'https://gitlab.com/acme/app.git'),
+      // Stored before the API stripped this spelling's credential: the error names the repository only.
+      legacy: await p.chat(owner, '', 'main', 'git+https://ci:ghp_legacy_secret@gitlab.com/acme/app.git'),
       unparseable: await p.chat(owner, '', 'main', 'not a url at all'),
       noToken: await p.chat(noTokenOwner, 'acme/app', 'feat/login'),
     };
@@ -118,7 +120,8 @@ describe('the refresh pipeline', () => {
     // Transient errors are retried inside the job before the row backs off.
     expect(p.fake.requests.filter((r) => r.path.includes('/acme/broken/')).length).toBeGreaterThanOrEqual(3);
     expect((await settled(rows.garbled, 'provider_error')).lastError).toMatch(/json|invalid|expected/i);
-    expect((await settled(rows.foreign, 'no_provider')).lastError).toBe('no provider for origin https://gitlab.com/acme/app.git');
+    expect((await settled(rows.foreign, 'no_provider')).lastError).toBe('no provider for origin gitlab.com/acme/app');
+    expect((await settled(rows.legacy, 'no_provider')).lastError).toBe('no provider for origin gitlab.com/acme/app');
     expect((await settled(rows.unparseable)).lastOutcome).toMatch(/no_provider|provider_error/);
     const noToken = await settled(rows.noToken, 'no_token');
     expect(secondsFromNow(noToken)).toBeGreaterThan(590);

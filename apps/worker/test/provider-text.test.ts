@@ -1,7 +1,7 @@
 import { createChat, createUser, getDiffStatus, markStale } from '@gitsync/db';
 import { createGitHubProvider, type GitHubProvider, type PullRequestStatus } from '@gitsync/gitprovider';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import type { StatusWrite } from '@gitsync/gitsync';
+import type { RefreshedWrite } from '@gitsync/gitsync';
 import { createTestDatabase, type TestDatabase } from '@gitsync/testing';
 import { createRefreshStore } from '../src/store.js';
 
@@ -36,7 +36,7 @@ async function rowWithPullRequest(ownerId: string, title: string, head: string) 
   return { chatId: chat.id, generation: marked!.generation, url: pr.htmlUrl, status };
 }
 
-const writeOf = (row: { chatId: string; generation: number; url: string; status: PullRequestStatus }): StatusWrite => {
+const writeOf = (row: { chatId: string; generation: number; url: string; status: PullRequestStatus }): RefreshedWrite => {
   const { pull, reviews } = row.status;
   if (!pull.changed || !reviews.changed) throw new Error('a first fetch answers 200');
   return {

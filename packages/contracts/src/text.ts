@@ -153,3 +153,11 @@ export const providerIdText = text({
   characters: 'printable-ascii',
   description: 'The id of a configured provider (GITSYNC_EXTERNAL_AUTH_<n>_ID)',
 });
+
+/** An API key's name, to tell keys apart in a list (not secret): one line. */
+export const apiKeyNameText = text({
+  what: 'an API key name',
+  max: 100,
+  characters: 'no-controls',
+  description: 'A name for the key, to tell it apart later (not secret)',
+});

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { repositoryKey } from '@gitsync/gitprovider/repository-key';
+import { repositoryKey } from '@gitsync/gitprovider/origin';
 import type { Database } from './client.js';
 import { forgetPullRequestWhen } from './pull-request-columns.js';
 

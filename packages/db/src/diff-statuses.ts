@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
-import { repositoryKey } from '@gitsync/gitprovider/repository-key';
+import { repositoryKey } from '@gitsync/gitprovider/origin';
 import { keepPullRequestWhen } from './pull-request-columns.js';
 import { reportedVersion } from './row-version.js';
 import { chatDiffStatuses, chats, type Chat, type ChatDiffStatus } from './schema.js';

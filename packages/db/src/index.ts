@@ -12,3 +12,5 @@ export * from './refresh-target.js';
 export * from './json.js';
 export * from './stats.js';
 export * from './webhook-targets.js';
+export * from './token-cipher.js';
+export * from './api-keys.js';

@@ -21,6 +21,12 @@ export const pullRequestState = pgEnum('pull_request_state', PULL_REQUEST_STATES
 /** The kind of the last refresh outcome, kept with the row for operators and metrics. */
 export const refreshOutcome = pgEnum('refresh_outcome', REFRESH_OUTCOMES);
 
+/**
+ * Where an API key came from: `env` is the admin key of GITSYNC_ADMIN_API_KEY (replaced when the
+ * variable changes), `api` one created through the API. Null: created before keys had a source.
+ */
+export const apiKeySource = pgEnum('api_key_source', ['env', 'api']);
+
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),
   username: text('username').notNull().unique(),
@@ -37,6 +43,9 @@ export const apiKeys = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     /** sha256 of the secret; the secret itself is shown once and never stored. */
     hashedSecret: text('hashed_secret').notNull().unique(),
+    /** What its owner calls it ("ci", "sidebar"); not secret. */
+    name: text('name').notNull().default(''),
+    source: apiKeySource('source'),
     createdAt: createdAt(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
@@ -66,9 +75,14 @@ export const externalAuthLinks = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    /** Secret: never leaves Postgres except towards the provider. */
+    /**
+     * Secret: never leaves Postgres except towards the provider. Sealed with AES-256-GCM
+     * (token-cipher.ts) under the key its key id names; plain text where the id is null.
+     */
     accessToken: text('access_token').notNull(),
+    accessTokenKeyId: text('access_token_key_id'),
     refreshToken: text('refresh_token'),
+    refreshTokenKeyId: text('refresh_token_key_id'),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -94,7 +94,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     tokenUrl: `${url}${TOKEN_PATH}`,
     addToken: (token, opts) => tokens.add(token, opts),
     removeToken: (token) => tokens.remove(token),
-    addRefreshToken: (refreshToken, opts) => tokens.addRefresh(refreshToken, opts.login),
+    addRefreshToken: (refreshToken, opts) => tokens.addRefresh(refreshToken, opts.login, opts.reusable),
+    get issuedTokens() {
+      return tokens.issued;
+    },
     addRepo: (owner, repo, options) => void store.addRepo(owner, repo, options),
     createPullRequest: (input) => toFakePullRequest(store.createPullRequest(input), url),
     updatePullRequest: (owner, repo, number, patch) =>

@@ -27,7 +27,9 @@ export interface ForcedLimit {
 export class Tokens {
   private readonly accounts = new Map<string, Account>();
   private readonly forced = new Map<string, ForcedLimit>();
-  private readonly refresh = new Map<string, string>();
+  private readonly refresh = new Map<string, { login: string; reusable: boolean }>();
+  /** Every pair `redeem` handed out, oldest first. */
+  readonly issued: Array<{ accessToken: string; refreshToken: string }> = [];
 
   add(token: string, opts: AddTokenOptions): void {
     this.accounts.set(token, {
@@ -68,23 +70,29 @@ export class Tokens {
     return forced;
   }
 
-  addRefresh(refreshToken: string, login: string): void {
-    this.refresh.set(refreshToken, login);
+  addRefresh(refreshToken: string, login: string, reusable = false): void {
+    this.refresh.set(refreshToken, { login, reusable });
   }
 
   /**
    * Trades a refresh token for a new access/refresh pair. Like GitHub, the used refresh token is
-   * spent, while access tokens issued earlier keep working. Undefined when the refresh token is unknown.
+   * spent, while access tokens issued earlier keep working; a reusable one is not spent and comes
+   * back as it is. Undefined when the refresh token is unknown.
    */
   redeem(refreshToken: string): { accessToken: string; refreshToken: string } | undefined {
-    const login = this.refresh.get(refreshToken);
-    if (login === undefined) return undefined;
-    this.refresh.delete(refreshToken);
+    const known = this.refresh.get(refreshToken);
+    if (known === undefined) return undefined;
     const accessToken = `ghu_${randomBytes(18).toString('hex')}`;
-    const next = `ghr_${randomBytes(30).toString('hex')}`;
-    this.add(accessToken, { login });
-    this.refresh.set(next, login);
-    return { accessToken, refreshToken: next };
+    this.add(accessToken, { login: known.login });
+    let next = refreshToken;
+    if (!known.reusable) {
+      this.refresh.delete(refreshToken);
+      next = `ghr_${randomBytes(30).toString('hex')}`;
+      this.refresh.set(next, known);
+    }
+    const pair = { accessToken, refreshToken: next };
+    this.issued.push(pair);
+    return pair;
   }
 }
 

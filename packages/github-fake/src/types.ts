@@ -128,8 +128,11 @@ export interface FakeGitHub {
    * OAuth refresh: POST tokenUrl with grant_type=refresh_token&refresh_token=R (form or JSON) answers
    * {access_token, refresh_token, expires_in, token_type:'bearer'}: a new access token for the same login
    * (the old one keeps working) and a new refresh token. Unknown refresh token → 400 {error:'bad_refresh_token'}.
+   * `reusable`: like a provider that does not rotate them, the refresh token is not spent and comes back as is.
    */
-  addRefreshToken(refreshToken: string, opts: { login: string }): void;
+  addRefreshToken(refreshToken: string, opts: { login: string; reusable?: boolean }): void;
+  /** Every access/refresh pair the token endpoint issued, oldest first. */
+  readonly issuedTokens: ReadonlyArray<{ accessToken: string; refreshToken: string }>;
   /** Adds a repository (idempotent); `createPullRequest` adds the ones it names by itself. */
   addRepo(owner: string, repo: string, options?: AddRepoOptions): void;
   createPullRequest(input: CreatePullRequestInput): FakePullRequest;

@@ -2,9 +2,8 @@ import type { Dispatcher } from 'undici';
 import { RateLimitError, ProviderError } from './errors.js';
 import { GitHubClient } from './github-client.js';
 import { nextPageUrl } from './link-header.js';
-import { normalizeOrigin, parseOrigin, parsePullRequestUrl, pullRequestUrl } from './origin.js';
+import { normalizeOrigin, parseOrigin, parsePullRequestUrl, pullRequestUrl, repositoryKey } from './origin.js';
 import { toListedPullRequests, toPullRequestFields, toRepositoryParent, toReviews } from './parse-response.js';
-import { repositoryKey } from './repository-key.js';
 import { aggregateReviews } from './reviews.js';
 import type { ReviewInput } from './reviews.js';
 import type {

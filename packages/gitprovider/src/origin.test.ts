@@ -1,4 +1,4 @@
-import { normalizeOrigin, parseOrigin, parsePullRequestUrl } from './origin.js';
+import { normalizeOrigin, parseOrigin, parsePullRequestUrl, repositoryOf } from './origin.js';
 import { webBaseUrlFor } from './web-base.js';
 
 const GITHUB = 'https://github.com';
@@ -91,8 +91,58 @@ describe('normalizeOrigin', () => {
     ['git@github.com:o/r.git', 'git@github.com:o/r.git'],
     [' https://github.com/o/r ', 'https://github.com/o/r'],
     ['https://github.com/o/r@main', 'https://github.com/o/r@main'],
+    ['http://127.0.0.1:9000/o/r.git', 'http://127.0.0.1:9000/o/r.git'],
   ])('%s → %s', (origin, expected) => {
     expect(normalizeOrigin(origin)).toBe(expected);
+  });
+
+  /** Spellings the WHATWG parser (and git) read as a URL or scp address with credentials. */
+  const ODD = [
+    ['https:/u:SECRET@github.com/o/r', 'https://github.com/o/r'],
+    ['https:u:SECRET@github.com/o/r', 'https://github.com/o/r'],
+    ['HTTPS://u:SECRET@GitHub.com/o/r.git', 'https://github.com/o/r.git'],
+    ['git+https://u:SECRET@github.com/o/r.git', 'git+https://github.com/o/r.git'],
+    ['ssh://u:SECRET@github.com/o/r.git', 'ssh://github.com/o/r.git'],
+    ['SSH://git:SECRET@github.com/o/r.git', 'ssh://git@github.com/o/r.git'],
+    ['ssh://SECRET@github.com/o/r.git', 'ssh://github.com/o/r.git'],
+    ['git+ssh://git:SECRET@github.com/o/r', 'git+ssh://git@github.com/o/r'],
+    ['  https://u:SECRET@github.com/o/r  ', 'https://github.com/o/r'],
+    ['https://u:SECRET @github.com/o/r', 'https://github.com/o/r'],
+    ['ht\ttps://u:SECRET@git\nhub.com/o/r', 'https://github.com/o/r'],
+    ['https:\\\\u:SECRET@github.com\\o\\r', 'https://github.com/o/r'],
+    ['https://u:SE%40CRET@github.com/o/r', 'https://github.com/o/r'],
+    ['https://:SECRET@github.com/o/r', 'https://github.com/o/r'],
+    ['https://SECRET:@github.com/o/r', 'https://github.com/o/r'],
+    ['SECRET@github.com:o/r.git', 'github.com:o/r.git'],
+    ['u:SECRET@github.com:o/r.git', 'github.com:o/r.git'],
+    ['u:SECRET@github.com/o/r', 'github.com/o/r'],
+    ['https://u:SECRET@gith ub.com/o/r', 'gith ub.com/o/r'],
+  ] as const;
+
+  it.each(ODD)('strips the credential of %j', (origin, expected) => {
+    expect(normalizeOrigin(origin)).toBe(expected);
+    expect(normalizeOrigin(origin)).not.toContain('SECRET');
+  });
+
+  it('keeps what parseOrigin needs: the accepted spellings still parse after stripping', () => {
+    for (const origin of ['https:/u:SECRET@github.com/o/r', 'HTTPS://u:SECRET@GitHub.com/o/r.git', 'SSH://git:SECRET@github.com/o/r.git']) {
+      expect(parseOrigin(normalizeOrigin(origin), GITHUB)).toEqual({ webBaseUrl: GITHUB, owner: 'o', repo: 'r' });
+    }
+  });
+});
+
+describe('repositoryOf', () => {
+  it.each([
+    ['https://u:SECRET@github.com/o/r.git', 'github.com/o/r'],
+    ['git+https://u:SECRET@github.com/o/r/', 'github.com/o/r'],
+    ['git@github.com:o/r.git', 'github.com/o/r'],
+    ['SECRET@ghe.corp:group/sub/r', 'ghe.corp/group/sub/r'],
+    ['ssh://git:SECRET@github.com/o/r.git', 'github.com/o/r'],
+    ['http://127.0.0.1:9000/o/r.git', '127.0.0.1:9000/o/r'],
+    ['not a url at all', '(unrecognised origin)'],
+    ['u:SECRET@nowhere', '(unrecognised origin)'],
+  ])('%s names %s', (origin, expected) => {
+    expect(repositoryOf(origin)).toBe(expected);
   });
 });
 

@@ -9,18 +9,72 @@ const SCP_ORIGIN = new RegExp(`^git@([^:/\\s]+):(${NAME})/(${NAME}?)(?:\\.git)?/
 const TRAILING_PUNCTUATION = /[),;.]+$/;
 
 /**
- * Removes credentials embedded in an origin before it is stored:
- * `https://user:token@host/o/r.git` → `https://host/o/r.git`, `ssh://git:pw@host/…` → `ssh://git@host/…`.
- * Everything else is returned as given (trimmed).
+ * git's scp-like syntax `[user@]host:path` (no scheme; no `//` after the colon). A first path
+ * segment holding `@` is not read as one: `u:T@host/o/r` is a credential before a host, not host `u`.
+ */
+const SCP_LIKE = /^(?:([^@/\s]*)@)?([^@/:\s]+|\[[^\]\s]+\]):(?!\/\/)(?![^/]*@)(.*)$/;
+
+/** A URL with an authority (`scheme://host…`); WHATWG's parser, so every spelling browsers accept is read alike. */
+function parseUrlOrigin(raw: string): URL | null {
+  if (!URL.canParse(raw)) return null;
+  const url = new URL(raw);
+  // `u:T@host/o/r` parses as scheme `u:` with an opaque path: not an authority we could clean.
+  return url.host === '' ? null : url;
+}
+
+/**
+ * Removes credentials embedded in an origin before it is stored or shown, in every spelling the
+ * WHATWG URL parser reads (`https:/u:T@host/…`, `HTTPS://…`, `git+https://u:T@…`, a tab inside…):
+ * `https://user:token@host/o/r.git` → `https://host/o/r.git`, `ssh://git:pw@host/…` →
+ * `ssh://git@host/…`, `tok@host:o/r` → `host:o/r`. Origins without credentials are returned as
+ * given (trimmed). What neither parser reads loses everything up to its last `@`.
  */
 export function normalizeOrigin(origin: string): string {
   const trimmed = origin.trim();
-  // Greedy up to the last `@` of the authority: a password may itself contain `@`.
-  const http = /^(https?:\/\/)[^/?#]*@/i.exec(trimmed);
-  if (http) return http[1] + trimmed.slice(http[0].length);
-  const ssh = /^(ssh:\/\/[^:@/?#]*):[^/?#]*@/i.exec(trimmed);
-  if (ssh) return `${ssh[1]}@${trimmed.slice(ssh[0].length)}`;
-  return trimmed;
+  const url = parseUrlOrigin(trimmed);
+  if (url) {
+    if (url.username === '' && url.password === '') return trimmed;
+    const user = url.username;
+    url.password = '';
+    url.username = '';
+    // SSH logs in as `git`: that user name is part of the address, not a credential.
+    if (user === 'git' && /ssh/.test(url.protocol)) url.username = 'git';
+    return url.href;
+  }
+  const scp = SCP_LIKE.exec(trimmed);
+  if (scp) return scp[1] === undefined || scp[1] === 'git' ? trimmed : `${scp[2]}:${scp[3]}`;
+  return trimmed.slice(trimmed.lastIndexOf('@') + 1);
+}
+
+/** The repository an origin names, as `host[:port]/path`, or null when it names none. */
+function repositoryPath(origin: string): string | null {
+  const clean = normalizeOrigin(origin);
+  const url = parseUrlOrigin(clean);
+  const scp = url ? null : SCP_LIKE.exec(clean);
+  const where = url ? `${url.host}${url.pathname}` : scp ? `${scp[2]}/${scp[3]}` : null;
+  return where && where.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/{2,}/g, '/');
+}
+
+/**
+ * The repository an origin names, as `host/owner/repo` (scheme, user, `.git` and query left out):
+ * what messages and logs say instead of the origin itself, which may hold a credential.
+ */
+export function repositoryOf(origin: string): string {
+  return repositoryPath(origin) ?? '(unrecognised origin)';
+}
+
+/**
+ * A repository's key, the same for every spelling of it (SPEC §9: what webhooks match a PR's head
+ * against): `host/owner/repo` in lower case, from an origin or a repository's web URL. The port is
+ * left out, since an SSH origin's port is not the web's; at worst two repositories of one host
+ * share a key, which costs a needless refresh, never a wrong one. Null when it names no repository.
+ */
+export function repositoryKey(originOrUrl: string): string | null {
+  const path = repositoryPath(originOrUrl);
+  if (path === null) return null;
+  const [host = '', ...parts] = path.split('/');
+  if (parts.length < 2 || parts.some((p) => p === '' || p === '.' || p === '..')) return null;
+  return [host.replace(/:\d*$/, ''), ...parts].join('/').toLowerCase();
 }
 
 /** The parts of a web base URL origins and pull-request URLs are matched against. */

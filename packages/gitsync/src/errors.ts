@@ -1,8 +1,13 @@
-/** No configured provider's pattern matches the row's remote origin. */
+import { repositoryOf } from '@gitsync/gitprovider';
+
+/**
+ * No configured provider's pattern matches the row's remote origin. The message names the
+ * repository, never the origin itself: one stored before credentials were stripped may hold a token.
+ */
 export class NoProviderError extends Error {
   override readonly name = 'NoProviderError';
-  constructor(readonly origin: string) {
-    super(`no provider for origin ${origin}`);
+  constructor(origin: string) {
+    super(`no provider for origin ${repositoryOf(origin)}`);
   }
 }
 

@@ -2,6 +2,7 @@ import type { RefreshOutcome } from '@gitsync/contracts';
 import {
   ProviderError,
   RateLimitError,
+  repositoryOf,
   type GitProvider,
   type PullRequestRef,
   type PullRequestStatus,
@@ -109,7 +110,7 @@ async function fetchFromProvider<T>(target: RefreshTarget, provider: GitProvider
   const statusOf = (pr: PullRequestRef) => call(() => provider.fetchPullRequestStatus(token, pr, pr.url === target.url ? validators : {}, pacer));
   const discover = async () => {
     const repo = provider.parseOrigin(target.remoteOrigin);
-    if (!repo) throw new UnusableTargetError(`cannot parse remote origin ${target.remoteOrigin}`);
+    if (!repo) throw new UnusableTargetError(`cannot parse remote origin ${repositoryOf(target.remoteOrigin)}`);
     return choosePullRequest(await call(() => provider.findPullRequests(token, repo, target.branch, pacer)), target.reportedHeadSha);
   };
 

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { safeErrSerializer } from './errors.js';
 
 export type { Logger } from 'pino';
 
@@ -29,14 +30,17 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
 }
 
-/** A pino logger named after the process, with secrets redacted by key. */
+/**
+ * A pino logger named after the process, with secrets redacted by key and failed statements'
+ * parameters kept out of logged errors (errors.ts).
+ */
 export function createLogger(name: string, options: CreateLoggerOptions = {}): Logger {
   return pino(
     {
       name,
       level: options.level ?? 'info',
       redact: { paths: redactPaths, censor: '[redacted]' },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: safeErrSerializer },
     },
     options.destination,
   );

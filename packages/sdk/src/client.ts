@@ -1,13 +1,18 @@
 import type { z } from 'zod';
 import {
+  apiKeyListSchema,
   chatPageSchema,
+  createdApiKeySchema,
   chatSchema,
   createdUserSchema,
   diffStatusSchema,
   errorSchema,
   gitReportResultSchema,
   refreshedDiffStatusSchema,
+  type ApiKeyListJson,
   type ChatJson,
+  type CreateApiKeyInput,
+  type CreatedApiKeyJson,
   type ChatPageJson,
   type CreateChatInput,
   type CreatedUserJson,
@@ -69,6 +74,20 @@ export class GitsyncClient {
 
   async unlinkToken(user: string, provider: string, options?: RequestOptions): Promise<void> {
     await this.request('DELETE', `/api/v1/users/${seg(user)}/external-auth/${seg(provider)}`, options);
+  }
+
+  /** A new API key of `user` (`me` or an id); its secret (`api_key`) is in this answer only. */
+  createApiKey(user: string, input: CreateApiKeyInput = {}, options?: RequestOptions): Promise<CreatedApiKeyJson> {
+    return this.json('POST', `/api/v1/users/${seg(user)}/api-keys`, createdApiKeySchema, { body: input, ...options });
+  }
+
+  listApiKeys(user: string, options?: RequestOptions): Promise<ApiKeyListJson> {
+    return this.json('GET', `/api/v1/users/${seg(user)}/api-keys`, apiKeyListSchema, options);
+  }
+
+  /** Revokes the key at once on every replica; its open event streams close. */
+  async revokeApiKey(user: string, id: string, options?: RequestOptions): Promise<void> {
+    await this.request('DELETE', `/api/v1/users/${seg(user)}/api-keys/${seg(id)}`, options);
   }
 
   createChat(input: CreateChatInput = {}, options?: RequestOptions): Promise<ChatJson> {

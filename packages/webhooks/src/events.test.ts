@@ -41,8 +41,12 @@ describe('decide, on GitHub example payloads (@octokit/webhooks-examples)', () =
     const withPull = (pull: object) => ({ ...payload, pull_request: { ...payload!.pull_request, ...pull } });
     expect(decide('pull_request', withPull({}))).toMatchObject({ kind: 'refresh' });
     expect(decide('pull_request', withPull({ html_url: `${payload!.pull_request.html_url}\u0000` }))).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request.html_url') });
-    expect(decide('pull_request', withPull({ head: { ref: 'feat\u0000' } }))).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request.head.ref') });
-    expect(decide('pull_request', { ...payload, repository: { ...payload!.repository, html_url: 'not a url' } })).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('repository.html_url') });
+    const head = payload!.pull_request.head;
+    expect(decide('pull_request', withPull({ head: { ...head, ref: 'feat\u0000' } }))).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request.head.ref') });
+    expect(decide('pull_request', withPull({ head: { ...head, repo: { html_url: 'not a url' } } }))).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('pull_request.head.repo.html_url'),
+    });
   });
 });
 

@@ -28,10 +28,10 @@ import {
 import { normalizeOrigin } from '@gitsync/gitprovider';
 import { wakeSchedulers } from '@gitsync/queue';
 import type { ApiContext } from '../context.js';
-import { HttpError, notFound } from '../errors.js';
+import { HttpError, notFound, authenticatedErrors } from '../errors.js';
 
 const chatParams = z.object({ chat: z.uuid() });
-const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
+
 
 /**
  * The listing cursor: base64url of `${updated_at}|${id}` for the last chat of a page, as that page
@@ -75,7 +75,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
         operationId: 'createChat',
         summary: 'Create a chat (admins: for any owner)',
         body: createChatBody,
-        response: { 201: chatSchema, 403: errorSchema, ...errors },
+        response: { 201: chatSchema, 403: errorSchema, ...authenticatedErrors },
       },
     },
     async (request, reply) => {
@@ -97,7 +97,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
         operationId: 'listChats',
         summary: 'List chats, newest (updated_at, id) first; members see their own, admins all',
         querystring: listChatsQuery,
-        response: { 200: chatPageSchema, ...errors },
+        response: { 200: chatPageSchema, ...authenticatedErrors },
       },
     },
     async (request) => {
@@ -124,7 +124,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.get(
     '/api/v1/chats/:chat',
-    { schema: { tags: ['chats'], operationId: 'getChat', summary: 'One chat with its diff status', params: chatParams, response: { 200: chatSchema, ...errors } } },
+    { schema: { tags: ['chats'], operationId: 'getChat', summary: 'One chat with its diff status', params: chatParams, response: { 200: chatSchema, ...authenticatedErrors } } },
     async (request) => {
       const { chat, status } = await visibleChat(request.viewer, request.params.chat);
       return toChatJson(chat, status);
@@ -140,7 +140,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
         summary: 'Update title, status or archived',
         params: chatParams,
         body: updateChatBody,
-        response: { 200: chatSchema, ...errors },
+        response: { 200: chatSchema, ...authenticatedErrors },
       },
     },
     async (request) => {
@@ -160,7 +160,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
         summary: "The agent's report of the chat's branch: marks the diff status stale",
         params: chatParams,
         body: gitReportBody,
-        response: { 202: gitReportResultSchema, ...errors },
+        response: { 202: gitReportResultSchema, ...authenticatedErrors },
       },
     },
     async (request, reply) => {
@@ -168,9 +168,9 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const status = await markStale(ctx.db, {
         chatId: chat.id,
         branch: request.body.branch.trim(),
-        // Credentials embedded in an https origin never reach the database.
+        // Credentials embedded in the origin or the PR url, in any spelling, never reach the database.
         remoteOrigin: normalizeOrigin(request.body.remote_origin.trim()),
-        pullRequestUrl: request.body.pull_request_url ?? null,
+        pullRequestUrl: request.body.pull_request_url ? normalizeOrigin(request.body.pull_request_url) : null,
         headSha: request.body.head_sha?.toLowerCase() ?? null,
       });
       if (!status) return reply.code(202).send({ accepted: false, reason: 'branch or remote_origin is empty' });
@@ -182,7 +182,7 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.get(
     '/api/v1/chats/:chat/diff-status',
-    { schema: { tags: ['chats'], operationId: 'getDiffStatus', summary: 'The stored diff status', params: chatParams, response: { 200: diffStatusSchema, ...errors } } },
+    { schema: { tags: ['chats'], operationId: 'getDiffStatus', summary: 'The stored diff status', params: chatParams, response: { 200: diffStatusSchema, ...authenticatedErrors } } },
     async (request) => {
       const { status } = await visibleChat(request.viewer, request.params.chat);
       if (!status) throw notFound('diff status');

@@ -2,12 +2,19 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { allOwnersPattern, errorSchema, ownerChannel } from '@gitsync/contracts';
 import type { EventHub, Topic } from '@gitsync/events';
+import { HttpError } from '../errors.js';
+import { keyRevokedChannel } from '../key-revocations.js';
+import type { StreamSlots } from '../stream-slots.js';
 
 /** Documents the stream's body; replies are written by @fastify/sse, never by a serializer. */
 const eventStream = z.string();
 
 export interface EventRoutesOptions {
   hub: EventHub;
+  /** Bounds the streams each API key holds open, across replicas. */
+  slots: StreamSlots;
+  /** The BullMQ prefix, which key revocations are announced under. */
+  prefix: string;
   /** A client whose unsent events exceed this is too slow to follow and is disconnected. @defaultValue 1 MiB */
   maxBufferedBytes?: number;
 }
@@ -44,13 +51,18 @@ export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): 
         response: {
           200: { description: 'The stream, open until the client leaves', content: { 'text/event-stream': { schema: eventStream } } },
           401: errorSchema,
+          429: errorSchema,
         },
       },
     },
     async (request, reply) => {
       const { viewer } = request;
-      const topic: Topic = viewer.role === 'admin' ? { pattern: allOwnersPattern } : { channel: ownerChannel(viewer.id) };
-      const stop = await options.hub.listen(topic, (message) => {
+      const keyId = request.apiKeyId!;
+      const release = await options.slots.take(keyId);
+      if (!release) {
+        throw new HttpError(429, 'too many event streams', `at most ${options.slots.perKey} open event streams per API key; close one first`);
+      }
+      const relay = (message: string) => {
         if (!reply.sse.isConnected) return;
         if (reply.raw.writableLength > maxBuffered) {
           request.log.warn({ viewer: viewer.id }, 'event stream client too slow; disconnecting');
@@ -58,17 +70,31 @@ export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): 
           return;
         }
         reply.sse.send({ event: 'diff_status_change', data: message }).catch(() => reply.sse.close());
-      });
-      open.add(reply);
-      const release = () => {
-        open.delete(reply);
-        stop().catch((err: unknown) => request.log.warn({ err }, 'unsubscribe failed'));
       };
-      reply.sse.onClose(release);
+      const stops: Array<() => Promise<void>> = [];
+      const close = () => {
+        open.delete(reply);
+        for (const stop of stops.splice(0)) stop().catch((err: unknown) => request.log.warn({ err }, 'unsubscribe failed'));
+        release().catch((err: unknown) => request.log.warn({ err }, 'event stream slot not released; its lease will lapse'));
+      };
+      try {
+        // A revoked key's streams close at once, whichever replica revoked it.
+        stops.push(await options.hub.listen({ channel: keyRevokedChannel(options.prefix) }, (revoked) => revoked === keyId && reply.sse.close()));
+        stops.push(await options.hub.listen(topic(viewer), relay));
+      } catch (err) {
+        close();
+        throw err;
+      }
+      open.add(reply);
+      reply.sse.onClose(close);
       // The client may have left while we subscribed, before onClose was registered.
-      if (!reply.sse.isConnected) return release();
+      if (!reply.sse.isConnected) return close();
       reply.sse.keepAlive();
       await reply.sse.send({ event: 'ready', data: { scope: viewer.role === 'admin' ? 'all' : 'own' } });
     },
   );
 }
+
+/** Members follow their own chats' channel, admins every owner's. */
+const topic = (viewer: { id: string; role: 'member' | 'admin' }): Topic =>
+  viewer.role === 'admin' ? { pattern: allOwnersPattern } : { channel: ownerChannel(viewer.id) };

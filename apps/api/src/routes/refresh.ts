@@ -1,3 +1,4 @@
+import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -5,13 +6,15 @@ import { errorSchema, refreshedDiffStatusSchema, refreshOutcomeSchema, type Refr
 import { getDiffStatus, getVisibleChat, toDiffStatusJson, type ChatDiffStatus } from '@gitsync/db';
 import type { JobCompletion, JobCompletions, RefreshProducer } from '@gitsync/queue';
 import type { ApiContext } from '../context.js';
-import { HttpError, notFound } from '../errors.js';
+import { HttpError, notFound, authenticatedErrors } from '../errors.js';
 
 export interface RefreshRoutesOptions {
   producer: RefreshProducer;
   completions: JobCompletions;
   /** How long to wait for the job before answering the stored status. */
   timeoutMs: number;
+  /** Its quota per API key (quotas.ts): top-priority jobs must not starve the background work. */
+  rateLimit: RateLimitOptions | false;
 }
 
 /** What the worker's job returns (packages/gitsync `RefreshResult`, as JSON). */
@@ -33,12 +36,13 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/v1/chats/:chat/diff-status/refresh',
     {
+      config: { rateLimit: options.rateLimit },
       schema: {
         tags: ['chats'],
         operationId: 'refreshDiffStatus',
         summary: 'Refresh the diff status now, ahead of all background work',
         params: chatParams,
-        response: { 200: refreshedDiffStatusSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: refreshedDiffStatusSchema, 409: errorSchema, ...authenticatedErrors },
       },
     },
     async (request) => {

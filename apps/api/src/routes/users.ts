@@ -15,10 +15,10 @@ import {
 import { wakeSchedulers } from '@gitsync/queue';
 import { requireAdmin, resolveUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { HttpError } from '../errors.js';
+import { HttpError, authenticatedErrors } from '../errors.js';
 
 const userParam = z.union([z.literal('me'), z.uuid()]);
-const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
+
 const noContent = z.null().describe('No content');
 
 export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -32,7 +32,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
         operationId: 'createUser',
         summary: 'Create a user (admins only); the API key is shown once',
         body: createUserBody,
-        response: { 201: createdUserSchema, 403: errorSchema, 409: errorSchema, ...errors },
+        response: { 201: createdUserSchema, 403: errorSchema, 409: errorSchema, ...authenticatedErrors },
       },
     },
     async (request, reply) => {
@@ -58,7 +58,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
         summary: "Link a provider token for a user (`me`, or any user for admins)",
         params: linkParams,
         body: linkTokenBody,
-        response: { 204: noContent, ...errors },
+        response: { 204: noContent, ...authenticatedErrors },
       },
     },
     async (request, reply) => {
@@ -71,7 +71,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
         accessToken: request.body.access_token,
         refreshToken: request.body.refresh_token ?? null,
         expiresAt: request.body.expires_at ? new Date(request.body.expires_at) : null,
-      });
+      }, ctx.tokenCipher ?? null);
       // Rows waiting out the no-token backoff should not wait ten minutes more.
       if ((await markOwnerDue(ctx.db, userId)) > 0) await wakeSchedulers(ctx.redis, ctx.queuePrefix);
       return reply.code(204).send(null);
@@ -80,7 +80,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.delete(
     '/api/v1/users/:user/external-auth/:provider',
-    { schema: { tags: ['users'], operationId: 'unlinkExternalAuth', summary: 'Unlink a provider token', params: linkParams, response: { 204: noContent, ...errors } } },
+    { schema: { tags: ['users'], operationId: 'unlinkExternalAuth', summary: 'Unlink a provider token', params: linkParams, response: { 204: noContent, ...authenticatedErrors } } },
     async (request, reply) => {
       const userId = resolveUser(request, request.params.user);
       const providerId = knownProvider(ctx, request.params.provider);

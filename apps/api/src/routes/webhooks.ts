@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findRowsForPullRequest } from '@gitsync/db';
@@ -20,6 +20,7 @@ const DELIVERY_MEMORY_SECONDS = 24 * 3600;
  */
 export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, producer: RefreshProducer): Promise<void> {
   await app.register(async (scope) => {
+    scope.addHook('onRequest', refuseUnsigned(ctx));
     // The signature covers the exact bytes GitHub sent: keep the body as text and parse it ourselves.
     scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_DELIVERY_BYTES }, (_req, body, done) =>
       done(null, body),
@@ -73,3 +74,24 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, produ
 }
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * Refuses, before a byte of the body is read, what cannot be a delivery of a configured webhook:
+ * an unknown provider (404), no signature (401), no delivery id (400). Anyone can reach this URL;
+ * reading 25 MiB to find that out would let them fill our memory. The connection is closed with
+ * the answer, so the announced body is not drained either.
+ */
+function refuseUnsigned(ctx: ApiContext) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const { provider: id } = request.params as { provider?: string };
+    const refuse = (error: HttpError): never => {
+      reply.header('connection', 'close');
+      throw error;
+    };
+    if (!ctx.providers.some((p) => p.id === id && p.webhookSecret)) refuse(new HttpError(404, `no webhooks configured for provider ${id}`));
+    if (!header(request.headers['x-hub-signature-256'])) {
+      refuse(new HttpError(401, 'missing signature', 'send X-Hub-Signature-256: the HMAC-SHA256 of the body with the webhook secret'));
+    }
+    if (!header(request.headers['x-github-delivery'])) refuse(new HttpError(400, 'missing delivery id', 'send X-GitHub-Delivery, as GitHub does'));
+  };
+}

@@ -33,6 +33,10 @@ export async function startApiProcess(t: TestDatabase, r: TestRedis): Promise<Ap
     GITSYNC_EXTERNAL_AUTH_1_ID: 'github',
     GITSYNC_EXTERNAL_AUTH_1_WEBHOOK_SECRET: WEBHOOK_SECRET,
     GITSYNC_ON_DEMAND_TIMEOUT: '50',
+    // A few keys send thousands of requests: quotas would answer most of them 429 (tested apart).
+    GITSYNC_API_QUOTA: '1000000',
+    GITSYNC_REFRESH_QUOTA: '1000000',
+    GITSYNC_AUTH_FAILURE_QUOTA: '1000000',
   });
   const closed = once(app.child, 'close');
   try {

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import type { operations } from './openapi-types.js';
 import {
+  apiKeyNameValue,
   branchValue,
   chatStatusValue,
   expiresAtValue,
+  headShaValue,
   originValue,
   pullRequestUrlValue,
   titleValue,
@@ -148,9 +150,12 @@ export const operationSpecs = {
     args: fc.record({
       as: who,
       chat: chatRef,
-      body: fc.record({ branch: branchValue, remote_origin: originValue, pull_request_url: fc.option(pullRequestUrlValue) }, { requiredKeys: ['branch', 'remote_origin'] }),
+      body: fc.record(
+        { branch: branchValue, remote_origin: originValue, pull_request_url: fc.option(pullRequestUrlValue), head_sha: fc.option(headShaValue) },
+        { requiredKeys: ['branch', 'remote_origin'] },
+      ),
     }),
-    bodyKeys: ['branch', 'remote_origin', 'pull_request_url'],
+    bodyKeys: ['branch', 'remote_origin', 'pull_request_url', 'head_sha'],
     send: ({ client, world, fetch }, { as, chat, body }) =>
       client.POST('/api/v1/chats/{chat}/git', { fetch, ...stream, headers: world.auth(as), params: { path: { chat: chatId(world, as, chat) } }, body }),
   }),
@@ -167,6 +172,27 @@ export const operationSpecs = {
     bodyKeys: [],
     send: ({ client, world, fetch }, { as, chat }) =>
       client.POST('/api/v1/chats/{chat}/diff-status/refresh', { fetch, ...stream, headers: world.auth(as), params: { path: { chat: chatId(world, as, chat) } } }),
+  }),
+
+  createApiKey: spec({
+    args: fc.record({ as: who, user: userRef, body: fc.record({ name: apiKeyNameValue }, { requiredKeys: [] }) }),
+    bodyKeys: ['name'],
+    send: ({ client, world, fetch }, { as, user, body }) =>
+      client.POST('/api/v1/users/{user}/api-keys', { fetch, ...stream, headers: world.auth(as), params: { path: { user: userPath(world, user) } }, body }),
+  }),
+
+  listApiKeys: spec({
+    args: fc.record({ as: who, user: userRef }),
+    bodyKeys: [],
+    send: ({ client, world, fetch }, { as, user }) =>
+      client.GET('/api/v1/users/{user}/api-keys', { fetch, ...stream, headers: world.auth(as), params: { path: { user: userPath(world, user) } } }),
+  }),
+
+  revokeApiKey: spec({
+    args: fc.record({ as: who, user: userRef, id: fc.uuid() }),
+    bodyKeys: [],
+    send: ({ client, world, fetch }, { as, user, id }) =>
+      client.DELETE('/api/v1/users/{user}/api-keys/{id}', { fetch, ...stream, headers: world.auth(as), params: { path: { user: userPath(world, user), id } } }),
   }),
 
   streamEvents: spec({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { branchText, chatStatusSchema, originText, pullRequestUrlText, titleText, tokenText } from '@gitsync/contracts';
+import { apiKeyNameText, branchText, chatStatusSchema, originText, pullRequestUrlText, titleText, tokenText } from '@gitsync/contracts';
 import { toStoredText } from '@gitsync/stored-text';
 
 /*
@@ -120,6 +120,9 @@ export const tokenValue = valid(
 );
 
 export const usernameValue = fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/);
+export const apiKeyNameValue = valid(apiKeyNameText, anyString(120));
+/** A commit SHA as git prints it (40 hex digits; 64 for SHA-256 repositories), any case. */
+export const headShaValue = fc.oneof(fc.stringMatching(/^[0-9a-f]{40}$/), fc.stringMatching(/^[0-9A-F]{64}$/));
 export const expiresAtValue = fc.option(fc.date({ min: new Date('1970-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
 export const chatStatusValue = fc.constantFrom(...chatStatusSchema.options);
 
