@@ -20,13 +20,19 @@ const outfile = path.join(appDir, 'dist', 'main.js');
 const builtins = new Set(builtinModules);
 
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
-const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageName = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** Bundle @gitsync/* (workspace sources); leave every other bare import to node_modules. */
 const externals = {
   name: 'node-modules-external',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@gitsync/') ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@gitsync/') ? undefined : { path: args.path, external: true },
+    );
   },
 };
 
@@ -45,7 +51,10 @@ const sourceDirname = {
       if (!source.includes('__dirname')) return undefined;
       const fromBundle = path.relative(path.dirname(outfile), path.dirname(args.path)).split(path.sep).join('/');
       const header = `import { join as __gitsyncJoin } from 'node:path'; const __sourceDirname = __gitsyncJoin(__dirname, ${JSON.stringify(fromBundle)});\n`;
-      return { contents: header + source.replace(/\b__dirname\b/g, '__sourceDirname'), loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
+      return {
+        contents: header + source.replace(/\b__dirname\b/g, '__sourceDirname'),
+        loader: args.path.endsWith('x') ? 'tsx' : 'ts',
+      };
     });
   },
 };
@@ -82,9 +91,11 @@ for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
   for (const { path: resolved, external, original } of imports) {
     // External imports keep their specifier in `path`; bundled ones (@gitsync/*) in `original`.
     const specifier = external ? resolved : original;
-    if (!specifier || /^[./]/.test(specifier) || specifier.startsWith('node:') || builtins.has(packageName(specifier))) continue;
+    if (!specifier || /^[./]/.test(specifier) || specifier.startsWith('node:') || builtins.has(packageName(specifier)))
+      continue;
     const { workspace, dependencies } = dependenciesOf(file);
-    if (!(packageName(specifier) in dependencies)) undeclared.push(`${file} imports ${packageName(specifier)}: not in ${workspace}/package.json "dependencies"`);
+    if (!(packageName(specifier) in dependencies))
+      undeclared.push(`${file} imports ${packageName(specifier)}: not in ${workspace}/package.json "dependencies"`);
   }
 }
 if (undeclared.length > 0) {

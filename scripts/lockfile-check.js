@@ -44,7 +44,11 @@ if (require.main === module) {
   const file = process.argv[2] ?? path.join(__dirname, '..', 'package-lock.json');
   const lock = JSON.parse(readFileSync(file, 'utf8'));
   const missing = missingOptionalPackages(lock);
-  for (const [os, cpu] of [['linux', 'x64'], ['linux', 'arm64'], ['darwin', 'arm64']]) {
+  for (const [os, cpu] of [
+    ['linux', 'x64'],
+    ['linux', 'arm64'],
+    ['darwin', 'arm64'],
+  ]) {
     console.log(`${os}-${cpu}: ${packagesFor(lock, os, cpu).join(' ')}`);
   }
   if (missing.length > 0) {

@@ -69,12 +69,26 @@ function requiredComposeVariables(root) {
 /** `docker compose … up -d --wait <services>` for the local override; true when it succeeded. */
 function startWithDocker(missing, root, env) {
   if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000, env }).status !== 0) return false;
-  console.log(`gitsync: ${missing.map((s) => s.name).join(' and ')} not running here; starting with Docker from docker-compose.yml (on 127.0.0.1 only)…`);
+  console.log(
+    `gitsync: ${missing.map((s) => s.name).join(' and ')} not running here; starting with Docker from docker-compose.yml (on 127.0.0.1 only)…`,
+  );
   // Only postgres and redis start: the app services' secrets are never read, but compose wants a value.
   const composeEnv = { ...env };
   for (const name of requiredComposeVariables(root)) composeEnv[name] ||= 'unused-by-local-postgres-and-redis';
   for (const service of missing) composeEnv[service.portVariable] = String(service.port);
-  const args = ['compose', '-p', 'gitsync-local', '-f', 'docker-compose.yml', '-f', 'docker-compose.local.yml', 'up', '-d', '--wait', ...missing.map((s) => s.compose)];
+  const args = [
+    'compose',
+    '-p',
+    'gitsync-local',
+    '-f',
+    'docker-compose.yml',
+    '-f',
+    'docker-compose.local.yml',
+    'up',
+    '-d',
+    '--wait',
+    ...missing.map((s) => s.compose),
+  ];
   return spawnSync('docker', args, { cwd: root, stdio: 'inherit', env: composeEnv }).status === 0;
 }
 
@@ -90,7 +104,9 @@ export async function ensureServices(root, env = process.env) {
     if (missing.length === 0) return true;
   }
   for (const s of missing) {
-    console.error(`gitsync: ${s.name} does not answer at ${s.host}:${s.port} (${s.variable}). Get it: ${s.get}; or start Docker and run npm start again.`);
+    console.error(
+      `gitsync: ${s.name} does not answer at ${s.host}:${s.port} (${s.variable}). Get it: ${s.get}; or start Docker and run npm start again.`,
+    );
   }
   return false;
 }

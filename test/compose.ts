@@ -31,20 +31,24 @@ const composeTags: Tags = ['!override', '!reset'].flatMap((tag) =>
 
 /** Compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}` and `$$`. */
 export function interpolate(text: string, vars: Record<string, string | undefined>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g, (whole, name: string | undefined, colon: string, op: string, arg: string) => {
-    if (whole === '$$') return '$';
-    const value = vars[name!];
-    const missing = value === undefined || (colon === ':' && value === '');
-    if (op === '?' && missing) throw new Error(`required variable ${name} is missing a value: ${arg}`);
-    if (op === '-' && missing) return arg;
-    return value ?? '';
-  });
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g,
+    (whole, name: string | undefined, colon: string, op: string, arg: string) => {
+      if (whole === '$$') return '$';
+      const value = vars[name!];
+      const missing = value === undefined || (colon === ':' && value === '');
+      if (op === '?' && missing) throw new Error(`required variable ${name} is missing a value: ${arg}`);
+      if (op === '-' && missing) return arg;
+      return value ?? '';
+    },
+  );
 }
 
 function walk(value: unknown, vars: Record<string, string | undefined>): unknown {
   if (typeof value === 'string') return interpolate(value, vars);
   if (Array.isArray(value)) return value.map((item) => walk(item, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, vars)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, vars)]));
   return value;
 }
 

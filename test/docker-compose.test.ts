@@ -7,7 +7,12 @@ import { workerEnvSchema } from '../apps/worker/src/env';
 import { loadCompose, repoRoot, requiredVariables } from './compose';
 
 /** No Docker engine runs here, so the files are checked for what operators rely on; test/image.test.ts runs them. */
-const secrets = { POSTGRES_PASSWORD: 'pg-secret', REDIS_PASSWORD: 'redis-secret', GITSYNC_ADMIN_API_KEY: 'admin-key-0123456789', GITSYNC_TOKEN_ENCRYPTION_KEYS: 'a2V5' };
+const secrets = {
+  POSTGRES_PASSWORD: 'pg-secret',
+  REDIS_PASSWORD: 'redis-secret',
+  GITSYNC_ADMIN_API_KEY: 'admin-key-0123456789',
+  GITSYNC_TOKEN_ENCRYPTION_KEYS: 'a2V5',
+};
 const { services } = loadCompose(secrets);
 const scripts = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts as Record<string, string>;
 const apps = ['api', 'scheduler', 'worker'] as const;
@@ -41,7 +46,10 @@ describe('docker-compose.yml', () => {
 
   it('starts the apps after the migration and a healthy Redis; the migration after a healthy Postgres', () => {
     for (const app of apps) {
-      expect(services[app]!.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' }, redis: { condition: 'service_healthy' } });
+      expect(services[app]!.depends_on).toEqual({
+        migrate: { condition: 'service_completed_successfully' },
+        redis: { condition: 'service_healthy' },
+      });
     }
     expect(services.migrate!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
   });
@@ -52,7 +60,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes only the API, on loopback; Postgres, Redis and the health ports stay on the compose network', () => {
-    for (const name of ['postgres', 'redis', 'migrate', 'scheduler', 'worker']) expect(services[name]!.ports).toBeUndefined();
+    for (const name of ['postgres', 'redis', 'migrate', 'scheduler', 'worker'])
+      expect(services[name]!.ports).toBeUndefined();
     expect(services.api!.ports).toEqual(['127.0.0.1:8080:8080']);
     expect(loadCompose({ ...secrets, GITSYNC_API_PORT: '9999' }).services.api!.ports).toEqual(['127.0.0.1:9999:8080']);
   });
@@ -63,7 +72,9 @@ describe('docker-compose.yml', () => {
     expect(command).toMatch(/--requirepass redis-secret$/);
     expect(services.redis!.environment!.REDISCLI_AUTH).toBe('redis-secret');
     for (const name of ['migrate', ...apps]) {
-      expect(services[name]!.environment!.REDIS_URL ?? 'redis://:redis-secret@redis:6379').toBe('redis://:redis-secret@redis:6379');
+      expect(services[name]!.environment!.REDIS_URL ?? 'redis://:redis-secret@redis:6379').toBe(
+        'redis://:redis-secret@redis:6379',
+      );
       expect(services[name]!.environment!.DATABASE_URL).toBe('postgres://postgres:pg-secret@postgres:5432/gitsync');
     }
     expect(services.postgres!.environment!.POSTGRES_PASSWORD).toBe('pg-secret');
@@ -72,10 +83,13 @@ describe('docker-compose.yml', () => {
   it('refuses to start without each secret, naming it', () => {
     expect(requiredVariables()).toEqual(Object.keys(secrets).sort());
     for (const name of Object.keys(secrets)) {
-      expect(() => loadCompose({ ...secrets, [name]: '' })).toThrow(new RegExp(`${name} is missing a value: set ${name} in \\.env`));
+      expect(() => loadCompose({ ...secrets, [name]: '' })).toThrow(
+        new RegExp(`${name} is missing a value: set ${name} in \\.env`),
+      );
     }
     expect(services.api!.environment!.GITSYNC_ADMIN_API_KEY).toBe(secrets.GITSYNC_ADMIN_API_KEY);
-    for (const name of ['api', 'worker']) expect(services[name]!.environment!.GITSYNC_TOKEN_ENCRYPTION_KEYS).toBe(secrets.GITSYNC_TOKEN_ENCRYPTION_KEYS);
+    for (const name of ['api', 'worker'])
+      expect(services[name]!.environment!.GITSYNC_TOKEN_ENCRYPTION_KEYS).toBe(secrets.GITSYNC_TOKEN_ENCRYPTION_KEYS);
   });
 
   it('hands .env to every app, so any variable of .env.example reaches them', () => {
@@ -86,10 +100,12 @@ describe('docker-compose.yml', () => {
 describe('.env.example', () => {
   const lines = readFileSync(path.join(repoRoot, '.env.example'), 'utf8').split('\n');
   /** `NAME=value` and `# NAME=value` lines: what is set, and the defaults shown. */
-  const listed = new Map(lines.flatMap((line) => {
-    const match = /^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    return match ? [[match[1]!, { value: match[2]!, set: !line.startsWith('#') }] as const] : [];
-  }));
+  const listed = new Map(
+    lines.flatMap((line) => {
+      const match = /^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+      return match ? [[match[1]!, { value: match[2]!, set: !line.startsWith('#') }] as const] : [];
+    }),
+  );
 
   it('sets exactly the required secrets, empty, for the operator to fill in', () => {
     const set = [...listed].filter(([, entry]) => entry.set);
@@ -109,10 +125,22 @@ describe('.env.example', () => {
         if (!entry) throw new Error(`.env.example does not list ${name}`);
         // Secrets have no default; the sidebar's folder is an absolute path resolved where the API runs.
         if (entry.set || name === 'GITSYNC_WEB_DIR') continue;
-        expect({ name, value: (schema.parse({ [name]: entry.value }) as Record<string, unknown>)[name] }).toEqual({ name, value: defaults[name] });
+        expect({ name, value: (schema.parse({ [name]: entry.value }) as Record<string, unknown>)[name] }).toEqual({
+          name,
+          value: defaults[name],
+        });
       }
     }
-    for (const field of ['ID', 'TYPE', 'API_BASE_URL', 'REGEX', 'CLIENT_ID', 'CLIENT_SECRET', 'TOKEN_URL', 'WEBHOOK_SECRET']) {
+    for (const field of [
+      'ID',
+      'TYPE',
+      'API_BASE_URL',
+      'REGEX',
+      'CLIENT_ID',
+      'CLIENT_SECRET',
+      'TOKEN_URL',
+      'WEBHOOK_SECRET',
+    ]) {
       expect(listed.has(`GITSYNC_EXTERNAL_AUTH_1_${field}`)).toBe(true);
     }
   });
@@ -125,7 +153,10 @@ describe('docker-compose.local.yml (npm start without local Postgres or Redis)',
     expect(Object.keys(local).sort()).toEqual(['postgres', 'redis']);
     expect(local.postgres!.ports).toEqual(['127.0.0.1:5432:5432']);
     expect(local.redis!.ports).toEqual(['127.0.0.1:6379:6379']);
-    const moved = loadCompose({ GITSYNC_LOCAL_POSTGRES_PORT: '5433', GITSYNC_LOCAL_REDIS_PORT: '6380' }, 'docker-compose.local.yml').services;
+    const moved = loadCompose(
+      { GITSYNC_LOCAL_POSTGRES_PORT: '5433', GITSYNC_LOCAL_REDIS_PORT: '6380' },
+      'docker-compose.local.yml',
+    ).services;
     expect([moved.postgres!.ports, moved.redis!.ports]).toEqual([['127.0.0.1:5433:5432'], ['127.0.0.1:6380:6379']]);
     expect(local.postgres!.environment).toEqual({ POSTGRES_HOST_AUTH_METHOD: 'trust' });
     expect(local.redis!.environment).toEqual({});

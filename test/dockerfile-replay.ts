@@ -29,7 +29,8 @@ export interface ReplayOptions {
 }
 
 /** Where a container path of `stage` is on this machine. */
-export const hostPath = (stage: ReplayedStage, containerPath: string) => path.join(stage.root, path.posix.resolve(stage.workdir, containerPath));
+export const hostPath = (stage: ReplayedStage, containerPath: string) =>
+  path.join(stage.root, path.posix.resolve(stage.workdir, containerPath));
 
 /**
  * Runs a Dockerfile's steps without Docker: COPY honours .dockerignore, RUN runs `sh -c` in the
@@ -46,7 +47,16 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
       const name = instruction.getBuildStage() ?? String(stages.length);
       const root = path.join(options.into, name);
       mkdirSync(root, { recursive: true });
-      stages.push({ name, base: instruction.getImage()!, root, workdir: '/', env: {}, user: null, cmd: null, runs: [] });
+      stages.push({
+        name,
+        base: instruction.getImage()!,
+        root,
+        workdir: '/',
+        env: {},
+        user: null,
+        cmd: null,
+        runs: [],
+      });
       continue;
     }
     const stage = stages.at(-1);
@@ -57,7 +67,8 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
         mkdirSync(hostPath(stage, '.'), { recursive: true });
         break;
       case 'ENV':
-        for (const property of (instruction as Env).getProperties()) stage.env[property.getName()] = property.getValue() ?? '';
+        for (const property of (instruction as Env).getProperties())
+          stage.env[property.getName()] = property.getValue() ?? '';
         break;
       case 'COPY':
         copy(stage, instruction as Copy, stages, options.context, (file) => file !== '' && ignored.ignores(file));
@@ -74,14 +85,25 @@ export async function replayDockerfile(options: ReplayOptions): Promise<Replayed
       case 'EXPOSE':
         break;
       default:
-        throw new Error(`Dockerfile: the replay does not know ${keyword}; teach test/dockerfile-replay.ts or leave it out`);
+        throw new Error(
+          `Dockerfile: the replay does not know ${keyword}; teach test/dockerfile-replay.ts or leave it out`,
+        );
     }
   }
   return stages;
 }
 
-function copy(stage: ReplayedStage, instruction: Copy, stages: ReplayedStage[], context: string, isIgnored: (file: string) => boolean): void {
-  const from = instruction.getFlags().find((flag) => flag.getName() === 'from')?.getValue();
+function copy(
+  stage: ReplayedStage,
+  instruction: Copy,
+  stages: ReplayedStage[],
+  context: string,
+  isIgnored: (file: string) => boolean,
+): void {
+  const from = instruction
+    .getFlags()
+    .find((flag) => flag.getName() === 'from')
+    ?.getValue();
   const args = instruction.getArguments().map((a) => a.getValue());
   const dest = args.pop()!;
   const source = from === undefined ? null : stages.find((s) => s.name === from);
@@ -90,7 +112,9 @@ function copy(stage: ReplayedStage, instruction: Copy, stages: ReplayedStage[], 
   const intoFolder = dest.endsWith('/') || args.length > 1;
   for (const arg of args) {
     const src = source ? path.join(source.root, path.posix.resolve(source.workdir, arg)) : path.join(context, arg);
-    const filter = source ? undefined : (file: string) => !isIgnored(path.relative(context, file).split(path.sep).join('/'));
+    const filter = source
+      ? undefined
+      : (file: string) => !isIgnored(path.relative(context, file).split(path.sep).join('/'));
     // A folder's contents go into the destination; a file goes into it when it is a folder.
     const to = statSync(src).isDirectory() || !intoFolder ? target : path.join(target, path.basename(arg));
     mkdirSync(statSync(src).isDirectory() ? to : path.dirname(to), { recursive: true });
@@ -98,7 +122,11 @@ function copy(stage: ReplayedStage, instruction: Copy, stages: ReplayedStage[], 
   }
 }
 
-async function run(stage: ReplayedStage, command: string, runEnv: Record<string, string>): Promise<{ command: string; ms: number }> {
+async function run(
+  stage: ReplayedStage,
+  command: string,
+  runEnv: Record<string, string>,
+): Promise<{ command: string; ms: number }> {
   const started = Date.now();
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...stage.env, ...runEnv };
   const child = spawn('sh', ['-c', command], { cwd: hostPath(stage, '.'), env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -81,12 +81,21 @@ function start(name: string, service: ComposeService, env: Record<string, string
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const process_ = { name, child, output: () => output, exited: new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1))) };
+  const process_ = {
+    name,
+    child,
+    output: () => output,
+    exited: new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1))),
+  };
   started.push(process_);
   return process_;
 }
 
-const readyz = (port: number) => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+const readyz = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/readyz`).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 /** Bytes of the files under `dir`. */
 function sizeOf(dir: string): number {
@@ -101,14 +110,23 @@ beforeAll(async () => {
   // Offline first: CI installed the same lockfile a moment ago, so the cache holds every package.
   stages = await replayDockerfile({ context: repoRoot, into: tmp, runEnv: { npm_config_prefer_offline: 'true' } });
   runtime = stages.at(-1)!;
-  figures.runs = stages.flatMap((s) => s.runs.map((r) => ({ stage: s.name, ms: r.ms, command: r.command.slice(0, 60) })));
+  figures.runs = stages.flatMap((s) =>
+    s.runs.map((r) => ({ stage: s.name, ms: r.ms, command: r.command.slice(0, 60) })),
+  );
   figures.runtimeBytes = sizeOf(hostPath(runtime, '.'));
   figures.nodeModulesBytes = sizeOf(hostPath(runtime, 'node_modules'));
   redis = await startPrivateRedis(loadCompose(secrets).services.redis!.command!.slice(1));
   fake = await startFakeGitHub({ port: 0 });
   fake.addToken(githubToken, { login: 'octo' });
   fake.addRepo('octo', 'app');
-  fake.createPullRequest({ owner: 'octo', repo: 'app', head: 'feat/image', title: 'Ship the image', additions: 7, deletions: 2 });
+  fake.createPullRequest({
+    owner: 'octo',
+    repo: 'app',
+    head: 'feat/image',
+    title: 'Ship the image',
+    additions: 7,
+    deletions: 2,
+  });
   Object.assign(ports, { api: await freePort(), scheduler: await freePort(), worker: await freePort() });
 }, 600_000);
 
@@ -135,9 +153,12 @@ describe('the image, replayed without Docker', () => {
     for (const app of ['api', 'scheduler', 'worker', 'migrate']) expect(at(`apps/${app}/dist/main.js`)).toBe(true);
     expect(at('apps/web/dist/index.html')).toBe(true);
     expect(at('drizzle/meta/_journal.json')).toBe(true);
-    const sources = readdirSync(hostPath(runtime, '.'), { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('node_modules') && /\.tsx?$/.test(f));
+    const sources = readdirSync(hostPath(runtime, '.'), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => !f.startsWith('node_modules') && /\.tsx?$/.test(f),
+    );
     expect(sources).toEqual([]);
-    for (const tool of ['tsx', 'esbuild', 'jest', 'turbo', 'vite', 'drizzle-kit']) expect({ tool, installed: at(`node_modules/${tool}`) }).toEqual({ tool, installed: false });
+    for (const tool of ['tsx', 'esbuild', 'jest', 'turbo', 'vite', 'drizzle-kit'])
+      expect({ tool, installed: at(`node_modules/${tool}`) }).toEqual({ tool, installed: false });
     expect(runtime.cmd).toEqual(loadCompose(secrets).services.api!.command);
   });
 
@@ -152,13 +173,22 @@ describe('the image, replayed without Docker', () => {
 
     const t0 = Date.now();
     const migrate = start('migrate', services.migrate!, environmentOf(services.migrate!, dotEnv));
-    expect({ code: await migrate.exited, output: migrate.output() }).toEqual({ code: 0, output: expect.stringContaining(`migrated ${database}`) });
+    expect({ code: await migrate.exited, output: migrate.output() }).toEqual({
+      code: 0,
+      output: expect.stringContaining(`migrated ${database}`),
+    });
     figures.migrateMs = Date.now() - t0;
 
     const t1 = Date.now();
     start('api', services.api!, { ...environmentOf(services.api!, dotEnv), PORT: String(ports.api) });
-    start('scheduler', services.scheduler!, { ...environmentOf(services.scheduler!, dotEnv), GITSYNC_HEALTH_PORT: String(ports.scheduler) });
-    start('worker', services.worker!, { ...environmentOf(services.worker!, dotEnv), GITSYNC_HEALTH_PORT: String(ports.worker) });
+    start('scheduler', services.scheduler!, {
+      ...environmentOf(services.scheduler!, dotEnv),
+      GITSYNC_HEALTH_PORT: String(ports.scheduler),
+    });
+    start('worker', services.worker!, {
+      ...environmentOf(services.worker!, dotEnv),
+      GITSYNC_HEALTH_PORT: String(ports.worker),
+    });
     const outputs = () => started.map((p) => `--- ${p.name} ---\n${p.output().slice(-3000)}`).join('\n');
     for (const [name, port] of Object.entries(ports)) {
       await waitFor(() => readyz(port), { timeoutMs: 60_000, message: () => `${name} /readyz\n${outputs()}` });
@@ -170,25 +200,39 @@ describe('the image, replayed without Docker', () => {
     for (const [name, port] of Object.entries(ports)) {
       const [kind, program, ...args] = services[name]!.healthcheck!.test;
       expect([kind, program]).toEqual(['CMD', 'node']);
-      const check = spawnSync(process.execPath, args.map((a) => a.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`)));
+      const check = spawnSync(
+        process.execPath,
+        args.map((a) => a.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`)),
+      );
       expect({ name, status: check.status }).toEqual({ name, status: 0 });
     }
 
     const api = async (method: string, url: string, key: string, body?: unknown) => {
       const res = await fetch(`http://127.0.0.1:${ports.api}${url}`, {
         method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) };
     };
-    const member = await api('POST', '/api/v1/users', secrets.GITSYNC_ADMIN_API_KEY, { username: 'octo', role: 'member' });
+    const member = await api('POST', '/api/v1/users', secrets.GITSYNC_ADMIN_API_KEY, {
+      username: 'octo',
+      role: 'member',
+    });
     expect(member.status).toBe(201);
     const key = member.body!.api_key as string;
-    expect((await api('PUT', '/api/v1/users/me/external-auth/github', key, { access_token: githubToken })).status).toBe(204);
+    expect((await api('PUT', '/api/v1/users/me/external-auth/github', key, { access_token: githubToken })).status).toBe(
+      204,
+    );
     const chat = await api('POST', '/api/v1/chats', key, { title: 'image' });
     expect(chat.status).toBe(201);
-    const report = await api('POST', `/api/v1/chats/${chat.body!.id}/git`, key, { branch: 'feat/image', remote_origin: `${fake.url}/octo/app.git` });
+    const report = await api('POST', `/api/v1/chats/${chat.body!.id}/git`, key, {
+      branch: 'feat/image',
+      remote_origin: `${fake.url}/octo/app.git`,
+    });
     expect(report.status).toBe(202);
     const status = await waitFor(
       async () => {
@@ -197,7 +241,12 @@ describe('the image, replayed without Docker', () => {
       },
       { timeoutMs: 30_000, message: () => `the row to be refreshed\n${outputs()}` },
     );
-    expect(status).toMatchObject({ pull_request_state: 'open', pull_request_title: 'Ship the image', additions: 7, deletions: 2 });
+    expect(status).toMatchObject({
+      pull_request_state: 'open',
+      pull_request_title: 'Ship the image',
+      additions: 7,
+      deletions: 2,
+    });
     figures.refreshedMs = Date.now() - t1;
 
     // SIGTERM, as `docker compose stop` sends it: each process stops cleanly.
@@ -207,7 +256,11 @@ describe('the image, replayed without Docker', () => {
 
     for (const p of started) {
       for (const [name, secret] of Object.entries({ ...secrets, githubToken })) {
-        expect({ process: p.name, leaks: name, found: p.output().includes(secret) }).toEqual({ process: p.name, leaks: name, found: false });
+        expect({ process: p.name, leaks: name, found: p.output().includes(secret) }).toEqual({
+          process: p.name,
+          leaks: name,
+          found: false,
+        });
       }
     }
     figures.user = user ? `uid ${user.uid}` : `uid ${process.getuid?.()}`;

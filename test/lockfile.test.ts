@@ -17,9 +17,21 @@ describe('package-lock.json', () => {
   });
 
   it.each([
-    ['linux', 'x64', ['@swc/core-linux-x64-gnu', '@esbuild/linux-x64', '@turbo/linux-64', '@rolldown/binding-linux-x64-gnu']],
-    ['linux', 'arm64', ['@swc/core-linux-arm64-gnu', '@esbuild/linux-arm64', '@turbo/linux-arm64', '@rolldown/binding-linux-arm64-gnu']],
-    ['darwin', 'arm64', ['@swc/core-darwin-arm64', '@esbuild/darwin-arm64', '@turbo/darwin-arm64', '@rolldown/binding-darwin-arm64']],
+    [
+      'linux',
+      'x64',
+      ['@swc/core-linux-x64-gnu', '@esbuild/linux-x64', '@turbo/linux-64', '@rolldown/binding-linux-x64-gnu'],
+    ],
+    [
+      'linux',
+      'arm64',
+      ['@swc/core-linux-arm64-gnu', '@esbuild/linux-arm64', '@turbo/linux-arm64', '@rolldown/binding-linux-arm64-gnu'],
+    ],
+    [
+      'darwin',
+      'arm64',
+      ['@swc/core-darwin-arm64', '@esbuild/darwin-arm64', '@turbo/darwin-arm64', '@rolldown/binding-darwin-arm64'],
+    ],
   ])('locks the %s-%s binaries of the build tools', (os, cpu, binaries) => {
     expect(packagesFor(lock, os, cpu)).toEqual(expect.arrayContaining(binaries));
   });
@@ -28,7 +40,10 @@ describe('package-lock.json', () => {
     const partial = {
       packages: {
         '': { devDependencies: { tool: '^1.0.0' } },
-        'node_modules/tool': { version: '1.0.0', optionalDependencies: { 'tool-linux-x64': '1.0.0', 'tool-darwin-arm64': '1.0.0' } },
+        'node_modules/tool': {
+          version: '1.0.0',
+          optionalDependencies: { 'tool-linux-x64': '1.0.0', 'tool-darwin-arm64': '1.0.0' },
+        },
         'node_modules/tool-linux-x64': { version: '1.0.0', os: ['linux'], cpu: ['x64'], optional: true },
         'apps/a': { optionalDependencies: { tool: '^1.0.0' } },
       },

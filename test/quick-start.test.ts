@@ -1,6 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createTestDatabase, createTestRedis, freePort, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  waitFor,
+  type TestDatabase,
+  type TestRedis,
+} from '@gitsync/testing';
 
 /**
  * The README's `npm start`, as a newcomer runs it: real processes (launcher, API, scheduler,
@@ -52,9 +59,13 @@ it('npm start runs the whole system and the demo chats get their pull-request st
 
   const chats = await waitFor(
     async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/chats`, { headers: { authorization: `Bearer ${DEMO_KEY}` } });
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/chats`, {
+        headers: { authorization: `Bearer ${DEMO_KEY}` },
+      });
       if (!res.ok) return undefined;
-      const body = (await res.json()) as { chats: Array<{ title: string; diff_status?: { url?: string; pull_request_state?: string } }> };
+      const body = (await res.json()) as {
+        chats: Array<{ title: string; diff_status?: { url?: string; pull_request_state?: string } }>;
+      };
       return body.chats.filter((c) => c.diff_status?.url).length >= 7 ? body.chats : undefined;
     },
     { timeoutMs: 90_000, intervalMs: 250, message: 'demo chats with a PR url' },
@@ -75,7 +86,10 @@ it('npm start runs the whole system and the demo chats get their pull-request st
   expect(output).toContain(DEMO_KEY);
 
   launcher.kill('SIGTERM');
-  const code = await waitFor(() => launcher.exitCode ?? (launcher.signalCode ? -1 : undefined), { timeoutMs: 30_000, message: 'launcher exit' });
+  const code = await waitFor(() => launcher.exitCode ?? (launcher.signalCode ? -1 : undefined), {
+    timeoutMs: 30_000,
+    message: 'launcher exit',
+  });
   // The launcher stops its group and exits 0 on SIGTERM (not killed by the signal: that reads -1).
   expect(code).toBe(0);
 }, 120_000);

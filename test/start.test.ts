@@ -7,11 +7,17 @@ import { freePort } from '@gitsync/testing';
 import { repoRoot, requiredVariables } from './compose';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultUrls } = require('../scripts/services.mjs') as { defaultUrls: Record<'DATABASE_URL' | 'REDIS_URL', string> };
+const { defaultUrls } = require('../scripts/services.mjs') as {
+  defaultUrls: Record<'DATABASE_URL' | 'REDIS_URL', string>;
+};
 
 /** `npm start` (scripts/start.mjs) on a machine where nothing answers at the configured ports. */
 async function startWithout(pathDir: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: repoRoot, env: { PATH: pathDir, HOME: os.tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: repoRoot,
+    env: { PATH: pathDir, HOME: os.tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -28,7 +34,10 @@ describe('npm start without PostgreSQL or Redis', () => {
   let ports: { pg: number; redis: number };
   beforeAll(async () => {
     ports = { pg: await freePort(), redis: await freePort() };
-    env = { DATABASE_URL: `postgres://postgres:pw@127.0.0.1:${ports.pg}/gitsync`, REDIS_URL: `redis://:secret-pw@127.0.0.1:${ports.redis}` };
+    env = {
+      DATABASE_URL: `postgres://postgres:pw@127.0.0.1:${ports.pg}/gitsync`,
+      REDIS_URL: `redis://:secret-pw@127.0.0.1:${ports.redis}`,
+    };
   });
 
   it('stops before anything else with one line per service naming how to get it, and no stack trace', async () => {
@@ -37,8 +46,16 @@ describe('npm start without PostgreSQL or Redis', () => {
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^gitsync: PostgreSQL does not answer at 127\\.0\\.0\\.1:${ports.pg} \\(DATABASE_URL\\)\\. Get it: apt-get install postgresql .*brew install postgresql.*Docker`));
-    expect(lines[1]).toMatch(new RegExp(`^gitsync: Redis does not answer at 127\\.0\\.0\\.1:${ports.redis} \\(REDIS_URL\\)\\. Get it: apt-get install redis-server .*brew install redis.*Docker`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^gitsync: PostgreSQL does not answer at 127\\.0\\.0\\.1:${ports.pg} \\(DATABASE_URL\\)\\. Get it: apt-get install postgresql .*brew install postgresql.*Docker`,
+      ),
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^gitsync: Redis does not answer at 127\\.0\\.0\\.1:${ports.redis} \\(REDIS_URL\\)\\. Get it: apt-get install redis-server .*brew install redis.*Docker`,
+      ),
+    );
     expect(stderr).not.toContain('secret-pw');
   });
 

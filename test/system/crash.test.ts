@@ -28,7 +28,11 @@ it('recovers the jobs of a worker killed with SIGKILL; every row is refreshed', 
   const repeated = [...finds.values()].filter((n) => n > 1).length;
   expect(finds.size).toBe(2_000);
   expect(repeated).toBeLessThanOrEqual(30);
-  const leased = await s.t.db.execute<{ n: string }>(sql`select count(*) as n from chat_diff_statuses where leased_until is not null`);
+  const leased = await s.t.db.execute<{ n: string }>(
+    sql`select count(*) as n from chat_diff_statuses where leased_until is not null`,
+  );
   expect(Number(leased.rows[0]!.n)).toBe(0);
-  console.log(`kill -9 recovery: all 2,000 rows refreshed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill; ${repeated} rows looked up twice`);
+  console.log(
+    `kill -9 recovery: all 2,000 rows refreshed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill; ${repeated} rows looked up twice`,
+  );
 }, 240_000);

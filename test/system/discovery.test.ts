@@ -22,12 +22,25 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => s.close(), 60_000);
 
-type DiffStatus = { url?: string; pull_request_state?: string; pull_request_title: string; pr_number?: number; refreshed_at?: string };
+type DiffStatus = {
+  url?: string;
+  pull_request_state?: string;
+  pull_request_title: string;
+  pr_number?: number;
+  refreshed_at?: string;
+};
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -40,13 +53,23 @@ async function newChat(): Promise<string> {
 }
 
 /** The agent's report, as it sends one on every push. */
-async function report(chatId: string, repo: string, branch: string, extra: Record<string, string> = {}): Promise<DiffStatus> {
-  const res = await call('POST', `/api/v1/chats/${chatId}/git`, { branch, remote_origin: `${s.fake.url}/${repo}.git`, ...extra });
+async function report(
+  chatId: string,
+  repo: string,
+  branch: string,
+  extra: Record<string, string> = {},
+): Promise<DiffStatus> {
+  const res = await call('POST', `/api/v1/chats/${chatId}/git`, {
+    branch,
+    remote_origin: `${s.fake.url}/${repo}.git`,
+    ...extra,
+  });
   expect(res.status).toBe(202);
   return res.body.diff_status as DiffStatus;
 }
 
-const statusOf = async (chatId: string) => (await call('GET', `/api/v1/chats/${chatId}`)).body.diff_status as DiffStatus & { refreshed_at?: string };
+const statusOf = async (chatId: string) =>
+  (await call('GET', `/api/v1/chats/${chatId}`)).body.diff_status as DiffStatus & { refreshed_at?: string };
 
 /** Waits for a refresh newer than `after` (ISO) that satisfies `check`. */
 function settled(chatId: string, check: (status: DiffStatus) => boolean, after?: string): Promise<DiffStatus> {
@@ -84,15 +107,32 @@ function expectOneTruth(status: DiffStatus): void {
 
 describe('finding the pull request of a branch', () => {
   it('finds a PR merged, or closed, before the first report', async () => {
-    const merged = s.fake.createPullRequest({ owner: 'acme', repo: 'early', head: 'feat/merged', title: 'Merged early' });
+    const merged = s.fake.createPullRequest({
+      owner: 'acme',
+      repo: 'early',
+      head: 'feat/merged',
+      title: 'Merged early',
+    });
     s.fake.updatePullRequest('acme', 'early', merged.number, { merged: true });
-    const closed = s.fake.createPullRequest({ owner: 'acme', repo: 'early', head: 'feat/closed', title: 'Closed early' });
+    const closed = s.fake.createPullRequest({
+      owner: 'acme',
+      repo: 'early',
+      head: 'feat/closed',
+      title: 'Closed early',
+    });
     s.fake.updatePullRequest('acme', 'early', closed.number, { state: 'closed' });
     const [a, b] = [await newChat(), await newChat()];
     await report(a, 'acme/early', 'feat/merged');
     await report(b, 'acme/early', 'feat/closed');
-    expect(await settled(a, (st) => st.url !== undefined)).toMatchObject({ url: merged.htmlUrl, pull_request_state: 'merged', pull_request_title: 'Merged early' });
-    expect(await settled(b, (st) => st.url !== undefined)).toMatchObject({ url: closed.htmlUrl, pull_request_state: 'closed' });
+    expect(await settled(a, (st) => st.url !== undefined)).toMatchObject({
+      url: merged.htmlUrl,
+      pull_request_state: 'merged',
+      pull_request_title: 'Merged early',
+    });
+    expect(await settled(b, (st) => st.url !== undefined)).toMatchObject({
+      url: closed.htmlUrl,
+      pull_request_state: 'closed',
+    });
   });
 
   it('keeps a merged PR when the agent reports the branch again, and takes a new open PR on the reused branch', async () => {
@@ -109,20 +149,48 @@ describe('finding the pull request of a branch', () => {
     const merged = await settled(chat, (st) => st.pull_request_state === 'merged', open.refreshed_at);
     expect(merged).toMatchObject({ url: first.htmlUrl, pull_request_title: 'First round' });
 
-    const second = s.fake.createPullRequest({ owner: 'acme', repo: 'reuse', head: 'feat/again', title: 'Second round' });
+    const second = s.fake.createPullRequest({
+      owner: 'acme',
+      repo: 'reuse',
+      head: 'feat/again',
+      title: 'Second round',
+    });
     await report(chat, 'acme/reuse', 'feat/again');
     const superseded = await settled(chat, (st) => st.url === second.htmlUrl, merged.refreshed_at);
-    expect(superseded).toMatchObject({ pull_request_state: 'open', pull_request_title: 'Second round', pr_number: second.number });
+    expect(superseded).toMatchObject({
+      pull_request_state: 'open',
+      pull_request_title: 'Second round',
+      pr_number: second.number,
+    });
   });
 
   it("finds a fork's PR in its parent; an upstream chat on a branch of the same name keeps the upstream PR", async () => {
-    const upstreamPr = s.fake.createPullRequest({ owner: 'acme', repo: 'lib', head: 'main', base: 'stable', title: 'Upstream main' });
-    const forkPr = s.fake.createPullRequest({ owner: 'acme', repo: 'lib', head: 'main', headOwner: 'contributor', headRepo: 'lib', title: 'Fork main' });
+    const upstreamPr = s.fake.createPullRequest({
+      owner: 'acme',
+      repo: 'lib',
+      head: 'main',
+      base: 'stable',
+      title: 'Upstream main',
+    });
+    const forkPr = s.fake.createPullRequest({
+      owner: 'acme',
+      repo: 'lib',
+      head: 'main',
+      headOwner: 'contributor',
+      headRepo: 'lib',
+      title: 'Fork main',
+    });
     const [forkChat, upstreamChat] = [await newChat(), await newChat()];
     await report(forkChat, 'contributor/lib', 'main');
     await report(upstreamChat, 'acme/lib', 'main');
-    expect(await settled(forkChat, (st) => st.url !== undefined)).toMatchObject({ url: forkPr.htmlUrl, pull_request_title: 'Fork main' });
-    expect(await settled(upstreamChat, (st) => st.url !== undefined)).toMatchObject({ url: upstreamPr.htmlUrl, pull_request_title: 'Upstream main' });
+    expect(await settled(forkChat, (st) => st.url !== undefined)).toMatchObject({
+      url: forkPr.htmlUrl,
+      pull_request_title: 'Fork main',
+    });
+    expect(await settled(upstreamChat, (st) => st.url !== undefined)).toMatchObject({
+      url: upstreamPr.htmlUrl,
+      pull_request_title: 'Upstream main',
+    });
   });
 
   it('forgets a PR that vanished or left the branch, with everything known of it', async () => {
@@ -157,6 +225,9 @@ describe('finding the pull request of a branch', () => {
     expectOneTruth(await forgotten(chat));
 
     await report(chat, 'acme/sha', 'feat/reused', { head_sha: headSha });
-    expect(await settled(chat, (st) => st.url !== undefined, before)).toMatchObject({ url: old.htmlUrl, pull_request_state: 'merged' });
+    expect(await settled(chat, (st) => st.url !== undefined, before)).toMatchObject({
+      url: old.htmlUrl,
+      pull_request_state: 'merged',
+    });
   });
 });

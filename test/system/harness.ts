@@ -72,7 +72,9 @@ export class System {
   }
 
   async startWorkers(n: number, extra: Record<string, string> = {}): Promise<AppProcess[]> {
-    const started = Array.from({ length: n }, (_, i) => spawnApp('worker', this.env(extra), `worker${this.apps.length + i + 1}`));
+    const started = Array.from({ length: n }, (_, i) =>
+      spawnApp('worker', this.env(extra), `worker${this.apps.length + i + 1}`),
+    );
     this.apps.push(...started);
     await Promise.all(started.map((app) => waitForOutput(app, 'worker started')));
     return started;
@@ -115,7 +117,10 @@ export class System {
   async outcomes(ids: string[]): Promise<Record<string, number>> {
     const result = await this.t.db.execute<{ outcome: string | null; n: string }>(sql`
       select last_outcome as outcome, count(*) as n from chat_diff_statuses
-      where chat_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) group by last_outcome`);
+      where chat_id in (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )}) group by last_outcome`);
     return Object.fromEntries(result.rows.map((r) => [r.outcome ?? 'none', Number(r.n)]));
   }
 
@@ -135,7 +140,8 @@ export class System {
   /** How often the fake was asked for each branch's pull request (find-by-branch lookups), by request path. */
   lookupsPerBranch(): Map<string, number> {
     const lookups = new Map<string, number>();
-    for (const r of this.fake.requests.filter((q) => q.path.includes('/pulls?head='))) lookups.set(r.path, (lookups.get(r.path) ?? 0) + 1);
+    for (const r of this.fake.requests.filter((q) => q.path.includes('/pulls?head=')))
+      lookups.set(r.path, (lookups.get(r.path) ?? 0) + 1);
     return lookups;
   }
 

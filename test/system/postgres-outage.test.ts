@@ -39,7 +39,9 @@ it('survives a Postgres outage and catches up', async () => {
   try {
     await waitFor(
       async () => {
-        const r = await fresh.db.execute<{ n: string }>(sql`select count(*) as n from chat_diff_statuses where last_outcome = 'refreshed'`);
+        const r = await fresh.db.execute<{ n: string }>(
+          sql`select count(*) as n from chat_diff_statuses where last_outcome = 'refreshed'`,
+        );
         return Number(r.rows[0]!.n) === rows.length || undefined;
       },
       { timeoutMs: 120_000, intervalMs: 250, message: () => `all rows refreshed after the outage\n${s.tail()}` },

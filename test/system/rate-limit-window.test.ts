@@ -34,11 +34,15 @@ it('a limited group stops on every replica until its reset while the other group
   // (requests already in flight when it was seen may still land just after: the fake records
   // answers, and two busy cores can delay one by hundreds of ms).
   expect(firstLimited).toBeLessThan(windowStart + 2_000);
-  const duringWindow = requests.filter((r) => r.token === 'ghp_limited_token_secret' && r.at > firstLimited + 1_000 && r.at < windowEnd);
+  const duringWindow = requests.filter(
+    (r) => r.token === 'ghp_limited_token_secret' && r.at > firstLimited + 1_000 && r.at < windowEnd,
+  );
   expect(duringWindow).toEqual([]);
   const freeDuringWindow = requests.filter((r) => r.token === 'ghp_free_token_secret' && r.at < windowEnd);
   expect(freeDuringWindow.length).toBeGreaterThan(0);
-  expect(requests.filter((r) => r.token === 'ghp_limited_token_secret' && r.status === 200).every((r) => r.at >= windowEnd)).toBe(true);
+  expect(
+    requests.filter((r) => r.token === 'ghp_limited_token_secret' && r.status === 200).every((r) => r.at >= windowEnd),
+  ).toBe(true);
   expect(await s.failedJobs()).toBe(0);
 
   const redisDump = await dumpRedis(s.redis, '*');

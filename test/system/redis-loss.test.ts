@@ -22,5 +22,7 @@ it('finishes the run after Redis is flushed', async () => {
   await s.waitAllRefreshed(rows, 90_000);
   const logs = s.apps.map((a) => a.output()).join('\n');
   expect(logs).toContain('Redis lost its jobs; leased rows made due again');
-  console.log(`Redis FLUSHALL: all 400 rows refreshed ${((Date.now() - flushedAt) / 1000).toFixed(1)} s after the flush`);
+  console.log(
+    `Redis FLUSHALL: all 400 rows refreshed ${((Date.now() - flushedAt) / 1000).toFixed(1)} s after the flush`,
+  );
 }, 180_000);

@@ -12,7 +12,10 @@ it('two schedulers and three workers refresh every due row exactly once', async 
   const owners = [await s.user('r1', 'ghp_r1'), await s.user('r2', 'ghp_r2')];
   await s.startWorkers(3);
   await s.startSchedulers(2);
-  const rows = [...(await s.rows(owners[0]!, 300, { repo: 'one' })), ...(await s.rows(owners[1]!, 300, { repo: 'two' }))];
+  const rows = [
+    ...(await s.rows(owners[0]!, 300, { repo: 'one' })),
+    ...(await s.rows(owners[1]!, 300, { repo: 'two' })),
+  ];
 
   await s.waitAllRefreshed(rows, 90_000);
   const finds = s.lookupsPerBranch();

@@ -21,12 +21,20 @@ const newKey = () => randomBytes(32).toString('base64');
 interface Api {
   url: string;
   app: AppProcess;
-  call(method: string, path: string, options?: { key?: string; body?: unknown }): Promise<{ status: number; text: string; body: any }>;
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown },
+  ): Promise<{ status: number; text: string; body: any }>;
 }
 
 async function startApi(env: Record<string, string> = {}): Promise<Api> {
   const port = await freePort();
-  const app = spawnApp('api', s.env({ PORT: String(port), GITSYNC_ADMIN_API_KEY: ADMIN, ...env }), `api${s.apps.length + 1}`);
+  const app = spawnApp(
+    'api',
+    s.env({ PORT: String(port), GITSYNC_ADMIN_API_KEY: ADMIN, ...env }),
+    `api${s.apps.length + 1}`,
+  );
   s.apps.push(app);
   await waitForOutput(app, 'api listening');
   const url = `http://127.0.0.1:${port}`;
@@ -57,7 +65,10 @@ async function memberWithChat(api: Api, username: string) {
   const key = user.body.api_key as string;
   const chat = await api.call('POST', '/api/v1/chats', { key, body: {} });
   s.fake.createPullRequest({ owner: 'acme', repo: username, head: 'feat/secret', title: `PR of ${username}` });
-  const report = await api.call('POST', `/api/v1/chats/${chat.body.id}/git`, { key, body: { branch: 'feat/secret', remote_origin: `${s.fake.url}/acme/${username}.git` } });
+  const report = await api.call('POST', `/api/v1/chats/${chat.body.id}/git`, {
+    key,
+    body: { branch: 'feat/secret', remote_origin: `${s.fake.url}/acme/${username}.git` },
+  });
   expect(report.status).toBe(202);
   return { userId: user.body.id as string, key, chatId: chat.body.id as string };
 }
@@ -77,23 +88,34 @@ it('a worker whose save of a refreshed OAuth token Postgres refuses leaks neithe
   const api = await startApi({ GITSYNC_ON_DEMAND_TIMEOUT: '45s' });
   const [worker] = await s.startWorkers(1);
   const { key, chatId } = await memberWithChat(api, 'oauth');
-  const linked = { access: `ghu_linked_${randomBytes(12).toString('hex')}`, refresh: `ghr_linked_${randomBytes(12).toString('hex')}` };
+  const linked = {
+    access: `ghu_linked_${randomBytes(12).toString('hex')}`,
+    refresh: `ghr_linked_${randomBytes(12).toString('hex')}`,
+  };
   // Not rotated by the fake: every attempt of the job refreshes, and every save is refused.
   s.fake.addRefreshToken(linked.refresh, { login: 'oauth', reusable: true });
   const link = await api.call('PUT', '/api/v1/users/me/external-auth/github', {
     key,
-    body: { access_token: linked.access, refresh_token: linked.refresh, expires_at: new Date(Date.now() - 60_000).toISOString() },
+    body: {
+      access_token: linked.access,
+      refresh_token: linked.refresh,
+      expires_at: new Date(Date.now() - 60_000).toISOString(),
+    },
   });
   expect(link.status).toBe(204);
   // The table refuses every write from now on; Postgres' DETAIL would quote the whole row.
   await s.t.pool.query('alter table external_auth_links add constraint refuse_writes check (false) not valid');
   try {
     const refreshed = await api.call('POST', `/api/v1/chats/${chatId}/diff-status/refresh`, { key });
-    const sanitized = 'database error 23514 (integrity constraint violation): table external_auth_links, constraint refuse_writes';
+    const sanitized =
+      'database error 23514 (integrity constraint violation): table external_auth_links, constraint refuse_writes';
     expect(refreshed.body.refresh).toEqual({ completed: true, outcome: 'failed', error: sanitized });
 
     const queue = jobCatalog['refresh-diff-status'].queue;
-    const board = await api.call('GET', `/admin/queues/api/queues?activeQueue=${queue}&status=failed&page=1&jobsPerPage=50`);
+    const board = await api.call(
+      'GET',
+      `/admin/queues/api/queues?activeQueue=${queue}&status=failed&page=1&jobsPerPage=50`,
+    );
     expect(board.status).toBe(200);
     const failed = board.body.queues.find((q: { name: string }) => q.name === queue).jobs;
     expect(failed).toHaveLength(1);
@@ -111,7 +133,8 @@ it('a worker whose save of a refreshed OAuth token Postgres refuses leaks neithe
       Redis: await dumpRedis(s.redis, `${s.prefix}:*`),
     };
     for (const secret of [linked.access, linked.refresh, ...issued]) {
-      for (const [where, text] of Object.entries(places)) expect({ where, leaked: text.includes(secret) }).toEqual({ where, leaked: false });
+      for (const [where, text] of Object.entries(places))
+        expect({ where, leaked: text.includes(secret) }).toEqual({ where, leaked: false });
     }
     // A process without GITSYNC_TOKEN_ENCRYPTION_KEYS says so, once.
     expect(worker!.output().split('GITSYNC_TOKEN_ENCRYPTION_KEYS is not set').length - 1).toBe(1);
@@ -129,11 +152,15 @@ it('with keys, tokens are sealed at rest; a key put in front, then npm run migra
   const { key, chatId, userId } = await memberWithChat(api, 'sealed');
   const token = `ghp_sealed_${randomBytes(12).toString('hex')}`;
   s.fake.addToken(token, { login: 'sealed' });
-  expect((await api.call('PUT', '/api/v1/users/me/external-auth/github', { key, body: { access_token: token } })).status).toBe(204);
+  expect(
+    (await api.call('PUT', '/api/v1/users/me/external-auth/github', { key, body: { access_token: token } })).status,
+  ).toBe(204);
 
-  const stored = async () => (await s.t.pool.query('select * from external_auth_links where user_id = $1', [userId])).rows[0];
+  const stored = async () =>
+    (await s.t.pool.query('select * from external_auth_links where user_id = $1', [userId])).rows[0];
   expect(JSON.stringify(await stored())).not.toContain(token);
-  const refresh = async () => (await api.call('POST', `/api/v1/chats/${chatId}/diff-status/refresh`, { key })).body.refresh;
+  const refresh = async () =>
+    (await api.call('POST', `/api/v1/chats/${chatId}/diff-status/refresh`, { key })).body.refresh;
   expect(await refresh()).toMatchObject({ outcome: 'refreshed' });
   const underK1 = (await stored()).access_token_key_id;
 

@@ -15,7 +15,11 @@ it('linking a token refreshes the waiting rows within seconds', async () => {
   const adminKey = 'system-test-admin-key-0123456789';
   const api = spawnApp('api', s.env({ PORT: String(port), GITSYNC_ADMIN_API_KEY: adminKey }));
   s.apps.push(api);
-  await Promise.all([waitForOutput(api, 'api listening'), s.startWorkers(1, { GITSYNC_HEALTH_PORT: String(healthPort) }), s.startSchedulers(1)]);
+  await Promise.all([
+    waitForOutput(api, 'api listening'),
+    s.startWorkers(1, { GITSYNC_HEALTH_PORT: String(healthPort) }),
+    s.startSchedulers(1),
+  ]);
 
   const user = await createUser(s.t.db, { username: 'late', role: 'member' });
   const chat = await createChat(s.t.db, { ownerId: user.id });

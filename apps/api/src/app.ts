@@ -75,7 +75,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   const { redis, queuePrefix: prefix } = options;
   const producer = new RefreshProducer({ connection: redis, prefix });
-  const queues = queueNames.map((name) => (name === producer.queue.name ? producer.queue : new Queue(name, { connection: redis, prefix })));
+  const queues = queueNames.map((name) =>
+    name === producer.queue.name ? producer.queue : new Queue(name, { connection: redis, prefix }),
+  );
   // One subscriber connection, made on first use, for event streams and on-demand waits alike:
   // subscriber mode cannot share the API's fail-fast command connection.
   const hub = new EventHub(
@@ -83,7 +85,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     () => redis.duplicate({ enableOfflineQueue: true, connectionName: `${prefix}:api-events` }),
     (err) => options.logger.warn({ err }, 'event subscriber connection error'),
   );
-  const completions = new JobCompletions({ queue: producer.queue, listen: (channel, listener) => hub.listen({ channel }, listener) });
+  const completions = new JobCompletions({
+    queue: producer.queue,
+    listen: (channel, listener) => hub.listen({ channel }, listener),
+  });
   app.addHook('onClose', async () => {
     await Promise.allSettled([hub.close(), ...queues.map((q) => q.close())]);
   });
@@ -91,7 +96,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const quotaLimits = { ...defaultQuotas, ...options.quotas };
   const slots = new StreamSlots({ redis, prefix, perKey: quotaLimits.streamsPerKey });
   healthRoutes(app, options);
-  metricsRoutes(app, { registry: options.registry ?? createRegistry(), db: options.db, redis, queuePrefix: prefix, queues });
+  metricsRoutes(app, {
+    registry: options.registry ?? createRegistry(),
+    db: options.db,
+    redis,
+    queuePrefix: prefix,
+    queues,
+  });
   let quotas: QuotaHandle | undefined;
   await app.register(async (api) => {
     // Authentication first: the quotas' hooks count per key, once the key is known.
@@ -100,7 +111,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     userRoutes(api, options);
     apiKeyRoutes(api, options, { maxPerUser: options.maxApiKeysPerUser ?? 25 });
     chatRoutes(api, options);
-    refreshRoutes(api, options, { producer, completions, timeoutMs: options.onDemandTimeoutMs ?? 10_000, rateLimit: handle.refreshRoute });
+    refreshRoutes(api, options, {
+      producer,
+      completions,
+      timeoutMs: options.onDemandTimeoutMs ?? 10_000,
+      rateLimit: handle.refreshRoute,
+    });
     eventRoutes(api, { hub, slots, prefix });
   });
   // After the API's scope: Bull Board's login counts failed keys with the limiter made there.

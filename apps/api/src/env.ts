@@ -15,7 +15,10 @@ const trustProxy = z
   .default('false')
   .transform((value): boolean | string[] => {
     if (value === 'true' || value === 'false') return value === 'true';
-    return value.split(',').map((v) => v.trim()).filter(Boolean);
+    return value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   });
 
 export const apiEnvSchema = z
@@ -56,7 +59,8 @@ export const apiEnvSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['GITSYNC_CONNECTION_TIMEOUT'],
-        message: 'must be longer than GITSYNC_SSE_HEARTBEAT and GITSYNC_ON_DEMAND_TIMEOUT, or idle streams and waits are cut',
+        message:
+          'must be longer than GITSYNC_SSE_HEARTBEAT and GITSYNC_ON_DEMAND_TIMEOUT, or idle streams and waits are cut',
       });
     }
   });

@@ -48,11 +48,17 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const detail = bodyErrorDetail(err, request.headers['content-type'], app.initialConfig.bodyLimit);
     return reply.code(status).send({ message: err.message, ...(detail && { detail }) });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ message: `no route ${request.method} ${request.url}` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ message: `no route ${request.method} ${request.url}` }),
+  );
 }
 
 /** Says how to fix a body Fastify refused before any route saw it. */
-function bodyErrorDetail(err: FastifyError, contentType: string | undefined, bodyLimit: number | undefined): string | undefined {
+function bodyErrorDetail(
+  err: FastifyError,
+  contentType: string | undefined,
+  bodyLimit: number | undefined,
+): string | undefined {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return `the body may be at most ${bodyLimit ?? 'the configured'} bytes`;

@@ -10,7 +10,9 @@ import { loadApiEnv } from './env.js';
 async function main(): Promise<void> {
   const env = loadApiEnv();
   const logger = createLogger('api', { level: env.LOG_LEVEL });
-  const { db, close: closeDb } = createDb(env.DATABASE_URL, { onError: (err) => logger.warn({ err }, 'postgres pool error') });
+  const { db, close: closeDb } = createDb(env.DATABASE_URL, {
+    onError: (err) => logger.warn({ err }, 'postgres pool error'),
+  });
   const redis = createRedis(env.REDIS_URL, 'producer');
   const tokenCipher = tokenCipherOf(env.GITSYNC_TOKEN_ENCRYPTION_KEYS, (message) => logger.warn(message));
   if (env.GITSYNC_ADMIN_API_KEY) {

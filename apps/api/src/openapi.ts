@@ -27,7 +27,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
       // Relative: the API is wherever this document was fetched from, whatever host or proxy.
       servers: [{ url: '/', description: 'The API serving this document' }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <key>' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <key>' },
+        },
+      },
       security: [{ apiKey: [] }],
       tags: [
         { name: 'users', description: 'Users and their provider tokens' },
@@ -51,7 +55,9 @@ function withoutUnusedSchemas<D extends WithSchemas>(document: D): D {
   const schemas = document.components?.schemas ?? {};
   const prefix = '#/components/schemas/';
   const refsIn = (value: unknown): string[] =>
-    [...JSON.stringify(value ?? null).matchAll(/"\$ref":"([^"]+)"/g)].flatMap(([, ref]) => (ref?.startsWith(prefix) ? [ref.slice(prefix.length)] : []));
+    [...JSON.stringify(value ?? null).matchAll(/"\$ref":"([^"]+)"/g)].flatMap(([, ref]) =>
+      ref?.startsWith(prefix) ? [ref.slice(prefix.length)] : [],
+    );
   const used = new Set<string>();
   const pending = refsIn(document.paths);
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
@@ -61,6 +67,9 @@ function withoutUnusedSchemas<D extends WithSchemas>(document: D): D {
   }
   return {
     ...document,
-    components: { ...document.components, schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name))) },
+    components: {
+      ...document.components,
+      schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name))),
+    },
   };
 }

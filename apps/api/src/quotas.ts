@@ -48,7 +48,11 @@ const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 /** The answer to an address that tried too many unknown keys (with `Retry-After: retryAfter`). */
 export const tooManyFailures = (retryAfter: number) =>
-  new HttpError(429, 'too many requests', `too many failed authentications from this address; retry in ${retryAfter} s`);
+  new HttpError(
+    429,
+    'too many requests',
+    `too many failed authentications from this address; retry in ${retryAfter} s`,
+  );
 
 /**
  * Registers @fastify/rate-limit (Redis store) on `scope`, whose routes must authenticate in an
@@ -56,7 +60,10 @@ export const tooManyFailures = (retryAfter: number) =>
  * authenticated request counts against its key; before a key is known, only failures count,
  * against the client's address (see README: behind a proxy, set GITSYNC_TRUST_PROXY).
  */
-export async function registerQuotas(scope: FastifyInstance, options: { redis: Redis; prefix: string; quotas: Quotas }): Promise<QuotaHandle> {
+export async function registerQuotas(
+  scope: FastifyInstance,
+  options: { redis: Redis; prefix: string; quotas: Quotas },
+): Promise<QuotaHandle> {
   const { quotas } = options;
   const limitOf = (request: FastifyRequest) => (request.apiKeyId ? quotas.perKey : quotas.authFailuresPerAddress);
   await scope.register(rateLimit, {
@@ -71,7 +78,11 @@ export async function registerQuotas(scope: FastifyInstance, options: { redis: R
     skipOnError: true,
     // Route hooks run once a key is known: their 429 is always the key's.
     errorResponseBuilder: (_request, context) =>
-      new HttpError(429, 'too many requests', `at most ${context.max} requests per API key in ${seconds(quotas.windowMs)}; retry in ${context.after}`),
+      new HttpError(
+        429,
+        'too many requests',
+        `at most ${context.max} requests per API key in ${seconds(quotas.windowMs)}; retry in ${context.after}`,
+      ),
   });
   const failures = scope.createRateLimit();
   return {
@@ -82,7 +93,11 @@ export async function registerQuotas(scope: FastifyInstance, options: { redis: R
             // Its own count, even where the API-wide one is off.
             allowList: () => false,
             errorResponseBuilder: (_request, context) =>
-              new HttpError(429, 'too many on-demand refreshes', `at most ${context.max} per API key in ${seconds(quotas.windowMs)}; retry in ${context.after}`),
+              new HttpError(
+                429,
+                'too many on-demand refreshes',
+                `at most ${context.max} per API key in ${seconds(quotas.windowMs)}; retry in ${context.after}`,
+              ),
           }
         : false,
     async addressBlockedFor(request) {

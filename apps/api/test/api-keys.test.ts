@@ -30,7 +30,13 @@ it('a member makes, lists and revokes keys; a revoked key fails at once on every
   const ivy = await member('ivy');
   const created = await a.call('POST', '/api/v1/users/me/api-keys', { key: ivy.key, body: { name: 'laptop' } });
   expect(created.status).toBe(201);
-  expect(created.body).toEqual({ id: expect.any(String), name: 'laptop', source: 'api', created_at: expect.any(String), api_key: expect.stringMatching(/^gsk_/) });
+  expect(created.body).toEqual({
+    id: expect.any(String),
+    name: 'laptop',
+    source: 'api',
+    created_at: expect.any(String),
+    api_key: expect.stringMatching(/^gsk_/),
+  });
   const laptop = created.body.api_key as string;
 
   expect((await b.call('GET', '/api/v1/chats', { key: laptop })).status).toBe(200);
@@ -44,14 +50,18 @@ it('a member makes, lists and revokes keys; a revoked key fails at once on every
   const stream = await b.client(laptop).events();
   let ended = false;
   // Read to the end (events are not the point here): the loop ends when the server closes the stream.
-  void drain(stream).finally(() => (ended = true)).catch(() => undefined);
+  void drain(stream)
+    .finally(() => (ended = true))
+    .catch(() => undefined);
 
   const revoked = await a.call('DELETE', `/api/v1/users/me/api-keys/${created.body.id}`, { key: ivy.key });
   expect(revoked.status).toBe(204);
   // At once: no wait, no retry, on the replica that did not revoke it.
   expect((await b.call('GET', '/api/v1/chats', { key: laptop })).status).toBe(401);
   expect((await a.call('GET', '/api/v1/chats', { key: laptop })).status).toBe(401);
-  await waitFor(() => ended || undefined, { message: 'the revoked key’s event stream, open on the other replica, to end' });
+  await waitFor(() => ended || undefined, {
+    message: 'the revoked key’s event stream, open on the other replica, to end',
+  });
   expect((await a.call('DELETE', `/api/v1/users/me/api-keys/${created.body.id}`, { key: ivy.key })).status).toBe(404);
   expect((await a.call('GET', '/api/v1/chats', { key: ivy.key })).status).toBe(200);
 });
@@ -62,14 +72,18 @@ it("another member's keys are not found; an admin manages anyone's; a user holds
   expect(mine.body.name).toBe('');
   expect((await a.call('GET', `/api/v1/users/${jo.id}/api-keys`, { key: kai.key })).status).toBe(404);
   expect((await a.call('POST', `/api/v1/users/${jo.id}/api-keys`, { key: kai.key, body: {} })).status).toBe(404);
-  expect((await a.call('DELETE', `/api/v1/users/${jo.id}/api-keys/${mine.body.id}`, { key: kai.key })).status).toBe(404);
+  expect((await a.call('DELETE', `/api/v1/users/${jo.id}/api-keys/${mine.body.id}`, { key: kai.key })).status).toBe(
+    404,
+  );
   expect((await a.call('DELETE', `/api/v1/users/me/api-keys/${mine.body.id}`, { key: kai.key })).status).toBe(404);
   expect((await a.call('GET', `/api/v1/users/${jo.id}/api-keys`)).body.api_keys).toHaveLength(2);
 
   expect((await a.call('POST', `/api/v1/users/${jo.id}/api-keys`, { body: { name: 'by admin' } })).status).toBe(201);
   const over = await a.call('POST', `/api/v1/users/${jo.id}/api-keys`, { body: { name: 'one too many' } });
   expect(over).toMatchObject({ status: 409, body: { message: 'a user may hold at most 3 API keys' } });
-  expect((await a.call('POST', '/api/v1/users/00000000-0000-4000-8000-000000000000/api-keys', { body: {} })).status).toBe(404);
+  expect(
+    (await a.call('POST', '/api/v1/users/00000000-0000-4000-8000-000000000000/api-keys', { body: {} })).status,
+  ).toBe(404);
   expect((await a.call('POST', '/api/v1/users/me/api-keys', { key: jo.key, body: { secret: 'x' } })).status).toBe(400);
 });
 

@@ -15,7 +15,10 @@ afterAll(() => h.close());
 describe('health', () => {
   it('answers liveness and readiness without a key', async () => {
     expect(await h.call('GET', '/healthz', { key: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
-    expect(await h.call('GET', '/readyz', { key: null })).toMatchObject({ status: 200, body: { checks: { postgres: true, redis: true } } });
+    expect(await h.call('GET', '/readyz', { key: null })).toMatchObject({
+      status: 200,
+      body: { checks: { postgres: true, redis: true } },
+    });
   });
 });
 
@@ -40,23 +43,38 @@ describe('users', () => {
   });
 
   it('rejects a missing or unknown key with 401 JSON', async () => {
-    expect(await h.call('GET', '/api/v1/chats', { key: null })).toMatchObject({ status: 401, body: { message: 'missing API key' } });
-    expect(await h.call('GET', '/api/v1/chats', { key: 'gsk_nope' })).toMatchObject({ status: 401, body: { message: 'unknown API key' } });
+    expect(await h.call('GET', '/api/v1/chats', { key: null })).toMatchObject({
+      status: 401,
+      body: { message: 'missing API key' },
+    });
+    expect(await h.call('GET', '/api/v1/chats', { key: 'gsk_nope' })).toMatchObject({
+      status: 401,
+      body: { message: 'unknown API key' },
+    });
   });
 });
 
 describe('external auth links', () => {
   it('links a token for me, for another user as admin, never for another user as member', async () => {
     const body = { access_token: 'ghp_member_secret', refresh_token: 'ghr_x', expires_at: '2030-01-01T00:00:00Z' };
-    expect((await h.call('PUT', '/api/v1/users/me/external-auth/github', { key: member.api_key, body })).status).toBe(204);
+    expect((await h.call('PUT', '/api/v1/users/me/external-auth/github', { key: member.api_key, body })).status).toBe(
+      204,
+    );
     const link = await getExternalAuthLink(h.t.db, 'github', member.id);
     expect(link).toMatchObject({ accessToken: 'ghp_member_secret', refreshToken: 'ghr_x' });
-    expect((await h.call('PUT', `/api/v1/users/${other.id}/external-auth/github`, { body: { access_token: 't2' } })).status).toBe(204);
-    expect((await h.call('PUT', `/api/v1/users/${other.id}/external-auth/github`, { key: member.api_key, body })).status).toBe(404);
+    expect(
+      (await h.call('PUT', `/api/v1/users/${other.id}/external-auth/github`, { body: { access_token: 't2' } })).status,
+    ).toBe(204);
+    expect(
+      (await h.call('PUT', `/api/v1/users/${other.id}/external-auth/github`, { key: member.api_key, body })).status,
+    ).toBe(404);
   });
 
   it('rejects an unknown provider and unlinks', async () => {
-    const res = await h.call('PUT', '/api/v1/users/me/external-auth/gitlab', { key: member.api_key, body: { access_token: 't' } });
+    const res = await h.call('PUT', '/api/v1/users/me/external-auth/gitlab', {
+      key: member.api_key,
+      body: { access_token: 't' },
+    });
     expect(res).toMatchObject({ status: 404, body: { message: 'unknown provider gitlab' } });
     expect((await h.call('DELETE', `/api/v1/users/${other.id}/external-auth/github`)).status).toBe(204);
     expect((await h.call('DELETE', '/api/v1/users/me/external-auth/github', { key: other.api_key })).status).toBe(404);
@@ -87,7 +105,10 @@ describe('chats and git reports', () => {
 
   it('ignores a report with an empty branch', async () => {
     const chat = (await h.call('POST', '/api/v1/chats', { key: member.api_key, body: {} })).body;
-    const res = await h.call('POST', `/api/v1/chats/${chat.id}/git`, { key: member.api_key, body: { branch: '', remote_origin: 'https://github.com/a/b' } });
+    const res = await h.call('POST', `/api/v1/chats/${chat.id}/git`, {
+      key: member.api_key,
+      body: { branch: '', remote_origin: 'https://github.com/a/b' },
+    });
     expect(res).toMatchObject({ status: 202, body: { accepted: false } });
     expect((await h.call('GET', `/api/v1/chats/${chat.id}/diff-status`, { key: member.api_key })).status).toBe(404);
   });
@@ -116,7 +137,11 @@ describe('chats and git reports', () => {
     const unknown = await h.call('POST', '/api/v1/chats', { key: member.api_key, body: { title: 't', colour: 'red' } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.detail).toMatch(/colour/);
-    const notJson = await h.call('POST', '/api/v1/chats', { key: member.api_key, body: '{"title":', headers: { 'content-type': 'application/json' } });
+    const notJson = await h.call('POST', '/api/v1/chats', {
+      key: member.api_key,
+      body: '{"title":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(notJson.status).toBe(400);
   });
 });
@@ -137,31 +162,107 @@ describe('bad input', () => {
     const key = member.api_key;
     const cases: Array<[string, Promise<{ status: number; body: any }>, number, RegExp]> = [
       ['malformed uuid', h.call('GET', '/api/v1/chats/1234', { key }), 400, /chat/],
-      ['malformed uuid in a write', h.call('PATCH', '/api/v1/chats/not-a-uuid', { key, body: { title: 'x' } }), 400, /chat/],
-      ['unknown body field', h.call('PATCH', `/api/v1/chats/${chat.id}`, { key, body: { title: 'x', colour: 'red' } }), 400, /colour/],
+      [
+        'malformed uuid in a write',
+        h.call('PATCH', '/api/v1/chats/not-a-uuid', { key, body: { title: 'x' } }),
+        400,
+        /chat/,
+      ],
+      [
+        'unknown body field',
+        h.call('PATCH', `/api/v1/chats/${chat.id}`, { key, body: { title: 'x', colour: 'red' } }),
+        400,
+        /colour/,
+      ],
       ['unknown query field', h.call('GET', '/api/v1/chats?colour=red', { key }), 400, /colour/],
       ['limit 0', h.call('GET', '/api/v1/chats?limit=0', { key }), 400, /limit/],
       ['limit 500', h.call('GET', '/api/v1/chats?limit=500', { key }), 400, /limit/],
       ['limit not a number', h.call('GET', '/api/v1/chats?limit=ten', { key }), 400, /limit/],
       ['bad cursor', h.call('GET', '/api/v1/chats?cursor=7', { key }), 400, /cursor/],
       ['bad status', h.call('PATCH', `/api/v1/chats/${chat.id}`, { key, body: { status: 'sleeping' } }), 400, /status/],
-      ['branch not a string', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 1, remote_origin: 'x' } }), 400, /branch/],
-      ['missing remote_origin', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 'b' } }), 400, /remote_origin/],
-      ['bad pull_request_url', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 'b', remote_origin: 'https://github.com/a/b', pull_request_url: 'nope' } }), 400, /pull_request_url/],
-      ['bad expires_at', h.call('PUT', '/api/v1/users/me/external-auth/github', { key, body: { access_token: 't', expires_at: 'tomorrow' } }), 400, /expires_at/],
-      ['body over 1 MiB', h.call('POST', '/api/v1/chats', { key, body: { title: 'x'.repeat(1024 * 1024 + 1) } }), 413, /1048576 bytes/],
-      ['text/plain body', h.call('POST', '/api/v1/chats', { key, body: 'title=x', headers: { 'content-type': 'text/plain' } }), 415, /application\/json/],
-      ['form body', h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: 'branch=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, /application\/json/],
+      [
+        'branch not a string',
+        h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 1, remote_origin: 'x' } }),
+        400,
+        /branch/,
+      ],
+      [
+        'missing remote_origin',
+        h.call('POST', `/api/v1/chats/${chat.id}/git`, { key, body: { branch: 'b' } }),
+        400,
+        /remote_origin/,
+      ],
+      [
+        'bad pull_request_url',
+        h.call('POST', `/api/v1/chats/${chat.id}/git`, {
+          key,
+          body: { branch: 'b', remote_origin: 'https://github.com/a/b', pull_request_url: 'nope' },
+        }),
+        400,
+        /pull_request_url/,
+      ],
+      [
+        'bad expires_at',
+        h.call('PUT', '/api/v1/users/me/external-auth/github', {
+          key,
+          body: { access_token: 't', expires_at: 'tomorrow' },
+        }),
+        400,
+        /expires_at/,
+      ],
+      [
+        'body over 1 MiB',
+        h.call('POST', '/api/v1/chats', { key, body: { title: 'x'.repeat(1024 * 1024 + 1) } }),
+        413,
+        /1048576 bytes/,
+      ],
+      [
+        'text/plain body',
+        h.call('POST', '/api/v1/chats', { key, body: 'title=x', headers: { 'content-type': 'text/plain' } }),
+        415,
+        /application\/json/,
+      ],
+      [
+        'form body',
+        h.call('POST', `/api/v1/chats/${chat.id}/git`, {
+          key,
+          body: 'branch=b',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+        415,
+        /application\/json/,
+      ],
       ['broken JSON', h.call('POST', '/api/v1/chats', { key, body: '{"title":' }), 400, /JSON/],
-      ['missing key', h.call('POST', '/api/v1/chats', { key: null, body: { title: 'x' } }), 401, /Authorization: Bearer/],
-      ['unknown key', h.call('POST', '/api/v1/chats', { key: 'gsk_unknown', body: { title: 'x' } }), 401, /unknown API key/],
-      ['not a bearer key', h.call('GET', '/api/v1/chats', { key: null, headers: { authorization: `Basic ${Buffer.from(`x:${key}`).toString('base64')}` } }), 401, /Bearer/],
+      [
+        'missing key',
+        h.call('POST', '/api/v1/chats', { key: null, body: { title: 'x' } }),
+        401,
+        /Authorization: Bearer/,
+      ],
+      [
+        'unknown key',
+        h.call('POST', '/api/v1/chats', { key: 'gsk_unknown', body: { title: 'x' } }),
+        401,
+        /unknown API key/,
+      ],
+      [
+        'not a bearer key',
+        h.call('GET', '/api/v1/chats', {
+          key: null,
+          headers: { authorization: `Basic ${Buffer.from(`x:${key}`).toString('base64')}` },
+        }),
+        401,
+        /Bearer/,
+      ],
     ];
     for (const [name, request, status, names] of cases) {
       const res = await request;
       expect({ name, status: res.status }).toEqual({ name, status });
       expect(typeof res.body.message).toBe('string');
-      expect({ name, said: `${res.body.message} ${res.body.detail ?? ''}` }).toEqual({ name, said: expect.stringMatching(names) });
+      expect({ name, said: `${res.body.message} ${res.body.detail ?? ''}` }).toEqual({
+        name,
+        said: expect.stringMatching(names),
+      });
       expect(Object.keys(res.body).every((k) => k === 'message' || k === 'detail')).toBe(true);
     }
     expect(await counts()).toEqual(before);
@@ -170,26 +271,60 @@ describe('bad input', () => {
   it('answers 404 for a refresh of a chat without a diff status, 409 without a branch', async () => {
     const chat = (await h.call('POST', '/api/v1/chats', { key: member.api_key, body: {} })).body;
     const none = await h.call('POST', `/api/v1/chats/${chat.id}/diff-status/refresh`, { key: member.api_key });
-    expect(none).toMatchObject({ status: 404, body: { message: 'no diff status to refresh', detail: expect.stringMatching(/\/git/) } });
+    expect(none).toMatchObject({
+      status: 404,
+      body: { message: 'no diff status to refresh', detail: expect.stringMatching(/\/git/) },
+    });
     await h.t.pool.query(`insert into chat_diff_statuses (chat_id) values ($1)`, [chat.id]);
     const empty = await h.call('POST', `/api/v1/chats/${chat.id}/diff-status/refresh`, { key: member.api_key });
-    expect(empty).toMatchObject({ status: 409, body: { message: expect.stringMatching(/no branch or remote origin/) } });
+    expect(empty).toMatchObject({
+      status: 409,
+      body: { message: expect.stringMatching(/no branch or remote origin/) },
+    });
   });
 });
 
 describe('diff_status JSON', () => {
   const GO_FIELDS = [
-    'chat_id', 'url', 'pull_request_state', 'pull_request_title', 'pull_request_draft', 'changes_requested', 'additions',
-    'deletions', 'changed_files', 'author_login', 'author_avatar_url', 'base_branch', 'head_branch', 'pr_number', 'commits',
-    'approved', 'reviewer_count', 'refreshed_at', 'stale_at',
+    'chat_id',
+    'url',
+    'pull_request_state',
+    'pull_request_title',
+    'pull_request_draft',
+    'changes_requested',
+    'additions',
+    'deletions',
+    'changed_files',
+    'author_login',
+    'author_avatar_url',
+    'base_branch',
+    'head_branch',
+    'pr_number',
+    'commits',
+    'approved',
+    'reviewer_count',
+    'refreshed_at',
+    'stale_at',
   ];
 
   it('has exactly SPEC §6’s field names, omits nulls and keeps internals out, on every route', async () => {
     const chat = (await h.call('POST', '/api/v1/chats', { key: member.api_key, body: { title: 'json' } })).body;
-    await h.call('POST', `/api/v1/chats/${chat.id}/git`, { key: member.api_key, body: { branch: 'b', remote_origin: 'https://github.com/a/b' } });
+    await h.call('POST', `/api/v1/chats/${chat.id}/git`, {
+      key: member.api_key,
+      body: { branch: 'b', remote_origin: 'https://github.com/a/b' },
+    });
     const bare = (await h.call('GET', `/api/v1/chats/${chat.id}/diff-status`, { key: member.api_key })).body;
     expect(Object.keys(bare).sort()).toEqual(
-      ['additions', 'changed_files', 'changes_requested', 'chat_id', 'deletions', 'pull_request_draft', 'pull_request_title', 'stale_at'].sort(),
+      [
+        'additions',
+        'changed_files',
+        'changes_requested',
+        'chat_id',
+        'deletions',
+        'pull_request_draft',
+        'pull_request_title',
+        'stale_at',
+      ].sort(),
     );
     expect(Object.values(bare)).not.toContain(null);
 
@@ -206,7 +341,9 @@ describe('diff_status JSON', () => {
     expect(full).toMatchObject({ approved: false, reviewer_count: 0, pr_number: 1 });
     const embedded = (await h.call('GET', `/api/v1/chats/${chat.id}`, { key: member.api_key })).body.diff_status;
     expect(embedded).toEqual(full);
-    const listed = (await h.call('GET', '/api/v1/chats?limit=100', { key: member.api_key })).body.chats.find((c: any) => c.id === chat.id);
+    const listed = (await h.call('GET', '/api/v1/chats?limit=100', { key: member.api_key })).body.chats.find(
+      (c: any) => c.id === chat.id,
+    );
     expect(listed.diff_status).toEqual(full);
   });
 });

@@ -37,7 +37,12 @@ async function member(username: string): Promise<{ client: GitsyncClient; id: st
 beforeAll(async () => {
   fake = await startFakeGitHub();
   h = await startApi({ providers: [githubProvider(fake.apiBaseUrl)], sseHeartbeatMs: 100 });
-  worker = await spawnWorker({ databaseUrl: h.t.url, redisUrl: h.r.url, prefix: h.r.prefix, apiBaseUrl: fake.apiBaseUrl });
+  worker = await spawnWorker({
+    databaseUrl: h.t.url,
+    redisUrl: h.r.url,
+    prefix: h.r.prefix,
+    apiBaseUrl: fake.apiBaseUrl,
+  });
   origin = `${fake.url}/acme/app.git`;
   ({ client: ada, id: adaId } = await member('ada'));
   ({ client: bob } = await member('bob'));
@@ -61,10 +66,16 @@ describe('GET /api/v1/events', () => {
     // The report publishes (stale), then the worker process refreshes it and publishes the PR.
     await ada.reportGit(chat.id, { branch: 'feat/live', remote_origin: origin });
     await ada.refreshDiffStatus(chat.id);
-    const event = await waitFor(() => adaSeen.find((e) => e.chat.diff_status?.url === pr.htmlUrl), { message: 'the refreshed event' });
+    const event = await waitFor(() => adaSeen.find((e) => e.chat.diff_status?.url === pr.htmlUrl), {
+      message: 'the refreshed event',
+    });
     expect(event).toMatchObject({
       kind: 'diff_status_change',
-      chat: { id: chat.id, owner_id: expect.any(String), diff_status: { pull_request_title: 'Live', additions: 12, pull_request_state: 'open' } },
+      chat: {
+        id: chat.id,
+        owner_id: expect.any(String),
+        diff_status: { pull_request_title: 'Live', additions: 12, pull_request_state: 'open' },
+      },
     });
     expect(worker.output()).not.toMatch(/"level":(50|60)/);
 
@@ -86,7 +97,9 @@ describe('GET /api/v1/events', () => {
     const b = await bob.createChat({});
     await ada.reportGit(a.id, { branch: 'feat/a', remote_origin: origin });
     await bob.reportGit(b.id, { branch: 'feat/b', remote_origin: origin });
-    await waitFor(() => seen.some((e) => e.chat.id === a.id) && seen.some((e) => e.chat.id === b.id), { message: 'both owners’ events' });
+    await waitFor(() => seen.some((e) => e.chat.id === a.id) && seen.some((e) => e.chat.id === b.id), {
+      message: 'both owners’ events',
+    });
     stream.close();
   });
 
@@ -97,25 +110,38 @@ describe('GET /api/v1/events', () => {
         .split('\n')
         .filter((line) => line.includes(` name=${h.r.prefix}:api-events `))
         .map((line) => ({ sub: Number(/ sub=(\d+)/.exec(line)?.[1]), psub: Number(/ psub=(\d+)/.exec(line)?.[1]) }));
-    const adaSubscribers = async () => ((await h.r.client.pubsub('NUMSUB', `chat:owner:${adaId}`)) as [string, number])[1];
+    const adaSubscribers = async () =>
+      ((await h.r.client.pubsub('NUMSUB', `chat:owner:${adaId}`)) as [string, number])[1];
     const comments: string[] = [];
-    const streams = await Promise.all([ada.events({ onComment: (c) => comments.push(c) }), ada.events(), h.client().events(), h.client().events()]);
+    const streams = await Promise.all([
+      ada.events({ onComment: (c) => comments.push(c) }),
+      ada.events(),
+      h.client().events(),
+      h.client().events(),
+    ]);
     // Four streams, one connection: two channels (ada's, and key revocations) and one pattern (the admins').
     expect(await hubConnections()).toEqual([{ sub: 2, psub: 1 }]);
     expect(await adaSubscribers()).toBe(1);
     collect(streams[0]!); // comments are seen as the stream is read
     await waitFor(() => comments.includes('heartbeat'), { message: 'a heartbeat comment' });
 
-    const open = () => new Promise<number>((resolve, reject) => h.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+    const open = () =>
+      new Promise<number>((resolve, reject) =>
+        h.app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))),
+      );
     const before = await open();
     streams[0]!.close();
     streams[2]!.close();
     // The server has seen both streams go (and so had its chance to unsubscribe wrongly).
-    await waitFor(async () => (await open()) <= before - 2 || undefined, { message: 'the two closed streams to end on the server' });
+    await waitFor(async () => (await open()) <= before - 2 || undefined, {
+      message: 'the two closed streams to end on the server',
+    });
     expect(await hubConnections()).toEqual([{ sub: 2, psub: 1 }]); // the other two still listen
     streams[1]!.close();
     streams[3]!.close();
-    await waitFor(async () => JSON.stringify(await hubConnections()) === '[{"sub":0,"psub":0}]', { message: 'subscriptions released' });
+    await waitFor(async () => JSON.stringify(await hubConnections()) === '[{"sub":0,"psub":0}]', {
+      message: 'subscriptions released',
+    });
     expect(await adaSubscribers()).toBe(0);
   });
 

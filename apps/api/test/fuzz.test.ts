@@ -46,7 +46,11 @@ beforeAll(async () => {
   const description = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as {
     paths: Record<string, Record<string, { operationId: OperationId; responses: Record<string, unknown> }>>;
   };
-  documented = new Map(Object.values(description.paths).flatMap((item) => Object.values(item).map((op) => [op.operationId, Object.keys(op.responses)] as const)));
+  documented = new Map(
+    Object.values(description.paths).flatMap((item) =>
+      Object.values(item).map((op) => [op.operationId, Object.keys(op.responses)] as const),
+    ),
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -65,7 +69,10 @@ function learn(call: Call, answer: Answer): void {
 
 const isErrorJson = (answer: Answer) => {
   try {
-    return answer.contentType.startsWith('application/json') && typeof (JSON.parse(answer.text) as { message?: unknown }).message === 'string';
+    return (
+      answer.contentType.startsWith('application/json') &&
+      typeof (JSON.parse(answer.text) as { message?: unknown }).message === 'string'
+    );
   } catch {
     return false;
   }
@@ -77,11 +84,17 @@ function problemsOf(request: FuzzRequest, answer: Answer, written: string[]): st
   if (answer.status >= 500) problems.push(`answered ${answer.status}: ${answer.text.slice(0, 300)}`);
   if (answer.status >= 400 && answer.status < 500) {
     if (written.length > 0) problems.push(`answered ${answer.status} but wrote rows of ${written.join(', ')}`);
-    if (answer.method !== 'HEAD' && !isErrorJson(answer)) problems.push(`answered ${answer.status} without a JSON {message}: ${answer.contentType} ${answer.text.slice(0, 200)}`);
+    if (answer.method !== 'HEAD' && !isErrorJson(answer))
+      problems.push(
+        `answered ${answer.status} without a JSON {message}: ${answer.contentType} ${answer.text.slice(0, 200)}`,
+      );
   }
   if ('call' in request && request.mutation === null) {
     const listed = documented.get(request.call.op) ?? [];
-    if (!listed.includes(String(answer.status))) problems.push(`answered ${answer.status}, which the description does not list for ${request.call.op} (${listed.join(', ')})`);
+    if (!listed.includes(String(answer.status)))
+      problems.push(
+        `answered ${answer.status}, which the description does not list for ${request.call.op} (${listed.join(', ')})`,
+      );
   }
   return problems;
 }
@@ -104,7 +117,9 @@ it(`answers valid, corrupted and odd requests without a 5xx, a dropped connectio
     } catch (err) {
       // undici's errors come from outside jest's realm: read them by shape, not instanceof.
       const { message, cause } = err as { message?: string; cause?: { code?: string; message?: string } };
-      throw new Error(`${kindOf(request)}: no answer — dropped connection or hang: ${message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`);
+      throw new Error(
+        `${kindOf(request)}: no answer — dropped connection or hang: ${message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`,
+      );
     }
     if (LOG) process.stderr.write(`${sent} ${answer.status} ${fc.stringify(request).slice(0, 300)}\n`);
     count(`${Math.floor(answer.status / 100)}xx`);
@@ -114,9 +129,13 @@ it(`answers valid, corrupted and odd requests without a 5xx, a dropped connectio
     if ('call' in request && request.mutation === null) learn(request.call, answer);
     // A 5xx logs its error before it answers, but the line comes through a pipe: wait for it, or
     // a shrink run of another request would find it and be taken for the culprit.
-    if (answer.status >= 500) await waitFor(() => api.errorLines().length > errorsSeen, { timeoutMs: 5_000 }).catch(() => undefined);
+    if (answer.status >= 500)
+      await waitFor(() => api.errorLines().length > errorsSeen, { timeoutMs: 5_000 }).catch(() => undefined);
     const errors = api.errorLines();
-    if (errors.length > errorsSeen) problems.push(`the API logged an error (with this request or the one before):\n${errors.slice(errorsSeen).join('\n').slice(0, 2000)}`);
+    if (errors.length > errorsSeen)
+      problems.push(
+        `the API logged an error (with this request or the one before):\n${errors.slice(errorsSeen).join('\n').slice(0, 2000)}`,
+      );
     errorsSeen = errors.length;
     if (sent % 250 === 0) {
       const ready = await fetch(`${api.baseUrl}/readyz`);
@@ -127,7 +146,10 @@ it(`answers valid, corrupted and odd requests without a 5xx, a dropped connectio
 
   const started = Date.now();
   const details = await fc.check(property, { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_BUDGET_MS });
-  const statuses = [...tally.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
+  const statuses = [...tally.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   const stopped = details.interrupted && !details.failed ? ` (stopped by the ${TIME_BUDGET_MS} ms budget)` : '';
   console.log(`fuzz: ${sent} requests in ${Date.now() - started} ms${stopped}, seed ${SEED}: ${statuses}`);
   if (details.failed) {

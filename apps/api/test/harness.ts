@@ -19,7 +19,11 @@ export interface ApiHarness {
   r: TestRedis;
   redis: Redis;
   /** JSON request against the running server, over real HTTP. */
-  call(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** The SDK, as the holder of `key` (the admin by default). */
   client(key?: string): GitsyncClient;
   close(): Promise<void>;

@@ -26,7 +26,10 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** Pages through the listing by hand, recording each page's size. */
-async function pages(client: GitsyncClient, query: { owner_id?: string } = {}): Promise<{ ids: string[]; sizes: number[] }> {
+async function pages(
+  client: GitsyncClient,
+  query: { owner_id?: string } = {},
+): Promise<{ ids: string[]; sizes: number[] }> {
   const ids: string[] = [];
   const sizes: number[] = [];
   let cursor: string | undefined;
@@ -95,7 +98,7 @@ describe('listing chats', () => {
 
     const later: string[] = [];
     const sizes: number[] = [];
-    for (let cursor = first.next_cursor; cursor; ) {
+    for (let cursor = first.next_cursor; cursor;) {
       const page = await admin.listChats({ limit: 25, cursor });
       later.push(...page.chats.map((c) => c.id));
       sizes.push(page.chats.length);
@@ -111,9 +114,17 @@ describe('listing chats', () => {
 
   it('keeps microseconds in the cursor, so chats a microsecond apart page correctly', async () => {
     // Two chats whose updated_at differ by one microsecond: a millisecond cursor would skip or repeat one.
-    const [a, b] = (await h.t.pool.query<{ id: string }>(`select id from chats where owner_id = $1 order by id limit 2`, [users[0]!.id])).rows;
-    await h.t.pool.query(`update chats set updated_at = timestamptz '2030-01-01T00:00:00.000002Z' where id = $1`, [a!.id]);
-    await h.t.pool.query(`update chats set updated_at = timestamptz '2030-01-01T00:00:00.000001Z' where id = $1`, [b!.id]);
+    const [a, b] = (
+      await h.t.pool.query<{ id: string }>(`select id from chats where owner_id = $1 order by id limit 2`, [
+        users[0]!.id,
+      ])
+    ).rows;
+    await h.t.pool.query(`update chats set updated_at = timestamptz '2030-01-01T00:00:00.000002Z' where id = $1`, [
+      a!.id,
+    ]);
+    await h.t.pool.query(`update chats set updated_at = timestamptz '2030-01-01T00:00:00.000001Z' where id = $1`, [
+      b!.id,
+    ]);
     const one = await users[0]!.client.listChats({ limit: 1 });
     expect(one.chats.map((c) => c.id)).toEqual([a!.id]);
     const two = await users[0]!.client.listChats({ limit: 1, cursor: one.next_cursor! });

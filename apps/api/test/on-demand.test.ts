@@ -59,7 +59,12 @@ describe('on-demand refresh', () => {
   it('answers the refreshed status, and says how a refresh that did not succeed went', async () => {
     const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/one', title: 'One', additions: 3 });
     const ok = await ada.refreshDiffStatus(await chatOn('feat/one'));
-    expect(ok).toMatchObject({ url: pr.htmlUrl, pull_request_title: 'One', additions: 3, refresh: { completed: true, outcome: 'refreshed' } });
+    expect(ok).toMatchObject({
+      url: pr.htmlUrl,
+      pull_request_title: 'One',
+      additions: 3,
+      refresh: { completed: true, outcome: 'refreshed' },
+    });
     expect(Date.parse(ok.refresh.next_refresh_at!)).toBeGreaterThan(Date.now() + 100_000);
 
     const noPr = await ada.refreshDiffStatus(await chatOn('feat/not-pushed'));
@@ -71,13 +76,21 @@ describe('on-demand refresh', () => {
     const chat = await ada.createChat({});
     await ada.reportGit(chat.id, { branch: 'x', remote_origin: `${p.fake.url}/acme/broken.git` });
     const broken = await ada.refreshDiffStatus(chat.id);
-    expect(broken.refresh).toMatchObject({ completed: true, outcome: 'provider_error', error: expect.stringMatching(/500/) });
+    expect(broken.refresh).toMatchObject({
+      completed: true,
+      outcome: 'provider_error',
+      error: expect.stringMatching(/500/),
+    });
 
     const nat = await h.client().createUser({ username: 'nat' });
     const natChat = await h.client(nat.api_key).createChat({});
     await h.client(nat.api_key).reportGit(natChat.id, { branch: 'feat/one', remote_origin: origin });
     const noToken = await h.client(nat.api_key).refreshDiffStatus(natChat.id);
-    expect(noToken.refresh).toMatchObject({ completed: true, outcome: 'no_token', error: 'no token available for provider github' });
+    expect(noToken.refresh).toMatchObject({
+      completed: true,
+      outcome: 'no_token',
+      error: 'no token available for provider github',
+    });
   });
 
   it('says when the provider rate-limits the owner, and until when', async () => {
@@ -96,7 +109,13 @@ describe('on-demand refresh', () => {
   });
 
   it('promotes the chat’s queued background job rather than adding one, and runs it before 20,000 others', async () => {
-    const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/promote', title: 'Before', additions: 1 });
+    const pr = p.fake.createPullRequest({
+      owner: 'acme',
+      repo: 'app',
+      head: 'feat/promote',
+      title: 'Before',
+      additions: 1,
+    });
     const chatId = await chatOn('feat/promote');
     expect((await ada.refreshDiffStatus(chatId)).pull_request_title).toBe('Before');
     p.fake.updatePullRequest('acme', 'app', pr.number, { title: 'After', additions: 50, draft: true });
@@ -104,17 +123,29 @@ describe('on-demand refresh', () => {
 
     await p.worker!.pause();
     // The chat's own background job sits in the middle of the backlog.
-    await enqueueBacklog(BACKLOG - 1, [{ chatId, generation: (await getDiffStatus(p.t.db, chatId))!.generation }], BACKLOG / 2);
+    await enqueueBacklog(
+      BACKLOG - 1,
+      [{ chatId, generation: (await getDiffStatus(p.t.db, chatId))!.generation }],
+      BACKLOG / 2,
+    );
     const backgroundJob = await p.producer.queue.getDeduplicationJobId(chatId);
     expect(await queued()).toBe(BACKLOG);
 
     const answer = ada.refreshDiffStatus(chatId);
-    await waitFor(async () => (await p.producer.queue.getJob(backgroundJob!))?.priority === 1, { message: 'background job promoted' });
+    await waitFor(async () => (await p.producer.queue.getJob(backgroundJob!))?.priority === 1, {
+      message: 'background job promoted',
+    });
     expect(await queued()).toBe(BACKLOG); // promoted, not duplicated
     active.length = 0;
     p.worker!.resume();
     const res = await answer;
-    expect(res).toMatchObject({ pull_request_title: 'After', additions: 50, pull_request_draft: true, approved: true, refresh: { completed: true, outcome: 'refreshed' } });
+    expect(res).toMatchObject({
+      pull_request_title: 'After',
+      additions: 50,
+      pull_request_draft: true,
+      approved: true,
+      refresh: { completed: true, outcome: 'refreshed' },
+    });
     expect(active[0]).toBe(chatId);
     expect(await p.producer.queue.getDeduplicationJobId(chatId)).toBeNull();
   }, 60_000);
@@ -132,13 +163,19 @@ describe('on-demand refresh', () => {
     const res = await ada.refreshDiffStatus(chatId);
     const ms = performance.now() - started;
     const left = await queued();
-    expect(res).toMatchObject({ pull_request_title: 'Busy v2', deletions: 9, refresh: { completed: true, outcome: 'refreshed' } });
+    expect(res).toMatchObject({
+      pull_request_title: 'Busy v2',
+      deletions: 9,
+      refresh: { completed: true, outcome: 'refreshed' },
+    });
     const overtaken = completed.indexOf(chatId, from) - from;
     expect(overtaken).toBeGreaterThanOrEqual(0);
     // Without priorities it would have waited for every one of them.
     expect(overtaken).toBeLessThan(BACKLOG / 10);
     expect(left).toBeGreaterThan(BACKLOG / 2);
-    console.log(`on-demand refresh with ${left} jobs still queued: answered in ${ms.toFixed(0)} ms; ${overtaken} backlog jobs finished meanwhile`);
+    console.log(
+      `on-demand refresh with ${left} jobs still queued: answered in ${ms.toFixed(0)} ms; ${overtaken} backlog jobs finished meanwhile`,
+    );
   }, 60_000);
 
   it('answers the stored status with completed: false when the wait runs out', async () => {
@@ -152,7 +189,10 @@ describe('on-demand refresh', () => {
       expect(res).not.toHaveProperty('url');
       p.worker!.resume();
       // The job stays queued and does its work later.
-      await waitFor(async () => (await ada.getDiffStatus(chatId)).url === pr.htmlUrl, { timeoutMs: 30_000, message: 'the late refresh' });
+      await waitFor(async () => (await ada.getDiffStatus(chatId)).url === pr.htmlUrl, {
+        timeoutMs: 30_000,
+        message: 'the late refresh',
+      });
     } finally {
       p.worker!.resume();
       await impatient.close();

@@ -16,7 +16,12 @@ const basic = (password: string, user = 'anyone') => `Basic ${Buffer.from(`${use
 
 describe('Bull Board at /admin/queues', () => {
   it('answers 401 with a Basic challenge without a key, with an unknown key and with a member’s key', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: basic('gsk_nope') }, { authorization: basic(memberKey) }, { authorization: `Bearer ${memberKey}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: basic('gsk_nope') },
+      { authorization: basic(memberKey) },
+      { authorization: `Bearer ${memberKey}` },
+    ]) {
       const res = await h.call('GET', '/admin/queues', { key: null, headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Basic realm="gitsync"');
@@ -27,7 +32,10 @@ describe('Bull Board at /admin/queues', () => {
   });
 
   it('lets the admin in with the key as Basic password (any user name) or as Bearer token, and shows every queue', async () => {
-    const page = await h.call('GET', '/admin/queues', { key: null, headers: { authorization: basic(ADMIN_KEY, 'whoever') } });
+    const page = await h.call('GET', '/admin/queues', {
+      key: null,
+      headers: { authorization: basic(ADMIN_KEY, 'whoever') },
+    });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<base href="/admin/queues/"');
     const api = await h.call('GET', '/admin/queues/api/queues', { key: ADMIN_KEY });
@@ -59,15 +67,32 @@ describe('GET /openapi.json', () => {
       ].sort(),
     );
     for (const [path, methods] of Object.entries<Record<string, { responses?: object }>>(doc.paths)) {
-      for (const [method, op] of Object.entries(methods)) expect({ path, method, responses: Object.keys(op.responses ?? {}).length > 0 }).toMatchObject({ responses: true });
+      for (const [method, op] of Object.entries(methods))
+        expect({ path, method, responses: Object.keys(op.responses ?? {}).length > 0 }).toMatchObject({
+          responses: true,
+        });
     }
-    expect(doc.paths['/api/v1/chats'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ChatPage' });
-    expect(doc.paths['/api/v1/chats'].get.parameters.find((p: { name: string }) => p.name === 'limit').schema).toMatchObject({ minimum: 1, maximum: 100, default: 25 });
-    expect(doc.paths['/api/v1/chats'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    expect(doc.paths['/api/v1/chats'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ChatPage',
+    });
+    expect(
+      doc.paths['/api/v1/chats'].get.parameters.find((p: { name: string }) => p.name === 'limit').schema,
+    ).toMatchObject({ minimum: 1, maximum: 100, default: 25 });
+    expect(doc.paths['/api/v1/chats'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(
+      false,
+    );
     const diffStatus = doc.components.schemas.DiffStatus;
     expect(Object.keys(diffStatus.properties)).toEqual(Object.keys(diffStatusSchema.shape));
     expect([...diffStatus.required].sort()).toEqual(
-      ['additions', 'changed_files', 'changes_requested', 'chat_id', 'deletions', 'pull_request_draft', 'pull_request_title'].sort(),
+      [
+        'additions',
+        'changed_files',
+        'changes_requested',
+        'chat_id',
+        'deletions',
+        'pull_request_draft',
+        'pull_request_title',
+      ].sort(),
     );
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/healthz'].get.security).toEqual([]);
@@ -79,14 +104,25 @@ describe('GET /metrics', () => {
     const client = h.client(memberKey);
     const chat = await client.createChat({});
     await client.reportGit(chat.id, { branch: 'b', remote_origin: 'https://github.com/a/b' });
-    await h.t.pool.query(`update chat_diff_statuses set stale_at = now() - interval '90 seconds' where chat_id = $1`, [chat.id]);
+    await h.t.pool.query(`update chat_diff_statuses set stale_at = now() - interval '90 seconds' where chat_id = $1`, [
+      chat.id,
+    ]);
     // Two groups a worker was told to stop (a 429): one for a minute, one over by the scrape.
     const pacer = new RedisGroupPacer({ redis: h.redis, prefix: h.r.prefix });
-    const limited = (ms: number) => ({ status: 429, remaining: null, resetAt: null, blockedUntil: new Date(Date.now() + ms) });
+    const limited = (ms: number) => ({
+      status: 429,
+      remaining: null,
+      resetAt: null,
+      blockedUntil: new Date(Date.now() + ms),
+    });
     (await pacer.forGroup('github:someone').acquire())(limited(60_000));
     (await pacer.forGroup('github:over').acquire())(limited(50));
-    await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:someone')) !== null, { message: 'group blocked' });
-    await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:over')) === null, { message: 'short block over' });
+    await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:someone')) !== null, {
+      message: 'group blocked',
+    });
+    await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:over')) === null, {
+      message: 'short block over',
+    });
 
     const res = await h.call('GET', '/metrics', { key: null });
     expect(res.status).toBe(200);

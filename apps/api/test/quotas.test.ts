@@ -28,7 +28,10 @@ async function member(username: string): Promise<{ key: string; chatId: string }
   const created = await base.call('POST', '/api/v1/users', { body: { username, role: 'member' } });
   const key = created.body.api_key as string;
   const chat = await base.call('POST', '/api/v1/chats', { key, body: { title: username } });
-  await base.call('POST', `/api/v1/chats/${chat.body.id}/git`, { key, body: { branch: 'feat/x', remote_origin: 'https://github.com/acme/app.git' } });
+  await base.call('POST', `/api/v1/chats/${chat.body.id}/git`, {
+    key,
+    body: { branch: 'feat/x', remote_origin: 'https://github.com/acme/app.git' },
+  });
   return { key, chatId: chat.body.id };
 }
 
@@ -36,13 +39,21 @@ it('60 concurrent on-demand refreshes of one member: the quota holds across repl
   const [a, b] = await replicas({ ...defaultQuotas }, { onDemandTimeoutMs: 200 });
   const [ann, bob] = [await member('ann'), await member('bob')];
   const answers = await Promise.all(
-    Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).call('POST', `/api/v1/chats/${ann.chatId}/diff-status/refresh`, { key: ann.key })),
+    Array.from({ length: 60 }, (_, i) =>
+      (i % 2 ? a : b).call('POST', `/api/v1/chats/${ann.chatId}/diff-status/refresh`, { key: ann.key }),
+    ),
   );
-  const counts = answers.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  const counts = answers.reduce<Record<number, number>>(
+    (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+    {},
+  );
   expect(counts).toEqual({ 200: defaultQuotas.refreshPerKey, 429: 60 - defaultQuotas.refreshPerKey });
   const refused = answers.find((r) => r.status === 429)!;
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-  expect(refused.body).toEqual({ message: 'too many on-demand refreshes', detail: expect.stringContaining('at most 30 per API key in 60 s') });
+  expect(refused.body).toEqual({
+    message: 'too many on-demand refreshes',
+    detail: expect.stringContaining('at most 30 per API key in 60 s'),
+  });
 
   const other = await a.call('POST', `/api/v1/chats/${bob.chatId}/diff-status/refresh`, { key: bob.key });
   expect(other.status).toBe(200);
@@ -56,7 +67,8 @@ it('every other route counts against the key, across replicas', async () => {
   const cy = await member('cy');
   const dee = await member('dee');
   const statuses: number[] = [];
-  for (let i = 0; i < 6; i++) statuses.push((await (i % 2 ? a : b).call('GET', '/api/v1/chats', { key: cy.key })).status);
+  for (let i = 0; i < 6; i++)
+    statuses.push((await (i % 2 ? a : b).call('GET', '/api/v1/chats', { key: cy.key })).status);
   expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   const refused = await a.call('GET', '/api/v1/chats', { key: cy.key });
   expect(refused.status).toBe(429);
@@ -69,7 +81,9 @@ it('an address that keeps guessing keys is refused, even its right key, while ot
   const [a, b] = await replicas({ authFailuresPerAddress: 3 }, { trustProxy: true });
   const guesser = { 'x-forwarded-for': '203.0.113.7' };
   for (let i = 0; i < 3; i++) {
-    expect((await (i % 2 ? a : b).call('GET', '/api/v1/chats', { key: `gsk_guess_${i}`, headers: guesser })).status).toBe(401);
+    expect(
+      (await (i % 2 ? a : b).call('GET', '/api/v1/chats', { key: `gsk_guess_${i}`, headers: guesser })).status,
+    ).toBe(401);
   }
   // No key at all is not a guess: it does not count.
   expect((await a.call('GET', '/api/v1/chats', { key: null, headers: guesser })).status).toBe(401);
@@ -80,7 +94,9 @@ it('an address that keeps guessing keys is refused, even its right key, while ot
   // Bull Board's login is the same door.
   const board = await b.call('GET', '/admin/queues', { key: ADMIN_KEY, headers: guesser });
   expect(board.status).toBe(429);
-  expect((await a.call('GET', '/api/v1/chats', { key: ADMIN_KEY, headers: { 'x-forwarded-for': '203.0.113.8' } })).status).toBe(200);
+  expect(
+    (await a.call('GET', '/api/v1/chats', { key: ADMIN_KEY, headers: { 'x-forwarded-for': '203.0.113.8' } })).status,
+  ).toBe(200);
 });
 
 it('a key holds at most N event streams across replicas; a closed one frees its slot', async () => {
@@ -90,12 +106,22 @@ it('a key holds at most N event streams across replicas; a closed one frees its 
   const second = await b.client(eve.key).events();
   const third = await a.call('GET', '/api/v1/events', { key: eve.key });
   expect(third.status).toBe(429);
-  expect(third.body).toEqual({ message: 'too many event streams', detail: 'at most 2 open event streams per API key; close one first' });
+  expect(third.body).toEqual({
+    message: 'too many event streams',
+    detail: 'at most 2 open event streams per API key; close one first',
+  });
   // Another key is not affected.
   const admin = await b.client().events();
   admin.close();
   first.close();
-  const again = await waitFor(() => b.client(eve.key).events().catch(() => undefined), { message: 'a slot freed by the closed stream' });
+  const again = await waitFor(
+    () =>
+      b
+        .client(eve.key)
+        .events()
+        .catch(() => undefined),
+    { message: 'a slot freed by the closed stream' },
+  );
   again.close();
   second.close();
 });

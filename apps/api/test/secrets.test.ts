@@ -45,7 +45,10 @@ describe('a token write Postgres refuses', () => {
   it('with a NUL byte: refused, and the token is nowhere', async () => {
     const { key } = await member('nul');
     const secret = `ghp_${randomBytes(12).toString('hex')}`;
-    const res = await h.call('PUT', '/api/v1/users/me/external-auth/github', { key, body: { access_token: `${secret}\u0000`, refresh_token: `${secret}_r` } });
+    const res = await h.call('PUT', '/api/v1/users/me/external-auth/github', {
+      key,
+      body: { access_token: `${secret}\u0000`, refresh_token: `${secret}_r` },
+    });
     // 400 once the contracts refuse control characters; 500 where only Postgres does.
     expect([400, 500]).toContain(res.status);
     await expectNowhere(secret, res);
@@ -57,13 +60,17 @@ describe('a token write Postgres refuses', () => {
     try {
       const secret = `ghp_${randomBytes(12).toString('hex')}`;
       logLines.length = 0;
-      const res = await h.call('PUT', '/api/v1/users/me/external-auth/github', { key, body: { access_token: secret, refresh_token: `${secret}_r` } });
+      const res = await h.call('PUT', '/api/v1/users/me/external-auth/github', {
+        key,
+        body: { access_token: secret, refresh_token: `${secret}_r` },
+      });
       expect(res).toMatchObject({ status: 500, body: { message: 'internal error' } });
       await expectNowhere(secret, res);
       const line = JSON.parse(logLines.find((l) => l.includes('request failed'))!);
       expect(line.err).toMatchObject({
         type: 'DatabaseError',
-        message: 'database error 23514 (integrity constraint violation): table external_auth_links, constraint refuse_writes',
+        message:
+          'database error 23514 (integrity constraint violation): table external_auth_links, constraint refuse_writes',
         code: '23514',
       });
     } finally {
@@ -91,10 +98,17 @@ describe('origins and PR urls with credentials', () => {
     const secret = `ghp_${randomBytes(12).toString('hex')}`;
     const res = await h.call('POST', `/api/v1/chats/${chat.body.id}/git`, {
       key,
-      body: { branch: 'feat/x', remote_origin: spelling.replace('SECRET', secret), pull_request_url: `https://u:${secret}@github.com/acme/app/pull/1` },
+      body: {
+        branch: 'feat/x',
+        remote_origin: spelling.replace('SECRET', secret),
+        pull_request_url: `https://u:${secret}@github.com/acme/app/pull/1`,
+      },
     });
     expect(res.status).toBe(202);
-    const { rows } = await h.t.pool.query('select git_remote_origin as origin, url from chat_diff_statuses where chat_id = $1', [chat.body.id]);
+    const { rows } = await h.t.pool.query(
+      'select git_remote_origin as origin, url from chat_diff_statuses where chat_id = $1',
+      [chat.body.id],
+    );
     expect(rows[0].origin).toMatch(/github\.com[:/]acme\/app\.git$/i);
     expect(rows[0].url).toBe('https://github.com/acme/app/pull/1');
     expect(JSON.stringify(rows)).not.toContain(secret);
@@ -117,14 +131,25 @@ describe('origins and PR urls with credentials', () => {
 it('with a key, a linked token is sealed at rest and opens with that key only', async () => {
   const { id, key } = await member('sealed');
   const secret = `ghp_${randomBytes(12).toString('hex')}`;
-  const res = await sealed.call('PUT', '/api/v1/users/me/external-auth/github', { key, body: { access_token: secret, refresh_token: `${secret}_r` } });
+  const res = await sealed.call('PUT', '/api/v1/users/me/external-auth/github', {
+    key,
+    body: { access_token: secret, refresh_token: `${secret}_r` },
+  });
   expect(res.status).toBe(204);
   const { rows } = await h.t.pool.query('select * from external_auth_links where user_id = $1', [id]);
   expect(rows).toHaveLength(1);
   expect(JSON.stringify(rows)).not.toContain(secret);
-  expect(rows[0]).toMatchObject({ access_token_key_id: cipher.primaryKeyId, refresh_token_key_id: cipher.primaryKeyId });
-  expect(await getExternalAuthLink(h.t.db, 'github', id, cipher)).toMatchObject({ accessToken: secret, refreshToken: `${secret}_r` });
-  await expect(getExternalAuthLink(h.t.db, 'github', id, new TokenCipher([randomBytes(32)]))).rejects.toThrow(/does not hold/);
+  expect(rows[0]).toMatchObject({
+    access_token_key_id: cipher.primaryKeyId,
+    refresh_token_key_id: cipher.primaryKeyId,
+  });
+  expect(await getExternalAuthLink(h.t.db, 'github', id, cipher)).toMatchObject({
+    accessToken: secret,
+    refreshToken: `${secret}_r`,
+  });
+  await expect(getExternalAuthLink(h.t.db, 'github', id, new TokenCipher([randomBytes(32)]))).rejects.toThrow(
+    /does not hold/,
+  );
 });
 
 describe('headers', () => {

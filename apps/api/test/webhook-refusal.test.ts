@@ -38,16 +38,20 @@ function announce(path: string, headers: Record<string, string>, length = TWENTY
   socket.on('data', (chunk) => (received += chunk.toString('latin1')));
   socket.on('close', () => (closed = true));
   socket.on('error', () => undefined);
-  const lines = Object.entries({ host: 'localhost', 'content-type': 'application/json', 'content-length': String(length), ...headers }).map(
-    ([k, v]) => `${k}: ${v}`,
-  );
+  const lines = Object.entries({
+    host: 'localhost',
+    'content-type': 'application/json',
+    'content-length': String(length),
+    ...headers,
+  }).map(([k, v]) => `${k}: ${v}`);
   socket.write(`POST ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
   return { answer: () => received, closed: () => closed, destroy: () => socket.destroy() };
 }
 
 const answered = (exchange: Exchange) =>
   waitFor(() => (/^HTTP\/1\.1 \d{3}/.test(exchange.answer()) && exchange.closed() ? exchange.answer() : undefined), {
-    message: () => `an answer, and the connection closed, before any body byte (got ${JSON.stringify(exchange.answer().slice(0, 200))})`,
+    message: () =>
+      `an answer, and the connection closed, before any body byte (got ${JSON.stringify(exchange.answer().slice(0, 200))})`,
   });
 
 const signed = { 'x-hub-signature-256': 'sha256=00', 'x-github-event': 'pull_request', 'x-github-delivery': 'd-1' };
@@ -55,9 +59,27 @@ const signed = { 'x-hub-signature-256': 'sha256=00', 'x-github-event': 'pull_req
 describe('a delivery that cannot be one is refused from its headers', () => {
   it.each([
     ['an unknown provider', '/api/v1/webhooks/nowhere', signed, 404, 'no webhooks configured for provider nowhere'],
-    ['a provider without a webhook secret', '/api/v1/webhooks/ghe', signed, 404, 'no webhooks configured for provider ghe'],
-    ['no signature', '/api/v1/webhooks/github', { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-2' }, 401, 'missing signature'],
-    ['no delivery id', '/api/v1/webhooks/github', { 'x-hub-signature-256': 'sha256=00', 'x-github-event': 'pull_request' }, 400, 'missing delivery id'],
+    [
+      'a provider without a webhook secret',
+      '/api/v1/webhooks/ghe',
+      signed,
+      404,
+      'no webhooks configured for provider ghe',
+    ],
+    [
+      'no signature',
+      '/api/v1/webhooks/github',
+      { 'x-github-event': 'pull_request', 'x-github-delivery': 'd-2' },
+      401,
+      'missing signature',
+    ],
+    [
+      'no delivery id',
+      '/api/v1/webhooks/github',
+      { 'x-hub-signature-256': 'sha256=00', 'x-github-event': 'pull_request' },
+      400,
+      'missing delivery id',
+    ],
   ])('%s: answered before the 20 MiB body it announced is sent', async (_what, path, headers, status, message) => {
     const exchange = announce(path, headers);
     try {

@@ -53,7 +53,12 @@ function onFake(example: Payload): Payload {
   const moved = JSON.parse(JSON.stringify(example).replaceAll('https://github.com/', `${p.fake.url}/`)) as Payload;
   const [ownerLogin, repo] = (moved.repository.full_name as string).split('/') as [string, string];
   while (!p.fake.getPullRequest(ownerLogin, repo, moved.pull_request.number)) {
-    p.fake.createPullRequest({ owner: ownerLogin, repo, head: moved.pull_request.head.ref, title: moved.pull_request.title });
+    p.fake.createPullRequest({
+      owner: ownerLogin,
+      repo,
+      head: moved.pull_request.head.ref,
+      title: moved.pull_request.title,
+    });
   }
   return moved;
 }
@@ -67,7 +72,11 @@ function servedUrl(payload: Payload): string {
   if (p.fake.getPullRequest(o!, r!, Number(n))) return payload.pull_request.html_url;
   const [owner, repo] = (payload.repository.full_name as string).split('/') as [string, string];
   const open = [];
-  for (let number = 1, pr = p.fake.getPullRequest(owner, repo, 1); pr; pr = p.fake.getPullRequest(owner, repo, ++number)) {
+  for (
+    let number = 1, pr = p.fake.getPullRequest(owner, repo, 1);
+    pr;
+    pr = p.fake.getPullRequest(owner, repo, ++number)
+  ) {
     if (pr.head === payload.pull_request.head.ref && pr.state === 'open') open.push(pr);
   }
   // As GitHub's search by head answers: the most recently updated first.
@@ -91,10 +100,13 @@ async function rowsTracking(payload: Payload): Promise<number> {
 }
 
 const refreshedRow = (chatId: string) =>
-  waitFor(async () => {
-    const row = await getDiffStatus(p.t.db, chatId);
-    return row?.lastOutcome === 'refreshed' ? row : undefined;
-  }, { message: () => `row ${chatId} refreshed by a webhook` });
+  waitFor(
+    async () => {
+      const row = await getDiffStatus(p.t.db, chatId);
+      return row?.lastOutcome === 'refreshed' ? row : undefined;
+    },
+    { message: () => `row ${chatId} refreshed by a webhook` },
+  );
 
 describe('POST /api/v1/webhooks/{provider}', () => {
   it.each([
@@ -119,9 +131,15 @@ describe('POST /api/v1/webhooks/{provider}', () => {
   });
 
   it('ignores other events and unsupported actions, answers ping', async () => {
-    expect(await deliver('push', examplesOf('push')[0]!)).toMatchObject({ status: 202, body: { ignored: expect.any(String) } });
+    expect(await deliver('push', examplesOf('push')[0]!)).toMatchObject({
+      status: 202,
+      body: { ignored: expect.any(String) },
+    });
     const labeled = examplesOf('pull_request').find((e) => e.action === 'labeled')!;
-    expect(await deliver('pull_request', labeled)).toMatchObject({ status: 202, body: { ignored: expect.stringContaining('labeled') } });
+    expect(await deliver('pull_request', labeled)).toMatchObject({
+      status: 202,
+      body: { ignored: expect.stringContaining('labeled') },
+    });
     expect(await deliver('ping', examplesOf('ping')[0]!)).toEqual({ status: 200, body: { ok: true } });
   });
 
@@ -132,7 +150,10 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     await p.t.db.execute(sql`
       insert into chat_diff_statuses (chat_id, git_branch, git_remote_origin, stale_at)
       values (${chatId}, ${payload.pull_request.head.ref}, ${`${payload.repository.html_url}.git`}, now() + interval '1 day')`);
-    expect(await deliver('pull_request', payload, { secret: 'not-the-secret' })).toMatchObject({ status: 401, body: { message: 'invalid signature' } });
+    expect(await deliver('pull_request', payload, { secret: 'not-the-secret' })).toMatchObject({
+      status: 401,
+      body: { message: 'invalid signature' },
+    });
     const unsigned = await fetch(`${h.baseUrl}/api/v1/webhooks/github`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request' },
@@ -148,11 +169,13 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     const payload = onFake(examplesOf('pull_request').find((e) => e.action === 'reopened')!);
     await trackingChat(payload);
     const delivery = randomUUID();
-    expect((await deliver('pull_request', payload, { delivery })).body).toMatchObject({ refreshing: expect.any(Number) });
+    expect((await deliver('pull_request', payload, { delivery })).body).toMatchObject({
+      refreshing: expect.any(Number),
+    });
     expect(await deliver('pull_request', payload, { delivery })).toEqual({ status: 202, body: { duplicate: true } });
   });
 
-  it('forgets a delivery it failed to process, so that GitHub\'s redelivery is not taken for a duplicate', async () => {
+  it("forgets a delivery it failed to process, so that GitHub's redelivery is not taken for a duplicate", async () => {
     const payload = onFake(examplesOf('pull_request').find((e) => e.action === 'reopened')!);
     await trackingChat(payload);
     const delivery = randomUUID();
@@ -163,38 +186,73 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     } finally {
       await p.t.db.execute(sql`alter table chat_diff_statuses_away rename to chat_diff_statuses`);
     }
-    expect(await deliver('pull_request', payload, { delivery })).toEqual({ status: 202, body: { refreshing: expect.any(Number) } });
+    expect(await deliver('pull_request', payload, { delivery })).toEqual({
+      status: 202,
+      body: { refreshing: expect.any(Number) },
+    });
   });
 
   it('answers 400 for malformed JSON, 413 past 25 MiB, 404 for a provider without webhooks', async () => {
-    expect(await deliver('pull_request', '{"action":')).toMatchObject({ status: 400, body: { detail: 'the delivery is not JSON' } });
+    expect(await deliver('pull_request', '{"action":')).toMatchObject({
+      status: 400,
+      body: { detail: 'the delivery is not JSON' },
+    });
     const huge = JSON.stringify({ padding: 'x'.repeat(26 * 1024 * 1024) });
     expect((await deliver('pull_request', huge)).status).toBe(413);
-    const res = await fetch(`${h.baseUrl}/api/v1/webhooks/gitlab`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${h.baseUrl}/api/v1/webhooks/gitlab`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(404);
   });
 
   it("a fork's PR refreshes the chats working in the fork, never the base repository's chats on a branch of that name", async () => {
-    const upstreamPr = p.fake.createPullRequest({ owner: 'acme', repo: 'forked', head: 'main', base: 'release', title: 'Upstream' });
-    const forkPr = p.fake.createPullRequest({ owner: 'acme', repo: 'forked', head: 'main', headOwner: 'mallory', headRepo: 'forked', title: 'From a fork' });
+    const upstreamPr = p.fake.createPullRequest({
+      owner: 'acme',
+      repo: 'forked',
+      head: 'main',
+      base: 'release',
+      title: 'Upstream',
+    });
+    const forkPr = p.fake.createPullRequest({
+      owner: 'acme',
+      repo: 'forked',
+      head: 'main',
+      headOwner: 'mallory',
+      headRepo: 'forked',
+      title: 'From a fork',
+    });
     const upstream = [await createChat(p.t.db, { ownerId: owner }), await createChat(p.t.db, { ownerId: owner })];
     for (const chat of upstream) {
-      await markStale(p.t.db, { chatId: chat.id, branch: 'main', remoteOrigin: `git@127.0.0.1:acme/forked.git`, pullRequestUrl: upstreamPr.htmlUrl });
+      await markStale(p.t.db, {
+        chatId: chat.id,
+        branch: 'main',
+        remoteOrigin: `git@127.0.0.1:acme/forked.git`,
+        pullRequestUrl: upstreamPr.htmlUrl,
+      });
     }
     const forkChat = await createChat(p.t.db, { ownerId: owner });
     await markStale(p.t.db, { chatId: forkChat.id, branch: 'main', remoteOrigin: `${p.fake.url}/mallory/forked.git` });
     await p.scheduler.drain();
     await Promise.all([...upstream.map((c) => refreshedRow(c.id)), refreshedRow(forkChat.id)]);
     // Not due again for a day: only the delivery can queue them now.
-    await p.t.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '1 day', last_outcome = null where chat_id in (${upstream[0]!.id}, ${upstream[1]!.id}, ${forkChat.id})`);
+    await p.t.db.execute(
+      sql`update chat_diff_statuses set stale_at = now() + interval '1 day', last_outcome = null where chat_id in (${upstream[0]!.id}, ${upstream[1]!.id}, ${forkChat.id})`,
+    );
 
     const repository = { html_url: `${p.fake.url}/acme/forked`, full_name: 'acme/forked' };
     const head = { ref: 'main', repo: { html_url: `${p.fake.url}/mallory/forked`, full_name: 'mallory/forked' } };
-    const delivery = { action: 'synchronize', repository, pull_request: { html_url: forkPr.htmlUrl, number: forkPr.number, head } };
+    const delivery = {
+      action: 'synchronize',
+      repository,
+      pull_request: { html_url: forkPr.htmlUrl, number: forkPr.number, head },
+    };
     expect(await deliver('pull_request', delivery)).toEqual({ status: 202, body: { refreshing: 1 } });
     for (const chat of upstream) expect(await p.producer.queue.getDeduplicationJobId(chat.id)).toBeNull();
     expect((await refreshedRow(forkChat.id)).url).toBe(forkPr.htmlUrl);
-    for (const chat of upstream) expect(await getDiffStatus(p.t.db, chat.id)).toMatchObject({ url: upstreamPr.htmlUrl, lastOutcome: null });
+    for (const chat of upstream)
+      expect(await getDiffStatus(p.t.db, chat.id)).toMatchObject({ url: upstreamPr.htmlUrl, lastOutcome: null });
   });
 
   it('brings a PR change to the row and the event stream soon after the delivery', async () => {
@@ -202,16 +260,23 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     const chat = await createChat(p.t.db, { ownerId: owner });
     await markStale(p.t.db, { chatId: chat.id, branch: 'feat/live', remoteOrigin: `${p.fake.url}/acme/live.git` });
     const repo = { html_url: `${p.fake.url}/acme/live`, full_name: 'acme/live' };
-    const event = (action: string) => ({ action, repository: repo, pull_request: { html_url: pr.htmlUrl, number: pr.number, head: { ref: 'feat/live', repo } } });
+    const event = (action: string) => ({
+      action,
+      repository: repo,
+      pull_request: { html_url: pr.htmlUrl, number: pr.number, head: { ref: 'feat/live', repo } },
+    });
     await deliver('pull_request', event('opened'));
     await refreshedRow(chat.id);
 
     p.fake.updatePullRequest('acme', 'live', pr.number, { merged: true, title: 'After' });
     const sentAt = Date.now();
     await deliver('pull_request', event('closed'));
-    const seen = await waitFor(() => p.events.find((e) => e.chat.id === chat.id && e.chat.diff_status?.pull_request_state === 'merged'), {
-      timeoutMs: 10_000,
-    });
+    const seen = await waitFor(
+      () => p.events.find((e) => e.chat.id === chat.id && e.chat.diff_status?.pull_request_state === 'merged'),
+      {
+        timeoutMs: 10_000,
+      },
+    );
     expect(seen.chat.diff_status?.pull_request_title).toBe('After');
     console.log(`webhook → diff_status_change event in ${Date.now() - sentAt} ms`);
   });

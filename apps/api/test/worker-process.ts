@@ -40,7 +40,11 @@ export async function spawnWorker(env: {
         const res = await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => null);
         return res?.ok === true;
       },
-      { timeoutMs: 30_000, intervalMs: 100, message: () => `worker process ready\n--- worker output ---\n${app.output().slice(-4000)}` },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        message: () => `worker process ready\n--- worker output ---\n${app.output().slice(-4000)}`,
+      },
     );
   } catch (err) {
     await stop();

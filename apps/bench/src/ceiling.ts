@@ -35,7 +35,9 @@ export async function measureCeiling(bench: Bench, workers: number, concurrency:
   };
   const apps = await Promise.all(
     Array.from({ length: workers }, (_, i) =>
-      bench.processes.script('apps/bench/src/noop-worker.ts', env, `noop${workers}.${i + 1}`, 'noop worker started', [...appNodeFlags.worker]),
+      bench.processes.script('apps/bench/src/noop-worker.ts', env, `noop${workers}.${i + 1}`, 'noop worker started', [
+        ...appNodeFlags.worker,
+      ]),
     ),
   );
   const connection = createRedis(bench.redisUrl, 'producer');
@@ -62,7 +64,9 @@ export async function measureCeiling(bench: Bench, workers: number, concurrency:
       jobsPerSec: round(jobs / seconds),
       enqueuePerSec: round(jobs / enqueueSeconds),
     };
-    console.log(`[bench] ceiling ${workers}w x ${concurrency}: ${jobs} no-op jobs in ${figure.seconds}s = ${figure.jobsPerSec}/s (queued at ${figure.enqueuePerSec}/s)`);
+    console.log(
+      `[bench] ceiling ${workers}w x ${concurrency}: ${jobs} no-op jobs in ${figure.seconds}s = ${figure.jobsPerSec}/s (queued at ${figure.enqueuePerSec}/s)`,
+    );
     return figure;
   } finally {
     await bench.processes.stop(apps);

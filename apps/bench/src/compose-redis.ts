@@ -22,7 +22,8 @@ export function composeRedisArgs(): string[] {
     services?: { redis?: { command?: string[] } };
   };
   const command = compose.services?.redis?.command;
-  if (!command || command[0] !== 'redis-server') throw new Error('docker-compose.yml: services.redis.command is not a redis-server command');
+  if (!command || command[0] !== 'redis-server')
+    throw new Error('docker-compose.yml: services.redis.command is not a redis-server command');
   // The password (interpolated from the environment by compose) is access control, not a memory setting.
   const args = command.slice(1);
   const password = args.indexOf('--requirepass');
@@ -33,7 +34,10 @@ export function composeRedisArgs(): string[] {
  * Bytes per queued job in a redis-server of the run's own, started with docker-compose.yml's
  * settings: the same payloads through the real producer, under a prefix as long as the run's.
  */
-export async function composeBytesPerJob(payloads: RefreshPayload[], prefix: string): Promise<{ args: string[]; bytesPerJob: number }> {
+export async function composeBytesPerJob(
+  payloads: RefreshPayload[],
+  prefix: string,
+): Promise<{ args: string[]; bytesPerJob: number }> {
   const args = composeRedisArgs();
   const redis = await startPrivateRedis(args);
   const connection = createRedis(redis.url, 'producer');

@@ -19,8 +19,18 @@ export async function measureFlatness(bench: Bench, concurrency: number): Promis
   const total = bench.options.flatJobs;
   const first = Math.max(1, Math.round(total / 10));
   const prefix = `${bench.prefix}-flat`;
-  const env = { REDIS_URL: bench.redisUrl, GITSYNC_QUEUE_PREFIX: prefix, GITSYNC_WORKER_CONCURRENCY: String(concurrency) };
-  const worker = await bench.processes.script('apps/bench/src/noop-worker.ts', env, 'noop-flat', 'noop worker started', [...appNodeFlags.worker]);
+  const env = {
+    REDIS_URL: bench.redisUrl,
+    GITSYNC_QUEUE_PREFIX: prefix,
+    GITSYNC_WORKER_CONCURRENCY: String(concurrency),
+  };
+  const worker = await bench.processes.script(
+    'apps/bench/src/noop-worker.ts',
+    env,
+    'noop-flat',
+    'noop worker started',
+    [...appNodeFlags.worker],
+  );
   const connection = createRedis(bench.redisUrl, 'producer');
   const producer = new RefreshProducer({ connection, prefix });
   // Read once the worker is idle again, after a moment for its GC, so both readings are alike.
@@ -44,7 +54,9 @@ export async function measureFlatness(bench: Bench, concurrency: number): Promis
     const [a, b] = rssAtBytes.map((r) => r.rssBytes);
     const growth = a && b ? round(b / a - 1, 3) : null;
     const seconds = round((performance.now() - started) / 1000, 1);
-    console.log(`[bench] memory: noop worker RSS ${rssAtBytes.map((r) => `${r.jobs} jobs ${mib(r.rssBytes)}`).join(' → ')}`);
+    console.log(
+      `[bench] memory: noop worker RSS ${rssAtBytes.map((r) => `${r.jobs} jobs ${mib(r.rssBytes)}`).join(' → ')}`,
+    );
     return { worker: 'noop (apps/bench/src/noop-worker.ts)', jobs: total, rssAtBytes, growth, seconds };
   } finally {
     await bench.processes.stop([worker]);

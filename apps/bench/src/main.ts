@@ -37,7 +37,9 @@ async function main(): Promise<number> {
     console.log(`[bench] ${results.targets.length - missed} of ${results.targets.length} targets met`);
   } finally {
     await bench?.close();
-    console.log(`[bench] done in ${Math.round((performance.now() - clock) / 1000)} s; database, keys and processes removed`);
+    console.log(
+      `[bench] done in ${Math.round((performance.now() - clock) / 1000)} s; database, keys and processes removed`,
+    );
   }
   // Missed targets are findings, not failures: the run itself succeeded.
   return 0;

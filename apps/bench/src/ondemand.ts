@@ -49,7 +49,14 @@ export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
   const api = await bench.processes.app(
     'api',
     // Quotas off: this measures latency, and one key asks for every sample.
-    bench.env({ PORT: String(port), HOST: '127.0.0.1', GITSYNC_ADMIN_API_KEY: key, GITSYNC_API_QUOTA: '0', GITSYNC_REFRESH_QUOTA: '0', ...webhookEnv(bench) }),
+    bench.env({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GITSYNC_ADMIN_API_KEY: key,
+      GITSYNC_API_QUOTA: '0',
+      GITSYNC_REFRESH_QUOTA: '0',
+      ...webhookEnv(bench),
+    }),
     'api',
     'api listening',
   );
@@ -64,21 +71,25 @@ export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
         headers: { authorization: `Bearer ${key}` },
         signal: AbortSignal.timeout(30_000),
       });
-      const body = (await res.json().catch(() => null)) as { refresh?: { completed?: boolean }; message?: string } | null;
+      const body = (await res.json().catch(() => null)) as {
+        refresh?: { completed?: boolean };
+        message?: string;
+      } | null;
       const ms = performance.now() - started;
       return { ms, status: res.status, completed: body?.refresh?.completed === true };
     };
 
     for (let i = 0; i < WARMUP; i++) {
       const warm = await call(ids[i % ids.length]!);
-      if (warm.status !== 200) throw new Error(`on-demand: POST /api/v1/chats/{chat}/diff-status/refresh answered ${warm.status}`);
+      if (warm.status !== 200)
+        throw new Error(`on-demand: POST /api/v1/chats/{chat}/diff-status/refresh answered ${warm.status}`);
     }
 
     const idle: Sample[] = [];
     for (let i = 0; i < bench.options.onDemandSamples; i++) idle.push(await call(ids[i % ids.length]!));
-    const webhook: Sample[] = (await measureWebhooks(bench, `http://127.0.0.1:${port}`, Math.min(100, bench.options.onDemandSamples))).map(
-      (ms) => ({ ms, status: 200, completed: true }),
-    );
+    const webhook: Sample[] = (
+      await measureWebhooks(bench, `http://127.0.0.1:${port}`, Math.min(100, bench.options.onDemandSamples))
+    ).map((ms) => ({ ms, status: 200, completed: true }));
 
     // Every row due at once; sampling starts when the scheduler has queued a real backlog.
     const rows = bench.options.rows;
@@ -96,11 +107,18 @@ export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
     }
     // What is left of the backlog is not needed any more.
     await cancelBacklog(bench, queue);
-    const figures = [summarise('idle', idle), summarise('webhook', webhook), { ...summarise('backlog', backlog), backlogLeftAtEnd: left }];
-    for (const f of figures) console.log(`[bench] on-demand ${f.condition}: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms over ${f.samples} calls`);
+    const figures = [
+      summarise('idle', idle),
+      summarise('webhook', webhook),
+      { ...summarise('backlog', backlog), backlogLeftAtEnd: left },
+    ];
+    for (const f of figures)
+      console.log(`[bench] on-demand ${f.condition}: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms over ${f.samples} calls`);
     return {
       available: true,
-      ...(backlog.length < bench.options.onDemandSamples && { note: `the backlog drained after ${backlog.length} calls` }),
+      ...(backlog.length < bench.options.onDemandSamples && {
+        note: `the backlog drained after ${backlog.length} calls`,
+      }),
       latencyMs,
       figures,
     };

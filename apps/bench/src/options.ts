@@ -57,7 +57,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--phases ${PHASES.join(',')}] 
 const list = (name: string, raw: string | undefined, fallback: number[], min: number): number[] => {
   if (raw === undefined) return fallback;
   const items = raw.split(',').map(Number);
-  if (items.length === 0 || items.some((n) => !Number.isInteger(n) || n < min)) throw new Error(`--${name}: "${raw}" is not a list like 0,100\n${USAGE}`);
+  if (items.length === 0 || items.some((n) => !Number.isInteger(n) || n < min))
+    throw new Error(`--${name}: "${raw}" is not a list like 0,100\n${USAGE}`);
   return items;
 };
 
@@ -75,8 +76,10 @@ function phases(raw: string | undefined): Phase[] {
   if (raw === undefined) return [...PHASES];
   const picked = raw.split(',').map((p) => p.trim());
   const unknown = picked.filter((p) => !(PHASES as readonly string[]).includes(p));
-  if (picked.length === 0 || unknown.length > 0) throw new Error(`--phases: "${raw}" is not a list of ${PHASES.join(', ')}\n${USAGE}`);
-  if (picked.includes('ondemand') && !picked.includes('refresh')) throw new Error(`--phases: ondemand needs refresh (it calls chats with a PR url)\n${USAGE}`);
+  if (picked.length === 0 || unknown.length > 0)
+    throw new Error(`--phases: "${raw}" is not a list of ${PHASES.join(', ')}\n${USAGE}`);
+  if (picked.includes('ondemand') && !picked.includes('refresh'))
+    throw new Error(`--phases: ondemand needs refresh (it calls chats with a PR url)\n${USAGE}`);
   return PHASES.filter((p) => picked.includes(p));
 }
 
@@ -108,7 +111,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   if (values.help) throw new Error(USAGE);
   const quick = values.quick;
   const selected = phases(values.phases);
-  if (values.profile && !selected.includes('refresh')) throw new Error(`--profile: profiles a refresh pass, so --phases must include refresh\n${USAGE}`);
+  if (values.profile && !selected.includes('refresh'))
+    throw new Error(`--profile: profiles a refresh pass, so --phases must include refresh\n${USAGE}`);
   const workerEnv: Record<string, string> = {};
   for (const pair of values['worker-env']) {
     const eq = pair.indexOf('=');
@@ -131,7 +135,11 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     passSeconds: count('pass-seconds', values['pass-seconds'], 20),
     onDemandSamples: count('samples', values.samples, quick ? 20 : 200),
     workerEnv,
-    concurrency: count('worker-env GITSYNC_WORKER_CONCURRENCY', workerEnv.GITSYNC_WORKER_CONCURRENCY, DEFAULT_WORKER_CONCURRENCY),
+    concurrency: count(
+      'worker-env GITSYNC_WORKER_CONCURRENCY',
+      workerEnv.GITSYNC_WORKER_CONCURRENCY,
+      DEFAULT_WORKER_CONCURRENCY,
+    ),
     out: values.out ? path.resolve(values.out) : null,
     docsDir: docsDir && path.resolve(docsDir),
     profileDir: values.profile ? path.resolve(values.profile) : null,

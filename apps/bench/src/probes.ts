@@ -41,7 +41,10 @@ async function workerCounters(worker: WorkerProcess): Promise<{ jobs: number; se
     const res = await fetch(`http://127.0.0.1:${worker.healthPort}/metrics`, { signal: AbortSignal.timeout(5_000) });
     const text = await res.text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-    return { jobs: value('gitsync_refresh_duration_seconds_count'), seconds: value('gitsync_refresh_duration_seconds_sum') };
+    return {
+      jobs: value('gitsync_refresh_duration_seconds_count'),
+      seconds: value('gitsync_refresh_duration_seconds_sum'),
+    };
   } catch {
     return { jobs: 0, seconds: 0 };
   }
@@ -63,9 +66,17 @@ export async function readCounters(bench: Bench, workers: WorkerProcess[]): Prom
   };
 }
 
-export function passCost(before: Counters, after: Counters, refreshes: number, slots: number, seconds: number): PassCost {
+export function passCost(
+  before: Counters,
+  after: Counters,
+  refreshes: number,
+  slots: number,
+  seconds: number,
+): PassCost {
   const per = (n: number) => round(n / Math.max(1, refreshes), 2);
-  const deltas = [...after.redis].map(([cmd, calls]) => [cmd, calls - (before.redis.get(cmd) ?? 0)] as const).filter(([, d]) => d > 0);
+  const deltas = [...after.redis]
+    .map(([cmd, calls]) => [cmd, calls - (before.redis.get(cmd) ?? 0)] as const)
+    .filter(([, d]) => d > 0);
   const total = deltas.reduce((s, [, d]) => s + d, 0);
   const scripts = deltas.filter(([cmd]) => cmd === 'evalsha' || cmd === 'eval').reduce((s, [, d]) => s + d, 0);
   const jobs = after.jobs - before.jobs;

@@ -12,13 +12,25 @@ export class Processes {
   private readonly running = new Set<AppProcess>();
 
   /** One of the real apps, as operators start it; `nodeArgs` (e.g. --cpu-prof) switch to a spawn of our own. */
-  async app(app: AppName, env: Record<string, string>, name: string, ready: string, nodeArgs: string[] = []): Promise<AppProcess> {
+  async app(
+    app: AppName,
+    env: Record<string, string>,
+    name: string,
+    ready: string,
+    nodeArgs: string[] = [],
+  ): Promise<AppProcess> {
     const started = spawnApp(app, env, name, { nodeArgs, outputTailChars: OUTPUT_TAIL });
     return this.track(started, ready);
   }
 
   /** A script of the bench itself (the no-op worker). */
-  async script(entry: string, env: Record<string, string>, name: string, ready: string, nodeArgs: string[] = []): Promise<AppProcess> {
+  async script(
+    entry: string,
+    env: Record<string, string>,
+    name: string,
+    ready: string,
+    nodeArgs: string[] = [],
+  ): Promise<AppProcess> {
     return this.track(spawnNode(entry, env, name, { outputTailChars: OUTPUT_TAIL, nodeArgs }), ready);
   }
 

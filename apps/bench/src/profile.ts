@@ -6,7 +6,11 @@ import { repoRoot } from './options.js';
 
 /** The parts of V8's .cpuprofile format (what `node --cpu-prof` writes) this summary reads. */
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
+  }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -46,7 +50,9 @@ const location = (url: string, line: number): string => {
  * goes, for whoever optimises next.
  */
 export function summariseProfiles(dir: string, what: string, top = 15): ProfileSummary {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(dir, f));
   const byFn = new Map<string, { fn: string; where: string; pkg: string; us: number }>();
   let totalUs = 0;
   const inclusive = new Map<string, { fn: string; where: string; us: number }>();
@@ -61,7 +67,12 @@ export function summariseProfiles(dir: string, what: string, top = 15): ProfileS
       if (!frame || frame.functionName === '(idle)') return;
       const where = location(frame.url, frame.lineNumber);
       const key = `${frame.functionName}@${where}`;
-      const entry = byFn.get(key) ?? { fn: frame.functionName || '(anonymous)', where, pkg: packageOf(frame.url, frame.functionName), us: 0 };
+      const entry = byFn.get(key) ?? {
+        fn: frame.functionName || '(anonymous)',
+        where,
+        pkg: packageOf(frame.url, frame.functionName),
+        us: 0,
+      };
       entry.us += us;
       byFn.set(key, entry);
       totalUs += us;

@@ -43,7 +43,9 @@ async function progress(bench: Bench, t0: string): Promise<{ refreshed: number; 
 export async function cancelBacklog(bench: Bench, queue: Queue): Promise<void> {
   // The scheduler keeps only a part of a backlog in Redis (GITSYNC_MAX_QUEUED): the rest is due in
   // Postgres and would be topped up into the queue as fast as it is drained.
-  await bench.pg.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '1 day' where stale_at <= now()`);
+  await bench.pg.db.execute(
+    sql`update chat_diff_statuses set stale_at = now() + interval '1 day' where stale_at <= now()`,
+  );
   await queue.drain(true);
   await waitQueueEmpty(queue, 60_000, 'cancelled backlog');
 }
@@ -113,7 +115,8 @@ export async function measurePass(
       await sleep(200);
     }
     const complete = done.refreshed + done.other >= rowsDue;
-    if (!complete && capSeconds === null) throw new Error(`${pass} pass at ${latencyMs} ms: only ${JSON.stringify(done)} of ${rowsDue} rows written back`);
+    if (!complete && capSeconds === null)
+      throw new Error(`${pass} pass at ${latencyMs} ms: only ${JSON.stringify(done)} of ${rowsDue} rows written back`);
     const cpuSeconds = meter.stop();
     const after = await readCounters(bench, system.workers);
     // Requests answered while the clock ran (a capped pass goes on for a moment while it is cancelled).
@@ -144,7 +147,13 @@ export async function measurePass(
       countedPerRefresh: round(counted / Math.max(1, rows), 3),
       cpuSeconds,
       cost: passCost(before, after, rows, system.workers.length * bench.options.concurrency, seconds),
-      workerRss: await Promise.all(system.workers.map(async (w) => ({ name: w.app.name, jobs: await jobsRun(w), rssBytes: rssBytes(w.app.child.pid) }))),
+      workerRss: await Promise.all(
+        system.workers.map(async (w) => ({
+          name: w.app.name,
+          jobs: await jobsRun(w),
+          rssBytes: rssBytes(w.app.child.pid),
+        })),
+      ),
     };
     bench.clearRequests();
     console.log(`[bench] refresh ${describe(figure)}`);

@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { measureCeiling } from './ceiling.js';
-import type { BenchResults, CeilingFigure, MemoryFigures, OnDemandResult, ProfileSummary, RefreshFigure } from './figures.js';
+import type {
+  BenchResults,
+  CeilingFigure,
+  MemoryFigures,
+  OnDemandResult,
+  ProfileSummary,
+  RefreshFigure,
+} from './figures.js';
 import { measureFlatness } from './flat.js';
 import { measureOnDemand, ON_DEMAND_LATENCY_MS } from './ondemand.js';
 import { summariseProfiles } from './profile.js';
@@ -20,7 +27,9 @@ const PASSES = ['first', 'steady'] as const;
 async function versions(bench: Bench) {
   const pg = await bench.pg.db.execute<{ v: string }>(sql`select current_setting('server_version') as v`);
   const info = await bench.redis.info('server');
-  const bullmq = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/bullmq/package.json'), 'utf8')) as { version: string }).version;
+  const bullmq = (
+    JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/bullmq/package.json'), 'utf8')) as { version: string }
+  ).version;
   const pid = /^process_id:(\d+)/m.exec(info)?.[1];
   return {
     postgres: pg.rows[0]?.v ?? 'unknown',
@@ -33,15 +42,35 @@ async function versions(bench: Bench) {
 
 /** The figures of a phase that was not run (`--phases`): empty, and its targets read as missed. */
 const notRun = {
-  onDemand: (latencyMs: number): OnDemandResult => ({ available: false, note: 'not run (--phases)', latencyMs, figures: [] }),
+  onDemand: (latencyMs: number): OnDemandResult => ({
+    available: false,
+    note: 'not run (--phases)',
+    latencyMs,
+    figures: [],
+  }),
   scheduler: (): SchedulerPhase => ({
-    scheduler: { mode: 'not run (--phases)', rows: 0, batch: 0, seconds: 0, rowsPerSec: 0, claimSeconds: 0, enqueueSeconds: 0, cpuSeconds: {} },
+    scheduler: {
+      mode: 'not run (--phases)',
+      rows: 0,
+      batch: 0,
+      seconds: 0,
+      rowsPerSec: 0,
+      claimSeconds: 0,
+      enqueueSeconds: 0,
+      cpuSeconds: {},
+    },
     redisBytesPerJob: 0,
     redisJobsQueued: 0,
     redisBreakdown: {},
     compose: null,
   }),
-  flat: (): MemoryFigures['flat'] => ({ worker: 'not run (--phases)', jobs: 0, rssAtBytes: [], growth: null, seconds: 0 }),
+  flat: (): MemoryFigures['flat'] => ({
+    worker: 'not run (--phases)',
+    jobs: 0,
+    rssAtBytes: [],
+    growth: null,
+    seconds: 0,
+  }),
 };
 
 /** Every phase chosen, in turn; processes of one phase are stopped before the next needs them gone. */
@@ -53,14 +82,22 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
   const wEnv = workerEnv(bench);
   const { concurrency } = options;
   const schedulerEnv = bench.env();
-  console.log(`[bench] database ${bench.dbName}, BullMQ prefix ${bench.prefix}, fakes ${bench.providers.map((p) => p.fake.url).join(' ')}`);
+  console.log(
+    `[bench] database ${bench.dbName}, BullMQ prefix ${bench.prefix}, fakes ${bench.providers.map((p) => p.fake.url).join(' ')}`,
+  );
   console.log(`[bench] phases: ${options.phases.join(', ')}`);
-  console.log(`[bench] worker env:\n${Object.entries(wEnv).map(([k, val]) => `  ${k}=${val}`).join('\n')}`);
+  console.log(
+    `[bench] worker env:\n${Object.entries(wEnv)
+      .map(([k, val]) => `  ${k}=${val}`)
+      .join('\n')}`,
+  );
 
   const t = performance.now();
   await seedUsers(bench);
   await seedChats(bench, 0, options.rows, true);
-  console.log(`[bench] seeded ${options.users} users and ${options.rows} chats with PRs in ${((performance.now() - t) / 1000).toFixed(1)}s`);
+  console.log(
+    `[bench] seeded ${options.users} users and ${options.rows} chats with PRs in ${((performance.now() - t) / 1000).toFixed(1)}s`,
+  );
 
   const ceiling: CeilingFigure[] = [];
   if (on('ceiling')) for (const w of options.workerCounts) ceiling.push(await measureCeiling(bench, w, concurrency));
@@ -120,7 +157,8 @@ async function runSystem(bench: Bench, redisPid: number | null, onDemandToo: boo
   const system: RunningSystem = { scheduler, workers: [], redisPid };
   const refresh: RefreshFigure[] = [];
   for (const w of [...options.workerCounts].sort((a, b) => a - b)) {
-    while (system.workers.length < w) system.workers.push(await startWorker(bench, `worker${system.workers.length + 1}`));
+    while (system.workers.length < w)
+      system.workers.push(await startWorker(bench, `worker${system.workers.length + 1}`));
     for (const latency of options.latencies) {
       for (const pass of PASSES) {
         // The first pass of the run must reach every row: it gives each its url and ETags.
@@ -151,7 +189,10 @@ async function profileWorker(bench: Bench, system: RunningSystem, dir: string): 
   for (const pass of PASSES) await measurePass(bench, profiled, 0, pass, bench.options.passSeconds);
   // The profile is written when the process exits normally (SIGTERM → graceful shutdown).
   await bench.processes.stop([worker.app]);
-  const summary = summariseProfiles(dir, `1 worker process, a first and a steady pass of ${bench.options.rows} rows at 0 ms`);
+  const summary = summariseProfiles(
+    dir,
+    `1 worker process, a first and a steady pass of ${bench.options.rows} rows at 0 ms`,
+  );
   console.log(`[bench] profile written to ${dir}`);
   return summary;
 }

@@ -93,7 +93,9 @@ export async function measureScheduler(bench: Bench): Promise<SchedulerPhase> {
     intervalMs: 1000,
   });
   try {
-    await bench.pg.db.execute(sql`update chat_diff_statuses set stale_at = now() - interval '1 second', leased_until = null`);
+    await bench.pg.db.execute(
+      sql`update chat_diff_statuses set stale_at = now() - interval '1 second', leased_until = null`,
+    );
     // The passes before left dead row versions behind; autovacuum would have cleared them on a
     // system that had been quiet for a minute, which is the state a claim storm usually meets.
     await bench.pg.db.execute(sql`vacuum analyze chat_diff_statuses`);
@@ -125,7 +127,9 @@ export async function measureScheduler(bench: Bench): Promise<SchedulerPhase> {
         `(claims ${figure.claimSeconds}s, addBulk ${figure.enqueueSeconds}s); Redis ${bytesPerJob} B/job ${JSON.stringify(redisBreakdown)}`,
     );
     const compose = await composeBytesPerJob(producer.payloads, prefix);
-    console.log(`[bench] Redis with docker-compose.yml's settings (${compose.args.join(' ')}): ${compose.bytesPerJob} B/job`);
+    console.log(
+      `[bench] Redis with docker-compose.yml's settings (${compose.args.join(' ')}): ${compose.bytesPerJob} B/job`,
+    );
     return { scheduler: figure, redisBytesPerJob: bytesPerJob, redisJobsQueued: queued, redisBreakdown, compose };
   } finally {
     await scheduler.stop();

@@ -59,7 +59,13 @@ export async function seedChats(bench: Bench, from: number, to: number, pullRequ
   if (!pullRequests) return;
   for (let g = from; g < to; g++) {
     const fake = bench.providers[providerOf(g)]!.fake;
-    fake.createPullRequest({ owner: 'acme', repo: repoOf(g), head: branchOf(g), title: `Bench PR ${g}`, author: username(Math.floor(g / 2) % users) });
+    fake.createPullRequest({
+      owner: 'acme',
+      repo: repoOf(g),
+      head: branchOf(g),
+      title: `Bench PR ${g}`,
+      author: username(Math.floor(g / 2) % users),
+    });
   }
 }
 

@@ -36,7 +36,10 @@ export interface Bench {
 }
 
 async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  await withAdmin((admin) => admin.query(`drop database if exists "${name}" with (force)`), withDatabase('postgres', serverUrl));
+  await withAdmin(
+    (admin) => admin.query(`drop database if exists "${name}" with (force)`),
+    withDatabase('postgres', serverUrl),
+  );
 }
 
 /**
@@ -69,7 +72,8 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
     (closing ??= (async () => {
       // Processes first (they hold connections), then everything else even if one step fails.
       await processes.stopAll().catch((err: unknown) => console.error('[bench] stopping processes failed:', err));
-      for (const step of undo.reverse()) await step().catch((err: unknown) => console.error('[bench] cleanup step failed:', err));
+      for (const step of undo.reverse())
+        await step().catch((err: unknown) => console.error('[bench] cleanup step failed:', err));
     })());
   try {
     undo.push(() => dropDatabase(options.databaseUrl, dbName));

@@ -19,12 +19,30 @@ export function sections(r: BenchResults): Section[] {
     {
       title: 'Ceiling: no-op BullMQ jobs (same Redis, processes and concurrency)',
       headers: ['workers', 'concurrency', 'jobs', 'seconds', 'jobs/s', 'queued/s (producer)'],
-      rows: r.ceiling.map((c) => [String(c.workers), String(c.concurrency), n(c.jobs), String(c.seconds), n(c.jobsPerSec), n(c.enqueuePerSec)]),
+      rows: r.ceiling.map((c) => [
+        String(c.workers),
+        String(c.concurrency),
+        n(c.jobs),
+        String(c.seconds),
+        n(c.jobsPerSec),
+        n(c.enqueuePerSec),
+      ]),
       notes: ['jobs are queued into the paused queue first; the clock runs from the resume to an empty queue.'],
     },
     {
       title: 'Refresh throughput: all rows marked stale → all written back (real scheduler + worker processes)',
-      headers: ['workers', 'latency', 'pass', 'rows', 'seconds', 'rows/s', 'of ceiling', 'requests/refresh', 'counted/refresh', 'not refreshed'],
+      headers: [
+        'workers',
+        'latency',
+        'pass',
+        'rows',
+        'seconds',
+        'rows/s',
+        'of ceiling',
+        'requests/refresh',
+        'counted/refresh',
+        'not refreshed',
+      ],
       rows: r.refresh.map((f) => {
         const ceiling = ceilingOf(f.workers);
         return [
@@ -37,16 +55,31 @@ export function sections(r: BenchResults): Section[] {
           ceiling ? pct(f.rowsPerSec / ceiling) : '–',
           String(f.requestsPerRefresh),
           String(f.countedPerRefresh),
-          Object.entries(f.otherOutcomes).map(([k, v]) => `${k} ${v}`).join(', ') || '–',
+          Object.entries(f.otherOutcomes)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || '–',
         ];
       }),
       notes: r.refresh.some((f) => !f.complete)
-        ? [`* the pass hit its ${r.meta.passSeconds} s cap: rows/s is over the rows written back by then, the rest of its backlog was cancelled.`]
+        ? [
+            `* the pass hit its ${r.meta.passSeconds} s cap: rows/s is over the rows written back by then, the rest of its backlog was cancelled.`,
+          ]
         : [],
     },
     {
-      title: 'Where the time goes, per refresh: CPU ms by process (other = the rest of the machine), round trips, handler time',
-      headers: ['workers', 'latency', 'pass', ...cpuRoles(r).map((role) => `cpu ${role}`), 'redis cmds', 'redis scripts', 'pg tx', 'job ms', 'slots busy'],
+      title:
+        'Where the time goes, per refresh: CPU ms by process (other = the rest of the machine), round trips, handler time',
+      headers: [
+        'workers',
+        'latency',
+        'pass',
+        ...cpuRoles(r).map((role) => `cpu ${role}`),
+        'redis cmds',
+        'redis scripts',
+        'pg tx',
+        'job ms',
+        'slots busy',
+      ],
       rows: r.refresh.map((f) => [
         String(f.workers),
         `${f.latencyMs} ms`,
@@ -59,22 +92,37 @@ export function sections(r: BenchResults): Section[] {
         pct(f.cost.slotOccupancy),
       ]),
       notes: [
-        'redis cmds counts every command of the server (scripts\' inner calls too; other clients included); pg tx are the run database\'s commits.',
-        'job ms: mean time in the worker\'s handler; slots busy: handler time over processes × concurrency × seconds.',
+        "redis cmds counts every command of the server (scripts' inner calls too; other clients included); pg tx are the run database's commits.",
+        "job ms: mean time in the worker's handler; slots busy: handler time over processes × concurrency × seconds.",
         `most called Redis commands per refresh (last steady pass): ${topRedis(r)}`,
       ],
     },
     {
       title: `On-demand refresh: POST /api/v1/chats/{chat}/diff-status/refresh, one at a time (provider latency ${r.onDemand.latencyMs} ms)`,
       headers: ['condition', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'completed', 'failed'],
-      rows: r.onDemand.figures.map((f) => [f.condition, String(f.samples), String(f.p50Ms), String(f.p99Ms), String(f.maxMs), String(f.completed), String(f.failed)]),
+      rows: r.onDemand.figures.map((f) => [
+        f.condition,
+        String(f.samples),
+        String(f.p50Ms),
+        String(f.p99Ms),
+        String(f.maxMs),
+        String(f.completed),
+        String(f.failed),
+      ]),
       ...(r.onDemand.note && { notes: [r.onDemand.note] }),
     },
     {
       title: 'Scheduler: claim-and-enqueue',
       headers: ['mode', 'rows', 'seconds', 'rows/s', 'claims (Postgres) s', 'addBulk (Redis) s'],
       rows: [
-        [r.scheduler.mode, n(r.scheduler.rows), String(r.scheduler.seconds), n(r.scheduler.rowsPerSec), String(r.scheduler.claimSeconds), String(r.scheduler.enqueueSeconds)],
+        [
+          r.scheduler.mode,
+          n(r.scheduler.rows),
+          String(r.scheduler.seconds),
+          n(r.scheduler.rowsPerSec),
+          String(r.scheduler.claimSeconds),
+          String(r.scheduler.enqueueSeconds),
+        ],
       ],
       notes: [`CPU s during the drain: ${JSON.stringify(r.scheduler.cpuSeconds)}`],
     },
@@ -82,26 +130,51 @@ export function sections(r: BenchResults): Section[] {
       title: 'Memory',
       headers: ['what', 'figure'],
       rows: [
-        ['Redis bytes per queued job', `${n(r.memory.redisBytesPerJob)} B (${n(r.memory.redisJobsQueued)} jobs queued by the real producer)`],
-        ['… of which (MEMORY USAGE)', Object.entries(r.memory.redisBreakdown).map(([k, v]) => `${k} ${v} B`).join(', ')],
+        [
+          'Redis bytes per queued job',
+          `${n(r.memory.redisBytesPerJob)} B (${n(r.memory.redisJobsQueued)} jobs queued by the real producer)`,
+        ],
+        [
+          '… of which (MEMORY USAGE)',
+          Object.entries(r.memory.redisBreakdown)
+            .map(([k, v]) => `${k} ${v} B`)
+            .join(', '),
+        ],
         ...(r.memory.compose
-          ? [[`… with docker-compose.yml's Redis settings`, `${n(r.memory.compose.bytesPerJob)} B (the same jobs; redis-server ${r.memory.compose.args.join(' ')})`]]
+          ? [
+              [
+                `… with docker-compose.yml's Redis settings`,
+                `${n(r.memory.compose.bytesPerJob)} B (the same jobs; redis-server ${r.memory.compose.args.join(' ')})`,
+              ],
+            ]
           : []),
         ...r.memory.workers.map((w) => [
           `RSS of ${w.name} (real worker)`,
-          [`${mib(w.rssStartBytes)} at start`, ...rssSeries(r, w.name), `${mib(w.rssEndBytes)} at the end (${w.jobs === null ? '?' : n(w.jobs)} jobs)`].join(' → '),
+          [
+            `${mib(w.rssStartBytes)} at start`,
+            ...rssSeries(r, w.name),
+            `${mib(w.rssEndBytes)} at the end (${w.jobs === null ? '?' : n(w.jobs)} jobs)`,
+          ].join(' → '),
         ]),
         [
           `RSS of one ${r.memory.flat.worker.split(' ')[0]} worker`,
           r.memory.flat.rssAtBytes.map((x) => `${mib(x.rssBytes)} after ${n(x.jobs)} jobs`).join(' → ') +
-            (r.memory.flat.growth === null ? '' : ` (${r.memory.flat.growth >= 0 ? '+' : ''}${pct(r.memory.flat.growth)})`),
+            (r.memory.flat.growth === null
+              ? ''
+              : ` (${r.memory.flat.growth >= 0 ? '+' : ''}${pct(r.memory.flat.growth)})`),
         ],
       ],
     },
     {
       title: 'Targets (issue 6), as ratios within this run',
       headers: ['', 'target', 'measured', 'ratio', 'goal'],
-      rows: r.targets.map((t) => [t.pass ? 'PASS' : 'MISS', t.name, t.measured, t.ratio === null ? '–' : String(t.ratio), t.target]),
+      rows: r.targets.map((t) => [
+        t.pass ? 'PASS' : 'MISS',
+        t.name,
+        t.measured,
+        t.ratio === null ? '–' : String(t.ratio),
+        t.target,
+      ]),
     },
   ];
   if (r.profile) {
@@ -112,7 +185,8 @@ export function sections(r: BenchResults): Section[] {
       notes: [`by package: ${r.profile.byPackage.map((p) => `${p.pkg} ${p.selfPct}%`).join(', ')}`],
     });
     out.push({
-      title: 'CPU profile: our own functions by inclusive time (themselves and what they call synchronously; work after an await counts where it resumes)',
+      title:
+        'CPU profile: our own functions by inclusive time (themselves and what they call synchronously; work after an await counts where it resumes)',
       headers: ['total ms', 'total %', 'function', 'where'],
       rows: r.profile.inclusive.map((t) => [n(Math.round(t.selfMs)), `${t.selfPct}%`, t.fn, t.where]),
     });
@@ -122,12 +196,20 @@ export function sections(r: BenchResults): Section[] {
 
 /** A worker's RSS after each pass it took part in. */
 function rssSeries(r: BenchResults, name: string): string[] {
-  return r.refresh.flatMap((f) => f.workerRss.filter((w) => w.name === name).map((w) => `${mib(w.rssBytes)} after ${w.jobs === null ? '?' : n(w.jobs)}`));
+  return r.refresh.flatMap((f) =>
+    f.workerRss
+      .filter((w) => w.name === name)
+      .map((w) => `${mib(w.rssBytes)} after ${w.jobs === null ? '?' : n(w.jobs)}`),
+  );
 }
 
 function topRedis(r: BenchResults): string {
   const steady = r.refresh.filter((f) => f.pass === 'steady').at(-1);
-  return steady ? Object.entries(steady.cost.redisTop).map(([cmd, per]) => `${cmd} ${per}`).join(', ') : '–';
+  return steady
+    ? Object.entries(steady.cost.redisTop)
+        .map(([cmd, per]) => `${cmd} ${per}`)
+        .join(', ')
+    : '–';
 }
 
 function cpuRoles(r: BenchResults): string[] {
@@ -147,7 +229,12 @@ export function textReport(r: BenchResults): string {
   for (const s of sections(r)) {
     lines.push(s.title);
     const widths = s.headers.map((h, i) => Math.max(h.length, ...s.rows.map((row) => (row[i] ?? '').length)));
-    const line = (cells: string[]) => '  ' + cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      '  ' +
+      cells
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd();
     lines.push(line(s.headers), line(widths.map((w) => '-'.repeat(w))), ...s.rows.map(line));
     for (const note of s.notes ?? []) lines.push(`  note: ${note}`);
     lines.push('');

@@ -3,7 +3,8 @@ import type { BenchResults, RefreshFigure, TargetResult } from './figures.js';
 
 type Figures = Pick<BenchResults, 'ceiling' | 'refresh' | 'onDemand' | 'scheduler' | 'memory'>;
 
-const label = (f: Pick<RefreshFigure, 'workers' | 'pass'>) => `${f.workers} worker${f.workers > 1 ? 's' : ''}, ${f.pass} pass`;
+const label = (f: Pick<RefreshFigure, 'workers' | 'pass'>) =>
+  `${f.workers} worker${f.workers > 1 ? 's' : ''}, ${f.pass} pass`;
 
 /** The issue's targets, as ratios of figures of this one run (these machines are noisy). */
 export function evaluateTargets(r: Figures): TargetResult[] {
@@ -57,7 +58,13 @@ export function evaluateTargets(r: Figures): TargetResult[] {
           ratio: round(busy.p99Ms - idle.p99Ms, 1),
           pass: busy.p99Ms <= idle.p99Ms + 50,
         }
-      : { name: 'on-demand p99 with backlog vs idle p99', measured: r.onDemand.note ?? 'not measured', target: '≤ idle + 50 ms', ratio: null, pass: false },
+      : {
+          name: 'on-demand p99 with backlog vs idle p99',
+          measured: r.onDemand.note ?? 'not measured',
+          target: '≤ idle + 50 ms',
+          ratio: null,
+          pass: false,
+        },
   );
   targets.push({
     name: 'scheduler claim-and-enqueue rate',

@@ -29,7 +29,8 @@ export async function measureWebhooks(bench: Bench, apiUrl: string, samples: num
   const seen = new Map<string, number>();
   subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => {
     const event = JSON.parse(message) as DiffStatusChangeEvent;
-    if (event.chat.diff_status?.pull_request_title?.startsWith('webhook ')) seen.set(`${event.chat.id} ${event.chat.diff_status.pull_request_title}`, performance.now());
+    if (event.chat.diff_status?.pull_request_title?.startsWith('webhook '))
+      seen.set(`${event.chat.id} ${event.chat.diff_status.pull_request_title}`, performance.now());
   });
   await subscriber.psubscribe(ownerChannel('*'));
   // ESM-only, with no `require` export: loaded with import().
@@ -61,7 +62,10 @@ export async function measureWebhooks(bench: Bench, apiUrl: string, samples: num
         body,
       });
       if (res.status !== 202) throw new Error(`webhook delivery answered ${res.status}: ${await res.text()}`);
-      const at = await waitFor(() => seen.get(`${pr.chatId} ${title}`), { timeoutMs: 10_000, message: `event for ${pr.chatId}` });
+      const at = await waitFor(() => seen.get(`${pr.chatId} ${title}`), {
+        timeoutMs: 10_000,
+        message: `event for ${pr.chatId}`,
+      });
       timings.push(at - started);
     }
   } finally {

@@ -25,7 +25,8 @@ export interface WorkerMemory {
 }
 
 /** The environment a real worker of this run gets (printed and stored with the figures). */
-export const workerEnv = (bench: Bench): Record<string, string> => bench.env({ ...WORKER_ENV, ...bench.options.workerEnv });
+export const workerEnv = (bench: Bench): Record<string, string> =>
+  bench.env({ ...WORKER_ENV, ...bench.options.workerEnv });
 
 export async function startWorker(bench: Bench, name: string, nodeArgs: string[] = []): Promise<WorkerProcess> {
   const healthPort = await freePort();

@@ -55,7 +55,12 @@ describe('npm run bench -- --quick', () => {
     expect(r.ceiling).toHaveLength(1);
     expect(r.ceiling[0]!.jobsPerSec).toBeGreaterThan(0);
     // Quick mode: one worker, both latencies, both passes.
-    expect(r.refresh.map((f) => `${f.workers}/${f.latencyMs}/${f.pass}`)).toEqual(['1/0/first', '1/0/steady', '1/100/first', '1/100/steady']);
+    expect(r.refresh.map((f) => `${f.workers}/${f.latencyMs}/${f.pass}`)).toEqual([
+      '1/0/first',
+      '1/0/steady',
+      '1/100/first',
+      '1/100/steady',
+    ]);
     for (const f of r.refresh) {
       expect(f.rows).toBeGreaterThan(0);
       expect(f.rowsPerSec).toBeGreaterThan(0);
@@ -95,7 +100,9 @@ describe('npm run bench -- --quick', () => {
     expect(r.targets).toHaveLength(9);
 
     expect(readFileSync(path.join(dir, 'BENCHMARKS.md'), 'utf8')).toContain('![refresh throughput');
-    expect(readFileSync(path.join(dir, 'docs', 'bench.svg'), 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(readFileSync(path.join(dir, 'docs', 'bench.svg'), 'utf8')).toMatch(
+      /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
+    );
 
     // Nothing left behind: the database is dropped and no key of the prefix remains.
     const pg = new Client({ connectionString: databaseUrl });

@@ -1,4 +1,13 @@
-import { addApiKey, createChat, createUser, getUserByUsername, listChats, upsertExternalAuthLink, type Database, type TokenCipher } from '@gitsync/db';
+import {
+  addApiKey,
+  createChat,
+  createUser,
+  getUserByUsername,
+  listChats,
+  upsertExternalAuthLink,
+  type Database,
+  type TokenCipher,
+} from '@gitsync/db';
 import type { FakeGitHub, PullRequestPatch, ReviewState } from '@gitsync/github-fake';
 
 export const DEMO_PROVIDER_ID = 'github';
@@ -27,17 +36,58 @@ interface DemoChat {
 // Every PR here exists before the agent's first report and no report names it: the refresh finds
 // each by its branch (closed and merged ones too) and, for the fork, in the fork's parent.
 const chats: DemoChat[] = [
-  { title: 'Add dark mode', status: 'waiting', repo: 'webapp', branch: 'feat/dark-mode', pr: { title: 'Add dark mode toggle', additions: 214, deletions: 31 } },
-  { title: 'Fix login redirect', status: 'completed', repo: 'webapp', branch: 'fix/login-redirect', pr: { title: 'Fix redirect loop after login', merged: true, additions: 12, deletions: 4 } },
-  { title: 'New onboarding flow', status: 'waiting', repo: 'webapp', branch: 'feat/onboarding', pr: { title: 'Onboarding v2', draft: true, additions: 530, deletions: 120 } },
-  { title: 'Cache experiment', status: 'completed', repo: 'api', branch: 'exp/cache', pr: { title: 'Try an LRU in front of the DB', state: 'closed', additions: 88, deletions: 2 } },
-  { title: 'Refactor API client', status: 'running', repo: 'api', branch: 'refactor/client', pr: { title: 'Split the API client', additions: 340, deletions: 290 } },
+  {
+    title: 'Add dark mode',
+    status: 'waiting',
+    repo: 'webapp',
+    branch: 'feat/dark-mode',
+    pr: { title: 'Add dark mode toggle', additions: 214, deletions: 31 },
+  },
+  {
+    title: 'Fix login redirect',
+    status: 'completed',
+    repo: 'webapp',
+    branch: 'fix/login-redirect',
+    pr: { title: 'Fix redirect loop after login', merged: true, additions: 12, deletions: 4 },
+  },
+  {
+    title: 'New onboarding flow',
+    status: 'waiting',
+    repo: 'webapp',
+    branch: 'feat/onboarding',
+    pr: { title: 'Onboarding v2', draft: true, additions: 530, deletions: 120 },
+  },
+  {
+    title: 'Cache experiment',
+    status: 'completed',
+    repo: 'api',
+    branch: 'exp/cache',
+    pr: { title: 'Try an LRU in front of the DB', state: 'closed', additions: 88, deletions: 2 },
+  },
+  {
+    title: 'Refactor API client',
+    status: 'running',
+    repo: 'api',
+    branch: 'refactor/client',
+    pr: { title: 'Split the API client', additions: 340, deletions: 290 },
+  },
   { title: 'Write the README', status: 'waiting', repo: 'api', branch: 'docs/readme' },
   {
-    title: 'Upgrade to Node 22', status: 'completed', repo: 'api', branch: 'chore/node-22', closedBefore: 'Node 22 (first try)',
+    title: 'Upgrade to Node 22',
+    status: 'completed',
+    repo: 'api',
+    branch: 'chore/node-22',
+    closedBefore: 'Node 22 (first try)',
     pr: { title: 'Upgrade to Node 22', merged: true, additions: 41, deletions: 37 },
   },
-  { title: 'Fix typos in the docs', status: 'waiting', repo: 'webapp', branch: 'fix/typos', fork: 'demo-contributor', pr: { title: 'Fix typos in the docs', additions: 9, deletions: 9 } },
+  {
+    title: 'Fix typos in the docs',
+    status: 'waiting',
+    repo: 'webapp',
+    branch: 'fix/typos',
+    fork: 'demo-contributor',
+    pr: { title: 'Fix typos in the docs', additions: 9, deletions: 9 },
+  },
 ];
 
 export interface Demo {
@@ -73,7 +123,9 @@ export async function seedDemo(db: Database, fake: FakeGitHub, cipher: TokenCiph
   const chatIds: string[] = [];
   for (const chat of chats) {
     const found = existing.find((row) => row.chat.title === chat.title);
-    chatIds.push(found ? found.chat.id : (await createChat(db, { ownerId: user.id, title: chat.title, status: chat.status })).id);
+    chatIds.push(
+      found ? found.chat.id : (await createChat(db, { ownerId: user.id, title: chat.title, status: chat.status })).id,
+    );
   }
   return { chatIds, prs };
 }
@@ -116,7 +168,17 @@ export function startDemoChanges(apiUrl: string, fake: FakeGitHub, demo: Demo, e
       const index = chatIndex('Write the README');
       const readme = demo.prs.get(index);
       if (readme === undefined) {
-        demo.prs.set(index, fake.createPullRequest({ owner: OWNER, repo: 'api', head: 'docs/readme', title: 'Write the README', additions: 95, deletions: 3 }).number);
+        demo.prs.set(
+          index,
+          fake.createPullRequest({
+            owner: OWNER,
+            repo: 'api',
+            head: 'docs/readme',
+            title: 'Write the README',
+            additions: 95,
+            deletions: 3,
+          }).number,
+        );
       } else {
         fake.updatePullRequest(OWNER, 'api', readme, { draft: !fake.getPullRequest(OWNER, 'api', readme)?.draft });
       }

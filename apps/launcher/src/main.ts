@@ -2,14 +2,30 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { concurrently } from 'concurrently';
 import { appNodeFlags, type AppName } from '@gitsync/config';
-import { createDb, ensureDatabase, migrateDatabase, rekeyExternalAuthLinks, TokenCipher, type Database } from '@gitsync/db';
+import {
+  createDb,
+  ensureDatabase,
+  migrateDatabase,
+  rekeyExternalAuthLinks,
+  TokenCipher,
+  type Database,
+} from '@gitsync/db';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import { DEMO_ADMIN_KEY, DEMO_MEMBER_KEY, DEMO_PROVIDER_ID, DEMO_TOKEN_KEY, reportAll, seedDemo, startDemoChanges } from './demo.js';
+import {
+  DEMO_ADMIN_KEY,
+  DEMO_MEMBER_KEY,
+  DEMO_PROVIDER_ID,
+  DEMO_TOKEN_KEY,
+  reportAll,
+  seedDemo,
+  startDemoChanges,
+} from './demo.js';
 import { loadLauncherEnv } from './env.js';
 
 const root = path.resolve(__dirname, '../../..');
 // `exec` replaces the shell, so signals reach node and a clean stop is not taken for a crash.
-const tsx = (app: AppName) => `exec "${process.execPath}" ${[...appNodeFlags[app], '--import', 'tsx'].join(' ')} apps/${app}/src/main.ts`;
+const tsx = (app: AppName) =>
+  `exec "${process.execPath}" ${[...appNodeFlags[app], '--import', 'tsx'].join(' ')} apps/${app}/src/main.ts`;
 
 /**
  * `npm start`: migrate, then run API, scheduler and workers as one supervised process group
@@ -33,7 +49,9 @@ async function main(): Promise<void> {
   const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), FORCE_COLOR: '1' };
   if (demoTokenKey) childEnv.GITSYNC_TOKEN_ENCRYPTION_KEYS = demoTokenKey;
   if (demoMode) {
-    fake = await startFakeGitHub({ port: env.GITSYNC_FAKE_GITHUB_PORT, latencyMs: 50 }).catch(() => startFakeGitHub({ port: 0, latencyMs: 50 }));
+    fake = await startFakeGitHub({ port: env.GITSYNC_FAKE_GITHUB_PORT, latencyMs: 50 }).catch(() =>
+      startFakeGitHub({ port: 0, latencyMs: 50 }),
+    );
     Object.assign(childEnv, {
       GITSYNC_EXTERNAL_AUTH_1_ID: DEMO_PROVIDER_ID,
       GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: fake.apiBaseUrl,
@@ -88,21 +106,32 @@ async function main(): Promise<void> {
 
 /** The sidebar the API serves at `/`: built on every start (about a second) so it is never stale. */
 function buildWebPage(): void {
-  const build = spawnSync('npm', ['run', 'build', '--silent', '-w', '@gitsync/web'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const build = spawnSync('npm', ['run', 'build', '--silent', '-w', '@gitsync/web'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (build.status !== 0) console.warn('gitsync: the web sidebar did not build; the API still runs without it');
 }
 
 async function waitForApi(apiUrl: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const ready = await fetch(`${apiUrl}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${apiUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`the API did not become ready at ${apiUrl}`);
 }
 
-function printWelcome(apiUrl: string, fake: FakeGitHub | null, adminKey: string | undefined, demoTokenKey: string | null): void {
+function printWelcome(
+  apiUrl: string,
+  fake: FakeGitHub | null,
+  adminKey: string | undefined,
+  demoTokenKey: string | null,
+): void {
   const lines = [
     '',
     'gitsync is running',
@@ -111,7 +140,11 @@ function printWelcome(apiUrl: string, fake: FakeGitHub | null, adminKey: string 
     `  Bull Board   ${apiUrl}/admin/queues   (admin key as password)`,
     `  metrics      ${apiUrl}/metrics`,
     ...(adminKey ? [`  admin key    ${adminKey}`] : []),
-    ...(demoTokenKey ? [`  token key    ${demoTokenKey}   (demo only: seals tokens at rest; set GITSYNC_TOKEN_ENCRYPTION_KEYS for your own)`] : []),
+    ...(demoTokenKey
+      ? [
+          `  token key    ${demoTokenKey}   (demo only: seals tokens at rest; set GITSYNC_TOKEN_ENCRYPTION_KEYS for your own)`,
+        ]
+      : []),
   ];
   if (fake) {
     lines.push(

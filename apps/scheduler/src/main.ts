@@ -9,7 +9,9 @@ import { Scheduler } from '@gitsync/schedule-engine';
 async function main(): Promise<void> {
   const env = loadSchedulerEnv();
   const logger = createLogger('scheduler', { level: env.LOG_LEVEL });
-  const { db, close: closeDb } = createDb(env.DATABASE_URL, { onError: (err) => logger.warn({ err }, 'postgres pool error') });
+  const { db, close: closeDb } = createDb(env.DATABASE_URL, {
+    onError: (err) => logger.warn({ err }, 'postgres pool error'),
+  });
   const connection = createRedis(env.REDIS_URL, 'producer');
   const subscriber = createRedis(env.REDIS_URL, 'worker');
   const producer = new RefreshProducer({ connection, prefix: env.GITSYNC_QUEUE_PREFIX });

@@ -56,7 +56,11 @@ export interface ApiClient {
 const GATEWAY_DOWN = new Set([502, 503, 504]);
 
 /** A small client for SPEC §6, same-origin: Vite proxies `/api` in development, the API serves the page in production. */
-export function createApiClient(apiKey: string, baseUrl = '', fetchImpl: typeof fetch = (...args) => fetch(...args)): ApiClient {
+export function createApiClient(
+  apiKey: string,
+  baseUrl = '',
+  fetchImpl: typeof fetch = (...args) => fetch(...args),
+): ApiClient {
   const open = async (path: string, init: OpenInit = {}): Promise<Response> => {
     let res: Response;
     try {

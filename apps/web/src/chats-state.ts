@@ -62,7 +62,9 @@ export function chatsReducer(state: ChatsState, action: ChatsAction): ChatsState
       };
     }
     case 'failed':
-      return action.first ? { ...initialChatsState, phase: 'error', error: action.error } : { ...state, loadingMore: false, moreError: action.error };
+      return action.first
+        ? { ...initialChatsState, phase: 'error', error: action.error }
+        : { ...state, loadingMore: false, moreError: action.error };
     case 'changed':
       return { ...state, chats: upsert(state, action.chat) };
     case 'resynced':
@@ -70,7 +72,9 @@ export function chatsReducer(state: ChatsState, action: ChatsAction): ChatsState
     case 'refreshed':
       return {
         ...state,
-        chats: state.chats.map((c) => (c.id === action.chatId ? { ...c, diff_status: newest(c.diff_status, action.diffStatus) } : c)),
+        chats: state.chats.map((c) =>
+          c.id === action.chatId ? { ...c, diff_status: newest(c.diff_status, action.diffStatus) } : c,
+        ),
       };
   }
 }

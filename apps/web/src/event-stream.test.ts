@@ -42,7 +42,8 @@ function harness(answers: Array<ReturnType<typeof stream> | Error>) {
   return { states, events, attempts, opened, stop, resumed: () => resumed, kinds: () => states.map((s) => s.kind) };
 }
 
-const change = (state: string) => `event: diff_status_change\ndata: ${JSON.stringify({ kind: 'diff_status_change', chat: chatWithPr({ pull_request_state: state as 'open' }) })}\n\n`;
+const change = (state: string) =>
+  `event: diff_status_change\ndata: ${JSON.stringify({ kind: 'diff_status_change', chat: chatWithPr({ pull_request_state: state as 'open' }) })}\n\n`;
 
 describe('followEvents', () => {
   it('opens /api/v1/events, is live once the API says ready, and delivers diff_status_change events only', async () => {
@@ -62,7 +63,10 @@ describe('followEvents', () => {
     s.send(change('merged').slice(0, 30));
     s.send(change('merged').slice(30));
     await waitFor(() => h.events.length === 2, { message: 'two events' });
-    expect(h.events).toEqual(['6f1c2d3e-4a5b-4c6d-8e7f-901234567890:open', '6f1c2d3e-4a5b-4c6d-8e7f-901234567890:merged']);
+    expect(h.events).toEqual([
+      '6f1c2d3e-4a5b-4c6d-8e7f-901234567890:open',
+      '6f1c2d3e-4a5b-4c6d-8e7f-901234567890:merged',
+    ]);
     expect(h.opened).toEqual([{ path: '/api/v1/events', accept: 'text/event-stream' }]);
     expect(h.kinds()).toEqual(['connecting', 'live']);
     h.stop();
@@ -137,7 +141,9 @@ describe('followEvents', () => {
 
 describe('backoffMs', () => {
   it('doubles from 1 s up to 30 s, with jitter between half and all of it', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 20].map((a) => backoffMs(a, () => 1))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+    expect([0, 1, 2, 3, 4, 5, 6, 20].map((a) => backoffMs(a, () => 1))).toEqual([
+      1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
+    ]);
     expect(backoffMs(3, () => 0)).toBe(4000);
   });
 });

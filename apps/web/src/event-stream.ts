@@ -62,7 +62,10 @@ export function followEvents(options: EventStreamOptions): () => void {
       interrupted = false;
     };
     try {
-      const res = await options.api.open('/api/v1/events', { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+      const res = await options.api.open('/api/v1/events', {
+        headers: { accept: 'text/event-stream' },
+        signal: controller.signal,
+      });
       if (!res.body) throw new Error('the event stream has no body');
       // Judged by the payload's `kind`, not the SSE event name, which SPEC §7 leaves open.
       await readSse(res.body, (message) => {

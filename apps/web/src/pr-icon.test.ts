@@ -14,7 +14,8 @@ describe('iconFor', () => {
   });
 
   it('spins only for running and pending chats', () => {
-    for (const status of statuses) expect(iconFor(chat({ status })).spin).toBe(status === 'running' || status === 'pending');
+    for (const status of statuses)
+      expect(iconFor(chat({ status })).spin).toBe(status === 'running' || status === 'pending');
   });
 
   it('uses the sidebar colours of the Go system', () => {
@@ -26,7 +27,18 @@ describe('iconFor', () => {
   it('gives every icon a distinct accessible label per meaning', () => {
     const labels = new Set(cases.map((c) => c[4]));
     expect([...labels].sort()).toEqual(
-      ['Completed', 'Draft pull request', 'Error', 'Paused', 'Pending', 'Pull request closed', 'Pull request merged', 'Pull request open', 'Running', 'Waiting for input'].sort(),
+      [
+        'Completed',
+        'Draft pull request',
+        'Error',
+        'Paused',
+        'Pending',
+        'Pull request closed',
+        'Pull request merged',
+        'Pull request open',
+        'Running',
+        'Waiting for input',
+      ].sort(),
     );
   });
 });

@@ -35,7 +35,9 @@ export interface ChatIconConfig {
 }
 
 type ChatStatus = ChatJson['status'];
-type IconSource = Pick<ChatJson, 'status'> & { diff_status?: Pick<NonNullable<ChatJson['diff_status']>, 'pull_request_state' | 'pull_request_draft'> };
+type IconSource = Pick<ChatJson, 'status'> & {
+  diff_status?: Pick<NonNullable<ChatJson['diff_status']>, 'pull_request_state' | 'pull_request_draft'>;
+};
 
 const activity: Record<ChatStatus, ChatIconConfig> = {
   running: { icon: LoaderCircle, name: 'loader-circle', color: 'blue', label: 'Running', spin: true },
@@ -48,9 +50,27 @@ const activity: Record<ChatStatus, ChatIconConfig> = {
 
 const pullRequest = {
   merged: { icon: GitMerge, name: 'git-merge', color: 'purple', label: 'Pull request merged', spin: false },
-  closed: { icon: GitPullRequestClosed, name: 'git-pull-request-closed', color: 'red', label: 'Pull request closed', spin: false },
-  draft: { icon: GitPullRequestDraft, name: 'git-pull-request-draft', color: 'gray', label: 'Draft pull request', spin: false },
-  open: { icon: GitPullRequestArrow, name: 'git-pull-request-arrow', color: 'green', label: 'Pull request open', spin: false },
+  closed: {
+    icon: GitPullRequestClosed,
+    name: 'git-pull-request-closed',
+    color: 'red',
+    label: 'Pull request closed',
+    spin: false,
+  },
+  draft: {
+    icon: GitPullRequestDraft,
+    name: 'git-pull-request-draft',
+    color: 'gray',
+    label: 'Draft pull request',
+    spin: false,
+  },
+  open: {
+    icon: GitPullRequestArrow,
+    name: 'git-pull-request-arrow',
+    color: 'green',
+    label: 'Pull request open',
+    spin: false,
+  },
 } satisfies Record<string, ChatIconConfig>;
 
 /**

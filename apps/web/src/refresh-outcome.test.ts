@@ -21,7 +21,10 @@ describe('describeRefresh', () => {
     for (const [outcome, tone] of Object.entries(tones)) {
       expect(describeRefresh({ completed: true, outcome: outcome as RefreshOutcomeJson }).tone).toBe(tone);
     }
-    expect(describeRefresh({ completed: false })).toMatchObject({ tone: 'note', message: expect.stringContaining('background') });
+    expect(describeRefresh({ completed: false })).toMatchObject({
+      tone: 'note',
+      message: expect.stringContaining('background'),
+    });
   });
 
   it("passes the provider's error on", () => {

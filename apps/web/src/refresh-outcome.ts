@@ -11,7 +11,8 @@ export type RefreshVerdict = { tone: 'ok' } | { tone: 'note' | 'error'; message:
  */
 export function describeRefresh(info: RefreshInfoJson | undefined): RefreshVerdict {
   if (!info) return { tone: 'ok' };
-  if (!info.completed) return { tone: 'note', message: 'Still refreshing in the background; showing the last known status.' };
+  if (!info.completed)
+    return { tone: 'note', message: 'Still refreshing in the background; showing the last known status.' };
   const detail = info.error ? `: ${info.error}` : '';
   switch (info.outcome) {
     case undefined:
@@ -20,7 +21,10 @@ export function describeRefresh(info: RefreshInfoJson | undefined): RefreshVerdi
     case 'no_pr':
       return { tone: 'note', message: 'No open pull request for this branch yet.' };
     case 'rate_limited':
-      return { tone: 'note', message: `The provider is rate limiting this account${info.next_refresh_at ? `; next try ${exactTime(info.next_refresh_at)}` : ''}.` };
+      return {
+        tone: 'note',
+        message: `The provider is rate limiting this account${info.next_refresh_at ? `; next try ${exactTime(info.next_refresh_at)}` : ''}.`,
+      };
     case 'no_token':
       return { tone: 'error', message: 'No token linked for this provider: link one to see its pull requests.' };
     case 'no_provider':

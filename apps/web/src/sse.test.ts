@@ -31,7 +31,9 @@ describe('createSseParser', () => {
   });
 
   it('joins multi-line data, ignores comments (keep-alives) and unknown fields', () => {
-    expect(parseAll([': ping\n\n', 'data: one\ndata:two\nfoo: bar\nid: 7\nretry: 3000\n\n'])).toEqual([{ event: 'message', data: 'one\ntwo', id: '7', retry: 3000 }]);
+    expect(parseAll([': ping\n\n', 'data: one\ndata:two\nfoo: bar\nid: 7\nretry: 3000\n\n'])).toEqual([
+      { event: 'message', data: 'one\ntwo', id: '7', retry: 3000 },
+    ]);
   });
 
   it('dispatches nothing for an event without data, nor for an unfinished one', () => {

@@ -20,7 +20,13 @@ export function createSseParser(onMessage: (message: SseMessage) => void): (chun
   let retry: number | undefined;
 
   const dispatch = () => {
-    if (data.length > 0) onMessage({ event: event || 'message', data: data.join('\n'), ...(id !== undefined && { id }), ...(retry !== undefined && { retry }) });
+    if (data.length > 0)
+      onMessage({
+        event: event || 'message',
+        data: data.join('\n'),
+        ...(id !== undefined && { id }),
+        ...(retry !== undefined && { retry }),
+      });
     data = [];
     event = '';
     retry = undefined;
@@ -53,7 +59,10 @@ export function createSseParser(onMessage: (message: SseMessage) => void): (chun
 }
 
 /** Reads a fetch body as an event stream until it ends (aborting the fetch ends it with an error). */
-export async function readSse(body: ReadableStream<Uint8Array>, onMessage: (message: SseMessage) => void): Promise<void> {
+export async function readSse(
+  body: ReadableStream<Uint8Array>,
+  onMessage: (message: SseMessage) => void,
+): Promise<void> {
   const parse = createSseParser(onMessage);
   const decoder = new TextDecoder();
   const reader = body.getReader();

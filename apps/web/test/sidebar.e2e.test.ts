@@ -34,8 +34,13 @@ beforeAll(async () => {
   // The page under test is the production build, served by the API itself as in production:
   // built before the system starts, because the API looks for it at start-up.
   const vite = path.join(path.dirname(require.resolve('vite/package.json', { paths: [webDir] })), 'bin/vite.js');
-  const build = spawnSync(process.execPath, [vite, 'build', '--outDir', WEB_DIST, '--logLevel', 'warn'], { cwd: webDir, encoding: 'utf8', timeout: 120_000 });
-  if (build.status !== 0) throw new Error(`vite build failed (${build.status ?? build.signal}):\n${build.stdout}\n${build.stderr}`);
+  const build = spawnSync(process.execPath, [vite, 'build', '--outDir', WEB_DIST, '--logLevel', 'warn'], {
+    cwd: webDir,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (build.status !== 0)
+    throw new Error(`vite build failed (${build.status ?? build.signal}):\n${build.stdout}\n${build.stderr}`);
 
   system = await startSystem();
   const { fake } = system;
@@ -43,12 +48,37 @@ beforeAll(async () => {
   expect(member.status).toBe(201);
   memberKey = member.body.api_key;
   fake.addToken(GH_TOKEN, { login: 'web-e2e' });
-  expect((await system.call('PUT', `/api/v1/users/me/external-auth/${PROVIDER_ID}`, { key: memberKey, body: { access_token: GH_TOKEN } })).status).toBe(204);
+  expect(
+    (
+      await system.call('PUT', `/api/v1/users/me/external-auth/${PROVIDER_ID}`, {
+        key: memberKey,
+        body: { access_token: GH_TOKEN },
+      })
+    ).status,
+  ).toBe(204);
 
   fake.addRepo('acme', 'webapp');
-  pr = fake.createPullRequest({ owner: 'acme', repo: 'webapp', head: BRANCH, title: 'Icons that update live', author: 'web-e2e', additions: 42, deletions: 7, changedFiles: 3 });
+  pr = fake.createPullRequest({
+    owner: 'acme',
+    repo: 'webapp',
+    head: BRANCH,
+    title: 'Icons that update live',
+    author: 'web-e2e',
+    additions: 42,
+    deletions: 7,
+    changedFiles: 3,
+  });
   fake.addReview('acme', 'webapp', pr.number, { user: 'octo-reviewer', state: 'APPROVED' });
-  fake.createPullRequest({ owner: 'acme', repo: 'webapp', head: 'feat/onboarding', title: 'Onboarding v2', author: 'web-e2e', draft: true, additions: 530, deletions: 120 });
+  fake.createPullRequest({
+    owner: 'acme',
+    repo: 'webapp',
+    head: 'feat/onboarding',
+    title: 'Onboarding v2',
+    author: 'web-e2e',
+    draft: true,
+    additions: 530,
+    deletions: 120,
+  });
   // Neighbours, so the screenshot shows the other icons too; the test follows only the first chat.
   await chatOnBranch('Onboarding flow', 'waiting', 'feat/onboarding');
   await chatOnBranch('Refactor the API client', 'running', 'refactor/client');
@@ -56,7 +86,9 @@ beforeAll(async () => {
   chatId = await chatOnBranch('Live sidebar icons', 'waiting', BRANCH);
 
   await waitFor(
-    async () => (await system.call('GET', `/api/v1/chats/${chatId}`, { key: memberKey })).body?.diff_status?.pull_request_state === 'open',
+    async () =>
+      (await system.call('GET', `/api/v1/chats/${chatId}`, { key: memberKey })).body?.diff_status
+        ?.pull_request_state === 'open',
     { timeoutMs: 30_000, intervalMs: 100, message: 'the worker fetched the open PR' },
   ).catch((err: Error) => {
     throw new Error(`${err.message}\n--- process output ---\n${system.output()}`);
@@ -87,7 +119,11 @@ async function chatOnBranch(title: string, status: 'waiting' | 'running', branch
 
 /** The agent's report: marks the row stale, so the scheduler queues a refresh. */
 async function report(id: string, branch: string, pullRequestUrl?: string): Promise<void> {
-  const body = { branch, remote_origin: `${system.fake.url}/acme/webapp.git`, ...(pullRequestUrl && { pull_request_url: pullRequestUrl }) };
+  const body = {
+    branch,
+    remote_origin: `${system.fake.url}/acme/webapp.git`,
+    ...(pullRequestUrl && { pull_request_url: pullRequestUrl }),
+  };
   const res = await system.call('POST', `/api/v1/chats/${id}/git`, { key: memberKey, body });
   expect(res.status).toBe(202);
 }
@@ -109,7 +145,9 @@ it('asks for the API key (again when it is wrong), then shows the open PR with i
   await expect(link.textContent()).resolves.toBe(`#${pr.number} Icons that update live`);
   await expect(link.getAttribute('href')).resolves.toBe(pr.htmlUrl);
   await expect(row().locator('.verdict').textContent()).resolves.toMatch(/^\s*Approved$/);
-  await expect(row().locator('time').textContent()).resolves.toMatch(/^refreshed (just now|\d+ (second|minute)s? ago)$/);
+  await expect(row().locator('time').textContent()).resolves.toMatch(
+    /^refreshed (just now|\d+ (second|minute)s? ago)$/,
+  );
 
   // Asked once: the key is kept, a new visit goes straight to the list.
   await page.reload();
@@ -120,9 +158,12 @@ it('asks for the API key (again when it is wrong), then shows the open PR with i
 }, 60_000);
 
 it('turns the same element into the merged icon when the PR is merged, without reloading the page', async () => {
-  await page.locator('[data-stream="live"]').waitFor({ timeout: 20_000 }).catch((err: Error) => {
-    throw new Error(`the event stream never went live (is GET /api/v1/events served?): ${err.message}`);
-  });
+  await page
+    .locator('[data-stream="live"]')
+    .waitFor({ timeout: 20_000 })
+    .catch((err: Error) => {
+      throw new Error(`the event stream never went live (is GET /api/v1/events served?): ${err.message}`);
+    });
   const before = await icon().elementHandle();
   const navigationsBefore = navigations;
   await page.evaluate(() => ((window as unknown as { e2eMarker: string }).e2eMarker = 'same page'));
@@ -157,7 +198,9 @@ it('"refresh now" asks the API for the chat at once and shows the answer', async
 it('loads older chats as the list scrolls to its end (cursor paging, 25 a page)', async () => {
   // 30 newer chats push the four above onto the second page.
   for (let i = 1; i <= 30; i++) {
-    expect((await system.call('POST', '/api/v1/chats', { key: memberKey, body: { title: `Filler chat ${i}` } })).status).toBe(201);
+    expect(
+      (await system.call('POST', '/api/v1/chats', { key: memberKey, body: { title: `Filler chat ${i}` } })).status,
+    ).toBe(201);
   }
   await page.reload();
   const rows = page.locator('.chat-row');
@@ -184,7 +227,7 @@ it("ran every step above under the API's Content-Security-Policy, refused nothin
   expect(cspViolations).toEqual([]);
 }, 60_000);
 
-it("Bull Board works under its own CSP, refusing nothing, and cannot be framed either", async () => {
+it('Bull Board works under its own CSP, refusing nothing, and cannot be framed either', async () => {
   const board = await browser.context.newPage();
   const refused: string[] = [];
   board.on('console', (message) => {

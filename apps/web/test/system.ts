@@ -1,6 +1,15 @@
 import path from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import { createTestDatabase, createTestRedis, freePort, spawnApp, stopAll, waitForOutput, type AppName, type AppProcess } from '@gitsync/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  spawnApp,
+  stopAll,
+  waitForOutput,
+  type AppName,
+  type AppProcess,
+} from '@gitsync/testing';
 
 export const ADMIN_KEY = 'web-e2e-admin-key-0123456789';
 export const PROVIDER_ID = 'github';
@@ -8,14 +17,22 @@ export const PROVIDER_ID = 'github';
 export const WEB_DIST = path.resolve(__dirname, '../dist');
 
 /** What each app logs once it serves (LOG_LEVEL must let info through). */
-const READY: Record<AppName, string> = { api: 'api listening', scheduler: 'scheduler started', worker: 'worker started' };
+const READY: Record<AppName, string> = {
+  api: 'api listening',
+  scheduler: 'scheduler started',
+  worker: 'worker started',
+};
 
 export interface System {
   /** The API, which also serves the built page at `/`, as in production. */
   apiUrl: string;
   fake: FakeGitHub;
   /** JSON request to the API as `key` (the admin by default). */
-  call(method: string, path: string, options?: { key?: string; body?: unknown }): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown },
+  ): Promise<{ status: number; body: any }>;
   /** Everything the processes printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -27,7 +44,12 @@ export interface System {
  * the fake GitHub in this process so the test can move its pull requests.
  */
 export async function startSystem(): Promise<System> {
-  const [t, r, fake, port] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeGitHub(), freePort()]);
+  const [t, r, fake, port] = await Promise.all([
+    createTestDatabase(),
+    createTestRedis(),
+    startFakeGitHub(),
+    freePort(),
+  ]);
   const apiUrl = `http://127.0.0.1:${port}`;
   const env = {
     DATABASE_URL: t.url,

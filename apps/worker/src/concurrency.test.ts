@@ -11,7 +11,13 @@ describe('adaptConcurrency', () => {
       const from = reads;
       await waitFor(() => reads >= from + n || undefined, { message: `${n} more readings` });
     };
-    const stop = adaptConcurrency(worker, { min: 8, max: 50, intervalMs: 2, inFlight: () => inFlight, utilization: () => (reads++, utilization) });
+    const stop = adaptConcurrency(worker, {
+      min: 8,
+      max: 50,
+      intervalMs: 2,
+      inFlight: () => inFlight,
+      utilization: () => (reads++, utilization),
+    });
     try {
       expect(worker.concurrency).toBe(8);
       // Idle: an idle loop with free slots is no reason to take more jobs.
@@ -33,7 +39,9 @@ describe('adaptConcurrency', () => {
       inFlight = 1_000;
       // Back up, then quiet: slots nobody uses decay to the minimum.
       utilization = 0.2;
-      await waitFor(() => worker.concurrency === 50 || undefined, { message: 'concurrency to grow to its maximum again' });
+      await waitFor(() => worker.concurrency === 50 || undefined, {
+        message: 'concurrency to grow to its maximum again',
+      });
       inFlight = 3;
       await waitFor(() => worker.concurrency === 8 || undefined, { message: 'unused slots to decay' });
     } finally {

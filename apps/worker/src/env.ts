@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { DEFAULT_WORKER_CONCURRENCY, baseEnv, healthPort, duration, parseEnv, parseProviders, positiveInt, timingEnv, tokenKeysEnv, type ProviderConfig } from '@gitsync/config';
+import {
+  DEFAULT_WORKER_CONCURRENCY,
+  baseEnv,
+  healthPort,
+  duration,
+  parseEnv,
+  parseProviders,
+  positiveInt,
+  timingEnv,
+  tokenKeysEnv,
+  type ProviderConfig,
+} from '@gitsync/config';
 
 export const workerEnvSchema = z.object({
   ...baseEnv,

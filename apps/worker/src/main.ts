@@ -12,7 +12,8 @@ import { createRefreshWorker } from './worker.js';
 async function main(): Promise<void> {
   const env = loadWorkerEnv();
   const logger = createLogger('worker', { level: env.LOG_LEVEL });
-  if (env.providers.length === 0) logger.warn('no provider configured (GITSYNC_EXTERNAL_AUTH_<n>_*): every row will answer "no provider"');
+  if (env.providers.length === 0)
+    logger.warn('no provider configured (GITSYNC_EXTERNAL_AUTH_<n>_*): every row will answer "no provider"');
   const { db, close: closeDb } = createDb(env.DATABASE_URL, {
     max: Math.min(20, env.GITSYNC_WORKER_CONCURRENCY),
     onError: (err) => logger.warn({ err }, 'postgres pool error'),
@@ -54,11 +55,18 @@ async function main(): Promise<void> {
   const health = env.GITSYNC_HEALTH_PORT
     ? await startHealthServer({
         port: env.GITSYNC_HEALTH_PORT,
-        checks: { postgres: () => db.execute(sql`select 1`), redis: () => redis.ping(), worker: async () => worker.isRunning() || Promise.reject() },
+        checks: {
+          postgres: () => db.execute(sql`select 1`),
+          redis: () => redis.ping(),
+          worker: async () => worker.isRunning() || Promise.reject(),
+        },
         metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
       })
     : null;
-  logger.info({ concurrency: env.GITSYNC_WORKER_CONCURRENCY, providers: env.providers.map((p) => p.id) }, 'worker started');
+  logger.info(
+    { concurrency: env.GITSYNC_WORKER_CONCURRENCY, providers: env.providers.map((p) => p.id) },
+    'worker started',
+  );
 
   // Jobs still running at the deadline are handed back: their locks lapse and another worker's
   // stalled-job check picks them up.

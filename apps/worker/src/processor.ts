@@ -37,7 +37,11 @@ export function createRefreshHandler(
       return { skipped: 'no refreshable row' };
     }
     metrics.outcome(result.outcome);
-    if (result.outcome !== 'refreshed') logger.info({ ...where(), outcome: result.outcome, error: result.error, staleAt: result.staleAt }, 'not refreshed');
+    if (result.outcome !== 'refreshed')
+      logger.info(
+        { ...where(), outcome: result.outcome, error: result.error, staleAt: result.staleAt },
+        'not refreshed',
+      );
     else if (logger.isLevelEnabled('debug')) logger.debug({ ...where(), published: result.published }, 'refreshed');
     return result;
   };

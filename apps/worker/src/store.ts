@@ -30,19 +30,39 @@ export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeE
   const writeSlots = createFlushSlots(2);
   /** Rows that moved on while they were refreshed get another refresh soon (schedule-engine's policy). */
   const requeueUnwritten = async <W extends { chatId: string }>(writes: readonly W[], written: readonly boolean[]) => {
-    await requeueMoved(db, writes.filter((_, i) => !written[i]).map((w) => w.chatId));
+    await requeueMoved(
+      db,
+      writes.filter((_, i) => !written[i]).map((w) => w.chatId),
+    );
   };
-  const refreshed = createBatcher(async (writes: readonly RefreshedWrite[]) => {
-    const saved = await saveRefreshedBatch(db, writes);
-    await requeueUnwritten(writes, saved.map((s) => s.written));
-    return saved;
-  }, writeSlots, isDataError);
-  const outcomes = createBatcher(async (writes: readonly OutcomeWrite[]) => {
-    const saved = await saveOutcomeBatch(db, writes);
-    await requeueUnwritten(writes, saved.map((s) => s.written));
-    return saved;
-  }, writeSlots, isDataError);
-  const event = (saved: SaveResult) => ({ written: saved.written, change: saved.change && diffStatusChange(saved.change.chat, saved.change.status) });
+  const refreshed = createBatcher(
+    async (writes: readonly RefreshedWrite[]) => {
+      const saved = await saveRefreshedBatch(db, writes);
+      await requeueUnwritten(
+        writes,
+        saved.map((s) => s.written),
+      );
+      return saved;
+    },
+    writeSlots,
+    isDataError,
+  );
+  const outcomes = createBatcher(
+    async (writes: readonly OutcomeWrite[]) => {
+      const saved = await saveOutcomeBatch(db, writes);
+      await requeueUnwritten(
+        writes,
+        saved.map((s) => s.written),
+      );
+      return saved;
+    },
+    writeSlots,
+    isDataError,
+  );
+  const event = (saved: SaveResult) => ({
+    written: saved.written,
+    change: saved.change && diffStatusChange(saved.change.chat, saved.change.status),
+  });
 
   return {
     load: (chatId) => targets.load(chatId),

@@ -66,19 +66,26 @@ export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<Diff
   const clock = options.clock ?? systemClock;
   return {
     providers: options.providers,
-    tokens: createTokenSource({ store: options.tokenStore ?? createTokenStore(options.db, options.tokenCipher ?? null), refresh: options.refreshToken, clock }),
+    tokens: createTokenSource({
+      store: options.tokenStore ?? createTokenStore(options.db, options.tokenCipher ?? null),
+      refresh: options.refreshToken,
+      clock,
+    }),
     store: createRefreshStore(options.db),
     publisher: createRedisPublisher(options.redis),
-    pacer: countRequests(new RedisGroupPacer({
-      redis: options.redis,
-      prefix: options.prefix,
-      maxInFlight: options.groupMaxInFlight ?? 50,
-      perProcess: options.groupConcurrency,
-      reserve: options.rateLimitReserve ?? 0,
-      paddingMs: options.rateLimitPaddingMs ?? 5_000,
-      slotLeaseMs: (options.requestTimeoutMs ?? 10_000) * 2,
-      now: () => clock.now().getTime(),
-    }), options.metrics),
+    pacer: countRequests(
+      new RedisGroupPacer({
+        redis: options.redis,
+        prefix: options.prefix,
+        maxInFlight: options.groupMaxInFlight ?? 50,
+        perProcess: options.groupConcurrency,
+        reserve: options.rateLimitReserve ?? 0,
+        paddingMs: options.rateLimitPaddingMs ?? 5_000,
+        slotLeaseMs: (options.requestTimeoutMs ?? 10_000) * 2,
+        now: () => clock.now().getTime(),
+      }),
+      options.metrics,
+    ),
     clock,
     timings: options.timings,
   };
@@ -94,25 +101,35 @@ export function createRefreshWorker(options: RefreshWorkerOptions): {
   const deps = createRefreshDeps({ ...options, metrics });
   const handler = createRefreshHandler(deps, options.logger, metrics);
   let inFlight = 0;
-  const worker = createQueueWorker('refresh-diff-status', async (payload, job) => {
-    inFlight += 1;
-    try {
-      return await handler(payload, job);
-    } finally {
-      inFlight -= 1;
-    }
-  }, {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    worker: {
-      ...(options.lockDurationMs !== undefined && { lockDuration: options.lockDurationMs }),
-      ...(options.stalledIntervalMs !== undefined && { stalledInterval: options.stalledIntervalMs }),
+  const worker = createQueueWorker(
+    'refresh-diff-status',
+    async (payload, job) => {
+      inFlight += 1;
+      try {
+        return await handler(payload, job);
+      } finally {
+        inFlight -= 1;
+      }
     },
-  });
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      worker: {
+        ...(options.lockDurationMs !== undefined && { lockDuration: options.lockDurationMs }),
+        ...(options.stalledIntervalMs !== undefined && { stalledInterval: options.stalledIntervalMs }),
+      },
+    },
+  );
   const min = Math.min(options.minConcurrency ?? options.concurrency, options.concurrency);
-  if (min < options.concurrency) worker.on('closed', adaptConcurrency(worker, { min, max: options.concurrency, inFlight: () => inFlight }));
-  worker.on('failed', (job, err) => options.logger.error({ jobId: job?.id, chatId: (job?.data as { chatId?: unknown } | undefined)?.chatId, err }, 'refresh job failed'));
+  if (min < options.concurrency)
+    worker.on('closed', adaptConcurrency(worker, { min, max: options.concurrency, inFlight: () => inFlight }));
+  worker.on('failed', (job, err) =>
+    options.logger.error(
+      { jobId: job?.id, chatId: (job?.data as { chatId?: unknown } | undefined)?.chatId, err },
+      'refresh job failed',
+    ),
+  );
   worker.on('error', (err) => options.logger.error({ err }, 'worker error'));
   return { worker, deps, metrics };
 }

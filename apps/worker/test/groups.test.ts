@@ -6,10 +6,13 @@ import { createTokenStore } from '../src/store.js';
 import { Pipeline, PROVIDER_ID } from './harness.js';
 
 const outcome = (p: Pipeline, chatId: string, kind: string) =>
-  waitFor(async () => {
-    const row = await getDiffStatus(p.t.db, chatId);
-    return row?.lastOutcome === kind ? row : undefined;
-  }, { message: `${chatId} → ${kind}` });
+  waitFor(
+    async () => {
+      const row = await getDiffStatus(p.t.db, chatId);
+      return row?.lastOutcome === kind ? row : undefined;
+    },
+    { message: `${chatId} → ${kind}` },
+  );
 
 describe('rate-limit groups (SPEC §11)', () => {
   let p: Pipeline;
@@ -20,7 +23,11 @@ describe('rate-limit groups (SPEC §11)', () => {
     const limited = await p.user('lim', 'ghp_limited');
     const free = await p.user('free', 'ghp_free');
     for (const b of ['a', 'b', 'c', 'd']) p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: b });
-    const limitedRows = [await p.chat(limited, 'acme/app', 'a'), await p.chat(limited, 'acme/app', 'b'), await p.chat(limited, 'acme/app', 'c')];
+    const limitedRows = [
+      await p.chat(limited, 'acme/app', 'a'),
+      await p.chat(limited, 'acme/app', 'b'),
+      await p.chat(limited, 'acme/app', 'c'),
+    ];
     const freeRows = [await p.chat(free, 'acme/app', 'd')];
     p.fake.forceRateLimit('ghp_limited', { ms: 60_000, kind: 'secondary' });
 
@@ -47,7 +54,11 @@ describe('rate-limit groups (SPEC §11)', () => {
     const one = await p.user('one', 'ghp_one');
     const two = await p.user('two', 'ghp_two');
     p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'x' });
-    const ids = [await p.chat(one, 'acme/app', 'x'), await p.chat(one, 'acme/app', 'x'), await p.chat(two, 'acme/app', 'x')];
+    const ids = [
+      await p.chat(one, 'acme/app', 'x'),
+      await p.chat(one, 'acme/app', 'x'),
+      await p.chat(two, 'acme/app', 'x'),
+    ];
     await p.scheduler.drain();
     await Promise.all(ids.map((id) => outcome(p, id, 'refreshed')));
     expect(loads).toBe(2);

@@ -44,9 +44,18 @@ export class Pipeline {
     const producerConn = createRedis(r.url, 'producer');
     const producer = new RefreshProducer({ connection: producerConn, prefix: r.prefix });
     const logger = createLogger('test', { level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
-    const scheduler = new Scheduler({ db: t.db, producer, logger, leaseMs: defaultTimings.leaseMs, batchSize: 100, intervalMs: 50 });
+    const scheduler = new Scheduler({
+      db: t.db,
+      producer,
+      logger,
+      leaseMs: defaultTimings.leaseMs,
+      batchSize: 100,
+      intervalMs: 50,
+    });
     const pipeline = new Pipeline(t, r, fake, producer, scheduler, [producerConn]);
-    const providers = options.providers?.(fake) ?? [createGitHubProvider({ id: PROVIDER_ID, apiBaseUrl: fake.apiBaseUrl, rateLimitPaddingMs: 1000 })];
+    const providers = options.providers?.(fake) ?? [
+      createGitHubProvider({ id: PROVIDER_ID, apiBaseUrl: fake.apiBaseUrl, rateLimitPaddingMs: 1000 }),
+    ];
     const connection = createRedis(r.url, 'worker');
     const redis = createRedis(r.url, 'worker');
     pipeline.connections.push(connection, redis);
@@ -57,7 +66,21 @@ export class Pipeline {
       redis,
       prefix: r.prefix,
       providers,
-      refreshToken: createTokenRefresher([{ id: PROVIDER_ID, type: 'github', apiBaseUrl: fake.apiBaseUrl, originPattern: null, clientId: 'c', clientSecret: 's', tokenUrl: fake.tokenUrl, webhookSecret: null }], 5000),
+      refreshToken: createTokenRefresher(
+        [
+          {
+            id: PROVIDER_ID,
+            type: 'github',
+            apiBaseUrl: fake.apiBaseUrl,
+            originPattern: null,
+            clientId: 'c',
+            clientSecret: 's',
+            tokenUrl: fake.tokenUrl,
+            webhookSecret: null,
+          },
+        ],
+        5000,
+      ),
       timings: defaultTimings,
       concurrency: options.concurrency ?? 20,
       groupConcurrency: options.groupConcurrency ?? 10,

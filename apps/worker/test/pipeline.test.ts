@@ -27,7 +27,17 @@ const secondsFromNow = (row: ChatDiffStatus) => (row.staleAt.getTime() - Date.no
 
 describe('the refresh pipeline', () => {
   it('finds the PR of a branch, stores its status and publishes the change', async () => {
-    const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/login', title: 'Login page', additions: 40, deletions: 7, changedFiles: 3, commits: 2, author: 'ada' });
+    const pr = p.fake.createPullRequest({
+      owner: 'acme',
+      repo: 'app',
+      head: 'feat/login',
+      title: 'Login page',
+      additions: 40,
+      deletions: 7,
+      changedFiles: 3,
+      commits: 2,
+      author: 'ada',
+    });
     p.fake.addReview('acme', 'app', pr.number, { user: 'Bob', state: 'CHANGES_REQUESTED' });
     p.fake.addReview('acme', 'app', pr.number, { user: 'bob', state: 'APPROVED' });
     p.fake.addReview('acme', 'app', pr.number, { user: 'cy', state: 'COMMENTED' });
@@ -55,8 +65,13 @@ describe('the refresh pipeline', () => {
     });
     expect(secondsFromNow(row)).toBeGreaterThan(110);
     expect(secondsFromNow(row)).toBeLessThanOrEqual(120);
-    const event = await waitFor(() => p.events.find((e) => e.chat.id === chatId && e.chat.diff_status?.pr_number === pr.number));
-    expect(event).toMatchObject({ kind: 'diff_status_change', chat: { owner_id: owner, diff_status: { pull_request_state: 'open', approved: true } } });
+    const event = await waitFor(() =>
+      p.events.find((e) => e.chat.id === chatId && e.chat.diff_status?.pr_number === pr.number),
+    );
+    expect(event).toMatchObject({
+      kind: 'diff_status_change',
+      chat: { owner_id: owner, diff_status: { pull_request_state: 'open', approved: true } },
+    });
   });
 
   it('answers a steady-state refresh with 304s: nothing counted, nothing published', async () => {
@@ -70,7 +85,9 @@ describe('the refresh pipeline', () => {
     const eventsBefore = p.events.filter((e) => e.chat.id === chatId).length;
     p.fake.clearRequests();
 
-    await p.t.db.execute(sql`update chat_diff_statuses set stale_at = now(), last_outcome = null where chat_id = ${chatId}`);
+    await p.t.db.execute(
+      sql`update chat_diff_statuses set stale_at = now(), last_outcome = null where chat_id = ${chatId}`,
+    );
     p.scheduler.wake();
     const second = await settled(chatId, 'refreshed');
     expect(second.refreshedAt!.getTime()).toBeGreaterThan(first.refreshedAt!.getTime());
@@ -79,10 +96,14 @@ describe('the refresh pipeline', () => {
     expect(p.events.filter((e) => e.chat.id === chatId)).toHaveLength(eventsBefore);
 
     p.fake.updatePullRequest('acme', 'app', second.prNumber!, { merged: true });
-    await p.t.db.execute(sql`update chat_diff_statuses set stale_at = now(), last_outcome = null where chat_id = ${chatId}`);
+    await p.t.db.execute(
+      sql`update chat_diff_statuses set stale_at = now(), last_outcome = null where chat_id = ${chatId}`,
+    );
     p.scheduler.wake();
     expect(await settled(chatId, 'refreshed')).toMatchObject({ pullRequestState: 'merged' });
-    await waitFor(() => p.events.find((e) => e.chat.id === chatId && e.chat.diff_status?.pull_request_state === 'merged'));
+    await waitFor(() =>
+      p.events.find((e) => e.chat.id === chatId && e.chat.diff_status?.pull_request_state === 'merged'),
+    );
     // Events of one publisher connection arrive in order: had the 304 refresh published, it would be counted here.
     expect(p.events.filter((e) => e.chat.id === chatId)).toHaveLength(eventsBefore + 1);
   });
@@ -135,7 +156,9 @@ describe('the refresh pipeline', () => {
     p.fake.setLatency(300);
     try {
       p.scheduler.wake();
-      await waitFor(() => p.fake.requests.some((r) => r.path.includes('head=acme%3Afeat%2Fold') || r.path.includes('head=acme:feat/old')));
+      await waitFor(() =>
+        p.fake.requests.some((r) => r.path.includes('head=acme%3Afeat%2Fold') || r.path.includes('head=acme:feat/old')),
+      );
       await markStale(p.t.db, { chatId, branch: 'feat/new', remoteOrigin: `${p.fake.url}/acme/app.git` });
       p.scheduler.wake();
       const row = await waitFor(async () => {

@@ -30,13 +30,23 @@ afterAll(async () => {
 async function rowWithPullRequest(ownerId: string, title: string, head: string) {
   const pr = fake.createPullRequest({ owner: 'acme', repo: 'app', head, title });
   const chat = await createChat(t.db, { ownerId, title: 'chat' });
-  const marked = await markStale(t.db, { chatId: chat.id, branch: 'feat/x', remoteOrigin: `${fake.url}/acme/app.git`, pullRequestUrl: pr.htmlUrl });
+  const marked = await markStale(t.db, {
+    chatId: chat.id,
+    branch: 'feat/x',
+    remoteOrigin: `${fake.url}/acme/app.git`,
+    pullRequestUrl: pr.htmlUrl,
+  });
   const ref = provider.parsePullRequestUrl(pr.htmlUrl)!;
   const status = await provider.fetchPullRequestStatus(TOKEN, ref, {});
   return { chatId: chat.id, generation: marked!.generation, url: pr.htmlUrl, status };
 }
 
-const writeOf = (row: { chatId: string; generation: number; url: string; status: PullRequestStatus }): RefreshedWrite => {
+const writeOf = (row: {
+  chatId: string;
+  generation: number;
+  url: string;
+  status: PullRequestStatus;
+}): RefreshedWrite => {
   const { pull, reviews } = row.status;
   if (!pull.changed || !reviews.changed) throw new Error('a first fetch answers 200');
   return {
@@ -60,12 +70,22 @@ it('writes a PR titled with a NUL cleaned, in one statement with the other row o
   const statements = jest.spyOn(t.db.$client, 'query');
   // Asked in the same tick, the two writes share one batch.
   const saved = await Promise.all([store.saveRefreshed(writeOf(odd)), store.saveRefreshed(writeOf(plain))]);
-  const batches = statements.mock.calls.filter(([config]) => (config as { name?: string }).name === 'gitsync_save_refreshed_v1');
+  const batches = statements.mock.calls.filter(
+    ([config]) => (config as { name?: string }).name === 'gitsync_save_refreshed_v1',
+  );
   statements.mockRestore();
 
   expect(saved.map((s) => s.written)).toEqual([true, true]);
   // One statement: the batch never failed, so it was never retried row by row.
   expect(batches).toHaveLength(1);
-  expect(await getDiffStatus(t.db, odd.chatId)).toMatchObject({ pullRequestTitle: 'Fix login \ufffd', headBranch: 'feat/nul', lastOutcome: 'refreshed' });
-  expect(await getDiffStatus(t.db, plain.chatId)).toMatchObject({ pullRequestTitle: 'Add search', headBranch: 'feat/search', lastOutcome: 'refreshed' });
+  expect(await getDiffStatus(t.db, odd.chatId)).toMatchObject({
+    pullRequestTitle: 'Fix login \ufffd',
+    headBranch: 'feat/nul',
+    lastOutcome: 'refreshed',
+  });
+  expect(await getDiffStatus(t.db, plain.chatId)).toMatchObject({
+    pullRequestTitle: 'Add search',
+    headBranch: 'feat/search',
+    lastOutcome: 'refreshed',
+  });
 });

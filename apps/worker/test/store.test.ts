@@ -13,8 +13,20 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const pull = {
-  state: 'open' as const, title: 'Add x', draft: false, additions: 1, deletions: 0, changedFiles: 1, commits: 1, number: 1,
-  headBranch: 'feat/x', headSha: 'abc', baseBranch: 'main', authorLogin: null, authorAvatarUrl: null, etag: '"p"',
+  state: 'open' as const,
+  title: 'Add x',
+  draft: false,
+  additions: 1,
+  deletions: 0,
+  changedFiles: 1,
+  commits: 1,
+  number: 1,
+  headBranch: 'feat/x',
+  headSha: 'abc',
+  baseBranch: 'main',
+  authorLogin: null,
+  authorAvatarUrl: null,
+  etag: '"p"',
   url: 'https://github.com/o/r/pull/1',
 };
 
@@ -30,8 +42,13 @@ async function trackedRows(n: number): Promise<Array<{ chatId: string; generatio
 }
 
 const write = (row: { chatId: string; generation: number }, title = 'Add x'): RefreshedWrite => ({
-  ...row, url: 'https://github.com/o/r/pull/1', pull: { ...pull, title }, reviews: null,
-  refreshedAt: new Date(), staleAt: new Date(Date.now() + 120_000), changed: true,
+  ...row,
+  url: 'https://github.com/o/r/pull/1',
+  pull: { ...pull, title },
+  reviews: null,
+  refreshedAt: new Date(),
+  staleAt: new Date(Date.now() + 120_000),
+  changed: true,
 });
 
 /** Statements the store sent, by prepared-statement name. */
@@ -54,7 +71,12 @@ describe('the worker’s refresh store', () => {
     try {
       const saved = await Promise.all(rows.map((row) => store.saveRefreshed(write(row, `PR of ${row.chatId}`))));
       expect(saved.every((s) => s.written)).toBe(true);
-      saved.forEach((s, i) => expect(s.change).toMatchObject({ kind: 'diff_status_change', chat: { id: rows[i]!.chatId, diff_status: { pull_request_title: `PR of ${rows[i]!.chatId}` } } }));
+      saved.forEach((s, i) =>
+        expect(s.change).toMatchObject({
+          kind: 'diff_status_change',
+          chat: { id: rows[i]!.chatId, diff_status: { pull_request_title: `PR of ${rows[i]!.chatId}` } },
+        }),
+      );
       // One tick's worth of results shares a statement: far fewer than one per job.
       expect(statements.counts.get('gitsync_save_refreshed_v1')).toBeLessThanOrEqual(2);
     } finally {
@@ -65,7 +87,9 @@ describe('the worker’s refresh store', () => {
   it('a write Postgres refuses fails alone; the others of its batch are written', async () => {
     const rows = await trackedRows(5);
     const store = createRefreshStore(t.db);
-    const results = await Promise.allSettled(rows.map((row, i) => store.saveRefreshed(write(row, i === 2 ? 'nul \u0000 byte' : 'fine'))));
+    const results = await Promise.allSettled(
+      rows.map((row, i) => store.saveRefreshed(write(row, i === 2 ? 'nul \u0000 byte' : 'fine'))),
+    );
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/22021 \(data exception\)/);
     for (const [i, row] of rows.entries()) {
@@ -92,7 +116,11 @@ describe('the worker’s refresh store', () => {
     await markStale(t.db, { chatId: rows[0]!.chatId, branch: 'feat/y', remoteOrigin: 'https://github.com/o/r' });
     const store = createRefreshStore(t.db);
     const staleAt = new Date(Date.now() + 600_000);
-    const written = await Promise.all(rows.map((row) => store.saveOutcome({ ...row, outcome: 'no_token', error: 'no token', staleAt, clearUrl: false })));
+    const written = await Promise.all(
+      rows.map((row) =>
+        store.saveOutcome({ ...row, outcome: 'no_token', error: 'no token', staleAt, clearUrl: false }),
+      ),
+    );
     expect(written.map((w) => w.written)).toEqual([false, true, true]);
     expect(await getDiffStatus(t.db, rows[1]!.chatId)).toMatchObject({ lastOutcome: 'no_token', failedAttempts: 1 });
   });
@@ -101,7 +129,9 @@ describe('the worker’s refresh store', () => {
     const [row] = await trackedRows(1);
     await markStale(t.db, { chatId: row!.chatId, branch: 'feat/y', remoteOrigin: 'https://github.com/o/r' });
     // As if a scheduler had claimed the newer report meanwhile: its job would be swallowed by ours.
-    await t.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes', leased_until = now() + interval '5 minutes' where chat_id = ${row!.chatId}`);
+    await t.db.execute(
+      sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes', leased_until = now() + interval '5 minutes' where chat_id = ${row!.chatId}`,
+    );
     const saved = await createRefreshStore(t.db).saveRefreshed(write(row!));
     expect(saved.written).toBe(false);
     const after = (await getDiffStatus(t.db, row!.chatId))!;
@@ -116,7 +146,12 @@ describe('the worker’s refresh store', () => {
     try {
       const targets = await Promise.all([...rows.map((row) => store.load(row.chatId)), store.load(randomUUID())]);
       expect(targets.slice(0, 50).map((target) => target?.chatId)).toEqual(rows.map((row) => row.chatId));
-      expect(targets[0]).toMatchObject({ branch: 'feat/x', remoteOrigin: 'https://github.com/o/r', url: null, generation: rows[0]!.generation });
+      expect(targets[0]).toMatchObject({
+        branch: 'feat/x',
+        remoteOrigin: 'https://github.com/o/r',
+        url: null,
+        generation: rows[0]!.generation,
+      });
       expect(targets[50]).toBeNull();
       expect(statements.counts.get('gitsync_load_refresh_targets_v2')).toBe(1);
     } finally {

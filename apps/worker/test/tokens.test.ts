@@ -1,4 +1,11 @@
-import { createChat, createUser, getDiffStatus, getExternalAuthLink, markStale, upsertExternalAuthLink } from '@gitsync/db';
+import {
+  createChat,
+  createUser,
+  getDiffStatus,
+  getExternalAuthLink,
+  markStale,
+  upsertExternalAuthLink,
+} from '@gitsync/db';
 import { waitFor } from '@gitsync/testing';
 import { Pipeline, PROVIDER_ID } from './harness.js';
 
@@ -14,7 +21,11 @@ const settled = (chatId: string) =>
     return row?.lastOutcome ? row : undefined;
   });
 
-async function chatWithLink(username: string, link: { accessToken: string; refreshToken?: string; expiresAt?: Date }, branch: string) {
+async function chatWithLink(
+  username: string,
+  link: { accessToken: string; refreshToken?: string; expiresAt?: Date },
+  branch: string,
+) {
   const user = await createUser(p.t.db, { username, role: 'member' });
   await upsertExternalAuthLink(p.t.db, { providerId: PROVIDER_ID, userId: user.id, ...link });
   const chat = await createChat(p.t.db, { ownerId: user.id });
@@ -26,7 +37,11 @@ async function chatWithLink(username: string, link: { accessToken: string; refre
 describe('tokens', () => {
   it('refreshes a revoked token once through the OAuth token URL on a 401, and keeps the new one', async () => {
     p.fake.addRefreshToken('ghr_rotating', { login: 'rev' });
-    const { userId, chatId } = await chatWithLink('rev', { accessToken: 'ghp_revoked', refreshToken: 'ghr_rotating' }, 'x');
+    const { userId, chatId } = await chatWithLink(
+      'rev',
+      { accessToken: 'ghp_revoked', refreshToken: 'ghr_rotating' },
+      'x',
+    );
     await p.scheduler.drain();
     expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
     const link = await getExternalAuthLink(p.t.db, PROVIDER_ID, userId);
@@ -39,7 +54,11 @@ describe('tokens', () => {
 
   it('refreshes an expired token before using it', async () => {
     p.fake.addRefreshToken('ghr_expired', { login: 'exp' });
-    const { userId, chatId } = await chatWithLink('exp', { accessToken: 'ghp_old', refreshToken: 'ghr_expired', expiresAt: new Date(Date.now() - 1000) }, 'y');
+    const { userId, chatId } = await chatWithLink(
+      'exp',
+      { accessToken: 'ghp_old', refreshToken: 'ghr_expired', expiresAt: new Date(Date.now() - 1000) },
+      'y',
+    );
     await p.scheduler.drain();
     expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
     expect(p.fake.requests.filter((r) => r.token === 'ghp_old')).toHaveLength(0);

@@ -18,9 +18,9 @@ describe('parseProviders', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(() =>
-      parseProviders({ GITSYNC_EXTERNAL_AUTH_1_ID: 'gh', GITSYNC_EXTERNAL_AUTH_1_REGEX: '([' }),
-    ).toThrow(/GITSYNC_EXTERNAL_AUTH_1_REGEX: not a regular expression/);
+    expect(() => parseProviders({ GITSYNC_EXTERNAL_AUTH_1_ID: 'gh', GITSYNC_EXTERNAL_AUTH_1_REGEX: '([' })).toThrow(
+      /GITSYNC_EXTERNAL_AUTH_1_REGEX: not a regular expression/,
+    );
     expect(() => parseProviders({ GITSYNC_EXTERNAL_AUTH_3_TYPE: 'gitlab' })).toThrow(/GITSYNC_EXTERNAL_AUTH_3_ID/);
     expect(() => parseProviders({ GITSYNC_EXTERNAL_AUTH_3_TYPE: 'gitlab', GITSYNC_EXTERNAL_AUTH_3_ID: 'x' })).toThrow(
       /GITSYNC_EXTERNAL_AUTH_3_TYPE/,
@@ -48,7 +48,9 @@ describe('parseEnv', () => {
   it('accepts durations in ms or with units and names a bad one', () => {
     expect(parseEnv(schema, { GITSYNC_CLAIM_LEASE: '90s' }).GITSYNC_CLAIM_LEASE).toBe(90_000);
     expect(parseEnv(schema, { GITSYNC_CLAIM_LEASE: '1500' }).GITSYNC_CLAIM_LEASE).toBe(1500);
-    expect(() => parseEnv(schema, { GITSYNC_CLAIM_LEASE: 'soon' })).toThrow(/GITSYNC_CLAIM_LEASE: "soon" is not a duration/);
+    expect(() => parseEnv(schema, { GITSYNC_CLAIM_LEASE: 'soon' })).toThrow(
+      /GITSYNC_CLAIM_LEASE: "soon" is not a duration/,
+    );
     expect(() => parseEnv(schema, { DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 });

@@ -4,7 +4,8 @@ import { ConfigError, parseEnv } from './parse.js';
 import { tokenKeysEnv } from './token-keys.js';
 
 const schema = z.object(tokenKeysEnv);
-const parse = (value: string | undefined) => parseEnv(schema, { GITSYNC_TOKEN_ENCRYPTION_KEYS: value }).GITSYNC_TOKEN_ENCRYPTION_KEYS;
+const parse = (value: string | undefined) =>
+  parseEnv(schema, { GITSYNC_TOKEN_ENCRYPTION_KEYS: value }).GITSYNC_TOKEN_ENCRYPTION_KEYS;
 
 describe('GITSYNC_TOKEN_ENCRYPTION_KEYS', () => {
   it('reads comma-separated base64 keys of 32 bytes, in order, in either alphabet', () => {

@@ -20,7 +20,10 @@ export const tokenEncryptionKeys = z
       // Node's base64 decoder reads the URL-safe alphabet too, and skips what it does not know: hence the check first.
       const key = BASE64.test(text) ? Buffer.from(text, 'base64') : null;
       if (!key || key.length !== KEY_BYTES) {
-        ctx.addIssue({ code: 'custom', message: `key ${i + 1} is not base64 of ${KEY_BYTES} bytes (try: openssl rand -base64 32)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `key ${i + 1} is not base64 of ${KEY_BYTES} bytes (try: openssl rand -base64 32)`,
+        });
       } else if (keys.some((k) => k.equals(key))) {
         ctx.addIssue({ code: 'custom', message: `key ${i + 1} repeats an earlier key` });
       } else {

@@ -31,5 +31,9 @@ export const createdApiKeySchema = named(
 );
 export type CreatedApiKeyJson = z.infer<typeof createdApiKeySchema>;
 
-export const apiKeyListSchema = named('ApiKeyList', z.object({ api_keys: z.array(apiKeySchema) }), "A user's API keys, oldest first.");
+export const apiKeyListSchema = named(
+  'ApiKeyList',
+  z.object({ api_keys: z.array(apiKeySchema) }),
+  "A user's API keys, oldest first.",
+);
 export type ApiKeyListJson = z.infer<typeof apiKeyListSchema>;

@@ -31,7 +31,9 @@ describe('text kinds', () => {
     expect(problem(branchText, 'feat/\u001b[31m')).toMatch(/^a git branch name has no control characters/);
     expect(problem(branchText, `feat/${'x'.repeat(255)}`)).toBeNull();
     // 128 two-byte characters: 128 characters, 256 bytes.
-    expect(problem(branchText, `feat/${'é'.repeat(128)}`)).toBe('a git branch name has parts of at most 255 bytes between slashes (one has 256)');
+    expect(problem(branchText, `feat/${'é'.repeat(128)}`)).toBe(
+      'a git branch name has parts of at most 255 bytes between slashes (one has 256)',
+    );
     expect(problem(branchText, 'x/'.repeat(600))).toMatch(/at most 1024 characters/);
   });
 
@@ -53,7 +55,9 @@ describe('text kinds', () => {
 
   it('are what the request bodies use', () => {
     expect(createChatBody.safeParse({ title: 'a\u0000' }).success).toBe(false);
-    expect(gitReportBody.safeParse({ branch: 'b', remote_origin: 'o', pull_request_url: 'https://x.test/\u0000' }).success).toBe(false);
+    expect(
+      gitReportBody.safeParse({ branch: 'b', remote_origin: 'o', pull_request_url: 'https://x.test/\u0000' }).success,
+    ).toBe(false);
     expect(linkTokenBody.safeParse({ access_token: 't', refresh_token: 'r\u0000' }).success).toBe(false);
   });
 

@@ -29,7 +29,10 @@ export interface TextOptions {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const NOT_PRINTABLE_ASCII = /[^\u0020-\u007e]/;
 /** `rule` follows the kind's name in an error; `limit` is how the description lists it. */
-const characterRules: Record<Exclude<TextCharacters, 'any'>, { refused: RegExp; pattern: string; rule: string; limit: string }> = {
+const characterRules: Record<
+  Exclude<TextCharacters, 'any'>,
+  { refused: RegExp; pattern: string; rule: string; limit: string }
+> = {
   'no-controls': {
     refused: CONTROL,
     pattern: '^[^\\u0000-\\u001f\\u007f]*$',
@@ -57,7 +60,8 @@ const utf8 = new TextEncoder();
  */
 export function text(options: TextOptions) {
   const { what, max } = options;
-  const characters = options.characters === undefined || options.characters === 'any' ? null : characterRules[options.characters];
+  const characters =
+    options.characters === undefined || options.characters === 'any' ? null : characterRules[options.characters];
   const schema = z.string().superRefine((value, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: 'custom', message, input: value });
     const problem = storedTextProblem(value);
@@ -69,7 +73,10 @@ export function text(options: TextOptions) {
     if (options.nonEmpty && value === '') return fail(`${what} may not be empty`);
     if (options.maxPartBytes !== undefined) {
       const part = value.split('/').find((p) => utf8.encode(p).length > options.maxPartBytes!);
-      if (part !== undefined) return fail(`${what} has parts of at most ${options.maxPartBytes} bytes between slashes (one has ${utf8.encode(part).length})`);
+      if (part !== undefined)
+        return fail(
+          `${what} has parts of at most ${options.maxPartBytes} bytes between slashes (one has ${utf8.encode(part).length})`,
+        );
     }
     if (options.url && !URL.canParse(value)) return fail(`${what} is an absolute URL (scheme://host/…)`);
   });

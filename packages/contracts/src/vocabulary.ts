@@ -13,5 +13,12 @@ export const PULL_REQUEST_STATES = ['open', 'closed', 'merged'] as const;
 export type PullRequestState = (typeof PULL_REQUEST_STATES)[number];
 
 /** How a refresh of one row ended; stored with the row as `last_outcome`. */
-export const REFRESH_OUTCOMES = ['refreshed', 'no_pr', 'no_token', 'no_provider', 'provider_error', 'rate_limited'] as const;
+export const REFRESH_OUTCOMES = [
+  'refreshed',
+  'no_pr',
+  'no_token',
+  'no_provider',
+  'provider_error',
+  'rate_limited',
+] as const;
 export type RefreshOutcome = (typeof REFRESH_OUTCOMES)[number];

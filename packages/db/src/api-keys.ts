@@ -45,14 +45,21 @@ export async function createApiKey(
     const [held] = await tx.select({ n: count() }).from(apiKeys).where(eq(apiKeys.userId, userId));
     if ((held?.n ?? 0) >= options.max) throw new TooManyApiKeysError(options.max);
     const secret = generateApiKey();
-    const [key] = await tx.insert(apiKeys).values({ userId, hashedSecret: hashApiKey(secret), name: options.name, source: 'api' }).returning(info);
+    const [key] = await tx
+      .insert(apiKeys)
+      .values({ userId, hashedSecret: hashApiKey(secret), name: options.name, source: 'api' })
+      .returning(info);
     if (!key) throw new Error('insert into api_keys returned no row');
     return { ...key, secret };
   });
 }
 
 export async function listApiKeys(db: Database, userId: string): Promise<ApiKeyInfo[]> {
-  return db.select(info).from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
+  return db
+    .select(info)
+    .from(apiKeys)
+    .where(eq(apiKeys.userId, userId))
+    .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
 }
 
 /** Deletes the user's key; false when the user has no such key. */

@@ -30,7 +30,9 @@ async function backfillRepositoryKeys(db: Database): Promise<void> {
 
 /** Rows whose url was dropped by an earlier version while its PR's fields stayed (SPEC §4: no state without a url). */
 async function forgetOrphanedPullRequestFields(db: Database): Promise<void> {
-  await db.execute(sql.raw(`
+  await db.execute(
+    sql.raw(`
     update chat_diff_statuses s set ${forgetPullRequestWhen('true', 's')}
-    where s.url is null and (s.pull_request_state is not null or s.pr_number is not null or s.pull_request_title <> '')`));
+    where s.url is null and (s.pull_request_state is not null or s.pr_number is not null or s.pull_request_title <> '')`),
+  );
 }

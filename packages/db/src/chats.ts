@@ -33,7 +33,8 @@ export interface Viewer {
 }
 
 /** Members see their own chats, admins everyone's: as SQL, so it runs before ORDER BY/LIMIT. */
-export const visibleTo = (viewer: Viewer) => (viewer.role === 'admin' ? sql`true` : sql`${chats.ownerId} = ${viewer.id}`);
+export const visibleTo = (viewer: Viewer) =>
+  viewer.role === 'admin' ? sql`true` : sql`${chats.ownerId} = ${viewer.id}`;
 
 /**
  * Where a chat stands in the listing order, as the keyset cursor carries it: `updatedAt` exactly
@@ -71,7 +72,9 @@ export async function listChats(db: Database, query: ListChatsQuery): Promise<Li
   const conditions = [visibleTo(query.viewer)];
   if (query.ownerId) conditions.push(sql`${chats.ownerId} = ${query.ownerId}`);
   if (query.after) {
-    conditions.push(sql`(${chats.updatedAt}, ${chats.id}) < (${query.after.updatedAt}::timestamptz, ${query.after.id}::uuid)`);
+    conditions.push(
+      sql`(${chats.updatedAt}, ${chats.id}) < (${query.after.updatedAt}::timestamptz, ${query.after.id}::uuid)`,
+    );
   }
   const rows = await db
     .select({ chat: chats, status: chatDiffStatuses, updatedAt: updatedAtText })

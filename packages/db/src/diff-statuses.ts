@@ -31,7 +31,9 @@ export async function markStale(db: Database, report: GitReport): Promise<ChatDi
   const given = report.pullRequestUrl ?? null;
   const s = chatDiffStatuses;
   const samePullRequest =
-    given === null ? sql`(${s.gitBranch} = ${report.branch} and ${s.gitRemoteOrigin} = ${report.remoteOrigin})` : sql`${s.url} is not distinct from ${given}`;
+    given === null
+      ? sql`(${s.gitBranch} = ${report.branch} and ${s.gitRemoteOrigin} = ${report.remoteOrigin})`
+      : sql`${s.url} is not distinct from ${given}`;
   const reported = {
     gitBranch: report.branch,
     gitRemoteOrigin: report.remoteOrigin,
@@ -40,7 +42,13 @@ export async function markStale(db: Database, report: GitReport): Promise<ChatDi
   };
   const [row] = await db
     .insert(chatDiffStatuses)
-    .values({ chatId: report.chatId, ...reported, url: given, staleAt: sql`now() - interval '1 second'`, markedStaleAt: sql`now()` })
+    .values({
+      chatId: report.chatId,
+      ...reported,
+      url: given,
+      staleAt: sql`now() - interval '1 second'`,
+      markedStaleAt: sql`now()`,
+    })
     .onConflictDoUpdate({
       target: chatDiffStatuses.chatId,
       set: {
@@ -72,4 +80,3 @@ export async function getDiffStatus(db: Database, chatId: string): Promise<ChatD
   const [row] = await db.select().from(chatDiffStatuses).where(eq(chatDiffStatuses.chatId, chatId));
   return row ?? null;
 }
-

@@ -52,7 +52,9 @@ export class DatabaseError extends Error {
     const kind = code && SQLSTATE_CLASSES[code.slice(0, 2)];
     const names = MESSAGE_FIELDS.filter((f) => fields[f]).map((f) => `${f} ${fields[f]}`);
     const said = [...names, ...(clientMessage ? [clientMessage] : [])];
-    super(`database error${code ? ` ${code}` : ''}${kind ? ` (${kind})` : ''}${said.length ? `: ${said.join(', ')}` : ''}`);
+    super(
+      `database error${code ? ` ${code}` : ''}${kind ? ` (${kind})` : ''}${said.length ? `: ${said.join(', ')}` : ''}`,
+    );
     this.code = code;
     this.schema = fields.schema;
     this.table = fields.table;
@@ -72,7 +74,11 @@ export function toDatabaseError(err: unknown): DatabaseError {
   const fields: DatabaseErrorFields = {};
   let answered = false;
   let innermost: Record<string, unknown> | undefined;
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && typeof e === 'object' && depth < 10;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (e instanceof DatabaseError) return e;
     const source = e as Record<string, unknown>;
     innermost = source;
@@ -83,7 +89,13 @@ export function toDatabaseError(err: unknown): DatabaseError {
   }
   // drizzle's wrapper (it holds `params`) and Postgres' own messages may quote values; a client
   // error under the wrapper speaks of the connection only.
-  if (!answered && innermost && !('params' in innermost) && typeof innermost.message === 'string' && innermost.message) {
+  if (
+    !answered &&
+    innermost &&
+    !('params' in innermost) &&
+    typeof innermost.message === 'string' &&
+    innermost.message
+  ) {
     fields.clientMessage = innermost.message;
   }
   return new DatabaseError(fields);

@@ -13,26 +13,74 @@ const chat: Chat = {
 };
 
 const bare: ChatDiffStatus = {
-  chatId: chat.id, url: null, pullRequestState: null, pullRequestTitle: '', pullRequestDraft: false, changesRequested: false,
-  additions: 0, deletions: 0, changedFiles: 0, authorLogin: null, authorAvatarUrl: null, baseBranch: null, headBranch: null,
-  headSha: 'abc', prNumber: null, commits: null, approved: null, reviewerCount: null, gitBranch: 'b', gitRemoteOrigin: 'o', repoKey: null, reportedHeadSha: null,
-  refreshedAt: null, staleAt: new Date('2026-01-03T00:00:00Z'), markedStaleAt: null, leasedUntil: null, generation: 0, pullEtag: '"e"',
-  reviewsEtag: null, lastOutcome: null, lastError: 'x', failedAttempts: 0, createdAt: new Date(), updatedAt: new Date(),
+  chatId: chat.id,
+  url: null,
+  pullRequestState: null,
+  pullRequestTitle: '',
+  pullRequestDraft: false,
+  changesRequested: false,
+  additions: 0,
+  deletions: 0,
+  changedFiles: 0,
+  authorLogin: null,
+  authorAvatarUrl: null,
+  baseBranch: null,
+  headBranch: null,
+  headSha: 'abc',
+  prNumber: null,
+  commits: null,
+  approved: null,
+  reviewerCount: null,
+  gitBranch: 'b',
+  gitRemoteOrigin: 'o',
+  repoKey: null,
+  reportedHeadSha: null,
+  refreshedAt: null,
+  staleAt: new Date('2026-01-03T00:00:00Z'),
+  markedStaleAt: null,
+  leasedUntil: null,
+  generation: 0,
+  pullEtag: '"e"',
+  reviewsEtag: null,
+  lastOutcome: null,
+  lastError: 'x',
+  failedAttempts: 0,
+  createdAt: new Date(),
+  updatedAt: new Date(),
 };
 
 describe('toDiffStatusJson', () => {
   it('has exactly the Go field names, omits nulls and keeps internals out', () => {
     const json = toDiffStatusJson(bare);
     expect(Object.keys(json).sort()).toEqual(
-      ['additions', 'changed_files', 'changes_requested', 'chat_id', 'deletions', 'pull_request_draft', 'pull_request_title', 'stale_at'].sort(),
+      [
+        'additions',
+        'changed_files',
+        'changes_requested',
+        'chat_id',
+        'deletions',
+        'pull_request_draft',
+        'pull_request_title',
+        'stale_at',
+      ].sort(),
     );
     expect(diffStatusSchema.strict().parse(json)).toEqual(json);
   });
 
   it('includes every optional field once set', () => {
     const full = toDiffStatusJson({
-      ...bare, url: 'https://github.com/o/r/pull/1', pullRequestState: 'merged', authorLogin: 'a', authorAvatarUrl: 'https://x/a.png',
-      baseBranch: 'main', headBranch: 'b', prNumber: 1, commits: 2, approved: false, reviewerCount: 0, refreshedAt: new Date(),
+      ...bare,
+      url: 'https://github.com/o/r/pull/1',
+      pullRequestState: 'merged',
+      authorLogin: 'a',
+      authorAvatarUrl: 'https://x/a.png',
+      baseBranch: 'main',
+      headBranch: 'b',
+      prNumber: 1,
+      commits: 2,
+      approved: false,
+      reviewerCount: 0,
+      refreshedAt: new Date(),
     });
     expect(Object.keys(full)).toHaveLength(Object.keys(diffStatusSchema.shape).length);
     expect(full.approved).toBe(false);

@@ -50,6 +50,9 @@ export function forgetPullRequestWhen(condition: string, row: string): string {
 export function keepPullRequestWhen(condition: SQL): Record<PullRequestColumn, SQL> {
   const columns = getTableColumns(chatDiffStatuses);
   return Object.fromEntries(
-    (Object.keys(noPullRequest) as PullRequestColumn[]).map((key) => [key, sql`case when ${condition} then ${columns[key]} else ${noPullRequest[key]} end`]),
+    (Object.keys(noPullRequest) as PullRequestColumn[]).map((key) => [
+      key,
+      sql`case when ${condition} then ${columns[key]} else ${noPullRequest[key]} end`,
+    ]),
   ) as Record<PullRequestColumn, SQL>;
 }

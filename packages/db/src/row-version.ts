@@ -34,7 +34,9 @@ export const WRITE_BACK_GUARD = 's.generation = v.generation';
 export const LEASE_ENDED = 'leased_until = null';
 
 /** A row the scheduler would claim now, over `chat_diff_statuses ds join chats c`; metrics use it too. */
-export const dueRow = sql.raw(`ds.stale_at <= now() and ds.git_branch <> '' and ds.git_remote_origin <> '' and not c.archived`);
+export const dueRow = sql.raw(
+  `ds.stale_at <= now() and ds.git_branch <> '' and ds.git_remote_origin <> '' and not c.archived`,
+);
 
 /**
  * Claims up to `limit` due rows, oldest first, and leases them (see above) so that a crash between

@@ -1,15 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  index,
-  integer,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { CHAT_STATUSES, PULL_REQUEST_STATES, REFRESH_OUTCOMES, USER_ROLES } from '@gitsync/contracts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -149,7 +139,9 @@ export const chatDiffStatuses = pgTable(
   },
   (t) => [
     index('chat_diff_statuses_stale_at_idx').on(t.staleAt),
-    index('chat_diff_statuses_url_idx').on(t.url).where(sql`${t.url} is not null`),
+    index('chat_diff_statuses_url_idx')
+      .on(t.url)
+      .where(sql`${t.url} is not null`),
     index('chat_diff_statuses_repo_key_branch_idx').on(t.repoKey, t.gitBranch),
   ],
 );

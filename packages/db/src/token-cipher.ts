@@ -55,16 +55,23 @@ export class TokenCipher {
 
   open(sealed: SealedValue, context: string): string {
     const key = this.keys.get(sealed.keyId);
-    if (!key) throw new TokenKeyError(`sealed under key ${sealed.keyId}, which GITSYNC_TOKEN_ENCRYPTION_KEYS does not hold`);
+    if (!key)
+      throw new TokenKeyError(`sealed under key ${sealed.keyId}, which GITSYNC_TOKEN_ENCRYPTION_KEYS does not hold`);
     const raw = Buffer.from(sealed.value, 'base64');
-    if (raw.length < IV_BYTES + TAG_BYTES) throw new TokenKeyError(`the value sealed under key ${sealed.keyId} is truncated`);
+    if (raw.length < IV_BYTES + TAG_BYTES)
+      throw new TokenKeyError(`the value sealed under key ${sealed.keyId} is truncated`);
     const decipher = createDecipheriv(ALGORITHM, key, raw.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
-      throw new TokenKeyError(`the value sealed under key ${sealed.keyId} does not open here: altered, or copied from another row`);
+      throw new TokenKeyError(
+        `the value sealed under key ${sealed.keyId} does not open here: altered, or copied from another row`,
+      );
     }
   }
 }

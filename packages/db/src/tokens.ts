@@ -25,17 +25,31 @@ export interface LinkedToken {
 type TokenField = 'access_token' | 'refresh_token';
 
 /** The associated data of a sealed token: a value opens only in the row and field it was sealed for. */
-const contextOf = (field: TokenField, providerId: string, userId: string) => JSON.stringify(['external_auth_links', field, providerId, userId]);
+const contextOf = (field: TokenField, providerId: string, userId: string) =>
+  JSON.stringify(['external_auth_links', field, providerId, userId]);
 
-function seal(cipher: TokenCipher | null, field: TokenField, link: { providerId: string; userId: string }, plain: string) {
+function seal(
+  cipher: TokenCipher | null,
+  field: TokenField,
+  link: { providerId: string; userId: string },
+  plain: string,
+) {
   if (!cipher) return { value: plain, keyId: null };
   return cipher.seal(plain, contextOf(field, link.providerId, link.userId));
 }
 
-function open(cipher: TokenCipher | null, field: TokenField, row: ExternalAuthLink, value: string, keyId: string | null): string {
+function open(
+  cipher: TokenCipher | null,
+  field: TokenField,
+  row: ExternalAuthLink,
+  value: string,
+  keyId: string | null,
+): string {
   if (keyId === null) return value;
   if (!cipher) {
-    throw new TokenKeyError(`the ${field} of provider ${row.providerId} for user ${row.userId} is sealed under key ${keyId}: set GITSYNC_TOKEN_ENCRYPTION_KEYS`);
+    throw new TokenKeyError(
+      `the ${field} of provider ${row.providerId} for user ${row.userId} is sealed under key ${keyId}: set GITSYNC_TOKEN_ENCRYPTION_KEYS`,
+    );
   }
   return cipher.open({ value, keyId }, contextOf(field, row.providerId, row.userId));
 }
@@ -45,7 +59,8 @@ function opened(cipher: TokenCipher | null, row: ExternalAuthLink): LinkedToken 
     providerId: row.providerId,
     userId: row.userId,
     accessToken: open(cipher, 'access_token', row, row.accessToken, row.accessTokenKeyId),
-    refreshToken: row.refreshToken === null ? null : open(cipher, 'refresh_token', row, row.refreshToken, row.refreshTokenKeyId),
+    refreshToken:
+      row.refreshToken === null ? null : open(cipher, 'refresh_token', row, row.refreshToken, row.refreshTokenKeyId),
     expiresAt: row.expiresAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -53,7 +68,10 @@ function opened(cipher: TokenCipher | null, row: ExternalAuthLink): LinkedToken 
 }
 
 /** The stored columns of a token pair: sealed with `cipher`'s first key, plain text without one. */
-function sealedColumns(cipher: TokenCipher | null, link: { providerId: string; userId: string; accessToken: string; refreshToken: string | null }) {
+function sealedColumns(
+  cipher: TokenCipher | null,
+  link: { providerId: string; userId: string; accessToken: string; refreshToken: string | null },
+) {
   const access = seal(cipher, 'access_token', link, link.accessToken);
   const refresh = link.refreshToken === null ? null : seal(cipher, 'refresh_token', link, link.refreshToken);
   return {
@@ -79,7 +97,11 @@ export async function getExternalAuthLink(
 }
 
 /** Links (or replaces) a token; sealed when a cipher is given. */
-export async function upsertExternalAuthLink(db: Database, link: TokenWrite, cipher: TokenCipher | null = null): Promise<void> {
+export async function upsertExternalAuthLink(
+  db: Database,
+  link: TokenWrite,
+  cipher: TokenCipher | null = null,
+): Promise<void> {
   const values = {
     ...sealedColumns(cipher, { ...link, refreshToken: link.refreshToken ?? null }),
     expiresAt: link.expiresAt ?? null,
@@ -111,7 +133,10 @@ export async function rekeyExternalAuthLinks(db: Database, cipher: TokenCipher, 
   const primary = cipher.primaryKeyId;
   const stale = or(
     sql`${externalAuthLinks.accessTokenKeyId} is distinct from ${primary}`,
-    and(isNotNull(externalAuthLinks.refreshToken), sql`${externalAuthLinks.refreshTokenKeyId} is distinct from ${primary}`),
+    and(
+      isNotNull(externalAuthLinks.refreshToken),
+      sql`${externalAuthLinks.refreshTokenKeyId} is distinct from ${primary}`,
+    ),
   );
   let total = 0;
   for (;;) {

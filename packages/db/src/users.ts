@@ -28,7 +28,10 @@ export async function getUserByUsername(db: Database, username: string): Promise
 
 /** Stores the hash of `secret` for the user; the secret itself is never stored. */
 export async function addApiKey(db: Database, userId: string, secret: string, name = ''): Promise<void> {
-  await db.insert(apiKeys).values({ userId, hashedSecret: hashApiKey(secret), name, source: 'api' }).onConflictDoNothing();
+  await db
+    .insert(apiKeys)
+    .values({ userId, hashedSecret: hashApiKey(secret), name, source: 'api' })
+    .onConflictDoNothing();
 }
 
 /** Who a request's key belongs to, and which key it was (quotas and event streams count per key). */
@@ -43,7 +46,13 @@ export interface AuthenticatedKey {
  * at most once a minute, so that a busy client's every request is not also a write.
  */
 export async function authenticateApiKey(db: Database, secret: string): Promise<AuthenticatedKey | null> {
-  const result = await db.execute<{ key_id: string; id: string; username: string; role: Role; created_at: string | Date }>(sql`
+  const result = await db.execute<{
+    key_id: string;
+    id: string;
+    username: string;
+    role: Role;
+    created_at: string | Date;
+  }>(sql`
     with found as (
       select k.id as key_id, u.id, u.username, u.role, u.created_at
       from ${apiKeys} k join ${users} u on u.id = k.user_id
@@ -54,7 +63,12 @@ export async function authenticateApiKey(db: Database, secret: string): Promise<
     )
     select key_id, id, username, role, created_at from found`);
   const row = result.rows[0];
-  return row ? { keyId: row.key_id, user: { id: row.id, username: row.username, role: row.role, createdAt: new Date(row.created_at) } } : null;
+  return row
+    ? {
+        keyId: row.key_id,
+        user: { id: row.id, username: row.username, role: row.role, createdAt: new Date(row.created_at) },
+      }
+    : null;
 }
 
 /**
@@ -72,11 +86,21 @@ export async function ensureAdmin(db: Database, username: string, secret: string
   await db.transaction(async (tx) => {
     await tx
       .delete(apiKeys)
-      .where(and(eq(apiKeys.userId, user.id), ne(apiKeys.hashedSecret, hashedSecret), or(eq(apiKeys.source, 'env'), isNull(apiKeys.source))));
+      .where(
+        and(
+          eq(apiKeys.userId, user.id),
+          ne(apiKeys.hashedSecret, hashedSecret),
+          or(eq(apiKeys.source, 'env'), isNull(apiKeys.source)),
+        ),
+      );
     await tx
       .insert(apiKeys)
       .values({ userId: user.id, hashedSecret, name: 'GITSYNC_ADMIN_API_KEY', source: 'env' })
-      .onConflictDoUpdate({ target: apiKeys.hashedSecret, set: { source: 'env' }, setWhere: eq(apiKeys.userId, user.id) });
+      .onConflictDoUpdate({
+        target: apiKeys.hashedSecret,
+        set: { source: 'env' },
+        setWhere: eq(apiKeys.userId, user.id),
+      });
   });
   return user;
 }

@@ -137,7 +137,10 @@ async function withChanges<W extends { chatId: string }>(
   written: Set<string>,
   changed: (write: W) => boolean,
 ): Promise<SaveResult[]> {
-  const changes = await chatsWithStatus(db, writes.filter((w) => changed(w) && written.has(w.chatId)).map((w) => w.chatId));
+  const changes = await chatsWithStatus(
+    db,
+    writes.filter((w) => changed(w) && written.has(w.chatId)).map((w) => w.chatId),
+  );
   return writes.map((w) => ({ written: written.has(w.chatId), change: (changed(w) && changes.get(w.chatId)) || null }));
 }
 

@@ -11,7 +11,11 @@ afterAll(() => t.drop());
 it('lists each chat with its exact position, and pages from a position, not from where the chat is now', async () => {
   const user = await createUser(t.db, { username: 'lee', role: 'member' });
   const viewer: Viewer = { id: user.id, role: 'member' };
-  const [a, b, c] = [await createChat(t.db, { ownerId: user.id }), await createChat(t.db, { ownerId: user.id }), await createChat(t.db, { ownerId: user.id })];
+  const [a, b, c] = [
+    await createChat(t.db, { ownerId: user.id }),
+    await createChat(t.db, { ownerId: user.id }),
+    await createChat(t.db, { ownerId: user.id }),
+  ];
   await t.db.execute(sql`update chats set updated_at = timestamptz '2026-03-01T10:00:00.000003Z' where id = ${a.id}`);
   await t.db.execute(sql`update chats set updated_at = timestamptz '2026-03-01T10:00:00.000002Z' where id = ${b.id}`);
   await t.db.execute(sql`update chats set updated_at = timestamptz '2026-03-01T10:00:00.000001Z' where id = ${c.id}`);

@@ -72,7 +72,9 @@ describe('claimDueRows', () => {
   it('never hands the same row to two concurrent claimers', async () => {
     const ids = await Promise.all(Array.from({ length: 40 }, () => newChat()));
     for (const id of ids) await markStale(db, report(id));
-    const batches = await Promise.all(Array.from({ length: 4 }, () => claimDueRows(db, { limit: 15, leaseMs: 60_000 })));
+    const batches = await Promise.all(
+      Array.from({ length: 4 }, () => claimDueRows(db, { limit: 15, leaseMs: 60_000 })),
+    );
     const claimed = batches.flat().map((r) => r.chatId);
     expect(new Set(claimed).size).toBe(claimed.length);
     expect(claimed.sort()).toEqual([...ids].sort());
@@ -114,20 +116,42 @@ describe('write-backs', () => {
     });
     expect(saved.written).toBe(true);
     expect(saved.change!.chat.ownerId).toBe(ownerId);
-    expect(saved.change!.status).toMatchObject({ prNumber: 7, pullRequestTitle: 'Add x', approved: true, lastOutcome: 'refreshed', pullEtag: '"p1"' });
+    expect(saved.change!.status).toMatchObject({
+      prNumber: 7,
+      pullRequestTitle: 'Add x',
+      approved: true,
+      lastOutcome: 'refreshed',
+      pullEtag: '"p1"',
+    });
     expect(saved.change!.status!.staleAt.getTime()).toBe(staleAt.getTime());
   });
 
   it('keeps stored fields for parts that answered 304', async () => {
     const chatId = await newChat();
     const { generation } = (await markStale(db, report(chatId)))!;
-    const base = { chatId, generation, url: 'https://github.com/o/r/pull/7', refreshedAt: new Date(), staleAt: new Date() };
-    await saveRefreshed(db, { ...base, pull, reviews: { approved: false, changesRequested: true, reviewerCount: 2, etag: '"r1"' }, changed: true });
+    const base = {
+      chatId,
+      generation,
+      url: 'https://github.com/o/r/pull/7',
+      refreshedAt: new Date(),
+      staleAt: new Date(),
+    };
+    await saveRefreshed(db, {
+      ...base,
+      pull,
+      reviews: { approved: false, changesRequested: true, reviewerCount: 2, etag: '"r1"' },
+      changed: true,
+    });
     const again = await saveRefreshed(db, { ...base, pull: null, reviews: null, changed: false });
     // Nothing a reader can see changed: written, but no chat is loaded for an event.
     expect(again).toEqual({ written: true, change: null });
     expect(await getDiffStatus(db, chatId)).toMatchObject({
-      pullRequestTitle: 'Add x', additions: 3, pullEtag: '"p1"', changesRequested: true, reviewerCount: 2, reviewsEtag: '"r1"',
+      pullRequestTitle: 'Add x',
+      additions: 3,
+      pullEtag: '"p1"',
+      changesRequested: true,
+      reviewerCount: 2,
+      reviewsEtag: '"r1"',
     });
   });
 
@@ -136,10 +160,19 @@ describe('write-backs', () => {
     const { generation } = (await markStale(db, report(chatId)))!;
     await claimDueRows(db, { limit: 1000, leaseMs: 300_000 });
     await markStale(db, report(chatId, 'feat/other'));
-    await db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes' where chat_id = ${chatId}`);
+    await db.execute(
+      sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes' where chat_id = ${chatId}`,
+    );
     const before = await getDiffStatus(db, chatId);
     const saved = await saveRefreshed(db, {
-      chatId, generation, url: 'https://github.com/o/r/pull/7', pull, reviews: null, refreshedAt: new Date(), staleAt: new Date(Date.now() + 120_000), changed: true,
+      chatId,
+      generation,
+      url: 'https://github.com/o/r/pull/7',
+      pull,
+      reviews: null,
+      refreshedAt: new Date(),
+      staleAt: new Date(Date.now() + 120_000),
+      changed: true,
     });
     expect(saved).toEqual({ written: false, change: null });
     const row = await getDiffStatus(db, chatId);
@@ -150,8 +183,12 @@ describe('write-backs', () => {
   it('makeDueWithin makes rows due that soon (never later than they were) and ends their lease', async () => {
     const [soon, later] = [await newChat(), await newChat()];
     for (const id of [soon, later]) await markStale(db, report(id));
-    await db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes', leased_until = now() + interval '5 minutes' where chat_id in (${soon}, ${later})`);
-    await db.execute(sql`update chat_diff_statuses set stale_at = now() - interval '1 minute' where chat_id = ${later}`);
+    await db.execute(
+      sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes', leased_until = now() + interval '5 minutes' where chat_id in (${soon}, ${later})`,
+    );
+    await db.execute(
+      sql`update chat_diff_statuses set stale_at = now() - interval '1 minute' where chat_id = ${later}`,
+    );
     await makeDueWithin(db, [soon, later], 1_000);
     const [a, b] = [(await getDiffStatus(db, soon))!, (await getDiffStatus(db, later))!];
     expect(a.staleAt.getTime()).toBeLessThan(Date.now() + 2_000);
@@ -164,9 +201,22 @@ describe('write-backs', () => {
     const { generation } = (await markStale(db, report(chatId)))!;
     const staleAt = new Date(Date.now() + 600_000);
     for (let i = 0; i < 2; i++) {
-      expect(await saveOutcome(db, { chatId, generation, outcome: 'no_token', error: 'no token available', staleAt, clearUrl: false })).toEqual({ written: true, change: null });
+      expect(
+        await saveOutcome(db, {
+          chatId,
+          generation,
+          outcome: 'no_token',
+          error: 'no token available',
+          staleAt,
+          clearUrl: false,
+        }),
+      ).toEqual({ written: true, change: null });
     }
-    expect(await getDiffStatus(db, chatId)).toMatchObject({ lastOutcome: 'no_token', lastError: 'no token available', failedAttempts: 2 });
+    expect(await getDiffStatus(db, chatId)).toMatchObject({
+      lastOutcome: 'no_token',
+      lastError: 'no token available',
+      failedAttempts: 2,
+    });
   });
 
   it('writes a batch in one statement, each row by its own generation, results in order', async () => {
@@ -176,26 +226,53 @@ describe('write-backs', () => {
     await markStale(db, report(ids[1]!, 'feat/newer')); // the middle row moves on
     const staleAt = new Date(Date.now() + 120_000);
     const writes = ids.map((chatId, i): RefreshedWrite => ({
-      chatId, generation: generations[i]!, url: `https://github.com/o/r/pull/${i + 1}`,
-      pull: i === 2 ? null : { ...pull, number: i + 1, title: `PR ${i + 1}` }, reviews: null,
-      refreshedAt: new Date(), staleAt, changed: i === 0,
+      chatId,
+      generation: generations[i]!,
+      url: `https://github.com/o/r/pull/${i + 1}`,
+      pull: i === 2 ? null : { ...pull, number: i + 1, title: `PR ${i + 1}` },
+      reviews: null,
+      refreshedAt: new Date(),
+      staleAt,
+      changed: i === 0,
     }));
     const saved = await saveRefreshedBatch(db, writes);
     expect(saved.map((s) => s.written)).toEqual([true, false, true]);
     expect(saved[0]!.change!.status).toMatchObject({ chatId: ids[0], prNumber: 1, pullRequestTitle: 'PR 1' });
     expect(saved[2]!.change).toBeNull();
-    expect(await getDiffStatus(db, ids[2]!)).toMatchObject({ url: 'https://github.com/o/r/pull/3', prNumber: null, lastOutcome: 'refreshed' });
+    expect(await getDiffStatus(db, ids[2]!)).toMatchObject({
+      url: 'https://github.com/o/r/pull/3',
+      prNumber: null,
+      lastOutcome: 'refreshed',
+    });
     expect((await getDiffStatus(db, ids[1]!))!.gitBranch).toBe('feat/newer');
 
     const outcomes = await saveOutcomeBatch(db, [
       { chatId: ids[0]!, generation: generations[0]!, outcome: 'no_pr', error: null, staleAt, clearUrl: true },
-      { chatId: ids[1]!, generation: generations[1]!, outcome: 'provider_error', error: 'boom', staleAt, clearUrl: false },
-      { chatId: ids[2]!, generation: generations[2]!, outcome: 'rate_limited', error: 'later', staleAt, clearUrl: false },
+      {
+        chatId: ids[1]!,
+        generation: generations[1]!,
+        outcome: 'provider_error',
+        error: 'boom',
+        staleAt,
+        clearUrl: false,
+      },
+      {
+        chatId: ids[2]!,
+        generation: generations[2]!,
+        outcome: 'rate_limited',
+        error: 'later',
+        staleAt,
+        clearUrl: false,
+      },
     ]);
     expect(outcomes.map((o) => o.written)).toEqual([true, false, true]);
     // Forgetting a PR is a change a reader sees: the chat comes back for its event.
     expect(outcomes.map((o) => o.change?.status?.chatId ?? null)).toEqual([ids[0], null, null]);
     expect(await getDiffStatus(db, ids[0]!)).toMatchObject({ url: null, lastOutcome: 'no_pr', failedAttempts: 1 });
-    expect(await getDiffStatus(db, ids[2]!)).toMatchObject({ url: 'https://github.com/o/r/pull/3', lastOutcome: 'rate_limited', lastError: 'later' });
+    expect(await getDiffStatus(db, ids[2]!)).toMatchObject({
+      url: 'https://github.com/o/r/pull/3',
+      lastOutcome: 'rate_limited',
+      lastError: 'later',
+    });
   });
 });

@@ -1,7 +1,15 @@
 import { inspect } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '@gitsync/testing';
-import { createUser, DatabaseError, externalAuthLinks, isDataError, isUniqueViolation, pgErrorCode, upsertExternalAuthLink } from '../src/index.js';
+import {
+  createUser,
+  DatabaseError,
+  externalAuthLinks,
+  isDataError,
+  isUniqueViolation,
+  pgErrorCode,
+  upsertExternalAuthLink,
+} from '../src/index.js';
 
 /**
  * Issue 20: a statement Postgres refuses never reaches the caller as drizzle's DrizzleQueryError
@@ -38,7 +46,9 @@ async function caught(work: () => Promise<unknown>): Promise<DatabaseError> {
 }
 
 it('a refused value: code and names only, and still a data error for the batch writer', async () => {
-  const err = await caught(() => upsertExternalAuthLink(t.db, { providerId: 'github', userId, accessToken: `${SECRET}\u0000` }));
+  const err = await caught(() =>
+    upsertExternalAuthLink(t.db, { providerId: 'github', userId, accessToken: `${SECRET}\u0000` }),
+  );
   expect(err.code).toBe('22021');
   expect(isDataError(err)).toBe(true);
   expect(pgErrorCode(err)).toBe('22021');
@@ -49,9 +59,13 @@ it('a row refused by a constraint, whose DETAIL would quote it', async () => {
   await upsertExternalAuthLink(t.db, { providerId: 'github', userId, accessToken: 'ghp_old' });
   await t.db.execute(sql`alter table external_auth_links add constraint refuse_writes check (false) not valid`);
   try {
-    const err = await caught(() => upsertExternalAuthLink(t.db, { providerId: 'github', userId, accessToken: SECRET, refreshToken: SECRET }));
+    const err = await caught(() =>
+      upsertExternalAuthLink(t.db, { providerId: 'github', userId, accessToken: SECRET, refreshToken: SECRET }),
+    );
     expect(err).toMatchObject({ code: '23514', table: 'external_auth_links', constraint: 'refuse_writes' });
-    expect(err.message).toBe('database error 23514 (integrity constraint violation): table external_auth_links, constraint refuse_writes');
+    expect(err.message).toBe(
+      'database error 23514 (integrity constraint violation): table external_auth_links, constraint refuse_writes',
+    );
     expect(isDataError(err)).toBe(true);
   } finally {
     await t.db.execute(sql`alter table external_auth_links drop constraint refuse_writes`);

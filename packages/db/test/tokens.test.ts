@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const [k1, k2] = [randomBytes(32), randomBytes(32)];
-const newUser = async () => (await createUser(t.db, { username: `u${randomBytes(4).toString('hex')}`, role: 'member' })).id;
+const newUser = async () =>
+  (await createUser(t.db, { username: `u${randomBytes(4).toString('hex')}`, role: 'member' })).id;
 
 /** Every token column of every row, as a dump of the table would show them. */
 async function storedText(): Promise<string> {
@@ -28,7 +29,10 @@ async function storedText(): Promise<string> {
 }
 
 async function keyIds(userId: string) {
-  const { rows } = await t.pool.query('select access_token_key_id as a, refresh_token_key_id as r from external_auth_links where user_id = $1', [userId]);
+  const { rows } = await t.pool.query(
+    'select access_token_key_id as a, refresh_token_key_id as r from external_auth_links where user_id = $1',
+    [userId],
+  );
   return rows[0] as { a: string | null; r: string | null };
 }
 
@@ -36,7 +40,11 @@ it('with a key, the table holds no token in plain text, and the store reads them
   const cipher = new TokenCipher([k1]);
   const userId = await newUser();
   const expiresAt = new Date(Date.now() + 3_600_000);
-  await upsertExternalAuthLink(t.db, { providerId: 'github', userId, accessToken: 'ghu_sealed_access', refreshToken: 'ghr_sealed_refresh', expiresAt }, cipher);
+  await upsertExternalAuthLink(
+    t.db,
+    { providerId: 'github', userId, accessToken: 'ghu_sealed_access', refreshToken: 'ghr_sealed_refresh', expiresAt },
+    cipher,
+  );
   const stored = await storedText();
   expect(stored).not.toContain('ghu_sealed_access');
   expect(stored).not.toContain('ghr_sealed_refresh');
@@ -54,7 +62,11 @@ it('with a key, the table holds no token in plain text, and the store reads them
 it('a sealed value copied into another row, or into the other field, does not open', async () => {
   const cipher = new TokenCipher([k1]);
   const [victim, thief] = [await newUser(), await newUser()];
-  await upsertExternalAuthLink(t.db, { providerId: 'github', userId: victim, accessToken: 'ghu_victim', refreshToken: 'ghr_victim' }, cipher);
+  await upsertExternalAuthLink(
+    t.db,
+    { providerId: 'github', userId: victim, accessToken: 'ghu_victim', refreshToken: 'ghr_victim' },
+    cipher,
+  );
   await upsertExternalAuthLink(t.db, { providerId: 'github', userId: thief, accessToken: 'ghu_thief' }, cipher);
   await t.pool.query(
     `update external_auth_links t set access_token = v.access_token, access_token_key_id = v.access_token_key_id
@@ -69,7 +81,11 @@ it('a sealed value copied into another row, or into the other field, does not op
 
 it('rotation: a key put in front seals new writes while every older row stays readable', async () => {
   const userId = await newUser();
-  await upsertExternalAuthLink(t.db, { providerId: 'github', userId, accessToken: 'ghu_under_k1' }, new TokenCipher([k1]));
+  await upsertExternalAuthLink(
+    t.db,
+    { providerId: 'github', userId, accessToken: 'ghu_under_k1' },
+    new TokenCipher([k1]),
+  );
   const rotated = new TokenCipher([k2, k1]);
   expect((await getExternalAuthLink(t.db, 'github', userId, rotated))!.accessToken).toBe('ghu_under_k1');
   await upsertExternalAuthLink(t.db, { providerId: 'github', userId, accessToken: 'ghu_under_k2' }, rotated);
@@ -79,8 +95,17 @@ it('rotation: a key put in front seals new writes while every older row stays re
 
 it('rekey seals plain-text rows and rows under older keys with the first key; then the old key can go', async () => {
   const [plain, old, current] = [await newUser(), await newUser(), await newUser()];
-  await upsertExternalAuthLink(t.db, { providerId: 'github', userId: plain, accessToken: 'ghu_plain', refreshToken: 'ghr_plain' });
-  await upsertExternalAuthLink(t.db, { providerId: 'github', userId: old, accessToken: 'ghu_old' }, new TokenCipher([k1]));
+  await upsertExternalAuthLink(t.db, {
+    providerId: 'github',
+    userId: plain,
+    accessToken: 'ghu_plain',
+    refreshToken: 'ghr_plain',
+  });
+  await upsertExternalAuthLink(
+    t.db,
+    { providerId: 'github', userId: old, accessToken: 'ghu_old' },
+    new TokenCipher([k1]),
+  );
   const rotated = new TokenCipher([k2, k1]);
   await upsertExternalAuthLink(t.db, { providerId: 'github', userId: current, accessToken: 'ghu_current' }, rotated);
   expect(await storedText()).toContain('ghr_plain');
@@ -96,13 +121,20 @@ it('rekey seals plain-text rows and rows under older keys with the first key; th
   for (const token of ['ghu_plain', 'ghr_plain', 'ghu_old', 'ghu_current']) expect(text).not.toContain(token);
 
   const onlyNew = new TokenCipher([k2]);
-  expect(await getExternalAuthLink(t.db, 'github', plain, onlyNew)).toMatchObject({ accessToken: 'ghu_plain', refreshToken: 'ghr_plain' });
+  expect(await getExternalAuthLink(t.db, 'github', plain, onlyNew)).toMatchObject({
+    accessToken: 'ghu_plain',
+    refreshToken: 'ghr_plain',
+  });
   expect((await getExternalAuthLink(t.db, 'github', old, onlyNew))!.accessToken).toBe('ghu_old');
 });
 
 it('a process without the key says which key and which variable, never the value', async () => {
   const userId = await newUser();
-  await upsertExternalAuthLink(t.db, { providerId: 'github', userId, accessToken: 'ghu_needs_key' }, new TokenCipher([k1]));
+  await upsertExternalAuthLink(
+    t.db,
+    { providerId: 'github', userId, accessToken: 'ghu_needs_key' },
+    new TokenCipher([k1]),
+  );
   const err = await getExternalAuthLink(t.db, 'github', userId).catch((e: unknown) => e as Error);
   expect(err).toBeInstanceOf(TokenKeyError);
   expect((err as Error).message).toContain('GITSYNC_TOKEN_ENCRYPTION_KEYS');

@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '@gitsync/testing';
-import { addApiKey, authenticateApiKey, createApiKey, createUser, ensureAdmin, hashApiKey, listApiKeys, revokeApiKey, TooManyApiKeysError } from '../src/index.js';
+import {
+  addApiKey,
+  authenticateApiKey,
+  createApiKey,
+  createUser,
+  ensureAdmin,
+  hashApiKey,
+  listApiKeys,
+  revokeApiKey,
+  TooManyApiKeysError,
+} from '../src/index.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -37,7 +47,9 @@ it('finds the key owner, touches last_used_at at most once a minute, and knows n
 it('the admin key of the environment replaces the previous one; keys made through the API stay', async () => {
   // As an older gitsync left it: the admin user with its key from the variable, of no source.
   const admin = await createUser(t.db, { username: 'root', role: 'admin' });
-  await t.db.execute(sql`insert into api_keys (user_id, hashed_secret) values (${admin.id}, ${hashApiKey('env-key-old-0123456789')})`);
+  await t.db.execute(
+    sql`insert into api_keys (user_id, hashed_secret) values (${admin.id}, ${hashApiKey('env-key-old-0123456789')})`,
+  );
   const made = (await createApiKey(t.db, admin.id, { name: 'ci', max: 10 }))!;
 
   await ensureAdmin(t.db, 'root', 'env-key-one-0123456789');

@@ -87,7 +87,9 @@ export class EventHub {
     // ioredis reconnects and re-subscribes by itself; an outage is worth a log line, not a crash.
     subscriber.on('error', this.onError);
     subscriber.on('message', (channel: string, message: string) => this.dispatch(key({ channel }), message));
-    subscriber.on('pmessage', (pattern: string, _channel: string, message: string) => this.dispatch(key({ pattern }), message));
+    subscriber.on('pmessage', (pattern: string, _channel: string, message: string) =>
+      this.dispatch(key({ pattern }), message),
+    );
     this.subscriber = subscriber;
     return subscriber;
   }

@@ -73,7 +73,9 @@ export function send(res: ServerResponse, answer: Answer): void {
     res.end();
     return;
   }
-  headers['content-length'] = String(typeof answer.body === 'string' ? Buffer.byteLength(answer.body) : answer.body.length);
+  headers['content-length'] = String(
+    typeof answer.body === 'string' ? Buffer.byteLength(answer.body) : answer.body.length,
+  );
   res.writeHead(answer.status, headers);
   res.end(answer.body);
 }

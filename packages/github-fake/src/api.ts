@@ -19,7 +19,13 @@ const RATE_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-res
  * injected failures, conditional requests, and charging the token's budget (never for a 304).
  * `rest` is the request path after /api/v3, query included.
  */
-export function answerApi(ctx: ApiContext, method: string, rest: string, token: string | null, ifNoneMatch: string | undefined): Answer {
+export function answerApi(
+  ctx: ApiContext,
+  method: string,
+  rest: string,
+  token: string | null,
+  ifNoneMatch: string | undefined,
+): Answer {
   const now = Date.now();
   const account = token === null ? undefined : ctx.tokens.account(token, now);
   if (token === null || !account) {
@@ -32,10 +38,19 @@ export function answerApi(ctx: ApiContext, method: string, rest: string, token: 
   const rate = snapshot(account);
   const forced = ctx.tokens.forcedLimit(token, now);
   if (forced?.kind === 'primary') {
-    return primaryLimit(ctx, account.login, { ...rate, remaining: 0, used: rate.limit, reset: Math.ceil(forced.until / 1000) });
+    return primaryLimit(ctx, account.login, {
+      ...rate,
+      remaining: 0,
+      used: rate.limit,
+      reset: Math.ceil(forced.until / 1000),
+    });
   }
   if (forced?.kind === 'secondary') {
-    const limited = error(429, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', RATE_DOCS);
+    const limited = error(
+      429,
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      RATE_DOCS,
+    );
     limited.rate = rate;
     limited.headers = { 'retry-after': String(Math.max(1, Math.ceil((forced.until - now) / 1000))) };
     return limited;
@@ -43,9 +58,10 @@ export function answerApi(ctx: ApiContext, method: string, rest: string, token: 
   if (rate.remaining <= 0) return primaryLimit(ctx, account.login, rate);
 
   const req = parse(method, rest);
-  const mode = req && req.segments[0] === 'repos' && req.segments[1] !== undefined && req.segments[2] !== undefined
-    ? ctx.failures.take(req.segments[1], req.segments[2])
-    : undefined;
+  const mode =
+    req && req.segments[0] === 'repos' && req.segments[1] !== undefined && req.segments[2] !== undefined
+      ? ctx.failures.take(req.segments[1], req.segments[2])
+      : undefined;
   const answer = mode ? failure(mode) : req ? route(ctx, req) : notFound();
 
   if (answer.status === 200 && answer.etag !== undefined && etagMatches(ifNoneMatch, answer.etag)) {

@@ -21,10 +21,16 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log('usage: cli.ts [--port 9000] [--host 127.0.0.1] [--latency ms] [--token TOKEN[:login]]... [--pr owner/repo:branch]...');
+    console.log(
+      'usage: cli.ts [--port 9000] [--host 127.0.0.1] [--latency ms] [--token TOKEN[:login]]... [--pr owner/repo:branch]...',
+    );
     return;
   }
-  const fake = await startFakeGitHub({ port: Number(values.port), host: values.host, latencyMs: Number(values.latency) });
+  const fake = await startFakeGitHub({
+    port: Number(values.port),
+    host: values.host,
+    latencyMs: Number(values.latency),
+  });
   for (const spec of values.token) {
     const [token = '', login = 'octocat'] = spec.split(':');
     fake.addToken(token, { login });

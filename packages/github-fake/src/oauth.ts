@@ -27,7 +27,8 @@ export async function answerOAuth(req: IncomingMessage, query: string, tokens: T
     return reply(req, 400, {
       error: 'bad_refresh_token',
       error_description: 'The refresh token passed is incorrect or expired.',
-      error_uri: 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors',
+      error_uri:
+        'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors',
     });
   }
   return reply(req, 200, {

@@ -22,7 +22,12 @@ export function slicePage<T>(items: readonly T[], { perPage, page }: Page): T[] 
  * Link header like GitHub's: next/last while there is more, first/prev after page 1; undefined
  * when everything fits on one page. `base` is the absolute URL without its query.
  */
-export function linkHeader(base: string, query: URLSearchParams, total: number, { perPage, page }: Page): string | undefined {
+export function linkHeader(
+  base: string,
+  query: URLSearchParams,
+  total: number,
+  { perPage, page }: Page,
+): string | undefined {
   const last = Math.max(1, Math.ceil(total / perPage));
   if (last === 1 && page === 1) return undefined;
   const to = (n: number, rel: string): string => {

@@ -170,7 +170,11 @@ function repositoryFields(bases: Bases, owner: SimpleUser, repo: RepoRecord) {
  * objects every cached pull request embeds.
  */
 export function fullRepository(cache: ShapeCache, repo: RepoRecord): FullRepository {
-  const full: FullRepository = { ...repositoryFields(cache.bases, cache.user(repo.owner), repo), subscribers_count: 0, network_count: 0 };
+  const full: FullRepository = {
+    ...repositoryFields(cache.bases, cache.user(repo.owner), repo),
+    subscribers_count: 0,
+    network_count: 0,
+  };
   if (repo.parent) {
     full.parent = cache.repository(repo.parent);
     full.source = cache.repository(networkRoot(repo));
@@ -221,7 +225,13 @@ function pullCommon(cache: ShapeCache, pr: PullRecord) {
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: { label: `${headOwner}:${pr.head}`, ref: pr.head, repo: cache.repository(pr.headRepo), sha: pr.headSha, user: cache.user(headOwner) },
+    head: {
+      label: `${headOwner}:${pr.head}`,
+      ref: pr.head,
+      repo: cache.repository(pr.headRepo),
+      sha: pr.headSha,
+      user: cache.user(headOwner),
+    },
     base: { label: `${pr.repo.owner}:${pr.base}`, ref: pr.base, repo, sha: sha(full, 'base', pr.base), user: owner },
     _links: {
       comments: { href: `${issue}/comments` },

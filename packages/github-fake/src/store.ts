@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Entity } from './answer.js';
-import type { AddRepoOptions, AddReviewInput, CreatePullRequestInput, FakePullRequest, PullRequestPatch, ReviewState } from './types.js';
+import type {
+  AddRepoOptions,
+  AddReviewInput,
+  CreatePullRequestInput,
+  FakePullRequest,
+  PullRequestPatch,
+  ReviewState,
+} from './types.js';
 
 export interface RepoRecord {
   id: number;
@@ -114,18 +121,29 @@ export class Store {
   addRepo(owner: string, name: string, options: AddRepoOptions = {}): RepoRecord {
     const k = repoKey(owner, name);
     const forkOf = options.forkOf;
-    if (forkOf && repoKey(forkOf.owner, forkOf.repo) === k) throw new Error(`fake GitHub: ${owner}/${name} cannot be a fork of itself`);
+    if (forkOf && repoKey(forkOf.owner, forkOf.repo) === k)
+      throw new Error(`fake GitHub: ${owner}/${name} cannot be a fork of itself`);
     // The parent first, so a fork's parent always exists and a network can never loop.
     const parent = forkOf ? this.addRepo(forkOf.owner, forkOf.repo) : null;
     const existing = this.repos.get(k);
     if (existing) {
       if (parent && existing.parent !== parent) {
         const was = existing.parent ? `a fork of ${fullName(existing.parent)}` : 'not a fork';
-        throw new Error(`fake GitHub: ${fullName(existing)} was added as ${was}; it cannot become a fork of ${fullName(parent)}`);
+        throw new Error(
+          `fake GitHub: ${fullName(existing)} was added as ${was}; it cannot become a fork of ${fullName(parent)}`,
+        );
       }
       return existing;
     }
-    const repo: RepoRecord = { id: this.nextRepoId++, owner, name, parent, pulls: new Map(), byHead: new Map(), nextNumber: 1 };
+    const repo: RepoRecord = {
+      id: this.nextRepoId++,
+      owner,
+      name,
+      parent,
+      pulls: new Map(),
+      byHead: new Map(),
+      nextNumber: 1,
+    };
     this.repos.set(k, repo);
     this.userId(owner);
     return repo;
@@ -186,9 +204,12 @@ export class Store {
   /** The base repository itself, or a fork in its network (a missing one is added as a fork of the base). */
   private headRepo(base: RepoRecord, owner: string, name: string): RepoRecord {
     if (repoKey(owner, name) === repoKey(base.owner, base.name)) return base;
-    const head = this.repo(owner, name) ?? this.addRepo(owner, name, { forkOf: { owner: base.owner, repo: base.name } });
+    const head =
+      this.repo(owner, name) ?? this.addRepo(owner, name, { forkOf: { owner: base.owner, repo: base.name } });
     if (networkRoot(head) !== networkRoot(base)) {
-      throw new Error(`fake GitHub: a pull request into ${fullName(base)} cannot come from ${fullName(head)}, which is not a fork in its network`);
+      throw new Error(
+        `fake GitHub: a pull request into ${fullName(base)} cannot come from ${fullName(head)}, which is not a fork in its network`,
+      );
     }
     return head;
   }

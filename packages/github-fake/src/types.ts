@@ -62,7 +62,20 @@ export interface CreatePullRequestInput {
 
 /** What updatePullRequest may change; `merged: true` implies state closed. */
 export type PullRequestPatch = Partial<
-  Pick<FakePullRequest, 'title' | 'state' | 'merged' | 'draft' | 'additions' | 'deletions' | 'changedFiles' | 'commits' | 'headSha' | 'head' | 'base'>
+  Pick<
+    FakePullRequest,
+    | 'title'
+    | 'state'
+    | 'merged'
+    | 'draft'
+    | 'additions'
+    | 'deletions'
+    | 'changedFiles'
+    | 'commits'
+    | 'headSha'
+    | 'head'
+    | 'base'
+  >
 >;
 
 export interface AddReviewInput {

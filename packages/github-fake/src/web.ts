@@ -2,8 +2,7 @@ import { notFound } from './answer.js';
 import type { Answer } from './answer.js';
 import type { Store } from './store.js';
 
-const escape = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The few web pages a person clicking around the demo reaches: a pull request's html_url and the

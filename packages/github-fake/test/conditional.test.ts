@@ -49,7 +49,10 @@ describe('conditional requests', () => {
     const afterReview = await call(fake, reviewsPath, { token: T, headers: { 'if-none-match': reviewsTag } });
     expect(afterReview.status).toBe(200);
     expect(afterReview.headers.get('etag')).not.toBe(reviewsTag);
-    const unchanged = await call(fake, reviewsPath, { token: T, headers: { 'if-none-match': afterReview.headers.get('etag') ?? '' } });
+    const unchanged = await call(fake, reviewsPath, {
+      token: T,
+      headers: { 'if-none-match': afterReview.headers.get('etag') ?? '' },
+    });
     expect(unchanged.status).toBe(304);
   });
 

@@ -89,7 +89,10 @@ describe('latency', () => {
       () => 'answered',
       () => 'aborted',
     );
-    await waitFor(() => timers() > before, { timeoutMs: 5000, message: 'the request to wait out its latency in the fake' });
+    await waitFor(() => timers() > before, {
+      timeoutMs: 5000,
+      message: 'the request to wait out its latency in the fake',
+    });
     const started = Date.now();
     await slow.close();
     expect(await inFlight).toBe('aborted');

@@ -18,13 +18,21 @@ describe('pull requests from forks', () => {
   it('lives in the base repository and is found by the head repository owner, not the base owner', async () => {
     const own = fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'main', base: 'release' });
     const fork = fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'main', headOwner: 'mallory' });
-    expect(fork).toMatchObject({ owner: 'acme', repo: 'app', headOwner: 'mallory', headRepo: 'app', author: 'mallory' });
+    expect(fork).toMatchObject({
+      owner: 'acme',
+      repo: 'app',
+      headOwner: 'mallory',
+      headRepo: 'app',
+      author: 'mallory',
+    });
     expect(fork.htmlUrl).toBe(`${fake.url}/acme/app/pull/${fork.number}`);
     expect(own).toMatchObject({ headOwner: 'acme', headRepo: 'app' });
 
     const mallory = arr((await call(fake, byHead('acme', 'app', 'mallory:main'), { token: T })).json);
     expect(mallory.map((p) => p.number)).toEqual([fork.number]);
-    expect(arr((await call(fake, byHead('acme', 'app', 'MALLORY:main'), { token: T })).json).map((p) => p.number)).toEqual([fork.number]);
+    expect(
+      arr((await call(fake, byHead('acme', 'app', 'MALLORY:main'), { token: T })).json).map((p) => p.number),
+    ).toEqual([fork.number]);
     const acme = arr((await call(fake, byHead('acme', 'app', 'acme:main'), { token: T })).json);
     expect(acme.map((p) => p.number)).toEqual([own.number]);
     // A branch without an owner matches every head repository, like before.
@@ -36,7 +44,13 @@ describe('pull requests from forks', () => {
 
   it('answers head with the fork as repo, its owner as user and label, and base with the parent', async () => {
     fake.addRepo('contrib', 'site', { forkOf: { owner: 'org', repo: 'site' } });
-    const pr = fake.createPullRequest({ owner: 'org', repo: 'site', head: 'fix/typo', headOwner: 'contrib', author: 'someone' });
+    const pr = fake.createPullRequest({
+      owner: 'org',
+      repo: 'site',
+      head: 'fix/typo',
+      headOwner: 'contrib',
+      author: 'someone',
+    });
     for (const path of [`/repos/org/site/pulls/${pr.number}`, byHead('org', 'site', 'contrib:fix/typo')]) {
       const reply = await call(fake, path, { token: T });
       const json = Array.isArray(reply.json) ? arr(reply.json)[0] : obj(reply.json);
@@ -54,7 +68,13 @@ describe('pull requests from forks', () => {
   });
 
   it('adds a missing head repository as a fork of the base, and refuses one outside its network', async () => {
-    const pr = fake.createPullRequest({ owner: 'up', repo: 'lib', head: 'feat', headOwner: 'dev', headRepo: 'lib-fork' });
+    const pr = fake.createPullRequest({
+      owner: 'up',
+      repo: 'lib',
+      head: 'feat',
+      headOwner: 'dev',
+      headRepo: 'lib-fork',
+    });
     expect(pr).toMatchObject({ headOwner: 'dev', headRepo: 'lib-fork' });
     const fork = obj((await call(fake, '/repos/dev/lib-fork', { token: T })).json);
     expect(obj(fork.parent)).toMatchObject({ full_name: 'up/lib' });
@@ -73,6 +93,8 @@ describe('pull requests from forks', () => {
     fake.updatePullRequest('acme', 'mover', pr.number, { head: 'new' });
     expect(arr((await call(fake, byHead('acme', 'mover', 'mallory:old'), { token: T })).json)).toEqual([]);
     expect(arr((await call(fake, byHead('acme', 'mover', 'acme:new'), { token: T })).json)).toEqual([]);
-    expect(arr((await call(fake, byHead('acme', 'mover', 'mallory:new'), { token: T })).json).map((p) => p.number)).toEqual([pr.number]);
+    expect(
+      arr((await call(fake, byHead('acme', 'mover', 'mallory:new'), { token: T })).json).map((p) => p.number),
+    ).toEqual([pr.number]);
   });
 });

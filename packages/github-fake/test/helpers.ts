@@ -18,7 +18,10 @@ export async function call(
   const headers: Record<string, string> = { accept: 'application/vnd.github+json', ...opts.headers };
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   const started = performance.now();
-  const res = await fetch(`${opts.base === 'web' ? fake.url : fake.apiBaseUrl}${path}`, { method: opts.method ?? 'GET', headers });
+  const res = await fetch(`${opts.base === 'web' ? fake.url : fake.apiBaseUrl}${path}`, {
+    method: opts.method ?? 'GET',
+    headers,
+  });
   const text = await res.text();
   const elapsedMs = performance.now() - started;
   let json: unknown;
@@ -32,7 +35,8 @@ export async function call(
 
 /** Narrows parsed JSON for assertions without `any`. */
 export function obj(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`not an object: ${String(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`not an object: ${String(value)}`);
   return value as Record<string, unknown>;
 }
 

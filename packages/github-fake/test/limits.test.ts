@@ -26,7 +26,10 @@ describe('authentication', () => {
       expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8');
     }
     expect(fake.requests.map((r) => [r.token, r.status])).toEqual([
-      ['soon-gone', 200], [null, 401], ['nope', 401], ['soon-gone', 401],
+      ['soon-gone', 200],
+      [null, 401],
+      ['nope', 401],
+      ['soon-gone', 401],
     ]);
   });
 });
@@ -105,7 +108,12 @@ describe('request log', () => {
     expect(fake.requests.filter((r) => r.token === 'a')).toHaveLength(2);
     expect(fake.requests.filter((r) => r.token === 'b')).toHaveLength(1);
     expect(fake.requests[0]).toEqual({
-      method: 'GET', path: `/api/v3${PATH}?state=all`, token: 'a', status: 200, at: expect.any(Number), conditional: false,
+      method: 'GET',
+      path: `/api/v3${PATH}?state=all`,
+      token: 'a',
+      status: 200,
+      at: expect.any(Number),
+      conditional: false,
     });
     expect(fake.requests[1]?.conditional).toBe(true);
     expect(fake.requests[0]?.at).toBeGreaterThanOrEqual(start);

@@ -11,12 +11,21 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 async function refresh(body: string, contentType: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(fake.tokenUrl, { method: 'POST', headers: { 'content-type': contentType, accept: 'application/json' }, body });
+  const res = await fetch(fake.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': contentType, accept: 'application/json' },
+    body,
+  });
   return { status: res.status, json: obj(await res.json()) };
 }
 
 const form = (refreshToken: string) =>
-  new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'cid', client_secret: 'sec' }).toString();
+  new URLSearchParams({
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: 'cid',
+    client_secret: 'sec',
+  }).toString();
 
 describe('POST /login/oauth/access_token', () => {
   it('trades a refresh token (form) for a new access token of the same login and a new refresh token', async () => {
@@ -35,7 +44,10 @@ describe('POST /login/oauth/access_token', () => {
     expect(fake.requests.filter((r) => r.path === '/login/oauth/access_token')).toHaveLength(1);
 
     // The new refresh token works (here as JSON); the spent one does not.
-    const again = await refresh(JSON.stringify({ grant_type: 'refresh_token', refresh_token: next, client_id: 'cid' }), 'application/json');
+    const again = await refresh(
+      JSON.stringify({ grant_type: 'refresh_token', refresh_token: next, client_id: 'cid' }),
+      'application/json',
+    );
     expect(again.status).toBe(200);
     const spent = await refresh(form('r1'), 'application/x-www-form-urlencoded');
     expect(spent).toEqual({ status: 400, json: expect.objectContaining({ error: 'bad_refresh_token' }) });

@@ -11,8 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const findPath = (owner: string, repo: string, branch: string, extra = '&state=open&sort=updated&direction=desc&per_page=1') =>
-  `/repos/${owner}/${repo}/pulls?head=${encodeURIComponent(`${owner}:${branch}`)}${extra}`;
+const findPath = (
+  owner: string,
+  repo: string,
+  branch: string,
+  extra = '&state=open&sort=updated&direction=desc&per_page=1',
+) => `/repos/${owner}/${repo}/pulls?head=${encodeURIComponent(`${owner}:${branch}`)}${extra}`;
 
 describe('GET /repos/{o}/{r}/pulls', () => {
   it('finds a pull request by a head branch with slashes and unicode', async () => {
@@ -46,9 +50,15 @@ describe('GET /repos/{o}/{r}/pulls', () => {
     fake.updatePullRequest('acme', 'sorted', a.number, { title: 'touched last' });
     const all = await call(fake, findPath('acme', 'sorted', 'same', '&sort=updated&direction=desc'), { token: T });
     expect(arr(all.json).map((p) => p.number)).toEqual([a.number, c.number, b.number]);
-    const first = await call(fake, findPath('acme', 'sorted', 'same', '&sort=updated&direction=desc&per_page=1'), { token: T });
+    const first = await call(fake, findPath('acme', 'sorted', 'same', '&sort=updated&direction=desc&per_page=1'), {
+      token: T,
+    });
     expect(arr(first.json).map((p) => p.number)).toEqual([a.number]);
-    const second = await call(fake, findPath('acme', 'sorted', 'same', '&sort=updated&direction=desc&per_page=2&page=2'), { token: T });
+    const second = await call(
+      fake,
+      findPath('acme', 'sorted', 'same', '&sort=updated&direction=desc&per_page=2&page=2'),
+      { token: T },
+    );
     expect(arr(second.json).map((p) => p.number)).toEqual([b.number]);
     const byCreated = await call(fake, '/repos/acme/sorted/pulls', { token: T });
     expect(arr(byCreated.json).map((p) => p.number)).toEqual([c.number, b.number, a.number]);
@@ -70,7 +80,9 @@ describe('GET /repos/{o}/{r}/pulls', () => {
     fake.updatePullRequest('acme', 'every', open.number, { title: 'touched' });
     const reordered = await call(fake, findPath('acme', 'every', 'reused', `${extra}&per_page=2`), { token: T });
     expect(arr(reordered.json).map((p) => p.number)).toEqual([open.number, merged.number]);
-    const whole = arr((await call(fake, `/repos/acme/every/pulls?state=all&sort=updated&direction=desc`, { token: T })).json);
+    const whole = arr(
+      (await call(fake, `/repos/acme/every/pulls?state=all&sort=updated&direction=desc`, { token: T })).json,
+    );
     expect(whole.map((p) => p.number)).toEqual([open.number, merged.number, closed.number]);
   });
 
@@ -99,21 +111,44 @@ describe('GET /repos/{o}/{r}/pulls', () => {
 describe('GET /repos/{o}/{r}/pulls/{n}', () => {
   it('serves every status field the provider reads', async () => {
     const pr = fake.createPullRequest({
-      owner: 'acme', repo: 'detail', head: 'feat/a', base: 'develop', title: 'Add A', draft: true,
-      author: 'alice', additions: 10, deletions: 3, changedFiles: 2, commits: 4, body: 'hello',
+      owner: 'acme',
+      repo: 'detail',
+      head: 'feat/a',
+      base: 'develop',
+      title: 'Add A',
+      draft: true,
+      author: 'alice',
+      additions: 10,
+      deletions: 3,
+      changedFiles: 2,
+      commits: 4,
+      body: 'hello',
     });
     const reply = await call(fake, `/repos/acme/detail/pulls/${pr.number}`, { token: T });
     expect(reply.status).toBe(200);
     const json = obj(reply.json);
     expect(json).toMatchObject({
-      number: pr.number, title: 'Add A', state: 'open', merged: false, merged_at: null, draft: true,
-      additions: 10, deletions: 3, changed_files: 2, commits: 4, body: 'hello',
-      html_url: `${fake.url}/acme/detail/pull/${pr.number}`, url: `${fake.apiBaseUrl}/repos/acme/detail/pulls/${pr.number}`,
+      number: pr.number,
+      title: 'Add A',
+      state: 'open',
+      merged: false,
+      merged_at: null,
+      draft: true,
+      additions: 10,
+      deletions: 3,
+      changed_files: 2,
+      commits: 4,
+      body: 'hello',
+      html_url: `${fake.url}/acme/detail/pull/${pr.number}`,
+      url: `${fake.apiBaseUrl}/repos/acme/detail/pulls/${pr.number}`,
     });
     expect(obj(json.head)).toMatchObject({ ref: 'feat/a', sha: pr.headSha, label: 'acme:feat/a' });
     expect(obj(obj(json.head).repo)).toMatchObject({ full_name: 'acme/detail', name: 'detail' });
     expect(obj(json.base)).toMatchObject({ ref: 'develop' });
-    expect(obj(json.user)).toMatchObject({ login: 'alice', avatar_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/avatars\//) });
+    expect(obj(json.user)).toMatchObject({
+      login: 'alice',
+      avatar_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/avatars\//),
+    });
   });
 
   it('reports merged as state closed with merged true and merged_at', async () => {
@@ -136,7 +171,12 @@ describe('GET /repos/{o}/{r}/pulls/{n}', () => {
   });
 
   it('answers a GitHub-style 404 for an unknown number or route', async () => {
-    for (const path of ['/repos/acme/detail/pulls/999', '/repos/acme/detail/pulls/abc', '/user', '/repos/acme/detail/issues']) {
+    for (const path of [
+      '/repos/acme/detail/pulls/999',
+      '/repos/acme/detail/pulls/abc',
+      '/user',
+      '/repos/acme/detail/issues',
+    ]) {
       const reply = await call(fake, path, { token: T });
       expect(reply.status).toBe(404);
       expect(obj(reply.json)).toMatchObject({ message: 'Not Found', documentation_url: expect.any(String) });

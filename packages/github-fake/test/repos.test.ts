@@ -18,8 +18,14 @@ describe('GET /repos/{o}/{r}', () => {
     expect(reply.status).toBe(200);
     const json = obj(reply.json);
     expect(json).toMatchObject({
-      id: expect.any(Number), name: 'plain', full_name: 'acme/plain', private: false, fork: false,
-      html_url: `${fake.url}/acme/plain`, url: `${fake.apiBaseUrl}/repos/acme/plain`, default_branch: 'main',
+      id: expect.any(Number),
+      name: 'plain',
+      full_name: 'acme/plain',
+      private: false,
+      fork: false,
+      html_url: `${fake.url}/acme/plain`,
+      url: `${fake.apiBaseUrl}/repos/acme/plain`,
+      default_branch: 'main',
     });
     expect(obj(json.owner)).toMatchObject({ login: 'acme', type: 'User' });
     expect(json).not.toHaveProperty('parent');
@@ -73,7 +79,11 @@ describe('addRepo forkOf', () => {
       'dave/lib was added as a fork of erin/lib; it cannot become a fork of frank/lib',
     );
     fake.addRepo('gina', 'solo');
-    expect(() => fake.addRepo('gina', 'solo', { forkOf: { owner: 'erin', repo: 'lib' } })).toThrow('gina/solo was added as not a fork');
-    expect(() => fake.addRepo('gina', 'self', { forkOf: { owner: 'GINA', repo: 'self' } })).toThrow('gina/self cannot be a fork of itself');
+    expect(() => fake.addRepo('gina', 'solo', { forkOf: { owner: 'erin', repo: 'lib' } })).toThrow(
+      'gina/solo was added as not a fork',
+    );
+    expect(() => fake.addRepo('gina', 'self', { forkOf: { owner: 'GINA', repo: 'self' } })).toThrow(
+      'gina/self cannot be a fork of itself',
+    );
   });
 });

@@ -30,10 +30,19 @@ describe('GET /repos/{o}/{r}/pulls/{n}/reviews', () => {
     }
     expect(pages).toHaveLength(3);
     expect(pages[0]?.last).toBe(`${fake.apiBaseUrl}/repos/acme/reviewed/pulls/${pr.number}/reviews?per_page=2&page=3`);
-    expect(pages[1]).toMatchObject({ prev: expect.stringContaining('page=1'), first: expect.stringContaining('page=1') });
+    expect(pages[1]).toMatchObject({
+      prev: expect.stringContaining('page=1'),
+      first: expect.stringContaining('page=1'),
+    });
     expect(pages[2]?.next).toBeUndefined();
     expect(seen.map((r) => r.state)).toEqual(states);
-    expect(seen.map((r) => obj(r.user).login)).toEqual(['reviewer0', 'reviewer1', 'reviewer2', 'reviewer3', 'reviewer4']);
+    expect(seen.map((r) => obj(r.user).login)).toEqual([
+      'reviewer0',
+      'reviewer1',
+      'reviewer2',
+      'reviewer3',
+      'reviewer4',
+    ]);
     expect(seen[0]).toMatchObject({
       commit_id: pr.headSha,
       html_url: expect.stringContaining(`/acme/reviewed/pull/${pr.number}#pullrequestreview-`),

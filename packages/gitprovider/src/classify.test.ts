@@ -8,7 +8,12 @@ const options = { now: NOW, paddingMs: PADDING, what: 'GET /repos/o/r/pulls/1' }
 describe('classifyHttpFailure', () => {
   it('403 + x-ratelimit-remaining 0 + reset → rate limited until reset + padding', () => {
     const reset = NOW / 1000 + 600;
-    const error = classifyHttpFailure(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, 'API rate limit exceeded', options);
+    const error = classifyHttpFailure(
+      403,
+      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      'API rate limit exceeded',
+      options,
+    );
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).resetAt.getTime()).toBe(reset * 1000 + PADDING);
     expect((error as RateLimitError).source).toEqual({ kind: 'provider', status: 403 });
@@ -29,18 +34,33 @@ describe('classifyHttpFailure', () => {
   });
 
   it('403 + retry-after (secondary limit) → rate limited', () => {
-    const error = classifyHttpFailure(403, { 'retry-after': '30', 'x-ratelimit-remaining': '4000' }, undefined, options);
+    const error = classifyHttpFailure(
+      403,
+      { 'retry-after': '30', 'x-ratelimit-remaining': '4000' },
+      undefined,
+      options,
+    );
     expect((error as RateLimitError).resetAt.getTime()).toBe(NOW + 30_000 + PADDING);
   });
 
   it('takes the later of retry-after and the reset time', () => {
     const reset = NOW / 1000 + 300;
-    const error = classifyHttpFailure(429, { 'retry-after': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, undefined, options);
+    const error = classifyHttpFailure(
+      429,
+      { 'retry-after': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      undefined,
+      options,
+    );
     expect((error as RateLimitError).resetAt.getTime()).toBe(reset * 1000 + PADDING);
   });
 
   it('a reset in the past still waits for the padding', () => {
-    const error = classifyHttpFailure(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 - 100) }, undefined, options);
+    const error = classifyHttpFailure(
+      403,
+      { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 - 100) },
+      undefined,
+      options,
+    );
     expect((error as RateLimitError).resetAt.getTime()).toBe(NOW + PADDING);
   });
 
@@ -96,7 +116,11 @@ describe('rateLimitedUntil', () => {
 
 describe('classifyError', () => {
   it('classifies an octokit-style error by its response', () => {
-    const error = { status: 404, message: 'Not Found', response: { status: 404, headers: {}, data: { message: 'Not Found' } } };
+    const error = {
+      status: 404,
+      message: 'Not Found',
+      response: { status: 404, headers: {}, data: { message: 'Not Found' } },
+    };
     const classified = classifyError(error, options);
     expect(classified).toBeInstanceOf(ProviderError);
     expect((classified as ProviderError).status).toBe(404);
@@ -104,7 +128,10 @@ describe('classifyError', () => {
   });
 
   it('a failure without a response is a transient network error', () => {
-    const classified = classifyError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { status: 500 }), options);
+    const classified = classifyError(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { status: 500 }),
+      options,
+    );
     expect(classified).toBeInstanceOf(ProviderError);
     expect((classified as ProviderError).kind).toBe('network');
     expect((classified as ProviderError).status).toBeNull();

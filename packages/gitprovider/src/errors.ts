@@ -8,10 +8,7 @@
  *   token must not travel there).
  */
 export type ProviderFailure =
-  | { kind: 'http'; status: number }
-  | { kind: 'network' }
-  | { kind: 'malformed'; status: number }
-  | { kind: 'refused' };
+  { kind: 'http'; status: number } | { kind: 'network' } | { kind: 'malformed'; status: number } | { kind: 'refused' };
 
 export type ProviderFailureKind = ProviderFailure['kind'];
 

@@ -81,7 +81,9 @@ export class GitHubClient {
     if (!/^https?:\/\//i.test(path)) return path;
     const url = new URL(path);
     if (url.origin !== this.apiOrigin || !url.href.startsWith(this.options.apiBaseUrl)) {
-      throw new ProviderError(`GitHub pagination link leaves the API base URL: ${url.origin}${url.pathname}`, { kind: 'refused' });
+      throw new ProviderError(`GitHub pagination link leaves the API base URL: ${url.origin}${url.pathname}`, {
+        kind: 'refused',
+      });
     }
     return url.href;
   }
@@ -121,7 +123,10 @@ export class GitHubClient {
         },
       });
     } catch (error) {
-      const failed = error as { status?: unknown; response?: { headers?: Record<string, string | number | undefined> } } | null;
+      const failed = error as {
+        status?: unknown;
+        response?: { headers?: Record<string, string | number | undefined> };
+      } | null;
       const status = failed?.status;
       if (typeof status === 'number') answered(status, failed?.response?.headers ?? {});
       if (status === 304 && request.ifNoneMatch) return { notModified: true };
@@ -129,7 +134,10 @@ export class GitHubClient {
     }
     answered(response.status, response.headers);
     if (response.status !== 200) {
-      throw new ProviderError(`GitHub ${what} answered unexpected status ${response.status}`, { kind: 'malformed', status: response.status });
+      throw new ProviderError(`GitHub ${what} answered unexpected status ${response.status}`, {
+        kind: 'malformed',
+        status: response.status,
+      });
     }
     const text = await bodyText(response.data);
     return {
@@ -149,7 +157,12 @@ function responseInfo(status: number, headers: Record<string, string | number | 
     return Number.isFinite(parsed) ? parsed : null;
   };
   const reset = number('x-ratelimit-reset');
-  return { status, remaining: number('x-ratelimit-remaining'), resetAt: reset === null ? null : new Date(reset * 1000), blockedUntil: null };
+  return {
+    status,
+    remaining: number('x-ratelimit-remaining'),
+    resetAt: reset === null ? null : new Date(reset * 1000),
+    blockedUntil: null,
+  };
 }
 
 const NO_ANSWER: ResponseInfo = { status: null, remaining: null, resetAt: null, blockedUntil: null };

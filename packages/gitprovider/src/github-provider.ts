@@ -113,7 +113,12 @@ export class GitHubProvider implements GitProvider {
     return parsePullRequestUrl(url, this.webBaseUrl);
   }
 
-  async findPullRequests(token: string, repo: RepoRef, branch: string, pacer?: RequestPacer): Promise<PullRequestSummary[]> {
+  async findPullRequests(
+    token: string,
+    repo: RepoRef,
+    branch: string,
+    pacer?: RequestPacer,
+  ): Promise<PullRequestSummary[]> {
     const head = `${repo.owner}:${branch}`;
     const own = await this.listPulls(token, repo, head, pacer);
     // The common case costs one request: the branch's open PR is in its own repository.
@@ -124,7 +129,12 @@ export class GitHubProvider implements GitProvider {
   }
 
   /** Every pull request of `repo` whose head is `head` (`owner:branch`), any state, most recently updated first. */
-  private async listPulls(token: string, repo: RepoRef, head: string, pacer: RequestPacer | undefined): Promise<PullRequestSummary[]> {
+  private async listPulls(
+    token: string,
+    repo: RepoRef,
+    head: string,
+    pacer: RequestPacer | undefined,
+  ): Promise<PullRequestSummary[]> {
     const path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/pulls`;
     const query = { head, state: 'all', sort: 'updated', direction: 'desc', per_page: PULLS_PER_BRANCH };
     const result = await this.client.get(token, { path, query }, pacer);
@@ -148,7 +158,11 @@ export class GitHubProvider implements GitProvider {
       const result = await this.client.get(token, { path, ifNoneMatch: cached?.etag ?? null }, pacer);
       info = result.notModified
         ? { ...cached!, checkedAt: now }
-        : { parent: toRepositoryParent(result.data, { what: `GET ${path}`, status: result.status }), etag: result.etag, checkedAt: now };
+        : {
+            parent: toRepositoryParent(result.data, { what: `GET ${path}`, status: result.status }),
+            etag: result.etag,
+            checkedAt: now,
+          };
       await this.repositories.set(key, info);
     }
     return info.parent && { webBaseUrl: this.webBaseUrl, ...info.parent };
@@ -166,7 +180,8 @@ export class GitHubProvider implements GitProvider {
       this.fetchPull(token, path, pr, validators.pull ?? null, pacer),
       this.fetchReviews(token, path, validators.reviews ?? null, pacer),
     ]);
-    if (pull.status === 'fulfilled' && reviews.status === 'fulfilled') return { pull: pull.value, reviews: reviews.value };
+    if (pull.status === 'fulfilled' && reviews.status === 'fulfilled')
+      return { pull: pull.value, reviews: reviews.value };
     const failures = [pull, reviews].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     throw failures.find((e) => e instanceof RateLimitError) ?? failures[0];
   }
@@ -180,7 +195,10 @@ export class GitHubProvider implements GitProvider {
   ): Promise<Conditional<PullRequestFields>> {
     const result = await this.client.get(token, { path, ifNoneMatch: etag }, pacer);
     if (result.notModified) return { changed: false };
-    const value = toPullRequestFields(result.data, pullRequestUrl(pr, pr.number), { what: `GET ${path}`, status: result.status });
+    const value = toPullRequestFields(result.data, pullRequestUrl(pr, pr.number), {
+      what: `GET ${path}`,
+      status: result.status,
+    });
     return { changed: true, value, etag: result.etag };
   }
 
@@ -194,16 +212,28 @@ export class GitHubProvider implements GitProvider {
     etag: string | null,
     pacer: RequestPacer | undefined,
   ): Promise<Conditional<ReviewVerdict>> {
-    const first = await this.client.get(token, { path: `${path}/reviews`, query: { per_page: 100 }, ifNoneMatch: etag }, pacer);
+    const first = await this.client.get(
+      token,
+      { path: `${path}/reviews`, query: { per_page: 100 }, ifNoneMatch: etag },
+      pacer,
+    );
     if (first.notModified) return { changed: false };
     const what = { what: `GET ${path}/reviews`, status: first.status };
     const reviews: ReviewInput[] = toReviews(first.data, what);
     let next = nextPageUrl(first.link);
     const single = next === null;
     for (let page = 2; next !== null; page += 1) {
-      if (page > MAX_REVIEW_PAGES) throw new ProviderError(`GitHub GET ${path}/reviews has more than ${MAX_REVIEW_PAGES} pages`, { kind: 'malformed', status: 200 });
+      if (page > MAX_REVIEW_PAGES)
+        throw new ProviderError(`GitHub GET ${path}/reviews has more than ${MAX_REVIEW_PAGES} pages`, {
+          kind: 'malformed',
+          status: 200,
+        });
       const result = await this.client.get(token, { path: next }, pacer);
-      if (result.notModified) throw new ProviderError(`GitHub GET ${path}/reviews answered 304 without a validator`, { kind: 'malformed', status: 304 });
+      if (result.notModified)
+        throw new ProviderError(`GitHub GET ${path}/reviews answered 304 without a validator`, {
+          kind: 'malformed',
+          status: 304,
+        });
       reviews.push(...toReviews(result.data, { what: `GET ${path}/reviews (page ${page})`, status: result.status }));
       next = nextPageUrl(result.link);
     }

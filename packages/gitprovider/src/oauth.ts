@@ -40,7 +40,12 @@ export async function refreshOAuthToken(options: OAuthRefreshOptions): Promise<R
   } catch (err) {
     throw new ProviderError(`token refresh failed: ${(err as Error).message}`, { kind: 'network' });
   }
-  const parsed = body as { access_token?: unknown; refresh_token?: unknown; expires_in?: unknown; error?: unknown } | null;
+  const parsed = body as {
+    access_token?: unknown;
+    refresh_token?: unknown;
+    expires_in?: unknown;
+    error?: unknown;
+  } | null;
   if (status !== 200 || !parsed || typeof parsed.access_token !== 'string') {
     const reason = typeof parsed?.error === 'string' ? parsed.error : 'no access_token in the answer';
     const failure = status === 200 ? { kind: 'malformed' as const, status } : { kind: 'http' as const, status };

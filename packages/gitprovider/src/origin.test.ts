@@ -125,7 +125,11 @@ describe('normalizeOrigin', () => {
   });
 
   it('keeps what parseOrigin needs: the accepted spellings still parse after stripping', () => {
-    for (const origin of ['https:/u:SECRET@github.com/o/r', 'HTTPS://u:SECRET@GitHub.com/o/r.git', 'SSH://git:SECRET@github.com/o/r.git']) {
+    for (const origin of [
+      'https:/u:SECRET@github.com/o/r',
+      'HTTPS://u:SECRET@GitHub.com/o/r.git',
+      'SSH://git:SECRET@github.com/o/r.git',
+    ]) {
       expect(parseOrigin(normalizeOrigin(origin), GITHUB)).toEqual({ webBaseUrl: GITHUB, owner: 'o', repo: 'r' });
     }
   });

@@ -52,7 +52,13 @@ function repositoryPath(origin: string): string | null {
   const url = parseUrlOrigin(clean);
   const scp = url ? null : SCP_LIKE.exec(clean);
   const where = url ? `${url.host}${url.pathname}` : scp ? `${scp[2]}/${scp[3]}` : null;
-  return where && where.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/{2,}/g, '/');
+  return (
+    where &&
+    where
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '')
+      .replace(/\/{2,}/g, '/')
+  );
 }
 
 /**

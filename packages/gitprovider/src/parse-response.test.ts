@@ -1,5 +1,11 @@
 import { ProviderError } from './errors.js';
-import { parseJsonBody, toListedPullRequests, toPullRequestFields, toRepositoryParent, toReviews } from './parse-response.js';
+import {
+  parseJsonBody,
+  toListedPullRequests,
+  toPullRequestFields,
+  toRepositoryParent,
+  toReviews,
+} from './parse-response.js';
 
 const context = { what: 'GET /repos/o/r/pulls/1', status: 200 };
 const pull = (overrides: Record<string, unknown> = {}) => ({
@@ -63,7 +69,11 @@ describe('toPullRequestFields', () => {
 
   it('cleans text Postgres cannot store: NULs dropped, lone surrogates replaced', () => {
     const fields = toPullRequestFields(
-      pull({ title: 'Fix\u0000 login \ud83d', head: { ref: 'feat/\u0000x', sha: 'abc' }, user: { login: 'oct\u0000o', avatar_url: null } }),
+      pull({
+        title: 'Fix\u0000 login \ud83d',
+        head: { ref: 'feat/\u0000x', sha: 'abc' },
+        user: { login: 'oct\u0000o', avatar_url: null },
+      }),
       URL_,
       context,
     );
@@ -97,7 +107,7 @@ describe('parseJsonBody', () => {
     expect(error.status).toBe(200);
   });
 
-  it('keeps a NUL of the body out of the message (it is stored as the row\'s error)', () => {
+  it("keeps a NUL of the body out of the message (it is stored as the row's error)", () => {
     const error = errorOf(() => parseJsonBody('{"title":\u0000}', context));
     expect(error.message).toContain('invalid JSON');
     expect(error.message).not.toContain('\u0000');
@@ -106,7 +116,13 @@ describe('parseJsonBody', () => {
 
 describe('list bodies', () => {
   it('toListedPullRequests: merged_at makes merged; fields named when wrong', () => {
-    const item = { number: 7, state: 'closed', merged_at: '2026-01-02T00:00:00Z', updated_at: '2026-01-03T00:00:00Z', head: { sha: 'abc' } };
+    const item = {
+      number: 7,
+      state: 'closed',
+      merged_at: '2026-01-02T00:00:00Z',
+      updated_at: '2026-01-03T00:00:00Z',
+      head: { sha: 'abc' },
+    };
     expect(toListedPullRequests([], context)).toEqual([]);
     expect(toListedPullRequests([item, { ...item, number: 8, merged_at: null }], context)).toEqual([
       { number: 7, state: 'merged', headSha: 'abc', updatedAt: new Date('2026-01-03T00:00:00Z') },
@@ -114,17 +130,32 @@ describe('list bodies', () => {
     ]);
     expect(errorOf(() => toListedPullRequests({}, context)).message).toContain('not a JSON array');
     expect(errorOf(() => toListedPullRequests([{ ...item, number: 0 }], context)).message).toContain('"[0].number"');
-    expect(errorOf(() => toListedPullRequests([{ ...item, updated_at: 'yesterday' }], context)).message).toContain('"[0].updated_at"');
+    expect(errorOf(() => toListedPullRequests([{ ...item, updated_at: 'yesterday' }], context)).message).toContain(
+      '"[0].updated_at"',
+    );
   });
 
   it('toRepositoryParent: the parent of a fork, null for a repository that is none', () => {
     expect(toRepositoryParent({ fork: false, name: 'r' }, context)).toBeNull();
-    expect(toRepositoryParent({ fork: true, parent: { name: 'app', owner: { login: 'acme' } } }, context)).toEqual({ owner: 'acme', repo: 'app' });
-    expect(errorOf(() => toRepositoryParent({ fork: true, parent: { name: 'app' } }, context)).message).toContain('"parent.owner"');
+    expect(toRepositoryParent({ fork: true, parent: { name: 'app', owner: { login: 'acme' } } }, context)).toEqual({
+      owner: 'acme',
+      repo: 'app',
+    });
+    expect(errorOf(() => toRepositoryParent({ fork: true, parent: { name: 'app' } }, context)).message).toContain(
+      '"parent.owner"',
+    );
   });
 
   it('toReviews', () => {
-    expect(toReviews([{ id: 1, state: 'APPROVED', user: { login: 'a' }, submitted_at: 'x' }, { state: 'COMMENTED', user: null }], context)).toEqual([
+    expect(
+      toReviews(
+        [
+          { id: 1, state: 'APPROVED', user: { login: 'a' }, submitted_at: 'x' },
+          { state: 'COMMENTED', user: null },
+        ],
+        context,
+      ),
+    ).toEqual([
       { id: 1, state: 'APPROVED', user: { login: 'a' }, submitted_at: 'x' },
       { id: null, state: 'COMMENTED', user: null, submitted_at: null },
     ]);

@@ -11,7 +11,10 @@ export interface BodyContext {
 }
 
 function invalid(context: BodyContext, problem: string): ProviderError {
-  return new ProviderError(`GitHub ${context.what} answered ${context.status} with ${problem}`, { kind: 'malformed', status: context.status });
+  return new ProviderError(`GitHub ${context.what} answered ${context.status} with ${problem}`, {
+    kind: 'malformed',
+    status: context.status,
+  });
 }
 
 /** Parses a response body; a body that is not JSON is a ProviderError saying "invalid JSON". */

@@ -17,7 +17,6 @@ export interface PullRequestRef extends RepoRef {
   url: string;
 }
 
-
 /** A pull request as the list of a branch's pull requests shows it: enough to choose one, no stats. */
 export interface PullRequestSummary extends PullRequestRef {
   state: PullRequestState;

@@ -10,9 +10,18 @@ const PADDING = 5_000;
 const servers: LocalServer[] = [];
 const providers: GitHubProvider[] = [];
 
-async function setup(handler: Handler, options: Partial<GitHubProviderOptions> = {}): Promise<{ server: LocalServer; provider: GitHubProvider; pr: PullRequestRef }> {
+async function setup(
+  handler: Handler,
+  options: Partial<GitHubProviderOptions> = {},
+): Promise<{ server: LocalServer; provider: GitHubProvider; pr: PullRequestRef }> {
   const server = await startLocalServer(handler);
-  const provider = createGitHubProvider({ id: 'github', apiBaseUrl: server.apiBaseUrl, now: () => NOW, rateLimitPaddingMs: PADDING, ...options });
+  const provider = createGitHubProvider({
+    id: 'github',
+    apiBaseUrl: server.apiBaseUrl,
+    now: () => NOW,
+    rateLimitPaddingMs: PADDING,
+    ...options,
+  });
   servers.push(server);
   providers.push(provider);
   const pr = provider.parsePullRequestUrl(`${server.origin}/o/r/pull/1`);
@@ -39,7 +48,11 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 
 describe('GitHubProvider errors over HTTP', () => {
   it('429 + retry-after: 120 → RateLimitError until now + 120 s + padding, without retrying', async () => {
-    const { server, provider, pr } = await setup(() => ({ status: 429, headers: { 'retry-after': '120' }, body: { message: 'slow down' } }));
+    const { server, provider, pr } = await setup(() => ({
+      status: 429,
+      headers: { 'retry-after': '120' },
+      body: { message: 'slow down' },
+    }));
     const error = await failure(provider.fetchPullRequestStatus(TOKEN, pr, {}));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).resetAt.getTime()).toBe(NOW + 120_000 + PADDING);
@@ -53,7 +66,9 @@ describe('GitHubProvider errors over HTTP', () => {
       headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
       body: { message: 'API rate limit exceeded for user ID 1.' },
     }));
-    const error = await failure(provider.findPullRequests(TOKEN, { webBaseUrl: server.origin, owner: 'o', repo: 'r' }, 'b'));
+    const error = await failure(
+      provider.findPullRequests(TOKEN, { webBaseUrl: server.origin, owner: 'o', repo: 'r' }, 'b'),
+    );
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).resetAt.getTime()).toBe(reset * 1000 + PADDING);
     expect(server.requests).toHaveLength(1);
@@ -61,13 +76,18 @@ describe('GitHubProvider errors over HTTP', () => {
 
   it('a rate limit on one half of a status fetch wins over the other half’s error', async () => {
     const { provider, pr } = await setup((req) =>
-      req.url.includes('/reviews') ? { status: 429, headers: { 'retry-after': '7' } } : { status: 500, body: { message: 'boom' } },
+      req.url.includes('/reviews')
+        ? { status: 429, headers: { 'retry-after': '7' } }
+        : { status: 500, body: { message: 'boom' } },
     );
     expect(await failure(provider.fetchPullRequestStatus(TOKEN, pr, {}))).toBeInstanceOf(RateLimitError);
   });
 
   it('403 without rate-limit headers → ProviderError naming 403', async () => {
-    const { provider, pr } = await setup(() => ({ status: 403, body: { message: 'Resource not accessible by integration' } }));
+    const { provider, pr } = await setup(() => ({
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    }));
     const error = await failure(provider.fetchPullRequestStatus(TOKEN, pr, {}));
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).not.toBeInstanceOf(RateLimitError);
@@ -90,7 +110,10 @@ describe('GitHubProvider errors over HTTP', () => {
   });
 
   it('never repeats the token, even when the server echoes it', async () => {
-    const { provider, pr } = await setup((req) => ({ status: 401, body: { message: `Bad credentials: ${req.headers.authorization}` } }));
+    const { provider, pr } = await setup((req) => ({
+      status: 401,
+      body: { message: `Bad credentials: ${req.headers.authorization}` },
+    }));
     const error = await failure(provider.fetchPullRequestStatus(TOKEN, pr, {}));
     expect(error.message).toContain('[redacted]');
   });
@@ -105,13 +128,18 @@ describe('GitHubProvider errors over HTTP', () => {
   });
 
   it('a 200 whose JSON misses a required field → ProviderError naming the field', async () => {
-    const { provider, pr } = await setup((req) => ({ body: req.url.includes('/reviews') ? [] : pullBody({ state: undefined }) }));
+    const { provider, pr } = await setup((req) => ({
+      body: req.url.includes('/reviews') ? [] : pullBody({ state: undefined }),
+    }));
     const error = await failure(provider.fetchPullRequestStatus(TOKEN, pr, {}));
     expect(error.message).toContain('"state"');
   });
 
   it('a 200 with no content type is still parsed', async () => {
-    const { provider, pr } = await setup((req) => ({ headers: { 'content-type': '' }, body: req.url.includes('/reviews') ? [] : pullBody() }));
+    const { provider, pr } = await setup((req) => ({
+      headers: { 'content-type': '' },
+      body: req.url.includes('/reviews') ? [] : pullBody(),
+    }));
     const status = await provider.fetchPullRequestStatus(TOKEN, pr, {});
     expect(status.pull).toMatchObject({ changed: true, value: { number: 1 } });
   });

@@ -43,14 +43,33 @@ describe('GitHubProvider over HTTP', () => {
   });
 
   it("lists a branch's pull requests in every state, most recently updated first, in one request", async () => {
-    await setup(() => ({ body: [listedPull(42, { updated: '2026-01-03T00:00:00Z' }), listedPull(41, { state: 'closed', merged: true, sha: 'c'.repeat(40) })] }));
+    await setup(() => ({
+      body: [
+        listedPull(42, { updated: '2026-01-03T00:00:00Z' }),
+        listedPull(41, { state: 'closed', merged: true, sha: 'c'.repeat(40) }),
+      ],
+    }));
     const repo = provider.parseOrigin(`git@127.0.0.1:o/r.git`);
     expect(repo).not.toBeNull();
     const found = await provider.findPullRequests(TOKEN, repo!, 'feat/deep/branch');
     const base = { webBaseUrl: server.origin, owner: 'o', repo: 'r' };
     expect(found).toEqual([
-      { ...base, number: 42, url: `${server.origin}/o/r/pull/42`, state: 'open', headSha: 'a'.repeat(40), updatedAt: new Date('2026-01-03T00:00:00Z') },
-      { ...base, number: 41, url: `${server.origin}/o/r/pull/41`, state: 'merged', headSha: 'c'.repeat(40), updatedAt: new Date('2026-01-01T00:00:00Z') },
+      {
+        ...base,
+        number: 42,
+        url: `${server.origin}/o/r/pull/42`,
+        state: 'open',
+        headSha: 'a'.repeat(40),
+        updatedAt: new Date('2026-01-03T00:00:00Z'),
+      },
+      {
+        ...base,
+        number: 41,
+        url: `${server.origin}/o/r/pull/41`,
+        state: 'merged',
+        headSha: 'c'.repeat(40),
+        updatedAt: new Date('2026-01-01T00:00:00Z'),
+      },
     ]);
     expect(server.requests).toHaveLength(1);
     const url = new URL(server.requests[0]!.url, server.origin);
@@ -66,7 +85,11 @@ describe('GitHubProvider over HTTP', () => {
 
   it('looks in the parent of a fork when the fork has no open PR of the branch, with the fork owner as head', async () => {
     await setup((req) => {
-      if (req.url === '/repos/mallory/app') return { headers: { etag: '"repo-1"' }, body: repositoryBody('mallory', 'app', { owner: 'acme', name: 'app' }) };
+      if (req.url === '/repos/mallory/app')
+        return {
+          headers: { etag: '"repo-1"' },
+          body: repositoryBody('mallory', 'app', { owner: 'acme', name: 'app' }),
+        };
       if (req.url.startsWith('/repos/acme/app/pulls')) return { body: [listedPull(7)] };
       return { body: [] };
     });
@@ -84,13 +107,21 @@ describe('GitHubProvider over HTTP', () => {
     let now = Date.parse('2026-03-01T00:00:00Z');
     server = await startLocalServer((req) => {
       if (req.url === '/repos/o/r') {
-        return req.headers['if-none-match'] === '"repo-1"' ? { status: 304 } : { headers: { etag: '"repo-1"' }, body: repositoryBody('o', 'r') };
+        return req.headers['if-none-match'] === '"repo-1"'
+          ? { status: 304 }
+          : { headers: { etag: '"repo-1"' }, body: repositoryBody('o', 'r') };
       }
       return { body: [] };
     });
-    provider = createGitHubProvider({ id: 'github', apiBaseUrl: server.apiBaseUrl, now: () => now, repositoryTtlMs: 60_000 });
+    provider = createGitHubProvider({
+      id: 'github',
+      apiBaseUrl: server.apiBaseUrl,
+      now: () => now,
+      repositoryTtlMs: 60_000,
+    });
     const repo = { webBaseUrl: server.origin, owner: 'o', repo: 'r' };
-    const lookups = () => server.requests.filter((r) => r.url === '/repos/o/r').map((r) => r.headers['if-none-match'] ?? null);
+    const lookups = () =>
+      server.requests.filter((r) => r.url === '/repos/o/r').map((r) => r.headers['if-none-match'] ?? null);
     expect(await provider.findPullRequests(TOKEN, repo, 'x')).toEqual([]);
     expect(await provider.findPullRequests(TOKEN, repo, 'y')).toEqual([]);
     expect(lookups()).toEqual([null]);
@@ -103,8 +134,14 @@ describe('GitHubProvider over HTTP', () => {
     const title = 'T'.repeat(100_000);
     await setup((req) =>
       req.url.startsWith('/repos/o/r/pulls/7/reviews')
-        ? { headers: { etag: '"reviews-1"' }, body: [reviewBody(1, 'alice', 'CHANGES_REQUESTED'), reviewBody(2, 'Alice', 'APPROVED')] }
-        : { headers: { etag: 'W/"pull-1"' }, body: pullBody({ number: 7, state: 'closed', merged: true, title, draft: true, user: null }) },
+        ? {
+            headers: { etag: '"reviews-1"' },
+            body: [reviewBody(1, 'alice', 'CHANGES_REQUESTED'), reviewBody(2, 'Alice', 'APPROVED')],
+          }
+        : {
+            headers: { etag: 'W/"pull-1"' },
+            body: pullBody({ number: 7, state: 'closed', merged: true, title, draft: true, user: null }),
+          },
     );
     const status = await provider.fetchPullRequestStatus(TOKEN, prRef(7), {});
     expect(status.pull).toEqual({
@@ -132,7 +169,10 @@ describe('GitHubProvider over HTTP', () => {
       etag: '"reviews-1"',
       value: { approved: true, changesRequested: false, reviewerCount: 1 },
     });
-    expect(server.requests.map((r) => r.url).sort()).toEqual(['/repos/o/r/pulls/7', '/repos/o/r/pulls/7/reviews?per_page=100']);
+    expect(server.requests.map((r) => r.url).sort()).toEqual([
+      '/repos/o/r/pulls/7',
+      '/repos/o/r/pulls/7/reviews?per_page=100',
+    ]);
   });
 
   it('follows review pages through Link rel="next" and keeps no reviews ETag', async () => {
@@ -167,7 +207,9 @@ describe('GitHubProvider over HTTP', () => {
   it('sends If-None-Match and reports 304 as unchanged', async () => {
     await setup((req) => {
       const etag = req.url.includes('/reviews') ? '"r"' : '"p"';
-      return req.headers['if-none-match'] === etag ? { status: 304, headers: { etag } } : { headers: { etag }, body: req.url.includes('/reviews') ? [] : pullBody() };
+      return req.headers['if-none-match'] === etag
+        ? { status: 304, headers: { etag } }
+        : { headers: { etag }, body: req.url.includes('/reviews') ? [] : pullBody() };
     });
     const first = await provider.fetchPullRequestStatus(TOKEN, prRef(), {});
     expect(first.pull).toMatchObject({ changed: true, etag: '"p"' });
@@ -192,7 +234,10 @@ describe('GitHubProvider over HTTP', () => {
     const waiting: Array<(reply: { status: number; body: unknown }) => void> = [];
     // Answer everyone only once all 20 are in flight. A limiter shared by all tokens (10 slots) never gets
     // there: after 3 s the waiting requests get a 503 and the test fails instead of hanging.
-    const giveUp = setTimeout(() => waiting.forEach((reply) => reply({ status: 503, body: { message: `only ${waiting.length} in flight` } })), 3000);
+    const giveUp = setTimeout(
+      () => waiting.forEach((reply) => reply({ status: 503, body: { message: `only ${waiting.length} in flight` } })),
+      3000,
+    );
     await setup(
       () =>
         new Promise((resolve) => {

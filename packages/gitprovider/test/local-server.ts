@@ -37,7 +37,11 @@ function send(res: ServerResponse, reply: Reply): void {
 export async function startLocalServer(handler: Handler): Promise<LocalServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
-    const recorded = { method: req.method ?? 'GET', url: (req.url ?? '/').replace(/^\/api\/v3/, ''), headers: req.headers };
+    const recorded = {
+      method: req.method ?? 'GET',
+      url: (req.url ?? '/').replace(/^\/api\/v3/, ''),
+      headers: req.headers,
+    };
     requests.push(recorded);
     Promise.resolve(handler(recorded))
       .then((reply) => {
@@ -82,11 +86,20 @@ export function pullBody(overrides: Record<string, unknown> = {}): Record<string
 }
 
 export function reviewBody(id: number, login: string, state: string): Record<string, unknown> {
-  return { id, user: { login, id }, state, submitted_at: new Date(1_700_000_000_000 + id * 1000).toISOString(), body: '' };
+  return {
+    id,
+    user: { login, id },
+    state,
+    submitted_at: new Date(1_700_000_000_000 + id * 1000).toISOString(),
+    body: '',
+  };
 }
 
 /** An item of `GET /repos/{o}/{r}/pulls` (pull-request-simple: `merged_at`, no `merged`). */
-export function listedPull(number: number, overrides: { state?: 'open' | 'closed'; merged?: boolean; sha?: string; updated?: string } = {}): Record<string, unknown> {
+export function listedPull(
+  number: number,
+  overrides: { state?: 'open' | 'closed'; merged?: boolean; sha?: string; updated?: string } = {},
+): Record<string, unknown> {
   return {
     number,
     html_url: `https://ignored.example/o/r/pull/${number}`,
@@ -98,7 +111,21 @@ export function listedPull(number: number, overrides: { state?: 'open' | 'closed
 }
 
 /** `GET /repos/{o}/{r}`: a repository, a fork of `parent` when given. */
-export function repositoryBody(owner: string, name: string, parent?: { owner: string; name: string }): Record<string, unknown> {
-  const repo = (o: string, n: string) => ({ id: 1, name: n, full_name: `${o}/${n}`, owner: { login: o, id: 1 }, private: false });
-  return { ...repo(owner, name), fork: parent !== undefined, ...(parent && { parent: repo(parent.owner, parent.name), source: repo(parent.owner, parent.name) }) };
+export function repositoryBody(
+  owner: string,
+  name: string,
+  parent?: { owner: string; name: string },
+): Record<string, unknown> {
+  const repo = (o: string, n: string) => ({
+    id: 1,
+    name: n,
+    full_name: `${o}/${n}`,
+    owner: { login: o, id: 1 },
+    private: false,
+  });
+  return {
+    ...repo(owner, name),
+    fork: parent !== undefined,
+    ...(parent && { parent: repo(parent.owner, parent.name), source: repo(parent.owner, parent.name) }),
+  };
 }

@@ -1,7 +1,12 @@
 import type { PullRequestSummary } from '@gitsync/gitprovider';
 import { choosePullRequest } from './choose.js';
 
-const pr = (number: number, state: PullRequestSummary['state'], updated: number, headSha = 'a'): PullRequestSummary => ({
+const pr = (
+  number: number,
+  state: PullRequestSummary['state'],
+  updated: number,
+  headSha = 'a',
+): PullRequestSummary => ({
   webBaseUrl: 'https://github.com',
   owner: 'o',
   repo: 'r',

@@ -58,7 +58,10 @@ export async function refreshChat<TChange>(chatId: string, deps: RefreshDeps<TCh
  * Refreshes one row: provider → token → PR → status → write-back → publish. Every outcome is
  * recorded on the row with its next stale_at; only infrastructure failures (the store) throw.
  */
-export async function refreshTarget<TChange>(target: RefreshTarget, deps: RefreshDeps<TChange>): Promise<RefreshResult> {
+export async function refreshTarget<TChange>(
+  target: RefreshTarget,
+  deps: RefreshDeps<TChange>,
+): Promise<RefreshResult> {
   let fetched: Fetched;
   try {
     const provider = findProvider(deps.providers, target.remoteOrigin);
@@ -78,7 +81,8 @@ function failureOf(err: unknown): Failure | undefined {
   if (err instanceof NoProviderError) return { outcome: 'no_provider', error: err.message };
   if (err instanceof NoTokenError) return { outcome: 'no_token', error: err.message };
   if (err instanceof RateLimitError) return { outcome: 'rate_limited', error: err.message, resetAt: err.resetAt };
-  if (err instanceof UnusableTargetError || err instanceof ProviderError) return { outcome: 'provider_error', error: err.message };
+  if (err instanceof UnusableTargetError || err instanceof ProviderError)
+    return { outcome: 'provider_error', error: err.message };
   return undefined;
 }
 
@@ -102,23 +106,34 @@ async function fetchWithToken<T>(target: RefreshTarget, provider: GitProvider, d
  * reported (if it did). A report since the last refresh has a closed or merged PR checked again:
  * an open PR on the reused branch wins. Otherwise the branch's PR is found anew (choose.ts).
  */
-async function fetchFromProvider<T>(target: RefreshTarget, provider: GitProvider, token: string, deps: RefreshDeps<T>): Promise<Fetched> {
+async function fetchFromProvider<T>(
+  target: RefreshTarget,
+  provider: GitProvider,
+  token: string,
+  deps: RefreshDeps<T>,
+): Promise<Fetched> {
   const pacer: RequestPacer = deps.pacer.forGroup(rateLimitGroup(provider.id, target.ownerId));
   const call = <R>(fn: () => Promise<R>): Promise<R> => withRetry(fn, defaultRetry, deps.clock);
   const validators = { pull: target.pullEtag, reviews: target.reviewsEtag };
   // The stored ETags belong to the stored url only.
-  const statusOf = (pr: PullRequestRef) => call(() => provider.fetchPullRequestStatus(token, pr, pr.url === target.url ? validators : {}, pacer));
+  const statusOf = (pr: PullRequestRef) =>
+    call(() => provider.fetchPullRequestStatus(token, pr, pr.url === target.url ? validators : {}, pacer));
   const discover = async () => {
     const repo = provider.parseOrigin(target.remoteOrigin);
     if (!repo) throw new UnusableTargetError(`cannot parse remote origin ${repositoryOf(target.remoteOrigin)}`);
-    return choosePullRequest(await call(() => provider.findPullRequests(token, repo, target.branch, pacer)), target.reportedHeadSha);
+    return choosePullRequest(
+      await call(() => provider.findPullRequests(token, repo, target.branch, pacer)),
+      target.reportedHeadSha,
+    );
   };
 
   if (target.url) {
     const known = provider.parsePullRequestUrl(target.url);
     if (!known) throw new UnusableTargetError(`cannot parse pull request url ${target.url}`);
     // A 404: the PR behind a stored url is gone (deleted, repository renamed).
-    const status = await statusOf(known).catch((err: unknown) => (err instanceof ProviderError && err.is(404) ? null : Promise.reject(err)));
+    const status = await statusOf(known).catch((err: unknown) =>
+      err instanceof ProviderError && err.is(404) ? null : Promise.reject(err),
+    );
     if (status && isStillTheBranchPr(target, status)) {
       if (stateOf(target, status) === 'open' || !reportedSinceRefresh(target)) return { kind: 'pr', pr: known, status };
       const found = await discover();
@@ -132,7 +147,8 @@ async function fetchFromProvider<T>(target: RefreshTarget, provider: GitProvider
 }
 
 /** The PR's fields as they are now: what it answered, or what is stored for an answer of 304. */
-const stateOf = (target: RefreshTarget, status: PullRequestStatus) => (status.pull.changed ? status.pull.value.state : target.pullRequestState);
+const stateOf = (target: RefreshTarget, status: PullRequestStatus) =>
+  status.pull.changed ? status.pull.value.state : target.pullRequestState;
 
 function isStillTheBranchPr(target: RefreshTarget, status: PullRequestStatus): boolean {
   const pull = status.pull.changed ? status.pull.value : null;
@@ -146,7 +162,12 @@ function isStillTheBranchPr(target: RefreshTarget, status: PullRequestStatus): b
 const reportedSinceRefresh = (target: RefreshTarget) =>
   target.markedStaleAt !== null && (target.refreshedAt === null || target.markedStaleAt > target.refreshedAt);
 
-async function recordRefreshed<T>(target: RefreshTarget, deps: RefreshDeps<T>, pr: PullRequestRef, status: PullRequestStatus): Promise<RefreshResult> {
+async function recordRefreshed<T>(
+  target: RefreshTarget,
+  deps: RefreshDeps<T>,
+  pr: PullRequestRef,
+  status: PullRequestStatus,
+): Promise<RefreshResult> {
   const now = deps.clock.now();
   const staleAt = nextStaleAt({ kind: 'refreshed', now }, deps.timings);
   // A 304 on both parts for the same url changes nothing a reader can see: no event.
@@ -172,7 +193,10 @@ async function recordOutcome<T>(
 ): Promise<RefreshResult> {
   const { outcome, error, resetAt } = failure;
   const now = deps.clock.now();
-  const staleAt = nextStaleAt({ kind: outcome, now, markedStaleAt: target.markedStaleAt, ...(resetAt && { resetAt }) }, deps.timings);
+  const staleAt = nextStaleAt(
+    { kind: outcome, now, markedStaleAt: target.markedStaleAt, ...(resetAt && { resetAt }) },
+    deps.timings,
+  );
   const saved = await deps.store.saveOutcome({
     chatId: target.chatId,
     generation: target.generation,

@@ -24,14 +24,23 @@ describe('withRetry', () => {
   });
 
   it('gives up after the last attempt and never retries what retrying cannot fix', async () => {
-    const fail = (err: Error) => jest.fn(async () => { throw err; });
+    const fail = (err: Error) =>
+      jest.fn(async () => {
+        throw err;
+      });
     const transient = fail(new ProviderError('timeout', { kind: 'network' }));
     await expect(withRetry(transient, { attempts: 2, baseDelayMs: 1 }, clock)).rejects.toThrow('timeout');
     expect(transient).toHaveBeenCalledTimes(2);
     const refused = new ProviderError('link leaves the API', { kind: 'refused' });
     const malformed = new ProviderError('invalid JSON', { kind: 'malformed', status: 200 });
     const notFound = new ProviderError('HTTP 404', { kind: 'http', status: 404 });
-    for (const err of [notFound, refused, malformed, new RateLimitError(new Date(), { kind: 'provider', status: 429 }), new TypeError('bug')]) {
+    for (const err of [
+      notFound,
+      refused,
+      malformed,
+      new RateLimitError(new Date(), { kind: 'provider', status: 429 }),
+      new TypeError('bug'),
+    ]) {
       const call = fail(err);
       await expect(withRetry(call, { attempts: 3, baseDelayMs: 1 }, clock)).rejects.toBe(err);
       expect(call).toHaveBeenCalledTimes(1);

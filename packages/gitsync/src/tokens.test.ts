@@ -20,7 +20,12 @@ function memoryStore(initial: Record<string, StoredToken>) {
 
 let nowMs = Date.parse('2026-01-01T00:00:00Z');
 const clock: Clock = { now: () => new Date(nowMs), sleep: async () => undefined };
-const token = (accessToken: string, extra: Partial<StoredToken> = {}): StoredToken => ({ accessToken, refreshToken: null, expiresAt: null, ...extra });
+const token = (accessToken: string, extra: Partial<StoredToken> = {}): StoredToken => ({
+  accessToken,
+  refreshToken: null,
+  expiresAt: null,
+  ...extra,
+});
 
 describe('createTokenSource', () => {
   it('resolves each (provider, owner) group once while cached, even concurrently', async () => {
@@ -40,7 +45,9 @@ describe('createTokenSource', () => {
   });
 
   it('refreshes an expired token and stores the new one', async () => {
-    const { store, tokens } = memoryStore({ 'gh/u1': token('old', { refreshToken: 'r1', expiresAt: new Date(nowMs - 1) }) });
+    const { store, tokens } = memoryStore({
+      'gh/u1': token('old', { refreshToken: 'r1', expiresAt: new Date(nowMs - 1) }),
+    });
     const refresh = jest.fn(async () => token('new', { refreshToken: 'r2', expiresAt: new Date(nowMs + 3_600_000) }));
     const source = createTokenSource({ store, refresh, clock });
     expect(await source.getToken('gh', 'u1')).toBe('new');
@@ -50,7 +57,13 @@ describe('createTokenSource', () => {
 
   it('gives no token when an expired one cannot be refreshed', async () => {
     const { store } = memoryStore({ 'gh/u1': token('old', { refreshToken: 'r1', expiresAt: new Date(nowMs - 1) }) });
-    const source = createTokenSource({ store, refresh: async () => { throw new Error('bad_refresh_token'); }, clock });
+    const source = createTokenSource({
+      store,
+      refresh: async () => {
+        throw new Error('bad_refresh_token');
+      },
+      clock,
+    });
     expect(await source.getToken('gh', 'u1')).toBeNull();
   });
 

@@ -15,7 +15,11 @@ function isStatementError(e: object): boolean {
 }
 
 function chainHasStatementError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && typeof e === 'object' && depth < 10;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (isStatementError(e)) return true;
   }
   return false;

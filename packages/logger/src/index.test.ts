@@ -56,7 +56,16 @@ describe('logged errors', () => {
   it('never carry the statement, its parameters or the row Postgres quotes', () => {
     const { lines, destination } = capture();
     const log = createLogger('test', { destination });
-    log.error({ err: new QueryError('insert into "external_auth_links" values ($1, $2)', ['github', 'ghp_in_params'], pgError()) }, 'save failed');
+    log.error(
+      {
+        err: new QueryError(
+          'insert into "external_auth_links" values ($1, $2)',
+          ['github', 'ghp_in_params'],
+          pgError(),
+        ),
+      },
+      'save failed',
+    );
     log.error({ err: pgError() }, 'save failed');
     log.error({ err: new Error('wrapped', { cause: pgError() }) }, 'save failed');
     const out = lines.join('');
@@ -68,7 +77,10 @@ describe('logged errors', () => {
 
   it('keep other errors as pino writes them', () => {
     const { lines, destination } = capture();
-    createLogger('test', { destination }).error({ err: Object.assign(new Error('provider said 502'), { status: 502 }) }, 'failed');
+    createLogger('test', { destination }).error(
+      { err: Object.assign(new Error('provider said 502'), { status: 502 }) },
+      'failed',
+    );
     expect(JSON.parse(lines[0]!).err).toMatchObject({ type: 'Error', message: 'provider said 502', status: 502 });
   });
 });

@@ -26,7 +26,12 @@ export function registerSystemMetrics(registry: Registry, sources: SystemSources
   let inFlight: Promise<Snapshot> | null = null;
   const snapshot = () => (inFlight ??= read(sources).finally(() => (inFlight = null)));
 
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: Snapshot) => void) =>
+  const gauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    fill: (g: Gauge<L>, s: Snapshot) => void,
+  ) =>
     new Gauge<L>({
       name,
       help,
@@ -44,18 +49,33 @@ export function registerSystemMetrics(registry: Registry, sources: SystemSources
       for (const [state, n] of Object.entries(counts)) g.set({ queue, state }, n);
     }
   });
-  gauge('gitsync_diff_status_rows', 'Diff-status rows per last refresh outcome (none: never refreshed).', ['last_outcome'], (g, s) => {
-    for (const [outcome, n] of Object.entries(s.rowsByOutcome ?? {})) g.set({ last_outcome: outcome }, n);
-  });
-  gauge('gitsync_oldest_due_row_age_seconds', 'How long the oldest due row has waited to be refreshed (0: none due).', [], (g, s) => {
-    if (s.oldestDueRowAgeSeconds !== null) g.set(s.oldestDueRowAgeSeconds);
-  });
+  gauge(
+    'gitsync_diff_status_rows',
+    'Diff-status rows per last refresh outcome (none: never refreshed).',
+    ['last_outcome'],
+    (g, s) => {
+      for (const [outcome, n] of Object.entries(s.rowsByOutcome ?? {})) g.set({ last_outcome: outcome }, n);
+    },
+  );
+  gauge(
+    'gitsync_oldest_due_row_age_seconds',
+    'How long the oldest due row has waited to be refreshed (0: none due).',
+    [],
+    (g, s) => {
+      if (s.oldestDueRowAgeSeconds !== null) g.set(s.oldestDueRowAgeSeconds);
+    },
+  );
   gauge('gitsync_rate_limited_groups', 'Rate-limit groups (provider + token owner) currently blocked.', [], (g, s) => {
     if (s.rateLimitedGroups !== null) g.set(s.rateLimitedGroups);
   });
-  gauge('gitsync_metrics_source_up', '1 when the source of the system metrics answered this scrape.', ['source'], (g, s) => {
-    for (const [source, value] of Object.entries(s)) g.set({ source }, value === null ? 0 : 1);
-  });
+  gauge(
+    'gitsync_metrics_source_up',
+    '1 when the source of the system metrics answered this scrape.',
+    ['source'],
+    (g, s) => {
+      for (const [source, value] of Object.entries(s)) g.set({ source }, value === null ? 0 : 1);
+    },
+  );
 }
 
 async function read(sources: SystemSources): Promise<Snapshot> {

@@ -36,7 +36,12 @@ export class JobCompletions {
     const finished = new Promise<JobCompletion>((resolve) => (settle = resolve));
     const stop = await this.options.listen(doneChannel(queue.opts.prefix ?? 'bull', queue.name, key), (raw) => {
       const m = parseDone(raw);
-      if (m) settle(m.state === 'completed' ? { state: 'completed', returnValue: m.returnValue } : { state: 'failed', reason: m.reason });
+      if (m)
+        settle(
+          m.state === 'completed'
+            ? { state: 'completed', returnValue: m.returnValue }
+            : { state: 'failed', reason: m.reason },
+        );
     });
     let timer: NodeJS.Timeout | undefined;
     try {

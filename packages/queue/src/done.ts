@@ -7,5 +7,4 @@
 export const doneChannel = (prefix: string, queue: string, key: string) => `${prefix}:${queue}:done:${key}`;
 
 export type DoneMessage =
-  | { jobId: string; state: 'completed'; returnValue: unknown }
-  | { jobId: string; state: 'failed'; reason: string };
+  { jobId: string; state: 'completed'; returnValue: unknown } | { jobId: string; state: 'failed'; reason: string };

@@ -26,7 +26,10 @@ export function storedJobOptions(name: JobName): Pick<JobsOptions, 'attempts' | 
  */
 export function catalogWorkerOptions(
   name: JobName,
-): Pick<WorkerOptions, 'removeOnComplete' | 'removeOnFail' | 'settings' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> {
+): Pick<
+  WorkerOptions,
+  'removeOnComplete' | 'removeOnFail' | 'settings' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'
+> {
   const { retention, retry } = jobCatalog[name];
   return {
     // A dead worker's jobs come back after their lock lapses, at the next stalled-job check.
@@ -40,7 +43,9 @@ export function catalogWorkerOptions(
     settings: {
       backoffStrategy: (attemptsMade, type, err, job) =>
         // Jobs queued before the marker existed carry BullMQ's own types and never get here.
-        type === CATALOG_BACKOFF && job ? (Backoffs.calculate(retry.backoff, attemptsMade, err ?? new Error('retry'), job) ?? 0) : 0,
+        type === CATALOG_BACKOFF && job
+          ? (Backoffs.calculate(retry.backoff, attemptsMade, err ?? new Error('retry'), job) ?? 0)
+          : 0,
     },
   };
 }

@@ -48,7 +48,8 @@ export class RefreshProducer {
     const rejected: RejectedPayload[] = [];
     for (const payload of payloads) {
       const parsed = refreshPayloadSchema.safeParse(payload);
-      if (parsed.success) jobs.push({ name: NAME, data: parsed.data, opts: jobOptions(parsed.data, PRIORITY.background) });
+      if (parsed.success)
+        jobs.push({ name: NAME, data: parsed.data, opts: jobOptions(parsed.data, PRIORITY.background) });
       else rejected.push({ chatId: String(payload.chatId), reason: invalidPayload(parsed.error) });
     }
     // BullMQ adds a bulk in one MULTI, which Redis runs without serving anyone else: 1,000 jobs held

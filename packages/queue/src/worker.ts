@@ -31,7 +31,8 @@ export function createQueueWorker<N extends JobName, R>(
     definition.queue,
     async (job: Job) => {
       const parsed = definition.payload.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`invalid ${name} payload: ${describePayloadError(parsed.error)}`);
+      if (!parsed.success)
+        throw new UnrecoverableError(`invalid ${name} payload: ${describePayloadError(parsed.error)}`);
       return handler(parsed.data as JobPayload<N>, job);
     },
     {
@@ -51,12 +52,16 @@ export function createQueueWorker<N extends JobName, R>(
     // A lost announcement costs its waiter the rest of its wait, then a look at the job's state.
     options.connection.publish(channel, JSON.stringify(message)).catch(() => undefined);
   };
-  worker.on('completed', (job, returnValue) => announce(job, { jobId: String(job.id), state: 'completed', returnValue }));
+  worker.on('completed', (job, returnValue) =>
+    announce(job, { jobId: String(job.id), state: 'completed', returnValue }),
+  );
   worker.on('failed', (job, err) => {
     if (!job) return;
     // A failed attempt that will be retried is not the end.
     void job.getState().then(
-      (state) => state === 'failed' && announce(job, { jobId: String(job.id), state: 'failed', reason: job.failedReason ?? err.message }),
+      (state) =>
+        state === 'failed' &&
+        announce(job, { jobId: String(job.id), state: 'failed', reason: job.failedReason ?? err.message }),
       () => undefined,
     );
   });

@@ -8,7 +8,11 @@ import { RefreshProducer } from '../src/producer.js';
 import { createQueueWorker } from '../src/worker.js';
 
 /** A valid payload; override what a test is about. */
-export const payload = (overrides: Partial<RefreshPayload> = {}): RefreshPayload => ({ chatId: randomUUID(), generation: 2, ...overrides });
+export const payload = (overrides: Partial<RefreshPayload> = {}): RefreshPayload => ({
+  chatId: randomUUID(),
+  generation: 2,
+  ...overrides,
+});
 
 export interface QueueBed {
   r: TestRedis;
@@ -24,7 +28,11 @@ export function useQueueBed(): QueueBed {
   const bed = {
     startWorker(handler: (p: RefreshPayload) => Promise<unknown>): Worker {
       const c = createRedis(bed.r.url, 'worker');
-      const worker = createQueueWorker('refresh-diff-status', handler, { connection: c, prefix: bed.r.prefix, concurrency: 1 });
+      const worker = createQueueWorker('refresh-diff-status', handler, {
+        connection: c,
+        prefix: bed.r.prefix,
+        concurrency: 1,
+      });
       workers.push({ worker, connection: c });
       return worker;
     },

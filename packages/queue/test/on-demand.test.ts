@@ -11,7 +11,10 @@ let hub: EventHub;
 let completions: JobCompletions;
 beforeEach(() => {
   hub = new EventHub(() => createRedis(bed.r.url, 'worker'));
-  completions = new JobCompletions({ queue: bed.producer.queue, listen: (channel, listener) => hub.listen({ channel }, listener) });
+  completions = new JobCompletions({
+    queue: bed.producer.queue,
+    listen: (channel, listener) => hub.listen({ channel }, listener),
+  });
 });
 afterEach(() => hub.close());
 
@@ -42,7 +45,10 @@ describe('RefreshProducer.enqueueOnDemand', () => {
     // Its payload is a pointer: the worker reads the newer report from the row when it runs.
     expect(promoted!.data).toEqual({ chatId: target.chatId, generation: 3 });
     // A second on-demand request for the same chat joins the same job.
-    expect(await bed.producer.enqueueOnDemand({ ...target, generation: 4 })).toEqual({ id: backgroundId, promoted: false });
+    expect(await bed.producer.enqueueOnDemand({ ...target, generation: 4 })).toEqual({
+      id: backgroundId,
+      promoted: false,
+    });
 
     const order: string[] = [];
     bed.startWorker(async (p) => void order.push(p.chatId));
@@ -55,19 +61,27 @@ describe('JobCompletions', () => {
   it('answers the return value of a completed job', async () => {
     bed.startWorker(async (p) => ({ outcome: 'refreshed', chatId: p.chatId }));
     const p = payload();
-    expect(await completions.run(p.chatId, () => bed.producer.enqueueOnDemand(p), 10_000)).toEqual({ state: 'completed', returnValue: { outcome: 'refreshed', chatId: p.chatId } });
+    expect(await completions.run(p.chatId, () => bed.producer.enqueueOnDemand(p), 10_000)).toEqual({
+      state: 'completed',
+      returnValue: { outcome: 'refreshed', chatId: p.chatId },
+    });
   });
 
   it('answers pending when the wait runs out, failed when the job failed', async () => {
     const waiting = payload();
-    expect(await completions.run(waiting.chatId, () => bed.producer.enqueueOnDemand(waiting), 100)).toEqual({ state: 'pending' });
+    expect(await completions.run(waiting.chatId, () => bed.producer.enqueueOnDemand(waiting), 100)).toEqual({
+      state: 'pending',
+    });
 
     bed.startWorker(async (p) => {
       throw new UnrecoverableError(`cannot refresh ${p.chatId}`);
     });
     // The first job fails too once the worker runs; wait for the second one we add.
     const failing = payload();
-    expect(await completions.run(failing.chatId, () => bed.producer.enqueueOnDemand(failing), 10_000)).toEqual({ state: 'failed', reason: `cannot refresh ${failing.chatId}` });
+    expect(await completions.run(failing.chatId, () => bed.producer.enqueueOnDemand(failing), 10_000)).toEqual({
+      state: 'failed',
+      reason: `cannot refresh ${failing.chatId}`,
+    });
   });
 
   it('sees a job that finished before enqueue returned', async () => {
@@ -75,11 +89,15 @@ describe('JobCompletions', () => {
     bed.startWorker(async () => ({ outcome: 'refreshed' }));
     for (let i = 0; i < 20; i++) {
       const p = payload();
-      const completion = await completions.run(p.chatId, async () => {
-        const job = await bed.producer.enqueueOnDemand(p);
-        await waitFor(async () => (await bed.producer.queue.getJobState(job.id)) === 'unknown');
-        return job;
-      }, 5_000);
+      const completion = await completions.run(
+        p.chatId,
+        async () => {
+          const job = await bed.producer.enqueueOnDemand(p);
+          await waitFor(async () => (await bed.producer.queue.getJobState(job.id)) === 'unknown');
+          return job;
+        },
+        5_000,
+      );
       expect(completion).toEqual({ state: 'completed', returnValue: { outcome: 'refreshed' } });
     }
   });
@@ -94,10 +112,17 @@ describe('JobCompletions', () => {
       return { outcome: 'refreshed', chatId: p.chatId, try: n };
     });
     const others = [payload(), payload(), payload()];
-    const completion = await completions.run(flaky.chatId, async () => {
-      await bed.producer.enqueueBackground(others);
-      return bed.producer.enqueueOnDemand(flaky);
-    }, 10_000);
-    expect(completion).toEqual({ state: 'completed', returnValue: { outcome: 'refreshed', chatId: flaky.chatId, try: 2 } });
+    const completion = await completions.run(
+      flaky.chatId,
+      async () => {
+        await bed.producer.enqueueBackground(others);
+        return bed.producer.enqueueOnDemand(flaky);
+      },
+      10_000,
+    );
+    expect(completion).toEqual({
+      state: 'completed',
+      returnValue: { outcome: 'refreshed', chatId: flaky.chatId, try: 2 },
+    });
   });
 });

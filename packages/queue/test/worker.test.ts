@@ -11,7 +11,8 @@ import { payload, useQueueBed } from './bed.js';
  */
 const bed = useQueueBed();
 
-const jobOf = async (chatId: string) => (await bed.producer.queue.getJob((await bed.producer.queue.getDeduplicationJobId(chatId))!))!;
+const jobOf = async (chatId: string) =>
+  (await bed.producer.queue.getJob((await bed.producer.queue.getDeduplicationJobId(chatId))!))!;
 
 describe('createQueueWorker', () => {
   it('hands the handler and every listener the payload the bed.producer was given; completed jobs are removed', async () => {
@@ -46,7 +47,10 @@ describe('createQueueWorker', () => {
     }
     await waitFor(async () => (await job.getState()) === 'failed');
     const failed = (await bed.producer.queue.getJob(job.id!))!;
-    expect({ attemptsMade: failed.attemptsMade, reason: failed.failedReason }).toEqual({ attemptsMade: attempts, reason: 'postgres is away' });
+    expect({ attemptsMade: failed.attemptsMade, reason: failed.failedReason }).toEqual({
+      attemptsMade: attempts,
+      reason: 'postgres is away',
+    });
     expect(failures).toEqual(Array.from({ length: attempts }, () => p));
   });
 
@@ -54,7 +58,11 @@ describe('createQueueWorker', () => {
     const handled: RefreshPayload[] = [];
     bed.startWorker(async (got) => void handled.push(got));
     const { queue } = bed.producer;
-    const job = await queue.add('refresh-diff-status', { chatId: 'not-a-uuid' }, { attempts: 5, priority: PRIORITY.background });
+    const job = await queue.add(
+      'refresh-diff-status',
+      { chatId: 'not-a-uuid' },
+      { attempts: 5, priority: PRIORITY.background },
+    );
     await waitFor(async () => (await job.getState()) === 'failed');
     const failed = (await queue.getJob(job.id!))!;
     expect(failed.attemptsMade).toBe(1);
@@ -66,7 +74,14 @@ describe('createQueueWorker', () => {
     const p = payload();
     const handled: RefreshPayload[] = [];
     bed.startWorker(async (got) => void handled.push(got));
-    const old = { ...p, ownerId: randomUUID(), branch: 'feat/x', remoteOrigin: 'https://github.com/o/r.git', url: null, pullEtag: null };
+    const old = {
+      ...p,
+      ownerId: randomUUID(),
+      branch: 'feat/x',
+      remoteOrigin: 'https://github.com/o/r.git',
+      url: null,
+      pullEtag: null,
+    };
     await bed.producer.queue.add('refresh-diff-status', old, {
       attempts: 5,
       backoff: { type: 'exponential', delay: 1_000 },
@@ -85,7 +100,9 @@ describe('RefreshProducer.enqueueBackground', () => {
     const good = [payload(), payload()];
     const bad = payload({ generation: -1 });
     const { rejected } = await bed.producer.enqueueBackground([good[0]!, bad, good[1]!]);
-    expect(rejected).toEqual([{ chatId: bad.chatId, reason: expect.stringMatching(/^invalid refresh payload: generation: /) as string }]);
+    expect(rejected).toEqual([
+      { chatId: bad.chatId, reason: expect.stringMatching(/^invalid refresh payload: generation: /) as string },
+    ]);
     expect(await bed.producer.queue.getJobCountByTypes('prioritized')).toBe(2);
     expect(await bed.producer.queue.getDeduplicationJobId(bad.chatId)).toBeFalsy();
   });

@@ -21,7 +21,12 @@ export async function countBlockedGroups(redis: Redis, prefix: string, now = Dat
 }
 
 /** When the group's block ends; null when it is not blocked. */
-export async function blockedUntil(redis: Redis, prefix: string, group: string, now = Date.now()): Promise<Date | null> {
+export async function blockedUntil(
+  redis: Redis,
+  prefix: string,
+  group: string,
+  now = Date.now(),
+): Promise<Date | null> {
   const stored = await redis.get(groupKeys(prefix, group).block);
   const until = stored === null ? 0 : Number(stored);
   return until > now ? new Date(until) : null;

@@ -164,10 +164,17 @@ export class RedisGroupPacer {
       state.asking = [];
       state.releases = [];
       const { block, budget, inflight } = groupKeys(this.options.prefix, group);
-      const args = [now, now + this.slotLeaseMs, this.maxInFlight, this.reserve, this.paddingMs, releases.length].map(String);
+      const args = [now, now + this.slotLeaseMs, this.maxInFlight, this.reserve, this.paddingMs, releases.length].map(
+        String,
+      );
       for (const { slot, info } of releases) {
         const answered = info.remaining !== null && info.resetAt !== null;
-        args.push(slot, answered ? String(info.remaining) : '', answered ? String(info.resetAt!.getTime()) : '', known(info.blockedUntil?.getTime()));
+        args.push(
+          slot,
+          answered ? String(info.remaining) : '',
+          answered ? String(info.resetAt!.getTime()) : '',
+          known(info.blockedUntil?.getTime()),
+        );
       }
       args.push(String(asking.length), ...asking.map((w) => w.slot));
       calls.push({ group, state, asking, args: [block, budget, inflight, ...args] });
@@ -192,7 +199,11 @@ export class RedisGroupPacer {
     }
   }
 
-  private settle({ group, state, asking }: { group: string; state: GroupState; asking: Waiter[] }, err: unknown, answer: PaceAnswer | undefined): void {
+  private settle(
+    { group, state, asking }: { group: string; state: GroupState; asking: Waiter[] },
+    err: unknown,
+    answer: PaceAnswer | undefined,
+  ): void {
     if (err || !answer) {
       for (const w of asking) {
         w.refused(err);
@@ -218,7 +229,9 @@ export class RedisGroupPacer {
 
   /** Lists the block for the API's rate-limited-groups metric; a lost entry only skews the gauge. */
   private indexBlock(group: string, until: number): void {
-    this.options.redis.zadd(blockedGroupsKey(this.options.prefix), until, groupKeys(this.options.prefix, group).block).catch(() => undefined);
+    this.options.redis
+      .zadd(blockedGroupsKey(this.options.prefix), until, groupKeys(this.options.prefix, group).block)
+      .catch(() => undefined);
   }
 
   private retryBusyLater(): void {

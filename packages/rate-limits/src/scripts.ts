@@ -17,6 +17,7 @@ export type ScriptedRedis = Redis & {
 /** Registers the scripts once per connection, so each call is an EVALSHA, not the whole script. */
 export function withScripts(redis: Redis): ScriptedRedis {
   const r = redis as ScriptedRedis;
-  if (typeof r.gitsyncPace !== 'function') redis.defineCommand('gitsyncPace', { numberOfKeys: 3, lua: script('pace-3.lua') });
+  if (typeof r.gitsyncPace !== 'function')
+    redis.defineCommand('gitsyncPace', { numberOfKeys: 3, lua: script('pace-3.lua') });
   return r;
 }

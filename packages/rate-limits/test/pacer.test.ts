@@ -18,14 +18,27 @@ afterAll(async () => {
 let nowMs = Date.now();
 const pacerOn = (redis: Redis, options: { maxInFlight?: number; slotLeaseMs?: number; perProcess?: number } = {}) =>
   new RedisGroupPacer({ redis, prefix: r.prefix, paddingMs: 1_000, retryDelayMs: 5, now: () => nowMs, ...options });
-const answer = (remaining: number, resetAt: number): ResponseInfo => ({ status: 200, remaining, resetAt: new Date(resetAt), blockedUntil: null });
+const answer = (remaining: number, resetAt: number): ResponseInfo => ({
+  status: 200,
+  remaining,
+  resetAt: new Date(resetAt),
+  blockedUntil: null,
+});
 /** A 429 whose retry-after (padding included) ends at `until`. */
-const limited = (until: number): ResponseInfo => ({ status: 429, remaining: null, resetAt: null, blockedUntil: new Date(until) });
+const limited = (until: number): ResponseInfo => ({
+  status: 429,
+  remaining: null,
+  resetAt: null,
+  blockedUntil: new Date(until),
+});
 
 /** Resolves `true` if the acquire has gone through within ~100 ms: a wait that must not end yet. */
 async function settledSoon(p: Promise<unknown>): Promise<boolean> {
   let done = false;
-  void p.then(() => (done = true), () => (done = true));
+  void p.then(
+    () => (done = true),
+    () => (done = true),
+  );
   for (let i = 0; i < 20 && !done; i++) await new Promise((resolve) => setTimeout(resolve, 5));
   return done;
 }
@@ -52,9 +65,14 @@ describe('RedisGroupPacer', () => {
     expect((err as RateLimitError).resetAt.getTime()).toBe(reset + 1_000);
     expect(await blockedUntil(other, r.prefix, 'gh:budget', nowMs)).toEqual(new Date(reset + 1_000));
     // …and counted among the blocked groups (the API's metric), without scanning for keys.
-    await waitFor(async () => (await other.zscore(blockedGroupsKey(r.prefix), groupKeys(r.prefix, 'gh:budget').block)) === String(reset + 1_000), {
-      message: 'block indexed',
-    });
+    await waitFor(
+      async () =>
+        (await other.zscore(blockedGroupsKey(r.prefix), groupKeys(r.prefix, 'gh:budget').block)) ===
+        String(reset + 1_000),
+      {
+        message: 'block indexed',
+      },
+    );
     for (const done of inFlight) done(answer(0, reset));
   });
 
@@ -96,16 +114,22 @@ describe('RedisGroupPacer', () => {
       expect(roundTrips).toHaveBeenCalledTimes(1);
       for (const done of releases) done(answer(98, nowMs + 60_000));
       // The releases went out together too: every slot is free again.
-      await waitFor(async () => (await Promise.all(groups.map((_, i) => conn.zcard(groupKeys(r.prefix, `gh:batch${i}`).inflight)))).every((n) => n === 0), {
-        message: 'slots released',
-      });
+      await waitFor(
+        async () =>
+          (await Promise.all(groups.map((_, i) => conn.zcard(groupKeys(r.prefix, `gh:batch${i}`).inflight)))).every(
+            (n) => n === 0,
+          ),
+        {
+          message: 'slots released',
+        },
+      );
       expect(roundTrips).toHaveBeenCalledTimes(2);
     } finally {
       conn.disconnect();
     }
   });
 
-  it('keeps every key of a call in its group\'s hash slot (Redis Cluster)', () => {
+  it("keeps every key of a call in its group's hash slot (Redis Cluster)", () => {
     const keys = Object.values(groupKeys('gitsync', 'github:0b6a'));
     expect(keys.map((k) => /\{([^}]*)\}/.exec(k)?.[1])).toEqual(['github:0b6a', 'github:0b6a', 'github:0b6a']);
   });

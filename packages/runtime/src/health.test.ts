@@ -12,7 +12,10 @@ describe('startHealthServer', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
-      expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', checks: { postgres: true, redis: true } });
+      expect(await (await fetch(`${base}/readyz`)).json()).toEqual({
+        status: 'ready',
+        checks: { postgres: true, redis: true },
+      });
       redisUp = false;
       const down = await fetch(`${base}/readyz`);
       expect(down.status).toBe(503);

@@ -105,7 +105,8 @@ export class Scheduler {
   /** Enqueues one claimed batch; a row whose payload is invalid is logged and keeps its lease. */
   private async enqueue(rows: RowVersion[]): Promise<number> {
     const { rejected } = await this.options.producer.enqueueBackground(rows);
-    for (const { chatId, reason } of rejected) this.options.logger.error({ chatId, reason }, 'row not enqueued: its refresh payload is invalid');
+    for (const { chatId, reason } of rejected)
+      this.options.logger.error({ chatId, reason }, 'row not enqueued: its refresh payload is invalid');
     return rows.length - rejected.length;
   }
 

@@ -3,7 +3,14 @@ import { sql } from 'drizzle-orm';
 import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
 import { createRedis, RefreshProducer, jobCatalog, refreshPayloadSchema } from '@gitsync/queue';
-import { createTestDatabase, createTestRedis, spawnNode, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  spawnNode,
+  waitFor,
+  type TestDatabase,
+  type TestRedis,
+} from '@gitsync/testing';
 import { Scheduler } from '../src/scheduler.js';
 
 let t: TestDatabase;
@@ -25,12 +32,24 @@ afterAll(async () => {
   await t.drop();
 });
 
-function scheduler(batchSize: number, log = logger, maxQueued?: number): { s: Scheduler; producer: RefreshProducer; conn: ReturnType<typeof createRedis> } {
+function scheduler(
+  batchSize: number,
+  log = logger,
+  maxQueued?: number,
+): { s: Scheduler; producer: RefreshProducer; conn: ReturnType<typeof createRedis> } {
   const conn = createRedis(r.url, 'producer');
   connections.push(conn);
   const producer = new RefreshProducer({ connection: conn, prefix: r.prefix });
   return {
-    s: new Scheduler({ db: t.db, producer, logger: log, leaseMs: 300_000, batchSize, intervalMs: 60_000, ...(maxQueued && { maxQueued }) }),
+    s: new Scheduler({
+      db: t.db,
+      producer,
+      logger: log,
+      leaseMs: 300_000,
+      batchSize,
+      intervalMs: 60_000,
+      ...(maxQueued && { maxQueued }),
+    }),
     producer,
     conn,
   };
@@ -39,13 +58,22 @@ function scheduler(batchSize: number, log = logger, maxQueued?: number): { s: Sc
 /** A logger whose lines the test reads back. */
 function recordingLogger(): { log: typeof logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
-  const log = createLogger('test', { level: 'warn', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const log = createLogger('test', {
+    level: 'warn',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   return { log, lines };
 }
 
 async function seedRows(n: number, token?: string): Promise<string[]> {
   const owner = await createUser(t.db, { username: `u${Math.random().toString(36).slice(2)}`, role: 'member' });
-  if (token) await upsertExternalAuthLink(t.db, { providerId: 'github', userId: owner.id, accessToken: token, refreshToken: `${token}_refresh` });
+  if (token)
+    await upsertExternalAuthLink(t.db, {
+      providerId: 'github',
+      userId: owner.id,
+      accessToken: token,
+      refreshToken: `${token}_refresh`,
+    });
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const chat = await createChat(t.db, { ownerId: owner.id, title: 'chat' });
@@ -102,8 +130,12 @@ describe('Scheduler', () => {
     const { s, producer } = scheduler(10, log);
     expect(await s.drain()).toBe(4);
     const jobs = await queue.getJobs(['prioritized']);
-    expect(new Set(jobs.map((j) => refreshPayloadSchema.parse(j.data).chatId))).toEqual(new Set(ids.filter((_, i) => i !== 2)));
-    expect(lines).toEqual([expect.objectContaining({ level: 50, chatId: ids[2], reason: expect.stringMatching(/generation/) as string })]);
+    expect(new Set(jobs.map((j) => refreshPayloadSchema.parse(j.data).chatId))).toEqual(
+      new Set(ids.filter((_, i) => i !== 2)),
+    );
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 50, chatId: ids[2], reason: expect.stringMatching(/generation/) as string }),
+    ]);
     await producer.close();
   });
 
@@ -113,7 +145,10 @@ describe('Scheduler', () => {
     const env = { DATABASE_URL: t.url, REDIS_URL: r.url, PREFIX: r.prefix, BATCH: '200' };
     const run = spawnNode('packages/schedule-engine/test/fixtures/drain-redis-down.ts', env, 'drain');
     try {
-      expect({ code: await run.exited, output: run.output().trim() }).toEqual({ code: 0, output: expect.stringMatching(/^drain failed: /) as string });
+      expect({ code: await run.exited, output: run.output().trim() }).toEqual({
+        code: 0,
+        output: expect.stringMatching(/^drain failed: /) as string,
+      });
     } finally {
       run.kill('SIGKILL');
       // The claimed rows keep their lease; the rest must not be due for the tests that follow.
@@ -131,7 +166,9 @@ describe('Scheduler', () => {
       await waitFor(() => drains.mock.results[0]?.value as Promise<number> | undefined);
       await seedRows(2);
       s.wake();
-      await waitFor(async () => (await queue.getJobCountByTypes('prioritized')) === 2 || undefined, { timeoutMs: 5_000 });
+      await waitFor(async () => (await queue.getJobCountByTypes('prioritized')) === 2 || undefined, {
+        timeoutMs: 5_000,
+      });
     } finally {
       await s.stop();
       await producer.close();
@@ -144,7 +181,9 @@ describe('Scheduler', () => {
     const { s, producer } = scheduler(64, logger, 100);
     expect(await s.drain()).toBe(100);
     expect(await queue.getJobCountByTypes('prioritized', 'waiting')).toBe(100);
-    const leased = await t.db.execute<{ n: string }>(sql`select count(*) as n from chat_diff_statuses where leased_until is not null and chat_id in ${ids}`);
+    const leased = await t.db.execute<{ n: string }>(
+      sql`select count(*) as n from chat_diff_statuses where leased_until is not null and chat_id in ${ids}`,
+    );
     expect(Number(leased.rows[0]!.n)).toBe(100);
     // Workers took 60 jobs: that much room, and no more, is filled.
     for (const job of (await queue.getJobs(['prioritized'])).slice(0, 60)) await job.remove();
@@ -153,5 +192,4 @@ describe('Scheduler', () => {
     await producer.close();
     await t.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '1 day' where chat_id in ${ids}`);
   });
-
 });

@@ -6,8 +6,16 @@ import { ApiError } from './errors.js';
 /** A tiny HTTP server answering what each test needs: the SDK's own behaviour, over real HTTP. */
 let server: Server;
 let baseUrl: string;
-let answer: (url: string, headers: Record<string, string | string[] | undefined>) => { status: number; body: string; type?: string };
-const seen: Array<{ method: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }> = [];
+let answer: (
+  url: string,
+  headers: Record<string, string | string[] | undefined>,
+) => { status: number; body: string; type?: string };
+const seen: Array<{
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -27,22 +35,34 @@ beforeEach(() => (seen.length = 0));
 
 describe('GitsyncClient', () => {
   it('throws a typed ApiError with the server’s message and detail', async () => {
-    answer = () => ({ status: 400, body: JSON.stringify({ message: 'invalid querystring', detail: 'limit: Too big' }) });
+    answer = () => ({
+      status: 400,
+      body: JSON.stringify({ message: 'invalid querystring', detail: 'limit: Too big' }),
+    });
     const client = new GitsyncClient({ baseUrl, apiKey: 'k' });
     const err = await client.listChats({ limit: 500 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 400, message: 'invalid querystring', detail: 'limit: Too big' });
-    expect(seen[0]).toMatchObject({ method: 'GET', url: '/api/v1/chats?limit=500', headers: { authorization: 'Bearer k' } });
+    expect(seen[0]).toMatchObject({
+      method: 'GET',
+      url: '/api/v1/chats?limit=500',
+      headers: { authorization: 'Bearer k' },
+    });
   });
 
   it('keeps a non-JSON error body as detail', async () => {
     answer = () => ({ status: 502, body: '<html>bad gateway</html>', type: 'text/html' });
-    await expect(new GitsyncClient({ baseUrl, apiKey: 'k' }).getChat('x')).rejects.toMatchObject({ status: 502, detail: '<html>bad gateway</html>' });
+    await expect(new GitsyncClient({ baseUrl, apiKey: 'k' }).getChat('x')).rejects.toMatchObject({
+      status: 502,
+      detail: '<html>bad gateway</html>',
+    });
   });
 
   it('rejects a response that does not match the contract', async () => {
     answer = () => ({ status: 200, body: JSON.stringify({ id: 'not-a-chat' }) });
-    await expect(new GitsyncClient({ baseUrl, apiKey: 'k' }).getChat('x')).rejects.toMatchObject({ message: 'unexpected response from GET /api/v1/chats/x' });
+    await expect(new GitsyncClient({ baseUrl, apiKey: 'k' }).getChat('x')).rejects.toMatchObject({
+      message: 'unexpected response from GET /api/v1/chats/x',
+    });
   });
 
   it('sends JSON bodies with their content type, and none without a body', async () => {
@@ -50,7 +70,12 @@ describe('GitsyncClient', () => {
     const client = new GitsyncClient({ baseUrl, apiKey: 'k' });
     await client.linkToken('me', 'git hub', { access_token: 't' });
     await client.unlinkToken('me', 'github');
-    expect(seen[0]).toMatchObject({ method: 'PUT', url: '/api/v1/users/me/external-auth/git%20hub', body: '{"access_token":"t"}', headers: { 'content-type': 'application/json' } });
+    expect(seen[0]).toMatchObject({
+      method: 'PUT',
+      url: '/api/v1/users/me/external-auth/git%20hub',
+      body: '{"access_token":"t"}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(seen[1]!.headers['content-type']).toBeUndefined();
   });
 });

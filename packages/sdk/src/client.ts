@@ -151,7 +151,8 @@ export class GitsyncClient {
   ): Promise<z.output<S>> {
     const res = await this.request(method, path, options);
     const parsed = schema.safeParse(await res.json());
-    if (!parsed.success) throw new ApiError(res.status, `unexpected response from ${method} ${path}`, parsed.error.message);
+    if (!parsed.success)
+      throw new ApiError(res.status, `unexpected response from ${method} ${path}`, parsed.error.message);
     return parsed.data;
   }
 
@@ -164,7 +165,10 @@ export class GitsyncClient {
     for (const [name, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
-    const headers: Record<string, string> = { authorization: `Bearer ${this.options.apiKey}`, accept: options.accept ?? 'application/json' };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.options.apiKey}`,
+      accept: options.accept ?? 'application/json',
+    };
     // No content-type without a body: the server would try to parse an empty JSON body.
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const res = await this.fetch(url, {

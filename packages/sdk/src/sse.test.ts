@@ -13,14 +13,18 @@ function body(...chunks: Array<string | Uint8Array>): ReadableStream<Uint8Array>
 
 async function all(stream: ReadableStream<Uint8Array>, comments?: string[]): Promise<SseMessage[]> {
   const out: SseMessage[] = [];
-  for await (const m of parseEventStream(stream, { ...(comments && { onComment: (c) => comments.push(c) }) })) out.push(m);
+  for await (const m of parseEventStream(stream, { ...(comments && { onComment: (c) => comments.push(c) }) }))
+    out.push(m);
   return out;
 }
 
 describe('parseEventStream', () => {
   it('parses named events, joins data lines and reports comments', async () => {
     const comments: string[] = [];
-    const messages = await all(body(': heartbeat\n\nevent: ready\ndata: {"scope":"own"}\n\ndata: a\ndata: b\n\n'), comments);
+    const messages = await all(
+      body(': heartbeat\n\nevent: ready\ndata: {"scope":"own"}\n\ndata: a\ndata: b\n\n'),
+      comments,
+    );
     expect(messages).toEqual([
       { event: 'ready', data: '{"scope":"own"}', lastEventId: '' },
       { event: 'message', data: 'a\nb', lastEventId: '' },
@@ -43,6 +47,8 @@ describe('parseEventStream', () => {
   });
 
   it('ignores events without data and unknown fields, keeps a field without a colon', async () => {
-    expect(await all(body('event: nothing\n\nretry: 10\nfoo: bar\ndata\n\n'))).toEqual([{ event: 'message', data: '', lastEventId: '' }]);
+    expect(await all(body('event: nothing\n\nretry: 10\nfoo: bar\ndata\n\n'))).toEqual([
+      { event: 'message', data: '', lastEventId: '' },
+    ]);
   });
 });

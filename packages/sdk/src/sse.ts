@@ -18,7 +18,10 @@ export interface ParseOptions {
  * reads a fetch() body rather than using EventSource because EventSource cannot send an
  * Authorization header. Only web APIs are used, so it runs in browsers and in Node alike.
  */
-export async function* parseEventStream(body: ReadableStream<Uint8Array>, options: ParseOptions = {}): AsyncGenerator<SseMessage> {
+export async function* parseEventStream(
+  body: ReadableStream<Uint8Array>,
+  options: ParseOptions = {},
+): AsyncGenerator<SseMessage> {
   const reader = body.getReader();
   const decoder = new TextDecoder('utf-8');
   let buffer = '';

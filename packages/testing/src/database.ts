@@ -22,7 +22,8 @@ export function templateName(): string {
   if (template !== undefined) return template;
   const hash = createHash('sha256');
   for (const file of readdirSync(migrationsFolder, { recursive: true }).map(String).sort()) {
-    if (file.endsWith('.sql') || file.endsWith('.json')) hash.update(file).update(readFileSync(path.join(migrationsFolder, file)));
+    if (file.endsWith('.sql') || file.endsWith('.json'))
+      hash.update(file).update(readFileSync(path.join(migrationsFolder, file)));
   }
   template = `gitsync_tpl_${hash.digest('hex').slice(0, 12)}`;
   return template;

@@ -26,7 +26,12 @@ export interface SpawnOptions {
 }
 
 /** `node [flags] --import tsx <entry>` from the repository root, its output collected. */
-export function spawnNode(entry: string, env: Record<string, string>, name: string, options: SpawnOptions = {}): AppProcess {
+export function spawnNode(
+  entry: string,
+  env: Record<string, string>,
+  name: string,
+  options: SpawnOptions = {},
+): AppProcess {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, FORCE_COLOR: '0', ...env },
@@ -53,8 +58,16 @@ export function spawnNode(entry: string, env: Record<string, string>, name: stri
 }
 
 /** One of the system's apps, started as operators start it. */
-export function spawnApp(app: AppName, env: Record<string, string>, name: string = app, options: SpawnOptions = {}): AppProcess {
-  return spawnNode(`apps/${app}/src/main.ts`, env, name, { ...options, nodeArgs: [...appNodeFlags[app], ...(options.nodeArgs ?? [])] });
+export function spawnApp(
+  app: AppName,
+  env: Record<string, string>,
+  name: string = app,
+  options: SpawnOptions = {},
+): AppProcess {
+  return spawnNode(`apps/${app}/src/main.ts`, env, name, {
+    ...options,
+    nodeArgs: [...appNodeFlags[app], ...(options.nodeArgs ?? [])],
+  });
 }
 
 /** Waits until the process logged a line containing `text` (e.g. 'worker started'). */

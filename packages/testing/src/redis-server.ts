@@ -25,9 +25,13 @@ export interface PrivateRedis {
  */
 export async function startPrivateRedis(args: readonly string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--save', '', '--appendonly', 'no', ...args, '--port', String(port), '--bind', '127.0.0.1'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--save', '', '--appendonly', 'no', ...args, '--port', String(port), '--bind', '127.0.0.1'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   // `--requirepass` among the settings (docker-compose.yml's command): the URL carries it.
   const at = args.indexOf('--requirepass');

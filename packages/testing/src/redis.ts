@@ -34,13 +34,19 @@ export async function dumpRedis(client: Redis, pattern: string): Promise<string>
   for (const key of await scanKeys(client, pattern)) {
     const type = await client.type(key);
     const value =
-      type === 'string' ? await client.get(key)
-      : type === 'hash' ? await client.hgetall(key)
-      : type === 'list' ? await client.lrange(key, '0', '-1')
-      : type === 'set' ? await client.smembers(key)
-      : type === 'zset' ? await client.zrange(key, '0', '-1')
-      : type === 'stream' ? await client.xrange(key, '-', '+')
-      : null;
+      type === 'string'
+        ? await client.get(key)
+        : type === 'hash'
+          ? await client.hgetall(key)
+          : type === 'list'
+            ? await client.lrange(key, '0', '-1')
+            : type === 'set'
+              ? await client.smembers(key)
+              : type === 'zset'
+                ? await client.zrange(key, '0', '-1')
+                : type === 'stream'
+                  ? await client.xrange(key, '-', '+')
+                  : null;
     parts.push(`${key} ${JSON.stringify(value)}`);
   }
   return parts.join('\n');

@@ -1,7 +1,10 @@
 import examples from '@octokit/webhooks-examples';
 import { decide, PULL_REQUEST_ACTIONS, REVIEW_ACTIONS } from './events.js';
 
-type Example = { action?: string; pull_request?: { html_url: string; head: { ref: string; repo: { html_url: string } | null } } };
+type Example = {
+  action?: string;
+  pull_request?: { html_url: string; head: { ref: string; repo: { html_url: string } | null } };
+};
 const examplesOf = (name: string) => (examples.find((e) => e.name === name)?.examples ?? []) as unknown as Example[];
 
 describe('decide, on GitHub example payloads (@octokit/webhooks-examples)', () => {
@@ -20,7 +23,11 @@ describe('decide, on GitHub example payloads (@octokit/webhooks-examples)', () =
           kind: 'refresh',
           event,
           action: payload.action,
-          target: expect.objectContaining({ url: payload.pull_request!.html_url, headBranch: payload.pull_request!.head.ref, headRepositoryUrl: payload.pull_request!.head.repo?.html_url ?? null }),
+          target: expect.objectContaining({
+            url: payload.pull_request!.html_url,
+            headBranch: payload.pull_request!.head.ref,
+            headRepositoryUrl: payload.pull_request!.head.repo?.html_url ?? null,
+          }),
         });
       } else {
         expect(decision.kind).toBe('ignored');
@@ -33,16 +40,25 @@ describe('decide, on GitHub example payloads (@octokit/webhooks-examples)', () =
     expect(decide('ping', examplesOf('ping')[0])).toEqual({ kind: 'ping' });
     expect(decide('push', examplesOf('push')[0])).toMatchObject({ kind: 'ignored' });
     expect(decide(undefined, {})).toMatchObject({ kind: 'ignored' });
-    expect(decide('pull_request', { action: 'opened', repository: {} })).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request') });
+    expect(decide('pull_request', { action: 'opened', repository: {} })).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('pull_request'),
+    });
   });
 
   it('refuses a payload whose lookup values no row can hold: a NUL, a URL that is none', () => {
     const [payload] = examplesOf('pull_request').filter((p) => p.action === 'opened') as Array<Required<Example>>;
     const withPull = (pull: object) => ({ ...payload, pull_request: { ...payload!.pull_request, ...pull } });
     expect(decide('pull_request', withPull({}))).toMatchObject({ kind: 'refresh' });
-    expect(decide('pull_request', withPull({ html_url: `${payload!.pull_request.html_url}\u0000` }))).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request.html_url') });
+    expect(decide('pull_request', withPull({ html_url: `${payload!.pull_request.html_url}\u0000` }))).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('pull_request.html_url'),
+    });
     const head = payload!.pull_request.head;
-    expect(decide('pull_request', withPull({ head: { ...head, ref: 'feat\u0000' } }))).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('pull_request.head.ref') });
+    expect(decide('pull_request', withPull({ head: { ...head, ref: 'feat\u0000' } }))).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining('pull_request.head.ref'),
+    });
     expect(decide('pull_request', withPull({ head: { ...head, repo: { html_url: 'not a url' } } }))).toMatchObject({
       kind: 'invalid',
       reason: expect.stringContaining('pull_request.head.repo.html_url'),
@@ -56,7 +72,10 @@ describe("a fork's pull request", () => {
     const payload = structuredClone(example!) as Example & { repository: { html_url: string } };
     payload.pull_request!.head = { ref: 'main', repo: { html_url: 'https://github.com/mallory/app' } };
     payload.repository.html_url = 'https://github.com/acme/app';
-    expect(decide('pull_request', payload)).toMatchObject({ kind: 'refresh', target: { headBranch: 'main', headRepositoryUrl: 'https://github.com/mallory/app' } });
+    expect(decide('pull_request', payload)).toMatchObject({
+      kind: 'refresh',
+      target: { headBranch: 'main', headRepositoryUrl: 'https://github.com/mallory/app' },
+    });
     payload.pull_request!.head = { ref: 'main', repo: null };
     expect(decide('pull_request', payload)).toMatchObject({ kind: 'refresh', target: { headRepositoryUrl: null } });
   });

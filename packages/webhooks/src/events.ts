@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { storedTextProblem } from '@gitsync/stored-text';
 
 /** The actions whose pull request may look different afterwards. */
-export const PULL_REQUEST_ACTIONS = ['opened', 'edited', 'closed', 'reopened', 'synchronize', 'converted_to_draft', 'ready_for_review'] as const;
+export const PULL_REQUEST_ACTIONS = [
+  'opened',
+  'edited',
+  'closed',
+  'reopened',
+  'synchronize',
+  'converted_to_draft',
+  'ready_for_review',
+] as const;
 export const REVIEW_ACTIONS = ['submitted', 'edited', 'dismissed'] as const;
 
 /**
@@ -63,7 +71,11 @@ export function decide(event: string | undefined, body: unknown): WebhookDecisio
     kind: 'refresh',
     event,
     action,
-    target: { url: pr.html_url, number: pr.number, headBranch: pr.head.ref, headRepositoryUrl: pr.head.repo?.html_url ?? null },
+    target: {
+      url: pr.html_url,
+      number: pr.number,
+      headBranch: pr.head.ref,
+      headRepositoryUrl: pr.head.repo?.html_url ?? null,
+    },
   };
 }
-

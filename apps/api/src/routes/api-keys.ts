@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiKeyListSchema, createApiKeyBody, createdApiKeySchema, errorSchema, type ApiKeyJson } from '@gitsync/contracts';
+import {
+  apiKeyListSchema,
+  createApiKeyBody,
+  createdApiKeySchema,
+  errorSchema,
+  type ApiKeyJson,
+} from '@gitsync/contracts';
 import { createApiKey, listApiKeys, revokeApiKey, TooManyApiKeysError, type ApiKeyInfo } from '@gitsync/db';
 import { resolveUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -14,7 +20,6 @@ export interface ApiKeyRoutesOptions {
 }
 
 const userParam = z.union([z.literal('me'), z.uuid()]);
-
 
 /**
  * `/api/v1/users/{user}/api-keys`: a user's keys (`me`, or anyone's for admins). The secret is in
@@ -38,10 +43,13 @@ export function apiKeyRoutes(app: FastifyInstance, ctx: ApiContext, options: Api
     },
     async (request, reply) => {
       const userId = resolveUser(request, request.params.user);
-      const created = await createApiKey(ctx.db, userId, { name: request.body.name, max: options.maxPerUser }).catch((err: unknown) => {
-        if (err instanceof TooManyApiKeysError) throw new HttpError(409, err.message, 'revoke a key first: DELETE /api/v1/users/{user}/api-keys/{id}');
-        throw err;
-      });
+      const created = await createApiKey(ctx.db, userId, { name: request.body.name, max: options.maxPerUser }).catch(
+        (err: unknown) => {
+          if (err instanceof TooManyApiKeysError)
+            throw new HttpError(409, err.message, 'revoke a key first: DELETE /api/v1/users/{user}/api-keys/{id}');
+          throw err;
+        },
+      );
       if (!created) throw new HttpError(404, 'user not found');
       return reply.code(201).send({ ...toApiKeyJson(created), api_key: created.secret });
     },
@@ -58,7 +66,9 @@ export function apiKeyRoutes(app: FastifyInstance, ctx: ApiContext, options: Api
         response: { 200: apiKeyListSchema, ...authenticatedErrors },
       },
     },
-    async (request) => ({ api_keys: (await listApiKeys(ctx.db, resolveUser(request, request.params.user))).map(toApiKeyJson) }),
+    async (request) => ({
+      api_keys: (await listApiKeys(ctx.db, resolveUser(request, request.params.user))).map(toApiKeyJson),
+    }),
   );
 
   r.delete(
@@ -78,7 +88,9 @@ export function apiKeyRoutes(app: FastifyInstance, ctx: ApiContext, options: Api
       // Event streams opened with it, on any replica, close (events.ts listens on this channel).
       await ctx.redis
         .publish(keyRevokedChannel(ctx.queuePrefix), request.params.id)
-        .catch((err: unknown) => request.log.warn({ err }, 'revoked key: its open event streams were not told to close'));
+        .catch((err: unknown) =>
+          request.log.warn({ err }, 'revoked key: its open event streams were not told to close'),
+        );
       return reply.code(204).send(null);
     },
   );

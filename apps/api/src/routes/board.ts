@@ -39,7 +39,10 @@ export async function boardRoutes(
       return reply
         .code(401)
         .header('www-authenticate', 'Basic realm="gitsync"')
-        .send({ message: user ? 'admin only' : key ? 'unknown API key' : 'missing API key', detail: 'log in with the admin API key as password' });
+        .send({
+          message: user ? 'admin only' : key ? 'unknown API key' : 'missing API key',
+          detail: 'log in with the admin API key as password',
+        });
     });
     await scope.register(serverAdapter.registerPlugin(), { prefix: BOARD_PATH });
   });

@@ -32,12 +32,12 @@ import { HttpError, notFound, authenticatedErrors } from '../errors.js';
 
 const chatParams = z.object({ chat: z.uuid() });
 
-
 /**
  * The listing cursor: base64url of `${updated_at}|${id}` for the last chat of a page, as that page
  * served it (updated_at in UTC to the microsecond). Opaque to clients; only this file reads it.
  */
-export const encodeChatCursor = (p: ChatPosition): string => Buffer.from(`${p.updatedAt}|${p.id}`).toString('base64url');
+export const encodeChatCursor = (p: ChatPosition): string =>
+  Buffer.from(`${p.updatedAt}|${p.id}`).toString('base64url');
 
 const CURSOR_TIME = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -104,7 +104,11 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const { limit, cursor, owner_id: ownerId } = request.query;
       const after = cursor === undefined ? null : decodeChatCursor(cursor);
       if (cursor !== undefined && !after) {
-        throw new HttpError(400, 'invalid querystring', "cursor: not a cursor this API handed out; pass a page's next_cursor as it came");
+        throw new HttpError(
+          400,
+          'invalid querystring',
+          "cursor: not a cursor this API handed out; pass a page's next_cursor as it came",
+        );
       }
       // One row more than asked tells whether another page follows, without a count query.
       const rows = await listChats(ctx.db, {
@@ -124,7 +128,15 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.get(
     '/api/v1/chats/:chat',
-    { schema: { tags: ['chats'], operationId: 'getChat', summary: 'One chat with its diff status', params: chatParams, response: { 200: chatSchema, ...authenticatedErrors } } },
+    {
+      schema: {
+        tags: ['chats'],
+        operationId: 'getChat',
+        summary: 'One chat with its diff status',
+        params: chatParams,
+        response: { 200: chatSchema, ...authenticatedErrors },
+      },
+    },
     async (request) => {
       const { chat, status } = await visibleChat(request.viewer, request.params.chat);
       return toChatJson(chat, status);
@@ -182,7 +194,15 @@ export function chatRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.get(
     '/api/v1/chats/:chat/diff-status',
-    { schema: { tags: ['chats'], operationId: 'getDiffStatus', summary: 'The stored diff status', params: chatParams, response: { 200: diffStatusSchema, ...authenticatedErrors } } },
+    {
+      schema: {
+        tags: ['chats'],
+        operationId: 'getDiffStatus',
+        summary: 'The stored diff status',
+        params: chatParams,
+        response: { 200: diffStatusSchema, ...authenticatedErrors },
+      },
+    },
     async (request) => {
       const { status } = await visibleChat(request.viewer, request.params.chat);
       if (!status) throw notFound('diff status');

@@ -49,7 +49,10 @@ export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): 
           'text/event-stream. First `event: ready`, then one `event: diff_status_change` per change ' +
           '(`data` is `{"kind":"diff_status_change","chat":Chat}`), and a `: heartbeat` comment when idle.',
         response: {
-          200: { description: 'The stream, open until the client leaves', content: { 'text/event-stream': { schema: eventStream } } },
+          200: {
+            description: 'The stream, open until the client leaves',
+            content: { 'text/event-stream': { schema: eventStream } },
+          },
           401: errorSchema,
           429: errorSchema,
         },
@@ -60,7 +63,11 @@ export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): 
       const keyId = request.apiKeyId!;
       const release = await options.slots.take(keyId);
       if (!release) {
-        throw new HttpError(429, 'too many event streams', `at most ${options.slots.perKey} open event streams per API key; close one first`);
+        throw new HttpError(
+          429,
+          'too many event streams',
+          `at most ${options.slots.perKey} open event streams per API key; close one first`,
+        );
       }
       const relay = (message: string) => {
         if (!reply.sse.isConnected) return;
@@ -74,12 +81,20 @@ export function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): 
       const stops: Array<() => Promise<void>> = [];
       const close = () => {
         open.delete(reply);
-        for (const stop of stops.splice(0)) stop().catch((err: unknown) => request.log.warn({ err }, 'unsubscribe failed'));
-        release().catch((err: unknown) => request.log.warn({ err }, 'event stream slot not released; its lease will lapse'));
+        for (const stop of stops.splice(0))
+          stop().catch((err: unknown) => request.log.warn({ err }, 'unsubscribe failed'));
+        release().catch((err: unknown) =>
+          request.log.warn({ err }, 'event stream slot not released; its lease will lapse'),
+        );
       };
       try {
         // A revoked key's streams close at once, whichever replica revoked it.
-        stops.push(await options.hub.listen({ channel: keyRevokedChannel(options.prefix) }, (revoked) => revoked === keyId && reply.sse.close()));
+        stops.push(
+          await options.hub.listen(
+            { channel: keyRevokedChannel(options.prefix) },
+            (revoked) => revoked === keyId && reply.sse.close(),
+          ),
+        );
         stops.push(await options.hub.listen(topic(viewer), relay));
       } catch (err) {
         close();

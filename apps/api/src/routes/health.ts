@@ -13,14 +13,32 @@ export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const open = { tags: ['operations'], security: [] };
 
-  r.get('/healthz', { schema: { ...open, operationId: 'getHealth', summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
-    status: 'ok' as const,
-  }));
+  r.get(
+    '/healthz',
+    {
+      schema: {
+        ...open,
+        operationId: 'getHealth',
+        summary: 'Liveness',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({
+      status: 'ok' as const,
+    }),
+  );
 
   /** Ready when Postgres and Redis both answer; a load balancer stops sending traffic otherwise. */
   r.get(
     '/readyz',
-    { schema: { ...open, operationId: 'getReadiness', summary: 'Readiness: Postgres and Redis reachable', response: { 200: readiness, 503: readiness } } },
+    {
+      schema: {
+        ...open,
+        operationId: 'getReadiness',
+        summary: 'Readiness: Postgres and Redis reachable',
+        response: { 200: readiness, 503: readiness },
+      },
+    },
     async (_request, reply) => {
       const [postgres, redis] = await Promise.allSettled([ctx.db.execute(sql`select 1`), ctx.redis.ping()]);
       const checks = { postgres: postgres.status === 'fulfilled', redis: redis.status === 'fulfilled' };

@@ -13,7 +13,6 @@ export interface MetricsOptions {
   queues: Queue[];
 }
 
-
 /**
  * `GET /metrics` (open, like /healthz): the system's state read at scrape time from BullMQ,
  * Postgres and Redis, plus whatever else the registry holds. Per-process worker counters

@@ -50,9 +50,14 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
       const visible = await getVisibleChat(ctx.db, request.viewer, chatId);
       if (!visible) throw notFound('chat');
       const row = visible.status;
-      if (!row) throw new HttpError(404, 'no diff status to refresh', 'report the branch first: POST /api/v1/chats/{chat}/git');
+      if (!row)
+        throw new HttpError(404, 'no diff status to refresh', 'report the branch first: POST /api/v1/chats/{chat}/git');
       if (!row.gitBranch || !row.gitRemoteOrigin) {
-        throw new HttpError(409, 'nothing to refresh: the chat has no branch or remote origin', 'report them with POST /api/v1/chats/{chat}/git');
+        throw new HttpError(
+          409,
+          'nothing to refresh: the chat has no branch or remote origin',
+          'report them with POST /api/v1/chats/{chat}/git',
+        );
       }
       const deadline = Date.now() + options.timeoutMs;
       let info: RefreshInfoJson = { completed: false };
@@ -60,7 +65,11 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
       // dropped by the worker; refresh once more, for the newest one, if time is left.
       for (let attempt = 0; attempt < 2 && Date.now() < deadline; attempt++) {
         const job = { chatId, generation: row.generation };
-        const done = await options.completions.run(chatId, () => options.producer.enqueueOnDemand(job), deadline - Date.now());
+        const done = await options.completions.run(
+          chatId,
+          () => options.producer.enqueueOnDemand(job),
+          deadline - Date.now(),
+        );
         info = describe(done);
         if (!(done.state === 'completed' && jobResultSchema.safeParse(done.returnValue).data?.written === false)) break;
       }

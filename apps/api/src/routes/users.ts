@@ -55,7 +55,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         tags: ['users'],
         operationId: 'linkExternalAuth',
-        summary: "Link a provider token for a user (`me`, or any user for admins)",
+        summary: 'Link a provider token for a user (`me`, or any user for admins)',
         params: linkParams,
         body: linkTokenBody,
         response: { 204: noContent, ...authenticatedErrors },
@@ -65,13 +65,17 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const userId = resolveUser(request, request.params.user);
       const providerId = knownProvider(ctx, request.params.provider);
       if (!(await getUserById(ctx.db, userId))) throw new HttpError(404, 'user not found');
-      await upsertExternalAuthLink(ctx.db, {
-        providerId,
-        userId,
-        accessToken: request.body.access_token,
-        refreshToken: request.body.refresh_token ?? null,
-        expiresAt: request.body.expires_at ? new Date(request.body.expires_at) : null,
-      }, ctx.tokenCipher ?? null);
+      await upsertExternalAuthLink(
+        ctx.db,
+        {
+          providerId,
+          userId,
+          accessToken: request.body.access_token,
+          refreshToken: request.body.refresh_token ?? null,
+          expiresAt: request.body.expires_at ? new Date(request.body.expires_at) : null,
+        },
+        ctx.tokenCipher ?? null,
+      );
       // Rows waiting out the no-token backoff should not wait ten minutes more.
       if ((await markOwnerDue(ctx.db, userId)) > 0) await wakeSchedulers(ctx.redis, ctx.queuePrefix);
       return reply.code(204).send(null);
@@ -80,7 +84,15 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
   r.delete(
     '/api/v1/users/:user/external-auth/:provider',
-    { schema: { tags: ['users'], operationId: 'unlinkExternalAuth', summary: 'Unlink a provider token', params: linkParams, response: { 204: noContent, ...authenticatedErrors } } },
+    {
+      schema: {
+        tags: ['users'],
+        operationId: 'unlinkExternalAuth',
+        summary: 'Unlink a provider token',
+        params: linkParams,
+        response: { 204: noContent, ...authenticatedErrors },
+      },
+    },
     async (request, reply) => {
       const userId = resolveUser(request, request.params.user);
       const providerId = knownProvider(ctx, request.params.provider);
@@ -92,7 +104,11 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
 function knownProvider(ctx: ApiContext, id: string): string {
   if (!ctx.providers.some((p) => p.id === id)) {
-    throw new HttpError(404, `unknown provider ${id}`, `configured: ${ctx.providers.map((p) => p.id).join(', ') || 'none'}`);
+    throw new HttpError(
+      404,
+      `unknown provider ${id}`,
+      `configured: ${ctx.providers.map((p) => p.id).join(', ') || 'none'}`,
+    );
   }
   return id;
 }

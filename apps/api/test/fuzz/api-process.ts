@@ -1,5 +1,13 @@
 import { once } from 'node:events';
-import { freePort, spawnApp, stopAll, waitForOutput, type AppProcess, type TestDatabase, type TestRedis } from '@gitsync/testing';
+import {
+  freePort,
+  spawnApp,
+  stopAll,
+  waitForOutput,
+  type AppProcess,
+  type TestDatabase,
+  type TestRedis,
+} from '@gitsync/testing';
 import { WEBHOOK_SECRET } from './raw.js';
 
 export const FUZZ_ADMIN_KEY = 'fuzz-admin-key-0123456789abcdef';

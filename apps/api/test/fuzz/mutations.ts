@@ -69,33 +69,103 @@ const contentType = fc.constantFrom(
 
 /** A path segment as it goes on the wire (percent escapes kept as they are). */
 const segment = fc.oneof(
-  fc.constantFrom('%00', '%', '%zz', '%ED%A0%80', '%C0%AF', '%F0%9F%98%80', '..', '.', '', 'me', 'null', 'undefined', '%2F', '%5C', 'x'.repeat(5000), '00000000-0000-0000-0000-000000000000', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF'),
+  fc.constantFrom(
+    '%00',
+    '%',
+    '%zz',
+    '%ED%A0%80',
+    '%C0%AF',
+    '%F0%9F%98%80',
+    '..',
+    '.',
+    '',
+    'me',
+    'null',
+    'undefined',
+    '%2F',
+    '%5C',
+    'x'.repeat(5000),
+    '00000000-0000-0000-0000-000000000000',
+    'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+  ),
   fc.uuid(),
   anyString(40).map(encodeURIComponent),
 );
 
 const queryPair = fc.tuple(
   fc.constantFrom('limit', 'cursor', 'owner_id', 'limit[]', 'limit[0]', '__proto__', 'x', ''),
-  fc.oneof(fc.constantFrom('', '0', '-1', '1.5', '1e3', 'NaN', 'Infinity', '101', '99999999999999999999', ' 1', '0x10', '\u0000', 'me'), anyString(30), fc.uuid()),
+  fc.oneof(
+    fc.constantFrom(
+      '',
+      '0',
+      '-1',
+      '1.5',
+      '1e3',
+      'NaN',
+      'Infinity',
+      '101',
+      '99999999999999999999',
+      ' 1',
+      '0x10',
+      '\u0000',
+      'me',
+    ),
+    anyString(30),
+    fc.uuid(),
+  ),
 );
 
 /** Header values a client can send: visible ISO-8859-1, space and tab (RFC 9110 field-value, as undici checks). */
 const headerSafe = (s: string) => /^[\t\u0020-\u007e\u0080-\u00ff]*$/.test(s);
 const authorization = fc.oneof(
-  fc.constantFrom(null, '', 'Bearer', 'Bearer ', 'Bearer a b', 'Token x', 'Basic', 'Basic !!!', `Basic ${Buffer.from('x:').toString('base64')}`, `Bearer ${'a'.repeat(10_000)}`, 'Bearer gsk_', 'Bearer é'),
-  fc.string({ unit: 'binary-ascii', maxLength: 60 }).filter(headerSafe).map((s) => `Bearer ${s}`),
+  fc.constantFrom(
+    null,
+    '',
+    'Bearer',
+    'Bearer ',
+    'Bearer a b',
+    'Token x',
+    'Basic',
+    'Basic !!!',
+    `Basic ${Buffer.from('x:').toString('base64')}`,
+    `Bearer ${'a'.repeat(10_000)}`,
+    'Bearer gsk_',
+    'Bearer é',
+  ),
+  fc
+    .string({ unit: 'binary-ascii', maxLength: 60 })
+    .filter(headerSafe)
+    .map((s) => `Bearer ${s}`),
 );
 
 export const mutationArbitrary = (bodyKeys: readonly string[]): fc.Arbitrary<Mutation> =>
   fc.oneof(
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('set-field' as const), key: bodyKey(bodyKeys), value: badValue }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({ kind: fc.constant('set-field' as const), key: bodyKey(bodyKeys), value: badValue }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop-field' as const), key: bodyKey(bodyKeys) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('body' as const), text: bodyText }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('content-type' as const), value: contentType }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('path-segment' as const), index: fc.nat(), value: segment }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('query' as const), pairs: fc.array(queryPair, { minLength: 1, maxLength: 3 }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('path-segment' as const), index: fc.nat(), value: segment }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('query' as const),
+        pairs: fc.array(queryPair, { minLength: 1, maxLength: 3 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('authorization' as const), value: authorization }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('method' as const), value: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS') }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('method' as const),
+        value: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
+      }),
+    },
   );
 
 const canHaveBody = (method: string) => method !== 'GET' && method !== 'HEAD';

@@ -32,9 +32,14 @@ async function runOnDocument(document: unknown, tool: string, args: string[]): P
       execFile(
         process.execPath,
         [binOf(tool), ...args, file],
-        { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' }, timeout: 60_000, maxBuffer: 16 << 20 },
+        {
+          env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
+          timeout: 60_000,
+          maxBuffer: 16 << 20,
+        },
         // A non-zero exit (redocly: "errors found") still prints its report.
-        (err, stdout, stderr) => (stdout ? resolve(stdout) : reject(err ?? new Error(`${tool} printed nothing: ${stderr}`))),
+        (err, stdout, stderr) =>
+          stdout ? resolve(stdout) : reject(err ?? new Error(`${tool} printed nothing: ${stderr}`)),
       );
     });
   } finally {
@@ -57,6 +62,13 @@ export interface LintProblem {
 /** `redocly lint` with the recommended rules. */
 export async function redoclyLint(document: unknown): Promise<LintProblem[]> {
   const stdout = await runOnDocument(document, '@redocly/cli', ['lint', '--extends=recommended', '--format=json']);
-  const report = JSON.parse(stdout) as { problems: Array<Omit<LintProblem, 'pointer'> & { location: Array<{ pointer: string }> }> };
-  return report.problems.map((p) => ({ ruleId: p.ruleId, severity: p.severity, message: p.message, pointer: p.location[0]?.pointer ?? '' }));
+  const report = JSON.parse(stdout) as {
+    problems: Array<Omit<LintProblem, 'pointer'> & { location: Array<{ pointer: string }> }>;
+  };
+  return report.problems.map((p) => ({
+    ruleId: p.ruleId,
+    severity: p.severity,
+    message: p.message,
+    pointer: p.location[0]?.pointer ?? '',
+  }));
 }

@@ -49,24 +49,47 @@ const chatRef = fc.oneof(
   { weight: 1, arbitrary: fc.uuid().map((id) => ({ id })) },
 );
 type ChatRef = { own: number } | { any: number } | { id: string };
-const chatId = (world: World, as: Who, ref: ChatRef) => ('own' in ref ? world.chat(ref.own, as) : 'any' in ref ? world.chat(ref.any) : ref.id);
+const chatId = (world: World, as: Who, ref: ChatRef) =>
+  'own' in ref ? world.chat(ref.own, as) : 'any' in ref ? world.chat(ref.any) : ref.id;
 /** A user by name, `me`, or an id nobody has. */
-const userRef = fc.oneof(fc.constant('me' as const), who.map((name) => ({ name })), fc.uuid().map((id) => ({ id })));
+const userRef = fc.oneof(
+  fc.constant('me' as const),
+  who.map((name) => ({ name })),
+  fc.uuid().map((id) => ({ id })),
+);
 const userPath = (world: World, ref: 'me' | { name: Who } | { id: string }) =>
   ref === 'me' ? 'me' : 'name' in ref ? world.ids[ref.name] : ref.id;
-const providerValue = fc.oneof({ weight: 4, arbitrary: fc.constant('github') }, { weight: 1, arbitrary: fc.stringMatching(/^[\x21-\x7e]{1,20}$/) });
+const providerValue = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('github') },
+  { weight: 1, arbitrary: fc.stringMatching(/^[\x21-\x7e]{1,20}$/) },
+);
 /** Reading the body is the caller's job (event streams never end). */
 const stream = { parseAs: 'stream' } as const;
 
 export const operationSpecs = {
-  getHealth: spec({ args: fc.constant(null), bodyKeys: [], send: ({ client, fetch }) => client.GET('/healthz', { fetch, ...stream }) }),
+  getHealth: spec({
+    args: fc.constant(null),
+    bodyKeys: [],
+    send: ({ client, fetch }) => client.GET('/healthz', { fetch, ...stream }),
+  }),
 
-  getReadiness: spec({ args: fc.constant(null), bodyKeys: [], send: ({ client, fetch }) => client.GET('/readyz', { fetch, ...stream }) }),
+  getReadiness: spec({
+    args: fc.constant(null),
+    bodyKeys: [],
+    send: ({ client, fetch }) => client.GET('/readyz', { fetch, ...stream }),
+  }),
 
   createUser: spec({
-    args: fc.record({ as: who, body: fc.record({ username: usernameValue, role: fc.constantFrom('member', 'admin') }, { requiredKeys: ['username'] }) }),
+    args: fc.record({
+      as: who,
+      body: fc.record(
+        { username: usernameValue, role: fc.constantFrom('member', 'admin') },
+        { requiredKeys: ['username'] },
+      ),
+    }),
     bodyKeys: ['username', 'role'],
-    send: ({ client, world, fetch }, { as, body }) => client.POST('/api/v1/users', { fetch, ...stream, headers: world.auth(as), body }),
+    send: ({ client, world, fetch }, { as, body }) =>
+      client.POST('/api/v1/users', { fetch, ...stream, headers: world.auth(as), body }),
   }),
 
   linkExternalAuth: spec({
@@ -74,7 +97,10 @@ export const operationSpecs = {
       as: who,
       user: userRef,
       provider: providerValue,
-      body: fc.record({ access_token: tokenValue, refresh_token: fc.option(tokenValue), expires_at: expiresAtValue }, { requiredKeys: ['access_token'] }),
+      body: fc.record(
+        { access_token: tokenValue, refresh_token: fc.option(tokenValue), expires_at: expiresAtValue },
+        { requiredKeys: ['access_token'] },
+      ),
     }),
     bodyKeys: ['access_token', 'refresh_token', 'expires_at'],
     send: ({ client, world, fetch }, { as, user, provider, body }) =>
@@ -101,7 +127,15 @@ export const operationSpecs = {
 
   listChats: spec({
     args: fc.record(
-      { as: who, limit: fc.integer({ min: 1, max: 100 }), cursor: fc.nat(), owner: fc.oneof(who.map((name) => ({ name })), fc.uuid().map((id) => ({ id }))) },
+      {
+        as: who,
+        limit: fc.integer({ min: 1, max: 100 }),
+        cursor: fc.nat(),
+        owner: fc.oneof(
+          who.map((name) => ({ name })),
+          fc.uuid().map((id) => ({ id })),
+        ),
+      },
       { requiredKeys: ['as'] },
     ),
     bodyKeys: [],
@@ -121,14 +155,27 @@ export const operationSpecs = {
   }),
 
   createChat: spec({
-    args: fc.record({ as: who, title: fc.option(titleValue, { nil: undefined }), owner: fc.option(fc.oneof(who.map((name) => ({ name })), fc.uuid().map((id) => ({ id }))), { nil: undefined }) }),
+    args: fc.record({
+      as: who,
+      title: fc.option(titleValue, { nil: undefined }),
+      owner: fc.option(
+        fc.oneof(
+          who.map((name) => ({ name })),
+          fc.uuid().map((id) => ({ id })),
+        ),
+        { nil: undefined },
+      ),
+    }),
     bodyKeys: ['title', 'owner_id'],
     send: ({ client, world, fetch }, { as, title, owner }) =>
       client.POST('/api/v1/chats', {
         fetch,
         ...stream,
         headers: world.auth(as),
-        body: { ...(title !== undefined && { title }), ...(owner && { owner_id: 'name' in owner ? world.ids[owner.name] : owner.id }) },
+        body: {
+          ...(title !== undefined && { title }),
+          ...(owner && { owner_id: 'name' in owner ? world.ids[owner.name] : owner.id }),
+        },
       }),
   }),
 
@@ -136,14 +183,29 @@ export const operationSpecs = {
     args: fc.record({ as: who, chat: chatRef }),
     bodyKeys: [],
     send: ({ client, world, fetch }, { as, chat }) =>
-      client.GET('/api/v1/chats/{chat}', { fetch, ...stream, headers: world.auth(as), params: { path: { chat: chatId(world, as, chat) } } }),
+      client.GET('/api/v1/chats/{chat}', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { chat: chatId(world, as, chat) } },
+      }),
   }),
 
   updateChat: spec({
-    args: fc.record({ as: who, chat: chatRef, body: fc.record({ title: titleValue, status: chatStatusValue, archived: fc.boolean() }, { requiredKeys: [] }) }),
+    args: fc.record({
+      as: who,
+      chat: chatRef,
+      body: fc.record({ title: titleValue, status: chatStatusValue, archived: fc.boolean() }, { requiredKeys: [] }),
+    }),
     bodyKeys: ['title', 'status', 'archived'],
     send: ({ client, world, fetch }, { as, chat, body }) =>
-      client.PATCH('/api/v1/chats/{chat}', { fetch, ...stream, headers: world.auth(as), params: { path: { chat: chatId(world, as, chat) } }, body }),
+      client.PATCH('/api/v1/chats/{chat}', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { chat: chatId(world, as, chat) } },
+        body,
+      }),
   }),
 
   reportGit: spec({
@@ -151,54 +213,92 @@ export const operationSpecs = {
       as: who,
       chat: chatRef,
       body: fc.record(
-        { branch: branchValue, remote_origin: originValue, pull_request_url: fc.option(pullRequestUrlValue), head_sha: fc.option(headShaValue) },
+        {
+          branch: branchValue,
+          remote_origin: originValue,
+          pull_request_url: fc.option(pullRequestUrlValue),
+          head_sha: fc.option(headShaValue),
+        },
         { requiredKeys: ['branch', 'remote_origin'] },
       ),
     }),
     bodyKeys: ['branch', 'remote_origin', 'pull_request_url', 'head_sha'],
     send: ({ client, world, fetch }, { as, chat, body }) =>
-      client.POST('/api/v1/chats/{chat}/git', { fetch, ...stream, headers: world.auth(as), params: { path: { chat: chatId(world, as, chat) } }, body }),
+      client.POST('/api/v1/chats/{chat}/git', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { chat: chatId(world, as, chat) } },
+        body,
+      }),
   }),
 
   getDiffStatus: spec({
     args: fc.record({ as: who, chat: chatRef }),
     bodyKeys: [],
     send: ({ client, world, fetch }, { as, chat }) =>
-      client.GET('/api/v1/chats/{chat}/diff-status', { fetch, ...stream, headers: world.auth(as), params: { path: { chat: chatId(world, as, chat) } } }),
+      client.GET('/api/v1/chats/{chat}/diff-status', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { chat: chatId(world, as, chat) } },
+      }),
   }),
 
   refreshDiffStatus: spec({
     args: fc.record({ as: who, chat: chatRef }),
     bodyKeys: [],
     send: ({ client, world, fetch }, { as, chat }) =>
-      client.POST('/api/v1/chats/{chat}/diff-status/refresh', { fetch, ...stream, headers: world.auth(as), params: { path: { chat: chatId(world, as, chat) } } }),
+      client.POST('/api/v1/chats/{chat}/diff-status/refresh', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { chat: chatId(world, as, chat) } },
+      }),
   }),
 
   createApiKey: spec({
     args: fc.record({ as: who, user: userRef, body: fc.record({ name: apiKeyNameValue }, { requiredKeys: [] }) }),
     bodyKeys: ['name'],
     send: ({ client, world, fetch }, { as, user, body }) =>
-      client.POST('/api/v1/users/{user}/api-keys', { fetch, ...stream, headers: world.auth(as), params: { path: { user: userPath(world, user) } }, body }),
+      client.POST('/api/v1/users/{user}/api-keys', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { user: userPath(world, user) } },
+        body,
+      }),
   }),
 
   listApiKeys: spec({
     args: fc.record({ as: who, user: userRef }),
     bodyKeys: [],
     send: ({ client, world, fetch }, { as, user }) =>
-      client.GET('/api/v1/users/{user}/api-keys', { fetch, ...stream, headers: world.auth(as), params: { path: { user: userPath(world, user) } } }),
+      client.GET('/api/v1/users/{user}/api-keys', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { user: userPath(world, user) } },
+      }),
   }),
 
   revokeApiKey: spec({
     args: fc.record({ as: who, user: userRef, id: fc.uuid() }),
     bodyKeys: [],
     send: ({ client, world, fetch }, { as, user, id }) =>
-      client.DELETE('/api/v1/users/{user}/api-keys/{id}', { fetch, ...stream, headers: world.auth(as), params: { path: { user: userPath(world, user), id } } }),
+      client.DELETE('/api/v1/users/{user}/api-keys/{id}', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { user: userPath(world, user), id } },
+      }),
   }),
 
   streamEvents: spec({
     args: fc.record({ as: who }),
     bodyKeys: [],
-    send: ({ client, world, fetch }, { as }) => client.GET('/api/v1/events', { fetch, ...stream, headers: world.auth(as) }),
+    send: ({ client, world, fetch }, { as }) =>
+      client.GET('/api/v1/events', { fetch, ...stream, headers: world.auth(as) }),
   }),
 } satisfies Record<OperationId, OperationSpec<any>>;
 
@@ -209,8 +309,11 @@ export interface Call {
 }
 
 export const callArbitrary: fc.Arbitrary<Call> = fc.oneof(
-  ...(Object.entries(operationSpecs) as Array<[OperationId, OperationSpec<unknown>]>).map(([op, s]) => s.args.map((args): Call => ({ op, args }))),
+  ...(Object.entries(operationSpecs) as Array<[OperationId, OperationSpec<unknown>]>).map(([op, s]) =>
+    s.args.map((args): Call => ({ op, args })),
+  ),
 );
 
-export const sendCall = (sender: Sender, call: Call): Sent => (operationSpecs[call.op] as OperationSpec<unknown>).send(sender, call.args);
+export const sendCall = (sender: Sender, call: Call): Sent =>
+  (operationSpecs[call.op] as OperationSpec<unknown>).send(sender, call.args);
 export const bodyKeysOf = (op: OperationId): readonly string[] => operationSpecs[op].bodyKeys;

@@ -49,13 +49,24 @@ const pullRequestPayload = fc.record({
   pull_request: fc.oneof(
     fc.constant(null),
     fc.record({
-      html_url: fc.oneof(fc.constant('https://github.com/acme/app/pull/1'), webUrlValue, fc.constant('https://github.com/acme/app/pull/1\u0000')),
+      html_url: fc.oneof(
+        fc.constant('https://github.com/acme/app/pull/1'),
+        webUrlValue,
+        fc.constant('https://github.com/acme/app/pull/1\u0000'),
+      ),
       number: fc.oneof(fc.nat(), fc.constant(-1)),
-      head: fc.record({ ref: fc.oneof(fc.constant('feat/alice-1'), anyString(30)), repo: fc.record({ html_url: fc.oneof(fc.constant('https://github.com/acme/app'), webUrlValue) }) }),
+      head: fc.record({
+        ref: fc.oneof(fc.constant('feat/alice-1'), anyString(30)),
+        repo: fc.record({ html_url: fc.oneof(fc.constant('https://github.com/acme/app'), webUrlValue) }),
+      }),
     }),
   ),
   repository: fc.record({
-    html_url: fc.oneof(fc.constant('https://github.com/acme/app'), webUrlValue, fc.constantFrom('not a url', 'https://github.com/acme/app\u0000')),
+    html_url: fc.oneof(
+      fc.constant('https://github.com/acme/app'),
+      webUrlValue,
+      fc.constantFrom('not a url', 'https://github.com/acme/app\u0000'),
+    ),
     full_name: fc.constant('acme/app'),
   }),
 });
@@ -68,7 +79,12 @@ export const rawArbitrary: fc.Arbitrary<RawRequest> = fc.oneof(
       method: fc.constantFrom('GET', 'GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
       path: paths,
       as: fc.option(fc.constantFrom(...WHO)),
-      body: fc.option(fc.oneof(fc.constant('{}'), fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)))),
+      body: fc.option(
+        fc.oneof(
+          fc.constant('{}'),
+          fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+        ),
+      ),
     }),
   },
   {
@@ -77,7 +93,11 @@ export const rawArbitrary: fc.Arbitrary<RawRequest> = fc.oneof(
       kind: fc.constant('webhook' as const),
       provider: fc.constantFrom('github', 'github', 'gitlab', '%00', 'x'.repeat(300)),
       event: fc.constantFrom('ping', 'pull_request', 'pull_request_review', 'push', '', 'x'.repeat(300)),
-      body: fc.oneof(pullRequestPayload.map((p) => JSON.stringify(p)), fc.constantFrom('', '{', 'null', '[]', '{"zen":"ok"}'), anyString(100)),
+      body: fc.oneof(
+        pullRequestPayload.map((p) => JSON.stringify(p)),
+        fc.constantFrom('', '{', 'null', '[]', '{"zen":"ok"}'),
+        anyString(100),
+      ),
       signed: fc.boolean(),
       delivery: fc.option(fc.oneof(fc.uuid(), fc.constant('same-delivery'))),
     }),
@@ -89,9 +109,15 @@ export function rawRequest(baseUrl: string, world: World, raw: RawRequest, signa
   const canHaveBody = (method: string) => method !== 'GET' && method !== 'HEAD';
   if (raw.kind === 'webhook') {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': raw.event };
-    if (raw.signed) headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(raw.body).digest('hex')}`;
+    if (raw.signed)
+      headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(raw.body).digest('hex')}`;
     if (raw.delivery) headers['x-github-delivery'] = raw.delivery;
-    return new Request(`${baseUrl}/api/v1/webhooks/${raw.provider}`, { method: 'POST', headers, body: raw.body, signal });
+    return new Request(`${baseUrl}/api/v1/webhooks/${raw.provider}`, {
+      method: 'POST',
+      headers,
+      body: raw.body,
+      signal,
+    });
   }
   const headers: Record<string, string> = raw.as ? world.auth(raw.as) : {};
   const body = raw.body !== null && canHaveBody(raw.method) ? raw.body : null;

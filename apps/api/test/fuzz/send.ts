@@ -9,13 +9,20 @@ export type FuzzRequest = { call: Call; mutation: Mutation | null } | { raw: Raw
 
 export const fuzzRequestArbitrary: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 3, arbitrary: callArbitrary.map((call) => ({ call, mutation: null })) },
-  { weight: 5, arbitrary: callArbitrary.chain((call) => mutationArbitrary(bodyKeysOf(call.op)).map((mutation) => ({ call, mutation }))) },
+  {
+    weight: 5,
+    arbitrary: callArbitrary.chain((call) =>
+      mutationArbitrary(bodyKeysOf(call.op)).map((mutation) => ({ call, mutation })),
+    ),
+  },
   { weight: 2, arbitrary: rawArbitrary.map((raw) => ({ raw })) },
 );
 
 /** What kind of request it was, for the tally and messages: `reportGit + set-field`. */
 export const kindOf = (request: FuzzRequest): string =>
-  'raw' in request ? `raw ${request.raw.kind}` : `${request.call.op}${request.mutation ? ` + ${request.mutation.kind}` : ''}`;
+  'raw' in request
+    ? `raw ${request.raw.kind}`
+    : `${request.call.op}${request.mutation ? ` + ${request.mutation.kind}` : ''}`;
 
 export interface Answer {
   method: string;
@@ -43,7 +50,10 @@ async function readBody(response: Response): Promise<string> {
 }
 
 /** Sends one request and reads its answer; rejects when there is none (dropped, hung). */
-export async function send(target: { baseUrl: string; client: Client; world: World }, request: FuzzRequest): Promise<Answer> {
+export async function send(
+  target: { baseUrl: string; client: Client; world: World },
+  request: FuzzRequest,
+): Promise<Answer> {
   const signal = AbortSignal.timeout(ANSWER_DEADLINE_MS);
   const wire: { request?: Request; response?: Response } = {};
   if ('raw' in request) {
@@ -57,11 +67,18 @@ export async function send(target: { baseUrl: string; client: Client; world: Wor
       wire.response = await fetch(wire.request, { signal });
       return wire.response.clone();
     };
-    const { data } = (await sendCall({ client: target.client, world: target.world, fetch: via }, request.call)) as { data?: { cancel?: () => Promise<void> } };
+    const { data } = (await sendCall({ client: target.client, world: target.world, fetch: via }, request.call)) as {
+      data?: { cancel?: () => Promise<void> };
+    };
     // A successful answer's copy is handed back unread (parseAs: 'stream'). Not awaited: the
     // cancel of one branch of a tee settles once the other branch is done too.
     data?.cancel?.().catch(() => undefined);
   }
   const { request: sent, response } = wire as Required<typeof wire>;
-  return { method: sent.method, status: response.status, contentType: response.headers.get('content-type') ?? '', text: await readBody(response) };
+  return {
+    method: sent.method,
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text: await readBody(response),
+  };
 }

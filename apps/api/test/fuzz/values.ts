@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { apiKeyNameText, branchText, chatStatusSchema, originText, pullRequestUrlText, titleText, tokenText } from '@gitsync/contracts';
+import {
+  apiKeyNameText,
+  branchText,
+  chatStatusSchema,
+  originText,
+  pullRequestUrlText,
+  titleText,
+  tokenText,
+} from '@gitsync/contracts';
 import { toStoredText } from '@gitsync/stored-text';
 
 /*
@@ -9,7 +17,8 @@ import { toStoredText } from '@gitsync/stored-text';
  * the contracts' own schemas: the fuzzer never disagrees with the API about what is valid.
  */
 
-const valid = <T>(schema: z.ZodType, arb: fc.Arbitrary<T>): fc.Arbitrary<T> => arb.filter((v) => schema.safeParse(v).success);
+const valid = <T>(schema: z.ZodType, arb: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  arb.filter((v) => schema.safeParse(v).success);
 
 /**
  * Any code point but a lone surrogate, NUL and controls included. A unit of our own: fast-check's
@@ -17,7 +26,11 @@ const valid = <T>(schema: z.ZodType, arb: fc.Arbitrary<T>): fc.Arbitrary<T> => a
  * (seconds of CPU at start).
  */
 const anyCodePoint = fc
-  .oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0x80, max: 0xffff }), fc.integer({ min: 0x10000, max: 0x10ffff }))
+  .oneof(
+    fc.integer({ min: 0, max: 0x7f }),
+    fc.integer({ min: 0x80, max: 0xffff }),
+    fc.integer({ min: 0x10000, max: 0x10ffff }),
+  )
   .filter((c) => c < 0xd800 || c > 0xdfff)
   .map((c) => String.fromCodePoint(c));
 export const anyString = (maxLength: number) => fc.string({ unit: anyCodePoint, maxLength });
@@ -30,10 +43,23 @@ const slug = fc.stringMatching(/^[A-Za-z0-9][\w.~%-]{0,15}$/);
 export const webUrlValue = fc
   .tuple(
     fc.constantFrom('https://', 'http://'),
-    fc.constantFrom('github.com', 'ghe.example.com', '127.0.0.1:9000', '[::1]:8080', 'xn--gthub-kva.com', 'a.b.c.d.example'),
+    fc.constantFrom(
+      'github.com',
+      'ghe.example.com',
+      '127.0.0.1:9000',
+      '[::1]:8080',
+      'xn--gthub-kva.com',
+      'a.b.c.d.example',
+    ),
     fc.array(slug, { maxLength: 6 }),
-    fc.option(fc.tuple(slug, slug).map(([k, v]) => `?${k}=${v}`), { nil: '' }),
-    fc.option(slug.map((f) => `#${f}`), { nil: '' }),
+    fc.option(
+      fc.tuple(slug, slug).map(([k, v]) => `?${k}=${v}`),
+      { nil: '' },
+    ),
+    fc.option(
+      slug.map((f) => `#${f}`),
+      { nil: '' },
+    ),
   )
   .map(([scheme, host, parts, query, fragment]) => `${scheme}${host}/${parts.join('/')}${query}${fragment}`);
 
@@ -42,7 +68,17 @@ export const titleValue = valid(
   fc.oneof(
     { weight: 4, arbitrary: fc.string({ unit: 'grapheme', maxLength: 60 }) },
     { weight: 2, arbitrary: anyString(1000).map(toStoredText) },
-    { weight: 1, arbitrary: fc.constantFrom('😀'.repeat(1000), 'x'.repeat(1000), '  ', 'two\nlines\ttabbed', '\u202eright-to-left', '<script>alert(1)</script>') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '😀'.repeat(1000),
+        'x'.repeat(1000),
+        '  ',
+        'two\nlines\ttabbed',
+        '\u202eright-to-left',
+        '<script>alert(1)</script>',
+      ),
+    },
   ),
 );
 
@@ -51,7 +87,23 @@ export const branchValue = valid(
   branchText,
   fc.oneof(
     { weight: 4, arbitrary: fc.array(branchPart, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('/')) },
-    { weight: 1, arbitrary: fc.constantFrom('', ' ', 'main', 'feat/ünïcode/x', '../../etc', 'HEAD', '@{-1}', 'x'.repeat(255), `${'ö'.repeat(127)}/x`, 'a//b', '/lead', 'trail/') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '',
+        ' ',
+        'main',
+        'feat/ünïcode/x',
+        '../../etc',
+        'HEAD',
+        '@{-1}',
+        'x'.repeat(255),
+        `${'ö'.repeat(127)}/x`,
+        'a//b',
+        '/lead',
+        'trail/',
+      ),
+    },
   ),
 );
 
@@ -123,7 +175,11 @@ export const usernameValue = fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/);
 export const apiKeyNameValue = valid(apiKeyNameText, anyString(120));
 /** A commit SHA as git prints it (40 hex digits; 64 for SHA-256 repositories), any case. */
 export const headShaValue = fc.oneof(fc.stringMatching(/^[0-9a-f]{40}$/), fc.stringMatching(/^[0-9A-F]{64}$/));
-export const expiresAtValue = fc.option(fc.date({ min: new Date('1970-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
+export const expiresAtValue = fc.option(
+  fc
+    .date({ min: new Date('1970-01-01'), max: new Date('2200-01-01'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
+);
 export const chatStatusValue = fc.constantFrom(...chatStatusSchema.options);
 
 /** Text Postgres cannot store, or that the API's kinds refuse. */
@@ -139,9 +195,28 @@ const badText = fc.oneof(
 export const badValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: badText },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
-  { weight: 1, arbitrary: fc.constantFrom(null, true, 0, -1, 1e308, 2 ** 53 + 1, [], {}, [null], { $ne: '' }, '00000000-0000-0000-0000-000000000000', 'me') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      null,
+      true,
+      0,
+      -1,
+      1e308,
+      2 ** 53 + 1,
+      [],
+      {},
+      [null],
+      { $ne: '' },
+      '00000000-0000-0000-0000-000000000000',
+      'me',
+    ),
+  },
 );
 
 /** Keys to set or drop: the operation's own, and some that no body has. */
 export const bodyKey = (keys: readonly string[]) =>
-  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...(keys.length > 0 ? keys : ['title'])) }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'colour', '', 'title ', 'TITLE') });
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...(keys.length > 0 ? keys : ['title'])) },
+    { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'colour', '', 'title ', 'TITLE') },
+  );

@@ -53,7 +53,10 @@ export class World {
     if (me.error) throw new Error(`the admin key does not work: ${JSON.stringify(me.error)}`);
     const users = {} as Record<'alice' | 'bob', { id: string; api_key: string }>;
     for (const username of ['alice', 'bob'] as const) {
-      const { data, error } = await client.POST('/api/v1/users', { headers: admin, body: { username, role: 'member' } });
+      const { data, error } = await client.POST('/api/v1/users', {
+        headers: admin,
+        body: { username, role: 'member' },
+      });
       if (!data) throw new Error(`creating ${username}: ${JSON.stringify(error)}`);
       users[username] = data;
     }
@@ -66,7 +69,10 @@ export class World {
     world.addChat(adminChat.data.id, adminChat.data.owner_id);
     for (const owner of ['alice', 'bob'] as const) {
       for (let i = 0; i < 3; i++) {
-        const { data } = await client.POST('/api/v1/chats', { headers: world.auth(owner), body: { title: `${owner} ${i}` } });
+        const { data } = await client.POST('/api/v1/chats', {
+          headers: world.auth(owner),
+          body: { title: `${owner} ${i}` },
+        });
         if (!data) throw new Error(`creating a chat of ${owner}`);
         world.addChat(data.id, data.owner_id);
         if (i > 0) {

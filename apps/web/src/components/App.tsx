@@ -19,7 +19,10 @@ export function App() {
     setNotice(message);
     setApiKey(null);
   }, []);
-  const rejected = useCallback(() => signOut('The API did not accept that key. Check it and enter it again.'), [signOut]);
+  const rejected = useCallback(
+    () => signOut('The API did not accept that key. Check it and enter it again.'),
+    [signOut],
+  );
 
   if (!apiKey) return <KeyForm notice={notice} onSubmit={signIn} />;
   // Keyed by the key, so a new key starts from a clean list and a new stream.

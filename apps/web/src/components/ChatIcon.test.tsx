@@ -9,7 +9,14 @@ import { ChatIcon } from './ChatIcon';
 function render(node: ReactElement) {
   const html = renderToStaticMarkup(node);
   const attr = (name: string) => new RegExp(`<span[^>]* ${name}="([^"]*)"`).exec(html)?.[1];
-  return { html, label: attr('aria-label'), role: attr('role'), title: attr('title'), icon: attr('data-icon'), style: attr('style') };
+  return {
+    html,
+    label: attr('aria-label'),
+    role: attr('role'),
+    title: attr('title'),
+    icon: attr('data-icon'),
+    style: attr('style'),
+  };
 }
 
 describe('<ChatIcon>', () => {

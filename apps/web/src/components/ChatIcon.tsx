@@ -5,7 +5,15 @@ import { colors, iconFor } from '../pr-icon';
 export function ChatIcon({ chat }: { chat: Pick<ChatJson, 'status' | 'diff_status'> }) {
   const { icon: Icon, name, color, label, spin } = iconFor(chat);
   return (
-    <span className="chat-icon" role="img" aria-label={label} title={label} data-icon={name} data-color={color} style={{ color: colors[color] }}>
+    <span
+      className="chat-icon"
+      role="img"
+      aria-label={label}
+      title={label}
+      data-icon={name}
+      data-color={color}
+      style={{ color: colors[color] }}
+    >
       <Icon size={18} strokeWidth={2} aria-hidden="true" className={spin ? 'spin' : undefined} />
     </span>
   );

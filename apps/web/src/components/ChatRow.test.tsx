@@ -3,14 +3,17 @@ import { chat, chatWithPr, diffStatus } from '../test-support/fixtures';
 import { ChatRow } from './ChatRow';
 
 const noRefresh = () => Promise.resolve({ tone: 'ok' as const });
-const render = (c: Parameters<typeof ChatRow>[0]['chat']) => renderToStaticMarkup(<ChatRow chat={c} onRefresh={noRefresh} />);
+const render = (c: Parameters<typeof ChatRow>[0]['chat']) =>
+  renderToStaticMarkup(<ChatRow chat={c} onRefresh={noRefresh} />);
 const text = (html: string) => html.replace(/<[^>]+>/g, '');
 
 describe('<ChatRow>', () => {
   it('shows the PR number and title as a link, its line stats, and the icon', () => {
     const html = render(chatWithPr());
     expect(html).toContain('data-chat-id="6f1c2d3e-4a5b-4c6d-8e7f-901234567890"');
-    expect(html).toMatch(/<a class="pr-link" href="https:\/\/github.com\/acme\/webapp\/pull\/12" target="_blank" rel="noreferrer noopener"/);
+    expect(html).toMatch(
+      /<a class="pr-link" href="https:\/\/github.com\/acme\/webapp\/pull\/12" target="_blank" rel="noreferrer noopener"/,
+    );
     expect(text(html)).toContain('#12 Add dark mode toggle');
     expect(text(html)).toContain('+214 −31');
     expect(html).toContain('title="214 additions, 31 deletions in 7 files"');
@@ -35,7 +38,9 @@ describe('<ChatRow>', () => {
     const html = render(chatWithPr({ refreshed_at: new Date(Date.now() - 5 * 60_000).toISOString() }));
     expect(text(html)).toContain('refreshed 5 minutes ago');
     expect(html).toMatch(/<time class="relative-time" dateTime="[^"]+" title="[^"]+"/);
-    expect(text(render(chat({ diff_status: diffStatus({ url: 'https://github.com/acme/webapp/pull/1' }) })))).toContain('not refreshed yet');
+    expect(text(render(chat({ diff_status: diffStatus({ url: 'https://github.com/acme/webapp/pull/1' }) })))).toContain(
+      'not refreshed yet',
+    );
     expect(text(render(chat({ diff_status: diffStatus() })))).toContain('no pull request yet');
   });
 

@@ -19,7 +19,17 @@ export function KeyForm({ notice, onSubmit }: { notice: string | null; onSubmit(
         </p>
       )}
       <label htmlFor="api-key">API key</label>
-      <input id="api-key" name="api-key" type="password" autoComplete="off" spellCheck={false} autoFocus value={key} onChange={(e) => setKey(e.target.value)} placeholder="gsk_…" />
+      <input
+        id="api-key"
+        name="api-key"
+        type="password"
+        autoComplete="off"
+        spellCheck={false}
+        autoFocus
+        value={key}
+        onChange={(e) => setKey(e.target.value)}
+        placeholder="gsk_…"
+      />
       <button type="submit" className="primary" disabled={!key.trim()}>
         Show my chats
       </button>

@@ -18,15 +18,15 @@ export function Legend() {
       <div>
         <h2 id="legend-title">What the icons mean</h2>
         <ul>
-        {samples.map((sample) => {
-          const { icon: Icon, label, color, name } = iconFor(sample);
-          return (
-            <li key={name + label}>
-              <Icon size={16} aria-hidden="true" style={{ color: colors[color] }} />
-              {label}
-            </li>
-          );
-        })}
+          {samples.map((sample) => {
+            const { icon: Icon, label, color, name } = iconFor(sample);
+            return (
+              <li key={name + label}>
+                <Icon size={16} aria-hidden="true" style={{ color: colors[color] }} />
+                {label}
+              </li>
+            );
+          })}
         </ul>
       </div>
     </section>

@@ -6,7 +6,15 @@ export function RefreshButton({ state, onClick }: { state: RefreshState; onClick
   const busy = state.kind === 'refreshing';
   const label = busy ? 'Refreshing…' : 'Refresh now';
   return (
-    <button type="button" className="icon-button refresh" onClick={onClick} disabled={busy} aria-busy={busy} aria-label={label} title={label}>
+    <button
+      type="button"
+      className="icon-button refresh"
+      onClick={onClick}
+      disabled={busy}
+      aria-busy={busy}
+      aria-label={label}
+      title={label}
+    >
       <RotateCw size={15} aria-hidden="true" className={busy ? 'spin' : undefined} />
     </button>
   );

@@ -3,7 +3,9 @@ import { CircleCheck, CircleX } from 'lucide-react';
 
 /** The review verdict as SPEC §4 computes it: changes requested outweighs approvals. */
 export function ReviewVerdict({ status }: { status: DiffStatusJson }) {
-  const reviewers = status.reviewer_count ? ` (${status.reviewer_count} reviewer${status.reviewer_count === 1 ? '' : 's'})` : '';
+  const reviewers = status.reviewer_count
+    ? ` (${status.reviewer_count} reviewer${status.reviewer_count === 1 ? '' : 's'})`
+    : '';
   if (status.changes_requested) {
     return (
       <span className="verdict changes-requested" title={`Changes requested${reviewers}`}>

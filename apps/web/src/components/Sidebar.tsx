@@ -38,7 +38,13 @@ export function Sidebar({ apiKey, onUnauthorized, onSignOut }: SidebarProps) {
       <header className="sidebar-header">
         <h1>Chats</h1>
         <StreamStatus state={stream} />
-        <button type="button" className="icon-button" onClick={onSignOut} aria-label="Change API key" title="Change API key">
+        <button
+          type="button"
+          className="icon-button"
+          onClick={onSignOut}
+          aria-label="Change API key"
+          title="Change API key"
+        >
           <LogOut size={15} aria-hidden="true" />
         </button>
       </header>

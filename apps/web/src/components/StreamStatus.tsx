@@ -5,10 +5,16 @@ import type { StreamState } from '../event-stream';
 export function StreamStatus({ state }: { state: StreamState }) {
   const seconds = useCountdown(state.kind === 'reconnecting' ? state.retryAt : null);
   const [text, title] =
-    state.kind === 'live' ? ['Live', 'Receiving changes as they happen']
-    : state.kind === 'connecting' ? ['Connecting…', 'Opening the event stream']
-    : state.kind === 'unauthorized' ? ['Signed out', 'The API did not accept the key']
-    : [seconds > 0 ? `Reconnecting in ${seconds}s…` : 'Reconnecting…', `Stream lost (${state.reason}); attempt ${state.attempt}`];
+    state.kind === 'live'
+      ? ['Live', 'Receiving changes as they happen']
+      : state.kind === 'connecting'
+        ? ['Connecting…', 'Opening the event stream']
+        : state.kind === 'unauthorized'
+          ? ['Signed out', 'The API did not accept the key']
+          : [
+              seconds > 0 ? `Reconnecting in ${seconds}s…` : 'Reconnecting…',
+              `Stream lost (${state.reason}); attempt ${state.attempt}`,
+            ];
   // A screen reader hears the state change once, not the countdown every second.
   const spoken = state.kind === 'reconnecting' ? 'Live updates lost, reconnecting' : text;
   return (

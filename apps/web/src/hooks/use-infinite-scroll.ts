@@ -13,7 +13,9 @@ export function useInfiniteScroll<T extends Element>(onReach: () => void, enable
   useEffect(() => {
     const node = sentinel.current;
     if (!enabled || !node) return;
-    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && latest.current(), { rootMargin: '200px' });
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && latest.current(), {
+      rootMargin: '200px',
+    });
     observer.observe(node);
     return () => observer.disconnect();
   }, [enabled, ...deps]);

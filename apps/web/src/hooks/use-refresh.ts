@@ -17,8 +17,16 @@ export function useRefresh(refresh: () => Promise<RefreshVerdict>): [RefreshStat
   const start = useCallback(() => {
     setState({ kind: 'refreshing' });
     refresh().then(
-      (verdict) => mounted.current && setState(verdict.tone === 'ok' ? { kind: 'idle' } : { kind: verdict.tone === 'note' ? 'note' : 'failed', message: verdict.message }),
-      (err: unknown) => mounted.current && setState({ kind: 'failed', message: `Refresh failed: ${err instanceof Error ? err.message : String(err)}` }),
+      (verdict) =>
+        mounted.current &&
+        setState(
+          verdict.tone === 'ok'
+            ? { kind: 'idle' }
+            : { kind: verdict.tone === 'note' ? 'note' : 'failed', message: verdict.message },
+        ),
+      (err: unknown) =>
+        mounted.current &&
+        setState({ kind: 'failed', message: `Refresh failed: ${err instanceof Error ? err.message : String(err)}` }),
     );
   }, [refresh]);
   return [state, start];

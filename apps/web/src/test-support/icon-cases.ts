@@ -10,9 +10,16 @@ const prs: Pr[] = ['none', 'url only', 'open', 'draft', 'merged', 'closed', 'mer
 
 export function make(status: Status, pr: Pr): ChatJson {
   if (pr === 'none') return chat({ status });
-  if (pr === 'url only') return chat({ status, diff_status: diffStatus({ url: 'https://github.com/acme/webapp/pull/12' }) });
+  if (pr === 'url only')
+    return chat({ status, diff_status: diffStatus({ url: 'https://github.com/acme/webapp/pull/12' }) });
   const [state, draft] = pr.split(' ') as ['open' | 'merged' | 'closed' | 'draft', string | undefined];
-  return chatWithPr({ pull_request_state: state === 'draft' ? 'open' : state, pull_request_draft: state === 'draft' || draft === 'draft' }, { status });
+  return chatWithPr(
+    {
+      pull_request_state: state === 'draft' ? 'open' : state,
+      pull_request_draft: state === 'draft' || draft === 'draft',
+    },
+    { status },
+  );
 }
 
 const pullRequestIcon: Record<Exclude<Pr, 'none' | 'url only'>, [string, string, string]> = {
@@ -36,7 +43,8 @@ const activityIcon: Record<Status, [string, string, string]> = {
 
 /** SPEC §8: the PR icon only for waiting/completed chats with a fetched PR; the activity icon otherwise. */
 function expected(status: Status, pr: Pr): [string, string, string] {
-  if ((status === 'waiting' || status === 'completed') && pr !== 'none' && pr !== 'url only') return pullRequestIcon[pr];
+  if ((status === 'waiting' || status === 'completed') && pr !== 'none' && pr !== 'url only')
+    return pullRequestIcon[pr];
   return activityIcon[status];
 }
 
