@@ -50,7 +50,9 @@ const sourceDirname = {
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes('__dirname')) return undefined;
       const fromBundle = path.relative(path.dirname(outfile), path.dirname(args.path)).split(path.sep).join('/');
-      const header = `import { join as __gitsyncJoin } from 'node:path'; const __sourceDirname = __gitsyncJoin(__dirname, ${JSON.stringify(fromBundle)});\n`;
+      const header =
+        `import { join as __gitsyncJoin } from 'node:path'; ` +
+        `const __sourceDirname = __gitsyncJoin(__dirname, ${JSON.stringify(fromBundle)});\n`;
       return {
         contents: header + source.replace(/\b__dirname\b/g, '__sourceDirname'),
         loader: args.path.endsWith('x') ? 'tsx' : 'ts',

@@ -20,7 +20,9 @@ const services = [
     defaultPort: 5432,
     compose: 'postgres',
     portVariable: 'GITSYNC_LOCAL_POSTGRES_PORT',
-    get: 'apt-get install postgresql (Debian, Ubuntu), brew install postgresql@16 && brew services start postgresql@16 (macOS)',
+    get:
+      'apt-get install postgresql (Debian, Ubuntu), ' +
+      'brew install postgresql@16 && brew services start postgresql@16 (macOS)',
   },
   {
     name: 'Redis',
@@ -70,7 +72,8 @@ function requiredComposeVariables(root) {
 function startWithDocker(missing, root, env) {
   if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000, env }).status !== 0) return false;
   console.log(
-    `gitsync: ${missing.map((s) => s.name).join(' and ')} not running here; starting with Docker from docker-compose.yml (on 127.0.0.1 only)…`,
+    `gitsync: ${missing.map((s) => s.name).join(' and ')} not running here; ` +
+      'starting with Docker from docker-compose.yml (on 127.0.0.1 only)…',
   );
   // Only postgres and redis start: the app services' secrets are never read, but compose wants a value.
   const composeEnv = { ...env };
@@ -105,7 +108,8 @@ export async function ensureServices(root, env = process.env) {
   }
   for (const s of missing) {
     console.error(
-      `gitsync: ${s.name} does not answer at ${s.host}:${s.port} (${s.variable}). Get it: ${s.get}; or start Docker and run npm start again.`,
+      `gitsync: ${s.name} does not answer at ${s.host}:${s.port} (${s.variable}). ` +
+        `Get it: ${s.get}; or start Docker and run npm start again.`,
     );
   }
   return false;

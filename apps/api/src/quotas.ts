@@ -11,7 +11,10 @@ export interface Quotas {
   perKey: number;
   /** On-demand refreshes per API key per window (jobs at top priority); 0: unlimited. @defaultValue 30 */
   refreshPerKey: number;
-  /** Failed authentications per client address per window; past it the address gets 429. 0: unlimited. @defaultValue 30 */
+  /**
+   * Failed authentications per client address per window; past it the address gets 429. 0: unlimited.
+   * @defaultValue 30
+   */
   authFailuresPerAddress: number;
   /** Event streams one API key holds open at once; 0: unlimited. @defaultValue 10 */
   streamsPerKey: number;

@@ -65,7 +65,8 @@ export async function measureCeiling(bench: Bench, workers: number, concurrency:
       enqueuePerSec: round(jobs / enqueueSeconds),
     };
     console.log(
-      `[bench] ceiling ${workers}w x ${concurrency}: ${jobs} no-op jobs in ${figure.seconds}s = ${figure.jobsPerSec}/s (queued at ${figure.enqueuePerSec}/s)`,
+      `[bench] ceiling ${workers}w x ${concurrency}: ${jobs} no-op jobs in ${figure.seconds}s ` +
+        `= ${figure.jobsPerSec}/s (queued at ${figure.enqueuePerSec}/s)`,
     );
     return figure;
   } finally {

@@ -53,7 +53,8 @@ export function throughputChart(r: BenchResults): string {
     y += 24;
   }
   const height = y + 10;
-  const title = `gitsync bench: rows/s vs no-op ceiling (${r.meta.rows.toLocaleString('en-US')} rows, ${r.meta.cores} cores)`;
+  const title =
+    'gitsync bench: rows/s vs no-op ceiling ' + `(${r.meta.rows.toLocaleString('en-US')} rows, ${r.meta.cores} cores)`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,

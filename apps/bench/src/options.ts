@@ -50,9 +50,11 @@ export interface BenchOptions {
 
 const benchEnv = z.object({ DATABASE_URL: baseEnv.DATABASE_URL, REDIS_URL: baseEnv.REDIS_URL });
 
-const USAGE = `usage: npm run bench -- [--quick] [--phases ${PHASES.join(',')}] [--rows N] [--users N] [--out FILE]
-       [--docs-dir DIR | --no-docs] [--latencies 0,100] [--workers 1,2] [--pass-seconds S] [--scheduler-rows N] [--flat-jobs N] [--samples N]
-       [--profile DIR] [--private-redis] [--worker-env KEY=VALUE ...]`;
+const USAGE =
+  `usage: npm run bench -- [--quick] [--phases ${PHASES.join(',')}] [--rows N] [--users N] [--out FILE]\n` +
+  '       [--docs-dir DIR | --no-docs] [--latencies 0,100] [--workers 1,2] [--pass-seconds S] [--scheduler-rows N]' +
+  ' [--flat-jobs N] [--samples N]\n' +
+  '       [--profile DIR] [--private-redis] [--worker-env KEY=VALUE ...]';
 
 const list = (name: string, raw: string | undefined, fallback: number[], min: number): number[] => {
   if (raw === undefined) return fallback;

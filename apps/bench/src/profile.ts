@@ -15,7 +15,10 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** `node_modules/@scope/pkg/…` → `@scope/pkg`; `packages/db/…` → `@gitsync/db`; node internals and V8 pseudo-frames by name. */
+/**
+ * `node_modules/@scope/pkg/…` → `@scope/pkg`; `packages/db/…` → `@gitsync/db`;
+ * node internals and V8 pseudo-frames by name.
+ */
 export function packageOf(url: string, functionName: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(V8/Node builtins)';
   if (url.startsWith('node:')) return 'node (internals)';

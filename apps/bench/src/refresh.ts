@@ -19,9 +19,12 @@ export interface RunningSystem {
 }
 
 const describe = (f: RefreshFigure) =>
-  `${f.workers}w ${f.latencyMs}ms ${f.pass}: ${f.rows}${f.complete ? '' : ` of ${f.rowsDue} (capped)`} rows in ${f.seconds}s = ${f.rowsPerSec}/s, ` +
-  `${f.requestsPerRefresh} req/refresh (${f.countedPerRefresh} counted), job ${f.cost.meanJobMs} ms, slots ${f.cost.slotOccupancy}, ` +
-  `redis ${f.cost.redisCommandsPerRefresh} cmd/refresh, pg ${f.cost.pgTransactionsPerRefresh} tx/refresh, cpu s ${JSON.stringify(f.cpuSeconds)}`;
+  `${f.workers}w ${f.latencyMs}ms ${f.pass}: ${f.rows}${f.complete ? '' : ` of ${f.rowsDue} (capped)`} ` +
+  `rows in ${f.seconds}s = ${f.rowsPerSec}/s, ` +
+  `${f.requestsPerRefresh} req/refresh (${f.countedPerRefresh} counted), ` +
+  `job ${f.cost.meanJobMs} ms, slots ${f.cost.slotOccupancy}, ` +
+  `redis ${f.cost.redisCommandsPerRefresh} cmd/refresh, ` +
+  `pg ${f.cost.pgTransactionsPerRefresh} tx/refresh, cpu s ${JSON.stringify(f.cpuSeconds)}`;
 
 export const refreshQueue = (bench: Bench) =>
   new Queue(jobCatalog['refresh-diff-status'].queue, { connection: bench.redis, prefix: bench.prefix });
@@ -29,7 +32,8 @@ export const refreshQueue = (bench: Bench) =>
 async function progress(bench: Bench, t0: string): Promise<{ refreshed: number; other: number }> {
   const result = await bench.pg.db.execute<{ refreshed: string; other: string }>(sql`
     select count(*) filter (where refreshed_at >= ${t0}::timestamptz) as refreshed,
-           count(*) filter (where updated_at >= ${t0}::timestamptz and last_outcome is distinct from 'refreshed') as other
+           count(*) filter (where updated_at >= ${t0}::timestamptz
+                              and last_outcome is distinct from 'refreshed') as other
     from chat_diff_statuses`);
   const r = result.rows[0];
   return { refreshed: Number(r?.refreshed ?? 0), other: Number(r?.other ?? 0) };
@@ -98,7 +102,8 @@ export async function measurePass(
     const started = performance.now();
     await db.execute(
       pass === 'first'
-        ? sql`update chat_diff_statuses set stale_at = now() - interval '1 second', url = null, pull_etag = null, reviews_etag = null`
+        ? sql`update chat_diff_statuses
+              set stale_at = now() - interval '1 second', url = null, pull_etag = null, reviews_etag = null`
         : sql`update chat_diff_statuses set stale_at = now() - interval '1 second'`,
     );
     // A report wakes the schedulers the same way; without it the first claim waits up to a tick.

@@ -12,6 +12,7 @@ const envLines = (env: Record<string, string>) =>
 /** BENCHMARKS.md: the latest run's tables and chart, and how the figures are made. */
 export function benchmarksMarkdown(r: BenchResults): string {
   const missed = r.targets.filter((t) => !t.pass);
+  const missedNames = missed.length ? ` Missed: ${missed.map((t) => t.name).join('; ')}.` : '';
   return `# Benchmarks
 
 Written by \`npm run bench\` (apps/bench) — do not edit by hand; run it again. The latest run:
@@ -19,7 +20,7 @@ ${headline(r)}.
 
 ![refresh throughput vs the no-op BullMQ ceiling](docs/bench.svg)
 
-Targets met: ${r.targets.length - missed.length} of ${r.targets.length}.${missed.length ? ` Missed: ${missed.map((t) => t.name).join('; ')}.` : ''}
+Targets met: ${r.targets.length - missed.length} of ${r.targets.length}.${missedNames}
 
 ${markdownTables(r)}
 

@@ -83,7 +83,8 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
   const { concurrency } = options;
   const schedulerEnv = bench.env();
   console.log(
-    `[bench] database ${bench.dbName}, BullMQ prefix ${bench.prefix}, fakes ${bench.providers.map((p) => p.fake.url).join(' ')}`,
+    `[bench] database ${bench.dbName}, BullMQ prefix ${bench.prefix}, ` +
+      `fakes ${bench.providers.map((p) => p.fake.url).join(' ')}`,
   );
   console.log(`[bench] phases: ${options.phases.join(', ')}`);
   console.log(
@@ -96,7 +97,8 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
   await seedUsers(bench);
   await seedChats(bench, 0, options.rows, true);
   console.log(
-    `[bench] seeded ${options.users} users and ${options.rows} chats with PRs in ${((performance.now() - t) / 1000).toFixed(1)}s`,
+    `[bench] seeded ${options.users} users and ${options.rows} chats ` +
+      `with PRs in ${((performance.now() - t) / 1000).toFixed(1)}s`,
   );
 
   const ceiling: CeilingFigure[] = [];

@@ -110,7 +110,10 @@ export async function measureScheduler(bench: Bench): Promise<SchedulerPhase> {
     const queued = await producer.queue.getJobCountByTypes('prioritized', 'wait');
     const enqueueSeconds = producer.enqueueMs / 1000;
     const figure: SchedulerFigure = {
-      mode: 'in-process Scheduler.drain() (packages/schedule-engine), claim batch 1000, up to two batches in flight (100-job transactions), claims overlapping them; no queue cap (the scheduler app stops at GITSYNC_MAX_QUEUED)',
+      mode:
+        'in-process Scheduler.drain() (packages/schedule-engine), claim batch 1000, ' +
+        'up to two batches in flight (100-job transactions), ' +
+        'claims overlapping them; no queue cap (the scheduler app stops at GITSYNC_MAX_QUEUED)',
       rows,
       batch: CLAIM_BATCH,
       seconds: round(seconds, 2),
@@ -124,7 +127,8 @@ export async function measureScheduler(bench: Bench): Promise<SchedulerPhase> {
     const redisBreakdown = await breakdown(bench.redis, producer.queue.qualifiedName, queued);
     console.log(
       `[bench] scheduler: ${rows} rows in ${figure.seconds}s = ${figure.rowsPerSec}/s ` +
-        `(claims ${figure.claimSeconds}s, addBulk ${figure.enqueueSeconds}s); Redis ${bytesPerJob} B/job ${JSON.stringify(redisBreakdown)}`,
+        `(claims ${figure.claimSeconds}s, addBulk ${figure.enqueueSeconds}s); ` +
+        `Redis ${bytesPerJob} B/job ${JSON.stringify(redisBreakdown)}`,
     );
     const compose = await composeBytesPerJob(producer.payloads, prefix);
     console.log(

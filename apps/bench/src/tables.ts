@@ -62,13 +62,15 @@ export function sections(r: BenchResults): Section[] {
       }),
       notes: r.refresh.some((f) => !f.complete)
         ? [
-            `* the pass hit its ${r.meta.passSeconds} s cap: rows/s is over the rows written back by then, the rest of its backlog was cancelled.`,
+            `* the pass hit its ${r.meta.passSeconds} s cap: rows/s is over the rows written back by then, ` +
+              'the rest of its backlog was cancelled.',
           ]
         : [],
     },
     {
       title:
-        'Where the time goes, per refresh: CPU ms by process (other = the rest of the machine), round trips, handler time',
+        'Where the time goes, per refresh: CPU ms by process (other = the rest of the machine), ' +
+        'round trips, handler time',
       headers: [
         'workers',
         'latency',
@@ -92,13 +94,16 @@ export function sections(r: BenchResults): Section[] {
         pct(f.cost.slotOccupancy),
       ]),
       notes: [
-        "redis cmds counts every command of the server (scripts' inner calls too; other clients included); pg tx are the run database's commits.",
+        "redis cmds counts every command of the server (scripts' inner calls too; other clients included); " +
+          "pg tx are the run database's commits.",
         "job ms: mean time in the worker's handler; slots busy: handler time over processes × concurrency × seconds.",
         `most called Redis commands per refresh (last steady pass): ${topRedis(r)}`,
       ],
     },
     {
-      title: `On-demand refresh: POST /api/v1/chats/{chat}/diff-status/refresh, one at a time (provider latency ${r.onDemand.latencyMs} ms)`,
+      title:
+        'On-demand refresh: POST /api/v1/chats/{chat}/diff-status/refresh, ' +
+        `one at a time (provider latency ${r.onDemand.latencyMs} ms)`,
       headers: ['condition', 'calls', 'p50 ms', 'p99 ms', 'max ms', 'completed', 'failed'],
       rows: r.onDemand.figures.map((f) => [
         f.condition,
@@ -186,7 +191,8 @@ export function sections(r: BenchResults): Section[] {
     });
     out.push({
       title:
-        'CPU profile: our own functions by inclusive time (themselves and what they call synchronously; work after an await counts where it resumes)',
+        'CPU profile: our own functions by inclusive time (themselves and what they call synchronously; ' +
+        'work after an await counts where it resumes)',
       headers: ['total ms', 'total %', 'function', 'where'],
       rows: r.profile.inclusive.map((t) => [n(Math.round(t.selfMs)), `${t.selfPct}%`, t.fn, t.where]),
     });
@@ -219,8 +225,11 @@ function cpuRoles(r: BenchResults): string[] {
 export function headline(r: BenchResults): string {
   const m = r.meta;
   return (
-    `${n(m.rows)} rows, ${m.users} users, ${m.providers} providers${m.quick ? ' (quick)' : ''} · ${m.cores} cores (${m.cpuModel}) · ` +
-    `Node ${m.node} · PostgreSQL ${m.postgres} · Redis ${m.redis}${m.redisServer === 'private' ? ' (private)' : ''} · BullMQ ${m.bullmq} · ${m.startedAt} · ${m.seconds} s`
+    `${n(m.rows)} rows, ${m.users} users, ${m.providers} providers${m.quick ? ' (quick)' : ''} · ` +
+    `${m.cores} cores (${m.cpuModel}) · ` +
+    `Node ${m.node} · PostgreSQL ${m.postgres} · ` +
+    `Redis ${m.redis}${m.redisServer === 'private' ? ' (private)' : ''} · ` +
+    `BullMQ ${m.bullmq} · ${m.startedAt} · ${m.seconds} s`
   );
 }
 

@@ -26,7 +26,10 @@ interface DemoChat {
   /** The pull request lives in demo/<repo>. */
   repo: string;
   branch: string;
-  /** The agent works in this user's fork of demo/<repo>: that is its origin, and the PR comes from `<fork>:<branch>`. */
+  /**
+   * The agent works in this user's fork of demo/<repo>: that is its origin,
+   * and the PR comes from `<fork>:<branch>`.
+   */
   fork?: string;
   /** A PR on the same branch closed without merging before `pr` was opened: the newer one is the chat's. */
   closedBefore?: string;

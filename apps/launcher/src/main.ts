@@ -142,7 +142,8 @@ function printWelcome(
     ...(adminKey ? [`  admin key    ${adminKey}`] : []),
     ...(demoTokenKey
       ? [
-          `  token key    ${demoTokenKey}   (demo only: seals tokens at rest; set GITSYNC_TOKEN_ENCRYPTION_KEYS for your own)`,
+          `  token key    ${demoTokenKey}   (demo only: seals tokens at rest; ` +
+            'set GITSYNC_TOKEN_ENCRYPTION_KEYS for your own)',
         ]
       : []),
   ];

@@ -55,7 +55,10 @@ export interface ApiClient {
 
 const GATEWAY_DOWN = new Set([502, 503, 504]);
 
-/** A small client for SPEC §6, same-origin: Vite proxies `/api` in development, the API serves the page in production. */
+/**
+ * A small client for SPEC §6, same-origin: Vite proxies `/api` in development,
+ * the API serves the page in production.
+ */
 export function createApiClient(
   apiKey: string,
   baseUrl = '',

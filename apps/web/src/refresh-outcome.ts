@@ -23,7 +23,10 @@ export function describeRefresh(info: RefreshInfoJson | undefined): RefreshVerdi
     case 'rate_limited':
       return {
         tone: 'note',
-        message: `The provider is rate limiting this account${info.next_refresh_at ? `; next try ${exactTime(info.next_refresh_at)}` : ''}.`,
+        message:
+          'The provider is rate limiting this account' +
+          (info.next_refresh_at ? `; next try ${exactTime(info.next_refresh_at)}` : '') +
+          '.',
       };
     case 'no_token':
       return { tone: 'error', message: 'No token linked for this provider: link one to see its pull requests.' };

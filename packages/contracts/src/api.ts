@@ -77,7 +77,9 @@ export const chatPageSchema = named(
     /** Present when more chats follow: pass it as `cursor` for the next page. */
     next_cursor: described(
       z.string(),
-      'Present when more chats follow: pass it, unchanged, as `cursor` for the next page. It holds the position the last chat was served at, so chats updated meanwhile neither repeat nor hide older ones.',
+      'Present when more chats follow: pass it, unchanged, as `cursor` for the next page. ' +
+        'It holds the position the last chat was served at, ' +
+        'so chats updated meanwhile neither repeat nor hide older ones.',
     ).optional(),
   }),
   'One page of chats, newest (updated_at, id) first; `next_cursor` is present when more follow.',
@@ -90,7 +92,9 @@ export const gitReportBody = z.strictObject({
   pull_request_url: pullRequestUrlText.nullish(),
   head_sha: described(
     z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i, 'a full commit SHA (40 or 64 hex digits)'),
-    'The commit the branch is at. A closed or merged pull request of another commit is then not taken as this chat’s (the branch name was reused).',
+    'The commit the branch is at. ' +
+      'A closed or merged pull request of another commit is then not taken as this chat’s ' +
+      '(the branch name was reused).',
   ).nullish(),
 });
 export type GitReportInput = z.input<typeof gitReportBody>;

@@ -75,7 +75,8 @@ export function text(options: TextOptions) {
       const part = value.split('/').find((p) => utf8.encode(p).length > options.maxPartBytes!);
       if (part !== undefined)
         return fail(
-          `${what} has parts of at most ${options.maxPartBytes} bytes between slashes (one has ${utf8.encode(part).length})`,
+          `${what} has parts of at most ${options.maxPartBytes} bytes between slashes ` +
+            `(one has ${utf8.encode(part).length})`,
         );
     }
     if (options.url && !URL.canParse(value)) return fail(`${what} is an absolute URL (scheme://host/…)`);

@@ -19,11 +19,14 @@ export async function runBackfills(db: Database): Promise<void> {
 async function backfillRepositoryKeys(db: Database): Promise<void> {
   for (;;) {
     const rows = await db.execute<{ chat_id: string; git_remote_origin: string }>(sql`
-      select chat_id, git_remote_origin from chat_diff_statuses where repo_key is null order by chat_id limit ${BATCH}`);
+      select chat_id, git_remote_origin from chat_diff_statuses
+      where repo_key is null order by chat_id limit ${BATCH}`);
     if (rows.rows.length === 0) return;
+    const chatIds = rows.rows.map((r) => r.chat_id);
+    const repoKeys = rows.rows.map((r) => repositoryKey(r.git_remote_origin) ?? '');
     await db.execute(sql`
       update chat_diff_statuses s set repo_key = v.repo_key
-      from unnest(${rows.rows.map((r) => r.chat_id)}::uuid[], ${rows.rows.map((r) => repositoryKey(r.git_remote_origin) ?? '')}::text[]) as v(chat_id, repo_key)
+      from unnest(${chatIds}::uuid[], ${repoKeys}::text[]) as v(chat_id, repo_key)
       where s.chat_id = v.chat_id`);
   }
 }
@@ -33,6 +36,7 @@ async function forgetOrphanedPullRequestFields(db: Database): Promise<void> {
   await db.execute(
     sql.raw(`
     update chat_diff_statuses s set ${forgetPullRequestWhen('true', 's')}
-    where s.url is null and (s.pull_request_state is not null or s.pr_number is not null or s.pull_request_title <> '')`),
+    where s.url is null
+      and (s.pull_request_state is not null or s.pr_number is not null or s.pull_request_title <> '')`),
   );
 }

@@ -84,7 +84,8 @@ export async function makeDueWithin(db: Database, chatIds: readonly string[], ms
   if (chatIds.length === 0) return;
   await db.$client.query({
     name: 'gitsync_make_due_within_v1',
-    text: `update chat_diff_statuses set stale_at = least(stale_at, now() + $2 * interval '1 millisecond'), ${LEASE_ENDED}
+    text: `update chat_diff_statuses
+           set stale_at = least(stale_at, now() + $2 * interval '1 millisecond'), ${LEASE_ENDED}
            where chat_id = any($1::uuid[])`,
     values: [chatIds, ms],
   });

@@ -48,7 +48,8 @@ function open(
   if (keyId === null) return value;
   if (!cipher) {
     throw new TokenKeyError(
-      `the ${field} of provider ${row.providerId} for user ${row.userId} is sealed under key ${keyId}: set GITSYNC_TOKEN_ENCRYPTION_KEYS`,
+      `the ${field} of provider ${row.providerId} for user ${row.userId} ` +
+        `is sealed under key ${keyId}: set GITSYNC_TOKEN_ENCRYPTION_KEYS`,
     );
   }
   return cipher.open({ value, keyId }, contextOf(field, row.providerId, row.userId));

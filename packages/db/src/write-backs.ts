@@ -52,7 +52,8 @@ from unnest(
   $10::int[], $11::int[], $12::int[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
   $19::bool[], $20::bool[], $21::bool[], $22::int[], $23::text[], $24::timestamptz[], $25::timestamptz[]
 ) as v(chat_id, generation, url, has_pull, state, title, draft, additions, deletions,
-       changed_files, commits, pr_number, head_branch, head_sha, base_branch, author_login, author_avatar_url, pull_etag,
+       changed_files, commits, pr_number, head_branch, head_sha, base_branch, author_login, author_avatar_url,
+       pull_etag,
        has_reviews, approved, changes_requested, reviewer_count, reviews_etag, refreshed_at, stale_at)
 where s.chat_id = v.chat_id and ${WRITE_BACK_GUARD}
 returning s.chat_id`;
@@ -130,7 +131,10 @@ export async function saveOutcomeBatch(db: Database, writes: readonly OutcomeWri
   return withChanges(db, writes, written, (w) => w.clearUrl);
 }
 
-/** The results of a batch: the chats with their new status are loaded (one query) for the written writes that `changed`. */
+/**
+ * The results of a batch: the chats with their new status are loaded (one query)
+ * for the written writes that `changed`.
+ */
 async function withChanges<W extends { chatId: string }>(
   db: Database,
   writes: readonly W[],

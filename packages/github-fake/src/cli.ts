@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(
-      'usage: cli.ts [--port 9000] [--host 127.0.0.1] [--latency ms] [--token TOKEN[:login]]... [--pr owner/repo:branch]...',
+      'usage: cli.ts [--port 9000] [--host 127.0.0.1] [--latency ms] ' +
+        '[--token TOKEN[:login]]... [--pr owner/repo:branch]...',
     );
     return;
   }

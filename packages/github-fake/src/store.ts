@@ -208,7 +208,8 @@ export class Store {
       this.repo(owner, name) ?? this.addRepo(owner, name, { forkOf: { owner: base.owner, repo: base.name } });
     if (networkRoot(head) !== networkRoot(base)) {
       throw new Error(
-        `fake GitHub: a pull request into ${fullName(base)} cannot come from ${fullName(head)}, which is not a fork in its network`,
+        `fake GitHub: a pull request into ${fullName(base)} cannot come from ${fullName(head)}, ` +
+          'which is not a fork in its network',
       );
     }
     return head;

@@ -35,9 +35,10 @@ function pullPage(store: Store, owner: string, repo: string, number: number): An
   // GitHub names a fork's branch with its owner: "into main from mallory:fix".
   const from = pr.headRepo === pr.repo ? pr.head : `${pr.headRepo.owner}:${pr.head}`;
   const reviews = pr.reviews.map((r) => `<li>${escape(r.user)}: ${r.state}</li>`).join('');
+  const branches = `into <code>${escape(pr.base)}</code> from <code>${escape(from)}</code>`;
   const body = `<!doctype html><meta charset="utf-8"><title>${escape(pr.title)} · #${pr.number}</title>
 <h1>${escape(pr.title)} <small>#${pr.number}</small></h1>
-<p><b>${state}</b> · ${escape(pr.author)} wants to merge ${pr.commits} commit(s) into <code>${escape(pr.base)}</code> from <code>${escape(from)}</code></p>
+<p><b>${state}</b> · ${escape(pr.author)} wants to merge ${pr.commits} commit(s) ${branches}</p>
 <p>+${pr.additions} −${pr.deletions} in ${pr.changedFiles} file(s) · head ${pr.headSha.slice(0, 7)}</p>
 <ul>${reviews}</ul>`;
   return { status: 200, body, contentType: 'text/html; charset=utf-8' };

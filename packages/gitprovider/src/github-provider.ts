@@ -51,7 +51,10 @@ export interface GitHubProviderOptions {
    * @defaultValue a map in this process
    */
   repositories?: RepositoryCache;
-  /** How long a repository's fork status is taken as known before it is confirmed (a 304 costs nothing). @defaultValue 1 h */
+  /**
+   * How long a repository's fork status is taken as known before it is confirmed (a 304 costs nothing).
+   * @defaultValue 1 h
+   */
   repositoryTtlMs?: number;
 }
 
@@ -147,7 +150,10 @@ export class GitHubProvider implements GitProvider {
     }));
   }
 
-  /** The repository a fork was made from; null when `repo` is no fork. Confirmed with its ETag once the cached answer is old. */
+  /**
+   * The repository a fork was made from; null when `repo` is no fork.
+   * Confirmed with its ETag once the cached answer is old.
+   */
   private async parentOf(token: string, repo: RepoRef, pacer: RequestPacer | undefined): Promise<RepoRef | null> {
     const key = repositoryKey(`${this.webBaseUrl}/${repo.owner}/${repo.repo}`) ?? `${repo.owner}/${repo.repo}`;
     const cached = await this.repositories.get(key);

@@ -10,7 +10,10 @@ export interface UseChats {
   dispatch: (action: ChatsAction) => void;
   loadMore(): void;
   reload(): void;
-  /** After the event stream was lost: fetch the first page again and merge it in place (or load it, if it never did). */
+  /**
+   * After the event stream was lost: fetch the first page again and merge it in place
+   * (or load it, if it never did).
+   */
   resync(): void;
 }
 
