@@ -51,7 +51,10 @@ let fake: FakeGitHub;
 const started: Started[] = [];
 const ports = { api: 0, scheduler: 0, worker: 0 };
 
-/** A compose service's environment as the container sees it, this machine's addresses in place of the compose network's. */
+/**
+ * A compose service's environment as the container sees it,
+ * this machine's addresses in place of the compose network's.
+ */
 function environmentOf(service: ComposeService, dotEnv: Record<string, string>): Record<string, string> {
   const env = { ...(service.env_file ? dotEnv : {}), ...service.environment };
   const db = new URL(env.DATABASE_URL!);
@@ -162,107 +165,112 @@ describe('the image, replayed without Docker', () => {
     expect(runtime.cmd).toEqual(loadCompose(secrets).services.api!.command);
   });
 
-  it('starts migrate, API, scheduler and a worker from the built output with the compose environment, and refreshes a row', async () => {
-    const dotEnv = {
-      ...secrets,
-      GITSYNC_QUEUE_PREFIX: `img${randomBytes(4).toString('hex')}`,
-      GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: fake.apiBaseUrl,
-      GITSYNC_EXTERNAL_AUTH_1_TOKEN_URL: fake.tokenUrl,
-    };
-    const { services } = loadCompose(dotEnv);
+  it(
+    'starts migrate, API, scheduler and a worker from the built output ' +
+      'with the compose environment, and refreshes a row',
+    async () => {
+      const dotEnv = {
+        ...secrets,
+        GITSYNC_QUEUE_PREFIX: `img${randomBytes(4).toString('hex')}`,
+        GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: fake.apiBaseUrl,
+        GITSYNC_EXTERNAL_AUTH_1_TOKEN_URL: fake.tokenUrl,
+      };
+      const { services } = loadCompose(dotEnv);
 
-    const t0 = Date.now();
-    const migrate = start('migrate', services.migrate!, environmentOf(services.migrate!, dotEnv));
-    expect({ code: await migrate.exited, output: migrate.output() }).toEqual({
-      code: 0,
-      output: expect.stringContaining(`migrated ${database}`),
-    });
-    figures.migrateMs = Date.now() - t0;
-
-    const t1 = Date.now();
-    start('api', services.api!, { ...environmentOf(services.api!, dotEnv), PORT: String(ports.api) });
-    start('scheduler', services.scheduler!, {
-      ...environmentOf(services.scheduler!, dotEnv),
-      GITSYNC_HEALTH_PORT: String(ports.scheduler),
-    });
-    start('worker', services.worker!, {
-      ...environmentOf(services.worker!, dotEnv),
-      GITSYNC_HEALTH_PORT: String(ports.worker),
-    });
-    const outputs = () => started.map((p) => `--- ${p.name} ---\n${p.output().slice(-3000)}`).join('\n');
-    for (const [name, port] of Object.entries(ports)) {
-      await waitFor(() => readyz(port), { timeoutMs: 60_000, message: () => `${name} /readyz\n${outputs()}` });
-      figures[`${name}ReadyMs`] = Date.now() - t1;
-    }
-    // The sidebar, found from the bundle as from the sources.
-    expect(await fetch(`http://127.0.0.1:${ports.api}/`).then((r) => r.text())).toContain('<div id="root">');
-    // Each healthcheck compose runs in the container, pointed at this run's port.
-    for (const [name, port] of Object.entries(ports)) {
-      const [kind, program, ...args] = services[name]!.healthcheck!.test;
-      expect([kind, program]).toEqual(['CMD', 'node']);
-      const check = spawnSync(
-        process.execPath,
-        args.map((a) => a.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`)),
-      );
-      expect({ name, status: check.status }).toEqual({ name, status: 0 });
-    }
-
-    const api = async (method: string, url: string, key: string, body?: unknown) => {
-      const res = await fetch(`http://127.0.0.1:${ports.api}${url}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      const t0 = Date.now();
+      const migrate = start('migrate', services.migrate!, environmentOf(services.migrate!, dotEnv));
+      expect({ code: await migrate.exited, output: migrate.output() }).toEqual({
+        code: 0,
+        output: expect.stringContaining(`migrated ${database}`),
       });
-      return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) };
-    };
-    const member = await api('POST', '/api/v1/users', secrets.GITSYNC_ADMIN_API_KEY, {
-      username: 'octo',
-      role: 'member',
-    });
-    expect(member.status).toBe(201);
-    const key = member.body!.api_key as string;
-    expect((await api('PUT', '/api/v1/users/me/external-auth/github', key, { access_token: githubToken })).status).toBe(
-      204,
-    );
-    const chat = await api('POST', '/api/v1/chats', key, { title: 'image' });
-    expect(chat.status).toBe(201);
-    const report = await api('POST', `/api/v1/chats/${chat.body!.id}/git`, key, {
-      branch: 'feat/image',
-      remote_origin: `${fake.url}/octo/app.git`,
-    });
-    expect(report.status).toBe(202);
-    const status = await waitFor(
-      async () => {
-        const res = await api('GET', `/api/v1/chats/${chat.body!.id}/diff-status`, key);
-        return res.body?.refreshed_at ? res.body : undefined;
-      },
-      { timeoutMs: 30_000, message: () => `the row to be refreshed\n${outputs()}` },
-    );
-    expect(status).toMatchObject({
-      pull_request_state: 'open',
-      pull_request_title: 'Ship the image',
-      additions: 7,
-      deletions: 2,
-    });
-    figures.refreshedMs = Date.now() - t1;
+      figures.migrateMs = Date.now() - t0;
 
-    // SIGTERM, as `docker compose stop` sends it: each process stops cleanly.
-    for (const p of started.slice(1)) p.child.kill('SIGTERM');
-    const codes = await Promise.all(started.slice(1).map(async (p) => [p.name, await p.exited]));
-    expect(Object.fromEntries(codes)).toEqual({ api: 0, scheduler: 0, worker: 0 });
-
-    for (const p of started) {
-      for (const [name, secret] of Object.entries({ ...secrets, githubToken })) {
-        expect({ process: p.name, leaks: name, found: p.output().includes(secret) }).toEqual({
-          process: p.name,
-          leaks: name,
-          found: false,
-        });
+      const t1 = Date.now();
+      start('api', services.api!, { ...environmentOf(services.api!, dotEnv), PORT: String(ports.api) });
+      start('scheduler', services.scheduler!, {
+        ...environmentOf(services.scheduler!, dotEnv),
+        GITSYNC_HEALTH_PORT: String(ports.scheduler),
+      });
+      start('worker', services.worker!, {
+        ...environmentOf(services.worker!, dotEnv),
+        GITSYNC_HEALTH_PORT: String(ports.worker),
+      });
+      const outputs = () => started.map((p) => `--- ${p.name} ---\n${p.output().slice(-3000)}`).join('\n');
+      for (const [name, port] of Object.entries(ports)) {
+        await waitFor(() => readyz(port), { timeoutMs: 60_000, message: () => `${name} /readyz\n${outputs()}` });
+        figures[`${name}ReadyMs`] = Date.now() - t1;
       }
-    }
-    figures.user = user ? `uid ${user.uid}` : `uid ${process.getuid?.()}`;
-  }, 180_000);
+      // The sidebar, found from the bundle as from the sources.
+      expect(await fetch(`http://127.0.0.1:${ports.api}/`).then((r) => r.text())).toContain('<div id="root">');
+      // Each healthcheck compose runs in the container, pointed at this run's port.
+      for (const [name, port] of Object.entries(ports)) {
+        const [kind, program, ...args] = services[name]!.healthcheck!.test;
+        expect([kind, program]).toEqual(['CMD', 'node']);
+        const check = spawnSync(
+          process.execPath,
+          args.map((a) => a.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`)),
+        );
+        expect({ name, status: check.status }).toEqual({ name, status: 0 });
+      }
+
+      const api = async (method: string, url: string, key: string, body?: unknown) => {
+        const res = await fetch(`http://127.0.0.1:${ports.api}${url}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${key}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) };
+      };
+      const member = await api('POST', '/api/v1/users', secrets.GITSYNC_ADMIN_API_KEY, {
+        username: 'octo',
+        role: 'member',
+      });
+      expect(member.status).toBe(201);
+      const key = member.body!.api_key as string;
+      expect(
+        (await api('PUT', '/api/v1/users/me/external-auth/github', key, { access_token: githubToken })).status,
+      ).toBe(204);
+      const chat = await api('POST', '/api/v1/chats', key, { title: 'image' });
+      expect(chat.status).toBe(201);
+      const report = await api('POST', `/api/v1/chats/${chat.body!.id}/git`, key, {
+        branch: 'feat/image',
+        remote_origin: `${fake.url}/octo/app.git`,
+      });
+      expect(report.status).toBe(202);
+      const status = await waitFor(
+        async () => {
+          const res = await api('GET', `/api/v1/chats/${chat.body!.id}/diff-status`, key);
+          return res.body?.refreshed_at ? res.body : undefined;
+        },
+        { timeoutMs: 30_000, message: () => `the row to be refreshed\n${outputs()}` },
+      );
+      expect(status).toMatchObject({
+        pull_request_state: 'open',
+        pull_request_title: 'Ship the image',
+        additions: 7,
+        deletions: 2,
+      });
+      figures.refreshedMs = Date.now() - t1;
+
+      // SIGTERM, as `docker compose stop` sends it: each process stops cleanly.
+      for (const p of started.slice(1)) p.child.kill('SIGTERM');
+      const codes = await Promise.all(started.slice(1).map(async (p) => [p.name, await p.exited]));
+      expect(Object.fromEntries(codes)).toEqual({ api: 0, scheduler: 0, worker: 0 });
+
+      for (const p of started) {
+        for (const [name, secret] of Object.entries({ ...secrets, githubToken })) {
+          expect({ process: p.name, leaks: name, found: p.output().includes(secret) }).toEqual({
+            process: p.name,
+            leaks: name,
+            found: false,
+          });
+        }
+      }
+      figures.user = user ? `uid ${user.uid}` : `uid ${process.getuid?.()}`;
+    },
+    180_000,
+  );
 });

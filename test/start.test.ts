@@ -48,12 +48,14 @@ describe('npm start without PostgreSQL or Redis', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
       new RegExp(
-        `^gitsync: PostgreSQL does not answer at 127\\.0\\.0\\.1:${ports.pg} \\(DATABASE_URL\\)\\. Get it: apt-get install postgresql .*brew install postgresql.*Docker`,
+        `^gitsync: PostgreSQL does not answer at 127\\.0\\.0\\.1:${ports.pg} \\(DATABASE_URL\\)\\. ` +
+          'Get it: apt-get install postgresql .*brew install postgresql.*Docker',
       ),
     );
     expect(lines[1]).toMatch(
       new RegExp(
-        `^gitsync: Redis does not answer at 127\\.0\\.0\\.1:${ports.redis} \\(REDIS_URL\\)\\. Get it: apt-get install redis-server .*brew install redis.*Docker`,
+        `^gitsync: Redis does not answer at 127\\.0\\.0\\.1:${ports.redis} \\(REDIS_URL\\)\\. ` +
+          'Get it: apt-get install redis-server .*brew install redis.*Docker',
       ),
     );
     expect(stderr).not.toContain('secret-pw');
@@ -66,12 +68,15 @@ describe('npm start without PostgreSQL or Redis', () => {
     const calls = path.join(bin, 'calls');
     writeFileSync(
       path.join(bin, 'docker'),
-      `#!/bin/sh\n[ "$1" = info ] && exit 0\necho "$* | $GITSYNC_LOCAL_POSTGRES_PORT $GITSYNC_LOCAL_REDIS_PORT | ${required.map((name) => `$${name}`).join(' ')}" >> "${calls}"\n`,
+      `#!/bin/sh\n[ "$1" = info ] && exit 0\n` +
+        'echo "$* | $GITSYNC_LOCAL_POSTGRES_PORT $GITSYNC_LOCAL_REDIS_PORT | ' +
+        `${required.map((name) => `$${name}`).join(' ')}" >> "${calls}"\n`,
     );
     chmodSync(path.join(bin, 'docker'), 0o755);
     const { code, stdout, stderr } = await startWithout(bin, env);
     expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
-      `compose -p gitsync-local -f docker-compose.yml -f docker-compose.local.yml up -d --wait postgres redis | ${ports.pg} ${ports.redis} | ${required.map(() => 'unused-by-local-postgres-and-redis').join(' ')}`,
+      'compose -p gitsync-local -f docker-compose.yml -f docker-compose.local.yml up -d --wait postgres redis ' +
+        `| ${ports.pg} ${ports.redis} | ${required.map(() => 'unused-by-local-postgres-and-redis').join(' ')}`,
     ]);
     expect(stdout).toContain('starting with Docker from docker-compose.yml (on 127.0.0.1 only)');
     // Nothing came up (the stand-in starts nothing): it says so and how to get them.

@@ -33,6 +33,7 @@ it('recovers the jobs of a worker killed with SIGKILL; every row is refreshed', 
   );
   expect(Number(leased.rows[0]!.n)).toBe(0);
   console.log(
-    `kill -9 recovery: all 2,000 rows refreshed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill; ${repeated} rows looked up twice`,
+    `kill -9 recovery: all 2,000 rows refreshed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill; ` +
+      `${repeated} rows looked up twice`,
   );
 }, 240_000);

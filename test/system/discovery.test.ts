@@ -135,63 +135,74 @@ describe('finding the pull request of a branch', () => {
     });
   });
 
-  it('keeps a merged PR when the agent reports the branch again, and takes a new open PR on the reused branch', async () => {
-    const first = s.fake.createPullRequest({ owner: 'acme', repo: 'reuse', head: 'feat/again', title: 'First round' });
-    const chat = await newChat();
-    await report(chat, 'acme/reuse', 'feat/again');
-    const open = await settled(chat, (st) => st.pull_request_state === 'open');
-    expect(open.url).toBe(first.htmlUrl);
+  it(
+    'keeps a merged PR when the agent reports the branch again, ' + 'and takes a new open PR on the reused branch',
+    async () => {
+      const first = s.fake.createPullRequest({
+        owner: 'acme',
+        repo: 'reuse',
+        head: 'feat/again',
+        title: 'First round',
+      });
+      const chat = await newChat();
+      await report(chat, 'acme/reuse', 'feat/again');
+      const open = await settled(chat, (st) => st.pull_request_state === 'open');
+      expect(open.url).toBe(first.htmlUrl);
 
-    s.fake.updatePullRequest('acme', 'reuse', first.number, { merged: true });
-    const answered = await report(chat, 'acme/reuse', 'feat/again');
-    // The report keeps what is known of the PR: no moment without it.
-    expect(answered).toMatchObject({ url: first.htmlUrl, pull_request_state: 'open' });
-    const merged = await settled(chat, (st) => st.pull_request_state === 'merged', open.refreshed_at);
-    expect(merged).toMatchObject({ url: first.htmlUrl, pull_request_title: 'First round' });
+      s.fake.updatePullRequest('acme', 'reuse', first.number, { merged: true });
+      const answered = await report(chat, 'acme/reuse', 'feat/again');
+      // The report keeps what is known of the PR: no moment without it.
+      expect(answered).toMatchObject({ url: first.htmlUrl, pull_request_state: 'open' });
+      const merged = await settled(chat, (st) => st.pull_request_state === 'merged', open.refreshed_at);
+      expect(merged).toMatchObject({ url: first.htmlUrl, pull_request_title: 'First round' });
 
-    const second = s.fake.createPullRequest({
-      owner: 'acme',
-      repo: 'reuse',
-      head: 'feat/again',
-      title: 'Second round',
-    });
-    await report(chat, 'acme/reuse', 'feat/again');
-    const superseded = await settled(chat, (st) => st.url === second.htmlUrl, merged.refreshed_at);
-    expect(superseded).toMatchObject({
-      pull_request_state: 'open',
-      pull_request_title: 'Second round',
-      pr_number: second.number,
-    });
-  });
+      const second = s.fake.createPullRequest({
+        owner: 'acme',
+        repo: 'reuse',
+        head: 'feat/again',
+        title: 'Second round',
+      });
+      await report(chat, 'acme/reuse', 'feat/again');
+      const superseded = await settled(chat, (st) => st.url === second.htmlUrl, merged.refreshed_at);
+      expect(superseded).toMatchObject({
+        pull_request_state: 'open',
+        pull_request_title: 'Second round',
+        pr_number: second.number,
+      });
+    },
+  );
 
-  it("finds a fork's PR in its parent; an upstream chat on a branch of the same name keeps the upstream PR", async () => {
-    const upstreamPr = s.fake.createPullRequest({
-      owner: 'acme',
-      repo: 'lib',
-      head: 'main',
-      base: 'stable',
-      title: 'Upstream main',
-    });
-    const forkPr = s.fake.createPullRequest({
-      owner: 'acme',
-      repo: 'lib',
-      head: 'main',
-      headOwner: 'contributor',
-      headRepo: 'lib',
-      title: 'Fork main',
-    });
-    const [forkChat, upstreamChat] = [await newChat(), await newChat()];
-    await report(forkChat, 'contributor/lib', 'main');
-    await report(upstreamChat, 'acme/lib', 'main');
-    expect(await settled(forkChat, (st) => st.url !== undefined)).toMatchObject({
-      url: forkPr.htmlUrl,
-      pull_request_title: 'Fork main',
-    });
-    expect(await settled(upstreamChat, (st) => st.url !== undefined)).toMatchObject({
-      url: upstreamPr.htmlUrl,
-      pull_request_title: 'Upstream main',
-    });
-  });
+  it(
+    "finds a fork's PR in its parent; " + 'an upstream chat on a branch of the same name keeps the upstream PR',
+    async () => {
+      const upstreamPr = s.fake.createPullRequest({
+        owner: 'acme',
+        repo: 'lib',
+        head: 'main',
+        base: 'stable',
+        title: 'Upstream main',
+      });
+      const forkPr = s.fake.createPullRequest({
+        owner: 'acme',
+        repo: 'lib',
+        head: 'main',
+        headOwner: 'contributor',
+        headRepo: 'lib',
+        title: 'Fork main',
+      });
+      const [forkChat, upstreamChat] = [await newChat(), await newChat()];
+      await report(forkChat, 'contributor/lib', 'main');
+      await report(upstreamChat, 'acme/lib', 'main');
+      expect(await settled(forkChat, (st) => st.url !== undefined)).toMatchObject({
+        url: forkPr.htmlUrl,
+        pull_request_title: 'Fork main',
+      });
+      expect(await settled(upstreamChat, (st) => st.url !== undefined)).toMatchObject({
+        url: upstreamPr.htmlUrl,
+        pull_request_title: 'Upstream main',
+      });
+    },
+  );
 
   it('forgets a PR that vanished or left the branch, with everything known of it', async () => {
     const pr = s.fake.createPullRequest({ owner: 'acme', repo: 'gone', head: 'feat/moving', title: 'Will move' });
@@ -215,19 +226,22 @@ describe('finding the pull request of a branch', () => {
     expectOneTruth(await forgotten(other));
   });
 
-  it('with head_sha, a closed or merged PR of another commit is not the chat’s PR (the branch name was reused)', async () => {
-    const old = s.fake.createPullRequest({ owner: 'acme', repo: 'sha', head: 'feat/reused', title: 'Old work' });
-    s.fake.updatePullRequest('acme', 'sha', old.number, { merged: true });
-    const headSha = s.fake.getPullRequest('acme', 'sha', old.number)!.headSha;
-    const chat = await newChat();
-    const before = new Date().toISOString();
-    await report(chat, 'acme/sha', 'feat/reused', { head_sha: 'f'.repeat(40) });
-    expectOneTruth(await forgotten(chat));
+  it(
+    'with head_sha, a closed or merged PR of another commit ' + 'is not the chat’s PR (the branch name was reused)',
+    async () => {
+      const old = s.fake.createPullRequest({ owner: 'acme', repo: 'sha', head: 'feat/reused', title: 'Old work' });
+      s.fake.updatePullRequest('acme', 'sha', old.number, { merged: true });
+      const headSha = s.fake.getPullRequest('acme', 'sha', old.number)!.headSha;
+      const chat = await newChat();
+      const before = new Date().toISOString();
+      await report(chat, 'acme/sha', 'feat/reused', { head_sha: 'f'.repeat(40) });
+      expectOneTruth(await forgotten(chat));
 
-    await report(chat, 'acme/sha', 'feat/reused', { head_sha: headSha });
-    expect(await settled(chat, (st) => st.url !== undefined, before)).toMatchObject({
-      url: old.htmlUrl,
-      pull_request_state: 'merged',
-    });
-  });
+      await report(chat, 'acme/sha', 'feat/reused', { head_sha: headSha });
+      expect(await settled(chat, (st) => st.url !== undefined, before)).toMatchObject({
+        url: old.htmlUrl,
+        pull_request_state: 'merged',
+      });
+    },
+  );
 });

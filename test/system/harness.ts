@@ -124,7 +124,10 @@ export class System {
     return Object.fromEntries(result.rows.map((r) => [r.outcome ?? 'none', Number(r.n)]));
   }
 
-  /** Waits until `atLeast` (by default all) of `ids` were refreshed; on timeout says what the processes printed last. */
+  /**
+   * Waits until `atLeast` (by default all) of `ids` were refreshed;
+   * on timeout says what the processes printed last.
+   */
   async waitAllRefreshed(ids: string[], timeoutMs = 60_000, atLeast = ids.length): Promise<void> {
     let last: Record<string, number> = {};
     const what = atLeast === ids.length ? `all ${ids.length}` : `at least ${atLeast} of ${ids.length}`;

@@ -144,43 +144,47 @@ it('a worker whose save of a refreshed OAuth token Postgres refuses leaks neithe
   }
 }, 120_000);
 
-it('with keys, tokens are sealed at rest; a key put in front, then npm run migrate, keeps every row readable', async () => {
-  const [k1, k2] = [newKey(), newKey()];
-  const withKeys = (keys: string) => ({ GITSYNC_TOKEN_ENCRYPTION_KEYS: keys });
-  let api = await startApi(withKeys(k1));
-  let [worker] = await s.startWorkers(1, withKeys(k1));
-  const { key, chatId, userId } = await memberWithChat(api, 'sealed');
-  const token = `ghp_sealed_${randomBytes(12).toString('hex')}`;
-  s.fake.addToken(token, { login: 'sealed' });
-  expect(
-    (await api.call('PUT', '/api/v1/users/me/external-auth/github', { key, body: { access_token: token } })).status,
-  ).toBe(204);
+it(
+  'with keys, tokens are sealed at rest; ' + 'a key put in front, then npm run migrate, keeps every row readable',
+  async () => {
+    const [k1, k2] = [newKey(), newKey()];
+    const withKeys = (keys: string) => ({ GITSYNC_TOKEN_ENCRYPTION_KEYS: keys });
+    let api = await startApi(withKeys(k1));
+    let [worker] = await s.startWorkers(1, withKeys(k1));
+    const { key, chatId, userId } = await memberWithChat(api, 'sealed');
+    const token = `ghp_sealed_${randomBytes(12).toString('hex')}`;
+    s.fake.addToken(token, { login: 'sealed' });
+    expect(
+      (await api.call('PUT', '/api/v1/users/me/external-auth/github', { key, body: { access_token: token } })).status,
+    ).toBe(204);
 
-  const stored = async () =>
-    (await s.t.pool.query('select * from external_auth_links where user_id = $1', [userId])).rows[0];
-  expect(JSON.stringify(await stored())).not.toContain(token);
-  const refresh = async () =>
-    (await api.call('POST', `/api/v1/chats/${chatId}/diff-status/refresh`, { key })).body.refresh;
-  expect(await refresh()).toMatchObject({ outcome: 'refreshed' });
-  const underK1 = (await stored()).access_token_key_id;
+    const stored = async () =>
+      (await s.t.pool.query('select * from external_auth_links where user_id = $1', [userId])).rows[0];
+    expect(JSON.stringify(await stored())).not.toContain(token);
+    const refresh = async () =>
+      (await api.call('POST', `/api/v1/chats/${chatId}/diff-status/refresh`, { key })).body.refresh;
+    expect(await refresh()).toMatchObject({ outcome: 'refreshed' });
+    const underK1 = (await stored()).access_token_key_id;
 
-  // Rotation: a new key in front; the row sealed under the old one still opens.
-  await stop(api.app, worker!);
-  api = await startApi(withKeys(`${k2},${k1}`));
-  [worker] = await s.startWorkers(1, withKeys(`${k2},${k1}`));
-  expect(await refresh()).toMatchObject({ outcome: 'refreshed' });
+    // Rotation: a new key in front; the row sealed under the old one still opens.
+    await stop(api.app, worker!);
+    api = await startApi(withKeys(`${k2},${k1}`));
+    [worker] = await s.startWorkers(1, withKeys(`${k2},${k1}`));
+    expect(await refresh()).toMatchObject({ outcome: 'refreshed' });
 
-  // npm run migrate seals it again under the first key: then the old key can go.
-  const migrate = spawnNode('apps/migrate/src/main.ts', s.env(withKeys(`${k2},${k1}`)), 'migrate');
-  expect(await migrate.exited).toBe(0);
-  expect(migrate.output()).toMatch(/tokens: \d+ link\(s\) sealed again/);
-  const resealed = await stored();
-  expect(resealed.access_token_key_id).not.toBe(underK1);
-  expect(JSON.stringify(resealed)).not.toContain(token);
-  await stop(api.app, worker!);
-  api = await startApi(withKeys(k2));
-  [worker] = await s.startWorkers(1, withKeys(k2));
-  expect(await refresh()).toMatchObject({ outcome: 'refreshed' });
-  expect(worker!.output()).not.toContain('GITSYNC_TOKEN_ENCRYPTION_KEYS is not set');
-  await stop(api.app, worker!);
-}, 180_000);
+    // npm run migrate seals it again under the first key: then the old key can go.
+    const migrate = spawnNode('apps/migrate/src/main.ts', s.env(withKeys(`${k2},${k1}`)), 'migrate');
+    expect(await migrate.exited).toBe(0);
+    expect(migrate.output()).toMatch(/tokens: \d+ link\(s\) sealed again/);
+    const resealed = await stored();
+    expect(resealed.access_token_key_id).not.toBe(underK1);
+    expect(JSON.stringify(resealed)).not.toContain(token);
+    await stop(api.app, worker!);
+    api = await startApi(withKeys(k2));
+    [worker] = await s.startWorkers(1, withKeys(k2));
+    expect(await refresh()).toMatchObject({ outcome: 'refreshed' });
+    expect(worker!.output()).not.toContain('GITSYNC_TOKEN_ENCRYPTION_KEYS is not set');
+    await stop(api.app, worker!);
+  },
+  180_000,
+);

@@ -26,45 +26,48 @@ async function member(username: string): Promise<{ id: string; key: string }> {
   return { id: res.body.id, key: res.body.api_key };
 }
 
-it('a member makes, lists and revokes keys; a revoked key fails at once on every replica and its streams close', async () => {
-  const ivy = await member('ivy');
-  const created = await a.call('POST', '/api/v1/users/me/api-keys', { key: ivy.key, body: { name: 'laptop' } });
-  expect(created.status).toBe(201);
-  expect(created.body).toEqual({
-    id: expect.any(String),
-    name: 'laptop',
-    source: 'api',
-    created_at: expect.any(String),
-    api_key: expect.stringMatching(/^gsk_/),
-  });
-  const laptop = created.body.api_key as string;
+it(
+  'a member makes, lists and revokes keys; ' + 'a revoked key fails at once on every replica and its streams close',
+  async () => {
+    const ivy = await member('ivy');
+    const created = await a.call('POST', '/api/v1/users/me/api-keys', { key: ivy.key, body: { name: 'laptop' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      name: 'laptop',
+      source: 'api',
+      created_at: expect.any(String),
+      api_key: expect.stringMatching(/^gsk_/),
+    });
+    const laptop = created.body.api_key as string;
 
-  expect((await b.call('GET', '/api/v1/chats', { key: laptop })).status).toBe(200);
-  const listed = await b.call('GET', `/api/v1/users/${ivy.id}/api-keys`, { key: ivy.key });
-  expect(listed.status).toBe(200);
-  expect(listed.body.api_keys.map((k: { name: string }) => k.name)).toEqual(['', 'laptop']);
-  expect(JSON.stringify(listed.body)).not.toContain(laptop);
-  expect(JSON.stringify(listed.body)).not.toContain(ivy.key);
-  expect(listed.body.api_keys[1]).toMatchObject({ last_used_at: expect.any(String) });
+    expect((await b.call('GET', '/api/v1/chats', { key: laptop })).status).toBe(200);
+    const listed = await b.call('GET', `/api/v1/users/${ivy.id}/api-keys`, { key: ivy.key });
+    expect(listed.status).toBe(200);
+    expect(listed.body.api_keys.map((k: { name: string }) => k.name)).toEqual(['', 'laptop']);
+    expect(JSON.stringify(listed.body)).not.toContain(laptop);
+    expect(JSON.stringify(listed.body)).not.toContain(ivy.key);
+    expect(listed.body.api_keys[1]).toMatchObject({ last_used_at: expect.any(String) });
 
-  const stream = await b.client(laptop).events();
-  let ended = false;
-  // Read to the end (events are not the point here): the loop ends when the server closes the stream.
-  void drain(stream)
-    .finally(() => (ended = true))
-    .catch(() => undefined);
+    const stream = await b.client(laptop).events();
+    let ended = false;
+    // Read to the end (events are not the point here): the loop ends when the server closes the stream.
+    void drain(stream)
+      .finally(() => (ended = true))
+      .catch(() => undefined);
 
-  const revoked = await a.call('DELETE', `/api/v1/users/me/api-keys/${created.body.id}`, { key: ivy.key });
-  expect(revoked.status).toBe(204);
-  // At once: no wait, no retry, on the replica that did not revoke it.
-  expect((await b.call('GET', '/api/v1/chats', { key: laptop })).status).toBe(401);
-  expect((await a.call('GET', '/api/v1/chats', { key: laptop })).status).toBe(401);
-  await waitFor(() => ended || undefined, {
-    message: 'the revoked key’s event stream, open on the other replica, to end',
-  });
-  expect((await a.call('DELETE', `/api/v1/users/me/api-keys/${created.body.id}`, { key: ivy.key })).status).toBe(404);
-  expect((await a.call('GET', '/api/v1/chats', { key: ivy.key })).status).toBe(200);
-});
+    const revoked = await a.call('DELETE', `/api/v1/users/me/api-keys/${created.body.id}`, { key: ivy.key });
+    expect(revoked.status).toBe(204);
+    // At once: no wait, no retry, on the replica that did not revoke it.
+    expect((await b.call('GET', '/api/v1/chats', { key: laptop })).status).toBe(401);
+    expect((await a.call('GET', '/api/v1/chats', { key: laptop })).status).toBe(401);
+    await waitFor(() => ended || undefined, {
+      message: 'the revoked key’s event stream, open on the other replica, to end',
+    });
+    expect((await a.call('DELETE', `/api/v1/users/me/api-keys/${created.body.id}`, { key: ivy.key })).status).toBe(404);
+    expect((await a.call('GET', '/api/v1/chats', { key: ivy.key })).status).toBe(200);
+  },
+);
 
 it("another member's keys are not found; an admin manages anyone's; a user holds a bounded number", async () => {
   const [jo, kai] = [await member('jo'), await member('kai')];

@@ -152,7 +152,8 @@ describe('bad input', () => {
     const { rows } = await h.t.pool.query(`select
       (select count(*) from users) as users, (select count(*) from chats) as chats,
       (select count(*) from chat_diff_statuses) as statuses, (select count(*) from external_auth_links) as links,
-      (select max(updated_at) from chats) as chats_updated, (select max(updated_at) from chat_diff_statuses) as statuses_updated`);
+      (select max(updated_at) from chats) as chats_updated,
+      (select max(updated_at) from chat_diff_statuses) as statuses_updated`);
     return rows[0];
   };
 
@@ -332,7 +333,8 @@ describe('diff_status JSON', () => {
     await h.t.pool.query(
       `update chat_diff_statuses set url = 'https://github.com/a/b/pull/1', pull_request_state = 'open', author_login = 'a',
          author_avatar_url = 'https://x/a.png', base_branch = 'main', head_branch = 'b', head_sha = 'abc', pr_number = 1, commits = 2,
-         approved = false, reviewer_count = 0, refreshed_at = now(), pull_etag = '"e"', last_outcome = 'refreshed', last_error = 'x'
+         approved = false, reviewer_count = 0, refreshed_at = now(), pull_etag = '"e"', last_outcome = 'refreshed',
+         last_error = 'x'
        where chat_id = $1`,
       [chat.id],
     );

@@ -99,68 +99,79 @@ function problemsOf(request: FuzzRequest, answer: Answer, written: string[]): st
   return problems;
 }
 
-it(`answers valid, corrupted and odd requests without a 5xx, a dropped connection, an error log line or a refused write (seed ${SEED})`, async () => {
-  // Every operation the description lists has valid requests here (the typed table makes that
-  // a compile error too, once the client types are regenerated).
-  expect(new Set(documented.keys())).toEqual(new Set(Object.keys(operationSpecs)));
-  const tally = new Map<string, number>();
-  const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
-  let writes = await rowWrites();
-  let errorsSeen = api.errorLines().length;
-  let sent = 0;
+it(
+  'answers valid, corrupted and odd requests without a 5xx, a dropped connection, ' +
+    `an error log line or a refused write (seed ${SEED})`,
+  async () => {
+    // Every operation the description lists has valid requests here (the typed table makes that
+    // a compile error too, once the client types are regenerated).
+    expect(new Set(documented.keys())).toEqual(new Set(Object.keys(operationSpecs)));
+    const tally = new Map<string, number>();
+    const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
+    let writes = await rowWrites();
+    let errorsSeen = api.errorLines().length;
+    let sent = 0;
 
-  const property = fc.asyncProperty(fuzzRequestArbitrary, async (request) => {
-    sent += 1;
-    let answer: Answer;
-    try {
-      answer = await send({ baseUrl: api.baseUrl, client, world }, request);
-    } catch (err) {
-      // undici's errors come from outside jest's realm: read them by shape, not instanceof.
-      const { message, cause } = err as { message?: string; cause?: { code?: string; message?: string } };
+    const property = fc.asyncProperty(fuzzRequestArbitrary, async (request) => {
+      sent += 1;
+      let answer: Answer;
+      try {
+        answer = await send({ baseUrl: api.baseUrl, client, world }, request);
+      } catch (err) {
+        // undici's errors come from outside jest's realm: read them by shape, not instanceof.
+        const { message, cause } = err as { message?: string; cause?: { code?: string; message?: string } };
+        throw new Error(
+          `${kindOf(request)}: no answer — dropped connection or hang: ${message}` +
+            (cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''),
+        );
+      }
+      if (LOG) process.stderr.write(`${sent} ${answer.status} ${fc.stringify(request).slice(0, 300)}\n`);
+      count(`${Math.floor(answer.status / 100)}xx`);
+      const before = writes;
+      writes = await rowWrites();
+      const problems = problemsOf(request, answer, writtenTables(before, writes));
+      if ('call' in request && request.mutation === null) learn(request.call, answer);
+      // A 5xx logs its error before it answers, but the line comes through a pipe: wait for it, or
+      // a shrink run of another request would find it and be taken for the culprit.
+      if (answer.status >= 500)
+        await waitFor(() => api.errorLines().length > errorsSeen, { timeoutMs: 5_000 }).catch(() => undefined);
+      const errors = api.errorLines();
+      if (errors.length > errorsSeen)
+        problems.push(
+          'the API logged an error (with this request or the one before):\n' +
+            errors.slice(errorsSeen).join('\n').slice(0, 2000),
+        );
+      errorsSeen = errors.length;
+      if (sent % 250 === 0) {
+        const ready = await fetch(`${api.baseUrl}/readyz`);
+        if (ready.status !== 200) problems.push(`/readyz answered ${ready.status} after ${sent} requests`);
+      }
+      if (problems.length > 0) throw new Error(`${kindOf(request)}: ${problems.join('\n')}`);
+    });
+
+    const started = Date.now();
+    const details = await fc.check(property, { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_BUDGET_MS });
+    const statuses = [...tally.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    const stopped = details.interrupted && !details.failed ? ` (stopped by the ${TIME_BUDGET_MS} ms budget)` : '';
+    console.log(`fuzz: ${sent} requests in ${Date.now() - started} ms${stopped}, seed ${SEED}: ${statuses}`);
+    if (details.failed) {
       throw new Error(
-        `${kindOf(request)}: no answer — dropped connection or hang: ${message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`,
+        `fuzz failed; replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}\n` +
+          `request: ${fc.stringify(details.counterexample?.[0]).slice(0, 3000)}\n` +
+          (details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)),
       );
     }
-    if (LOG) process.stderr.write(`${sent} ${answer.status} ${fc.stringify(request).slice(0, 300)}\n`);
-    count(`${Math.floor(answer.status / 100)}xx`);
-    const before = writes;
-    writes = await rowWrites();
-    const problems = problemsOf(request, answer, writtenTables(before, writes));
-    if ('call' in request && request.mutation === null) learn(request.call, answer);
-    // A 5xx logs its error before it answers, but the line comes through a pipe: wait for it, or
-    // a shrink run of another request would find it and be taken for the culprit.
-    if (answer.status >= 500)
-      await waitFor(() => api.errorLines().length > errorsSeen, { timeoutMs: 5_000 }).catch(() => undefined);
-    const errors = api.errorLines();
-    if (errors.length > errorsSeen)
-      problems.push(
-        `the API logged an error (with this request or the one before):\n${errors.slice(errorsSeen).join('\n').slice(0, 2000)}`,
-      );
-    errorsSeen = errors.length;
-    if (sent % 250 === 0) {
-      const ready = await fetch(`${api.baseUrl}/readyz`);
-      if (ready.status !== 200) problems.push(`/readyz answered ${ready.status} after ${sent} requests`);
-    }
-    if (problems.length > 0) throw new Error(`${kindOf(request)}: ${problems.join('\n')}`);
-  });
 
-  const started = Date.now();
-  const details = await fc.check(property, { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_BUDGET_MS });
-  const statuses = [...tally.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, n]) => `${k} ${n}`)
-    .join(', ');
-  const stopped = details.interrupted && !details.failed ? ` (stopped by the ${TIME_BUDGET_MS} ms budget)` : '';
-  console.log(`fuzz: ${sent} requests in ${Date.now() - started} ms${stopped}, seed ${SEED}: ${statuses}`);
-  if (details.failed) {
-    throw new Error(
-      `fuzz failed; replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}\n` +
-        `request: ${fc.stringify(details.counterexample?.[0]).slice(0, 3000)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
-    );
-  }
-
-  const ready = await fetch(`${api.baseUrl}/readyz`);
-  expect({ status: ready.status, body: await ready.json() }).toMatchObject({ status: 200, body: { status: 'ready' } });
-  await api.stop();
-  expect(api.errorLines()).toEqual([]);
-}, 120_000);
+    const ready = await fetch(`${api.baseUrl}/readyz`);
+    expect({ status: ready.status, body: await ready.json() }).toMatchObject({
+      status: 200,
+      body: { status: 'ready' },
+    });
+    await api.stop();
+    expect(api.errorLines()).toEqual([]);
+  },
+  120_000,
+);

@@ -78,7 +78,8 @@ describe('listing chats', () => {
   it('visits every row once when many chats share one updated_at (ties broken by id)', async () => {
     // Three timestamps for 90 chats: 30-way ties, which only the id half of the cursor can order.
     await h.t.pool.query(
-      `update chats set updated_at = timestamptz '2026-01-01T00:00:00Z' + (ascii(right(title, 1)) % 3) * interval '1 second'`,
+      `update chats
+       set updated_at = timestamptz '2026-01-01T00:00:00Z' + (ascii(right(title, 1)) % 3) * interval '1 second'`,
     );
     const all = await pages(admin);
     expect(all.sizes).toEqual([25, 25, 25, 15]);

@@ -174,7 +174,8 @@ describe('on-demand refresh', () => {
     expect(overtaken).toBeLessThan(BACKLOG / 10);
     expect(left).toBeGreaterThan(BACKLOG / 2);
     console.log(
-      `on-demand refresh with ${left} jobs still queued: answered in ${ms.toFixed(0)} ms; ${overtaken} backlog jobs finished meanwhile`,
+      `on-demand refresh with ${left} jobs still queued: answered in ${ms.toFixed(0)} ms; ` +
+        `${overtaken} backlog jobs finished meanwhile`,
     );
   }, 60_000);
 

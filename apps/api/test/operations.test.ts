@@ -31,17 +31,20 @@ describe('Bull Board at /admin/queues', () => {
     expect((await h.call('GET', '/admin/queues/api/queues', { key: memberKey })).status).toBe(401);
   });
 
-  it('lets the admin in with the key as Basic password (any user name) or as Bearer token, and shows every queue', async () => {
-    const page = await h.call('GET', '/admin/queues', {
-      key: null,
-      headers: { authorization: basic(ADMIN_KEY, 'whoever') },
-    });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<base href="/admin/queues/"');
-    const api = await h.call('GET', '/admin/queues/api/queues', { key: ADMIN_KEY });
-    expect(api.status).toBe(200);
-    expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(['diff-status-refresh']);
-  });
+  it(
+    'lets the admin in with the key as Basic password (any user name) ' + 'or as Bearer token, and shows every queue',
+    async () => {
+      const page = await h.call('GET', '/admin/queues', {
+        key: null,
+        headers: { authorization: basic(ADMIN_KEY, 'whoever') },
+      });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<base href="/admin/queues/"');
+      const api = await h.call('GET', '/admin/queues/api/queues', { key: ADMIN_KEY });
+      expect(api.status).toBe(200);
+      expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(['diff-status-refresh']);
+    },
+  );
 });
 
 describe('GET /openapi.json', () => {
@@ -100,40 +103,45 @@ describe('GET /openapi.json', () => {
 });
 
 describe('GET /metrics', () => {
-  it('reports jobs per queue and state, rows per outcome, the oldest due row and rate-limited groups, without a key', async () => {
-    const client = h.client(memberKey);
-    const chat = await client.createChat({});
-    await client.reportGit(chat.id, { branch: 'b', remote_origin: 'https://github.com/a/b' });
-    await h.t.pool.query(`update chat_diff_statuses set stale_at = now() - interval '90 seconds' where chat_id = $1`, [
-      chat.id,
-    ]);
-    // Two groups a worker was told to stop (a 429): one for a minute, one over by the scrape.
-    const pacer = new RedisGroupPacer({ redis: h.redis, prefix: h.r.prefix });
-    const limited = (ms: number) => ({
-      status: 429,
-      remaining: null,
-      resetAt: null,
-      blockedUntil: new Date(Date.now() + ms),
-    });
-    (await pacer.forGroup('github:someone').acquire())(limited(60_000));
-    (await pacer.forGroup('github:over').acquire())(limited(50));
-    await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:someone')) !== null, {
-      message: 'group blocked',
-    });
-    await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:over')) === null, {
-      message: 'short block over',
-    });
+  it(
+    'reports jobs per queue and state, rows per outcome, ' +
+      'the oldest due row and rate-limited groups, without a key',
+    async () => {
+      const client = h.client(memberKey);
+      const chat = await client.createChat({});
+      await client.reportGit(chat.id, { branch: 'b', remote_origin: 'https://github.com/a/b' });
+      await h.t.pool.query(
+        `update chat_diff_statuses set stale_at = now() - interval '90 seconds' where chat_id = $1`,
+        [chat.id],
+      );
+      // Two groups a worker was told to stop (a 429): one for a minute, one over by the scrape.
+      const pacer = new RedisGroupPacer({ redis: h.redis, prefix: h.r.prefix });
+      const limited = (ms: number) => ({
+        status: 429,
+        remaining: null,
+        resetAt: null,
+        blockedUntil: new Date(Date.now() + ms),
+      });
+      (await pacer.forGroup('github:someone').acquire())(limited(60_000));
+      (await pacer.forGroup('github:over').acquire())(limited(50));
+      await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:someone')) !== null, {
+        message: 'group blocked',
+      });
+      await waitFor(async () => (await blockedUntil(h.redis, h.r.prefix, 'github:over')) === null, {
+        message: 'short block over',
+      });
 
-    const res = await h.call('GET', '/metrics', { key: null });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-    const text: string = res.body;
-    expect(text).toMatch(/^gitsync_queue_jobs\{queue="diff-status-refresh",state="prioritized"\} 0$/m);
-    expect(text).toMatch(/^gitsync_diff_status_rows\{last_outcome="none"\} 1$/m);
-    const age = Number(/^gitsync_oldest_due_row_age_seconds (\S+)$/m.exec(text)?.[1]);
-    expect(age).toBeGreaterThanOrEqual(90);
-    expect(age).toBeLessThan(3600);
-    expect(text).toMatch(/^gitsync_rate_limited_groups 1$/m);
-    expect(text).toMatch(/^gitsync_metrics_source_up\{source="jobCounts"\} 1$/m);
-  });
+      const res = await h.call('GET', '/metrics', { key: null });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      const text: string = res.body;
+      expect(text).toMatch(/^gitsync_queue_jobs\{queue="diff-status-refresh",state="prioritized"\} 0$/m);
+      expect(text).toMatch(/^gitsync_diff_status_rows\{last_outcome="none"\} 1$/m);
+      const age = Number(/^gitsync_oldest_due_row_age_seconds (\S+)$/m.exec(text)?.[1]);
+      expect(age).toBeGreaterThanOrEqual(90);
+      expect(age).toBeLessThan(3600);
+      expect(text).toMatch(/^gitsync_rate_limited_groups 1$/m);
+      expect(text).toMatch(/^gitsync_metrics_source_up\{source="jobCounts"\} 1$/m);
+    },
+  );
 });

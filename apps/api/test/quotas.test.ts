@@ -35,32 +35,36 @@ async function member(username: string): Promise<{ key: string; chatId: string }
   return { key, chatId: chat.body.id };
 }
 
-it('60 concurrent on-demand refreshes of one member: the quota holds across replicas, with Retry-After, and another member is still served', async () => {
-  const [a, b] = await replicas({ ...defaultQuotas }, { onDemandTimeoutMs: 200 });
-  const [ann, bob] = [await member('ann'), await member('bob')];
-  const answers = await Promise.all(
-    Array.from({ length: 60 }, (_, i) =>
-      (i % 2 ? a : b).call('POST', `/api/v1/chats/${ann.chatId}/diff-status/refresh`, { key: ann.key }),
-    ),
-  );
-  const counts = answers.reduce<Record<number, number>>(
-    (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
-    {},
-  );
-  expect(counts).toEqual({ 200: defaultQuotas.refreshPerKey, 429: 60 - defaultQuotas.refreshPerKey });
-  const refused = answers.find((r) => r.status === 429)!;
-  expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-  expect(refused.body).toEqual({
-    message: 'too many on-demand refreshes',
-    detail: expect.stringContaining('at most 30 per API key in 60 s'),
-  });
+it(
+  '60 concurrent on-demand refreshes of one member: the quota holds across replicas, ' +
+    'with Retry-After, and another member is still served',
+  async () => {
+    const [a, b] = await replicas({ ...defaultQuotas }, { onDemandTimeoutMs: 200 });
+    const [ann, bob] = [await member('ann'), await member('bob')];
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (i % 2 ? a : b).call('POST', `/api/v1/chats/${ann.chatId}/diff-status/refresh`, { key: ann.key }),
+      ),
+    );
+    const counts = answers.reduce<Record<number, number>>(
+      (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+      {},
+    );
+    expect(counts).toEqual({ 200: defaultQuotas.refreshPerKey, 429: 60 - defaultQuotas.refreshPerKey });
+    const refused = answers.find((r) => r.status === 429)!;
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body).toEqual({
+      message: 'too many on-demand refreshes',
+      detail: expect.stringContaining('at most 30 per API key in 60 s'),
+    });
 
-  const other = await a.call('POST', `/api/v1/chats/${bob.chatId}/diff-status/refresh`, { key: bob.key });
-  expect(other.status).toBe(200);
-  expect(other.body.refresh).toEqual({ completed: false });
-  // Refreshes have a quota of their own: ann can still read.
-  expect((await b.call('GET', `/api/v1/chats/${ann.chatId}`, { key: ann.key })).status).toBe(200);
-});
+    const other = await a.call('POST', `/api/v1/chats/${bob.chatId}/diff-status/refresh`, { key: bob.key });
+    expect(other.status).toBe(200);
+    expect(other.body.refresh).toEqual({ completed: false });
+    // Refreshes have a quota of their own: ann can still read.
+    expect((await b.call('GET', `/api/v1/chats/${ann.chatId}`, { key: ann.key })).status).toBe(200);
+  },
+);
 
 it('every other route counts against the key, across replicas', async () => {
   const [a, b] = await replicas({ perKey: 5 });

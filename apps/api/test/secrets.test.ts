@@ -54,29 +54,33 @@ describe('a token write Postgres refuses', () => {
     await expectNowhere(secret, res);
   });
 
-  it('refused by a constraint whose DETAIL would quote the row: 500, and the log names the constraint only', async () => {
-    const { key } = await member('refused');
-    await h.t.pool.query('alter table external_auth_links add constraint refuse_writes check (false) not valid');
-    try {
-      const secret = `ghp_${randomBytes(12).toString('hex')}`;
-      logLines.length = 0;
-      const res = await h.call('PUT', '/api/v1/users/me/external-auth/github', {
-        key,
-        body: { access_token: secret, refresh_token: `${secret}_r` },
-      });
-      expect(res).toMatchObject({ status: 500, body: { message: 'internal error' } });
-      await expectNowhere(secret, res);
-      const line = JSON.parse(logLines.find((l) => l.includes('request failed'))!);
-      expect(line.err).toMatchObject({
-        type: 'DatabaseError',
-        message:
-          'database error 23514 (integrity constraint violation): table external_auth_links, constraint refuse_writes',
-        code: '23514',
-      });
-    } finally {
-      await h.t.pool.query('alter table external_auth_links drop constraint refuse_writes');
-    }
-  });
+  it(
+    'refused by a constraint whose DETAIL would quote the row: ' + '500, and the log names the constraint only',
+    async () => {
+      const { key } = await member('refused');
+      await h.t.pool.query('alter table external_auth_links add constraint refuse_writes check (false) not valid');
+      try {
+        const secret = `ghp_${randomBytes(12).toString('hex')}`;
+        logLines.length = 0;
+        const res = await h.call('PUT', '/api/v1/users/me/external-auth/github', {
+          key,
+          body: { access_token: secret, refresh_token: `${secret}_r` },
+        });
+        expect(res).toMatchObject({ status: 500, body: { message: 'internal error' } });
+        await expectNowhere(secret, res);
+        const line = JSON.parse(logLines.find((l) => l.includes('request failed'))!);
+        expect(line.err).toMatchObject({
+          type: 'DatabaseError',
+          message:
+            'database error 23514 (integrity constraint violation): ' +
+            'table external_auth_links, constraint refuse_writes',
+          code: '23514',
+        });
+      } finally {
+        await h.t.pool.query('alter table external_auth_links drop constraint refuse_writes');
+      }
+    },
+  );
 });
 
 describe('origins and PR urls with credentials', () => {

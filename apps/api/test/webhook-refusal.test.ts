@@ -51,7 +51,8 @@ function announce(path: string, headers: Record<string, string>, length = TWENTY
 const answered = (exchange: Exchange) =>
   waitFor(() => (/^HTTP\/1\.1 \d{3}/.test(exchange.answer()) && exchange.closed() ? exchange.answer() : undefined), {
     message: () =>
-      `an answer, and the connection closed, before any body byte (got ${JSON.stringify(exchange.answer().slice(0, 200))})`,
+      'an answer, and the connection closed, before any body byte ' +
+      `(got ${JSON.stringify(exchange.answer().slice(0, 200))})`,
   });
 
 const signed = { 'x-hub-signature-256': 'sha256=00', 'x-github-event': 'pull_request', 'x-github-delivery': 'd-1' };

@@ -95,7 +95,8 @@ async function rowsTracking(payload: Payload): Promise<number> {
   const key = repositoryKey(payload.pull_request.head.repo.html_url as string);
   const result = await p.t.db.execute<{ n: string }>(sql`
     select count(*) as n from chat_diff_statuses
-    where url = ${payload.pull_request.html_url} or (repo_key = ${key} and git_branch = ${payload.pull_request.head.ref})`);
+    where url = ${payload.pull_request.html_url}
+       or (repo_key = ${key} and git_branch = ${payload.pull_request.head.ref})`);
   return Number(result.rows[0]!.n);
 }
 
@@ -149,7 +150,8 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     const chatId = (await createChat(p.t.db, { ownerId: owner })).id;
     await p.t.db.execute(sql`
       insert into chat_diff_statuses (chat_id, git_branch, git_remote_origin, stale_at)
-      values (${chatId}, ${payload.pull_request.head.ref}, ${`${payload.repository.html_url}.git`}, now() + interval '1 day')`);
+      values (${chatId}, ${payload.pull_request.head.ref}, ${`${payload.repository.html_url}.git`},
+              now() + interval '1 day')`);
     expect(await deliver('pull_request', payload, { secret: 'not-the-secret' })).toMatchObject({
       status: 401,
       body: { message: 'invalid signature' },
@@ -207,53 +209,62 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     expect(res.status).toBe(404);
   });
 
-  it("a fork's PR refreshes the chats working in the fork, never the base repository's chats on a branch of that name", async () => {
-    const upstreamPr = p.fake.createPullRequest({
-      owner: 'acme',
-      repo: 'forked',
-      head: 'main',
-      base: 'release',
-      title: 'Upstream',
-    });
-    const forkPr = p.fake.createPullRequest({
-      owner: 'acme',
-      repo: 'forked',
-      head: 'main',
-      headOwner: 'mallory',
-      headRepo: 'forked',
-      title: 'From a fork',
-    });
-    const upstream = [await createChat(p.t.db, { ownerId: owner }), await createChat(p.t.db, { ownerId: owner })];
-    for (const chat of upstream) {
-      await markStale(p.t.db, {
-        chatId: chat.id,
-        branch: 'main',
-        remoteOrigin: `git@127.0.0.1:acme/forked.git`,
-        pullRequestUrl: upstreamPr.htmlUrl,
+  it(
+    "a fork's PR refreshes the chats working in the fork, " +
+      "never the base repository's chats on a branch of that name",
+    async () => {
+      const upstreamPr = p.fake.createPullRequest({
+        owner: 'acme',
+        repo: 'forked',
+        head: 'main',
+        base: 'release',
+        title: 'Upstream',
       });
-    }
-    const forkChat = await createChat(p.t.db, { ownerId: owner });
-    await markStale(p.t.db, { chatId: forkChat.id, branch: 'main', remoteOrigin: `${p.fake.url}/mallory/forked.git` });
-    await p.scheduler.drain();
-    await Promise.all([...upstream.map((c) => refreshedRow(c.id)), refreshedRow(forkChat.id)]);
-    // Not due again for a day: only the delivery can queue them now.
-    await p.t.db.execute(
-      sql`update chat_diff_statuses set stale_at = now() + interval '1 day', last_outcome = null where chat_id in (${upstream[0]!.id}, ${upstream[1]!.id}, ${forkChat.id})`,
-    );
+      const forkPr = p.fake.createPullRequest({
+        owner: 'acme',
+        repo: 'forked',
+        head: 'main',
+        headOwner: 'mallory',
+        headRepo: 'forked',
+        title: 'From a fork',
+      });
+      const upstream = [await createChat(p.t.db, { ownerId: owner }), await createChat(p.t.db, { ownerId: owner })];
+      for (const chat of upstream) {
+        await markStale(p.t.db, {
+          chatId: chat.id,
+          branch: 'main',
+          remoteOrigin: `git@127.0.0.1:acme/forked.git`,
+          pullRequestUrl: upstreamPr.htmlUrl,
+        });
+      }
+      const forkChat = await createChat(p.t.db, { ownerId: owner });
+      await markStale(p.t.db, {
+        chatId: forkChat.id,
+        branch: 'main',
+        remoteOrigin: `${p.fake.url}/mallory/forked.git`,
+      });
+      await p.scheduler.drain();
+      await Promise.all([...upstream.map((c) => refreshedRow(c.id)), refreshedRow(forkChat.id)]);
+      // Not due again for a day: only the delivery can queue them now.
+      await p.t.db.execute(
+        sql`update chat_diff_statuses set stale_at = now() + interval '1 day', last_outcome = null
+          where chat_id in (${upstream[0]!.id}, ${upstream[1]!.id}, ${forkChat.id})`,
+      );
 
-    const repository = { html_url: `${p.fake.url}/acme/forked`, full_name: 'acme/forked' };
-    const head = { ref: 'main', repo: { html_url: `${p.fake.url}/mallory/forked`, full_name: 'mallory/forked' } };
-    const delivery = {
-      action: 'synchronize',
-      repository,
-      pull_request: { html_url: forkPr.htmlUrl, number: forkPr.number, head },
-    };
-    expect(await deliver('pull_request', delivery)).toEqual({ status: 202, body: { refreshing: 1 } });
-    for (const chat of upstream) expect(await p.producer.queue.getDeduplicationJobId(chat.id)).toBeNull();
-    expect((await refreshedRow(forkChat.id)).url).toBe(forkPr.htmlUrl);
-    for (const chat of upstream)
-      expect(await getDiffStatus(p.t.db, chat.id)).toMatchObject({ url: upstreamPr.htmlUrl, lastOutcome: null });
-  });
+      const repository = { html_url: `${p.fake.url}/acme/forked`, full_name: 'acme/forked' };
+      const head = { ref: 'main', repo: { html_url: `${p.fake.url}/mallory/forked`, full_name: 'mallory/forked' } };
+      const delivery = {
+        action: 'synchronize',
+        repository,
+        pull_request: { html_url: forkPr.htmlUrl, number: forkPr.number, head },
+      };
+      expect(await deliver('pull_request', delivery)).toEqual({ status: 202, body: { refreshing: 1 } });
+      for (const chat of upstream) expect(await p.producer.queue.getDeduplicationJobId(chat.id)).toBeNull();
+      expect((await refreshedRow(forkChat.id)).url).toBe(forkPr.htmlUrl);
+      for (const chat of upstream)
+        expect(await getDiffStatus(p.t.db, chat.id)).toMatchObject({ url: upstreamPr.htmlUrl, lastOutcome: null });
+    },
+  );
 
   it('brings a PR change to the row and the event stream soon after the delivery', async () => {
     const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'live', head: 'feat/live', title: 'Before' });

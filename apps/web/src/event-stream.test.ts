@@ -42,8 +42,10 @@ function harness(answers: Array<ReturnType<typeof stream> | Error>) {
   return { states, events, attempts, opened, stop, resumed: () => resumed, kinds: () => states.map((s) => s.kind) };
 }
 
-const change = (state: string) =>
-  `event: diff_status_change\ndata: ${JSON.stringify({ kind: 'diff_status_change', chat: chatWithPr({ pull_request_state: state as 'open' }) })}\n\n`;
+const change = (state: string) => {
+  const chat = chatWithPr({ pull_request_state: state as 'open' });
+  return `event: diff_status_change\ndata: ${JSON.stringify({ kind: 'diff_status_change', chat })}\n\n`;
+};
 
 describe('followEvents', () => {
   it('opens /api/v1/events, is live once the API says ready, and delivers diff_status_change events only', async () => {
@@ -72,19 +74,22 @@ describe('followEvents', () => {
     h.stop();
   });
 
-  it('reconnects with growing backoff when the API is down, and resumes (reloading what it missed) once back', async () => {
-    const s = stream();
-    const h = harness([new ApiUnreachableError('cannot reach the API'), new ApiUnreachableError('still down'), s]);
-    await waitFor(() => h.opened.length === 3, { message: 'third attempt' });
-    s.ready();
-    await waitFor(() => h.kinds().at(-1) === 'live', { message: 'live again' });
-    expect(h.kinds()).toEqual(['connecting', 'reconnecting', 'reconnecting', 'live']);
-    expect(h.attempts).toEqual([0, 1]);
-    expect(h.states[2]).toMatchObject({ kind: 'reconnecting', attempt: 2, reason: 'still down' });
-    // Back after failures: the page reloads what it shows (or could not load while the API was down).
-    expect(h.resumed()).toBe(1);
-    h.stop();
-  });
+  it(
+    'reconnects with growing backoff when the API is down, ' + 'and resumes (reloading what it missed) once back',
+    async () => {
+      const s = stream();
+      const h = harness([new ApiUnreachableError('cannot reach the API'), new ApiUnreachableError('still down'), s]);
+      await waitFor(() => h.opened.length === 3, { message: 'third attempt' });
+      s.ready();
+      await waitFor(() => h.kinds().at(-1) === 'live', { message: 'live again' });
+      expect(h.kinds()).toEqual(['connecting', 'reconnecting', 'reconnecting', 'live']);
+      expect(h.attempts).toEqual([0, 1]);
+      expect(h.states[2]).toMatchObject({ kind: 'reconnecting', attempt: 2, reason: 'still down' });
+      // Back after failures: the page reloads what it shows (or could not load while the API was down).
+      expect(h.resumed()).toBe(1);
+      h.stop();
+    },
+  );
 
   it('reconnects when a live stream ends, resets the backoff, and asks to resync', async () => {
     const first = stream();

@@ -28,7 +28,8 @@ export interface Browser {
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM}. Install Debian's package: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH).`,
+      `Chromium not found at ${CHROMIUM}. Install Debian's package: ` +
+        'apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH).',
     );
   }
   const profile = mkdtempSync(path.join(tmpdir(), 'gitsync-web-e2e-'));

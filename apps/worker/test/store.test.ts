@@ -130,7 +130,8 @@ describe('the worker’s refresh store', () => {
     await markStale(t.db, { chatId: row!.chatId, branch: 'feat/y', remoteOrigin: 'https://github.com/o/r' });
     // As if a scheduler had claimed the newer report meanwhile: its job would be swallowed by ours.
     await t.db.execute(
-      sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes', leased_until = now() + interval '5 minutes' where chat_id = ${row!.chatId}`,
+      sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes',
+          leased_until = now() + interval '5 minutes' where chat_id = ${row!.chatId}`,
     );
     const saved = await createRefreshStore(t.db).saveRefreshed(write(row!));
     expect(saved.written).toBe(false);

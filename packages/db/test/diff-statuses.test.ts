@@ -184,7 +184,8 @@ describe('write-backs', () => {
     const [soon, later] = [await newChat(), await newChat()];
     for (const id of [soon, later]) await markStale(db, report(id));
     await db.execute(
-      sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes', leased_until = now() + interval '5 minutes' where chat_id in (${soon}, ${later})`,
+      sql`update chat_diff_statuses set stale_at = now() + interval '5 minutes',
+          leased_until = now() + interval '5 minutes' where chat_id in (${soon}, ${later})`,
     );
     await db.execute(
       sql`update chat_diff_statuses set stale_at = now() - interval '1 minute' where chat_id = ${later}`,

@@ -114,7 +114,8 @@ it('rekey seals plain-text rows and rows under older keys with the first key; th
   expect(resealed).toBeGreaterThanOrEqual(2);
   expect(await rekeyExternalAuthLinks(t.db, rotated)).toBe(0);
   const { rows } = await t.pool.query(
-    'select access_token_key_id as k from external_auth_links union select refresh_token_key_id from external_auth_links where refresh_token is not null',
+    'select access_token_key_id as k from external_auth_links ' +
+      'union select refresh_token_key_id from external_auth_links where refresh_token is not null',
   );
   expect(rows.map((r: { k: string }) => r.k)).toEqual([tokenKeyId(k2)]);
   const text = await storedText();

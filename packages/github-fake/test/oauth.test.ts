@@ -53,18 +53,21 @@ describe('POST /login/oauth/access_token', () => {
     expect(spent).toEqual({ status: 400, json: expect.objectContaining({ error: 'bad_refresh_token' }) });
   });
 
-  it('keeps a reusable refresh token (a provider that does not rotate them) and records every pair it issued', async () => {
-    fake.addRefreshToken('r-keep', { login: 'dan', reusable: true });
-    const first = await refresh(form('r-keep'), 'application/x-www-form-urlencoded');
-    const second = await refresh(form('r-keep'), 'application/x-www-form-urlencoded');
-    expect([first.status, second.status]).toEqual([200, 200]);
-    expect([first.json.refresh_token, second.json.refresh_token]).toEqual(['r-keep', 'r-keep']);
-    expect(first.json.access_token).not.toBe(second.json.access_token);
-    expect(fake.issuedTokens.slice(-2)).toEqual([
-      { accessToken: first.json.access_token, refreshToken: 'r-keep' },
-      { accessToken: second.json.access_token, refreshToken: 'r-keep' },
-    ]);
-  });
+  it(
+    'keeps a reusable refresh token (a provider that does not rotate them) ' + 'and records every pair it issued',
+    async () => {
+      fake.addRefreshToken('r-keep', { login: 'dan', reusable: true });
+      const first = await refresh(form('r-keep'), 'application/x-www-form-urlencoded');
+      const second = await refresh(form('r-keep'), 'application/x-www-form-urlencoded');
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect([first.json.refresh_token, second.json.refresh_token]).toEqual(['r-keep', 'r-keep']);
+      expect(first.json.access_token).not.toBe(second.json.access_token);
+      expect(fake.issuedTokens.slice(-2)).toEqual([
+        { accessToken: first.json.access_token, refreshToken: 'r-keep' },
+        { accessToken: second.json.access_token, refreshToken: 'r-keep' },
+      ]);
+    },
+  );
 
   it('answers 400 bad_refresh_token to an unknown refresh token and 400 to other grants', async () => {
     expect(await refresh(form('unknown'), 'application/x-www-form-urlencoded')).toEqual({

@@ -64,27 +64,30 @@ describe('GET /repos/{o}/{r}/pulls', () => {
     expect(arr(byCreated.json).map((p) => p.number)).toEqual([c.number, b.number, a.number]);
   });
 
-  it('with state=all sorted by updated desc answers closed and merged PRs too, most recently updated first', async () => {
-    const merged = fake.createPullRequest({ owner: 'acme', repo: 'every', head: 'reused' });
-    const closed = fake.createPullRequest({ owner: 'acme', repo: 'every', head: 'reused' });
-    const open = fake.createPullRequest({ owner: 'acme', repo: 'every', head: 'reused' });
-    fake.updatePullRequest('acme', 'every', closed.number, { state: 'closed' });
-    fake.updatePullRequest('acme', 'every', merged.number, { merged: true });
-    const extra = '&state=all&sort=updated&direction=desc';
-    const all = arr((await call(fake, findPath('acme', 'every', 'reused', extra), { token: T })).json);
-    expect(all.map((p) => [p.number, p.state, p.merged_at === null])).toEqual([
-      [merged.number, 'closed', false],
-      [closed.number, 'closed', true],
-      [open.number, 'open', true],
-    ]);
-    fake.updatePullRequest('acme', 'every', open.number, { title: 'touched' });
-    const reordered = await call(fake, findPath('acme', 'every', 'reused', `${extra}&per_page=2`), { token: T });
-    expect(arr(reordered.json).map((p) => p.number)).toEqual([open.number, merged.number]);
-    const whole = arr(
-      (await call(fake, `/repos/acme/every/pulls?state=all&sort=updated&direction=desc`, { token: T })).json,
-    );
-    expect(whole.map((p) => p.number)).toEqual([open.number, merged.number, closed.number]);
-  });
+  it(
+    'with state=all sorted by updated desc answers closed and merged PRs too, ' + 'most recently updated first',
+    async () => {
+      const merged = fake.createPullRequest({ owner: 'acme', repo: 'every', head: 'reused' });
+      const closed = fake.createPullRequest({ owner: 'acme', repo: 'every', head: 'reused' });
+      const open = fake.createPullRequest({ owner: 'acme', repo: 'every', head: 'reused' });
+      fake.updatePullRequest('acme', 'every', closed.number, { state: 'closed' });
+      fake.updatePullRequest('acme', 'every', merged.number, { merged: true });
+      const extra = '&state=all&sort=updated&direction=desc';
+      const all = arr((await call(fake, findPath('acme', 'every', 'reused', extra), { token: T })).json);
+      expect(all.map((p) => [p.number, p.state, p.merged_at === null])).toEqual([
+        [merged.number, 'closed', false],
+        [closed.number, 'closed', true],
+        [open.number, 'open', true],
+      ]);
+      fake.updatePullRequest('acme', 'every', open.number, { title: 'touched' });
+      const reordered = await call(fake, findPath('acme', 'every', 'reused', `${extra}&per_page=2`), { token: T });
+      expect(arr(reordered.json).map((p) => p.number)).toEqual([open.number, merged.number]);
+      const whole = arr(
+        (await call(fake, `/repos/acme/every/pulls?state=all&sort=updated&direction=desc`, { token: T })).json,
+      );
+      expect(whole.map((p) => p.number)).toEqual([open.number, merged.number, closed.number]);
+    },
+  );
 
   it('pages up to 100 per page', async () => {
     for (let i = 0; i < 105; i++) fake.createPullRequest({ owner: 'acme', repo: 'many', head: 'many' });

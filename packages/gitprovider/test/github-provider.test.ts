@@ -83,25 +83,28 @@ describe('GitHubProvider over HTTP', () => {
     });
   });
 
-  it('looks in the parent of a fork when the fork has no open PR of the branch, with the fork owner as head', async () => {
-    await setup((req) => {
-      if (req.url === '/repos/mallory/app')
-        return {
-          headers: { etag: '"repo-1"' },
-          body: repositoryBody('mallory', 'app', { owner: 'acme', name: 'app' }),
-        };
-      if (req.url.startsWith('/repos/acme/app/pulls')) return { body: [listedPull(7)] };
-      return { body: [] };
-    });
-    const fork = { webBaseUrl: server.origin, owner: 'mallory', repo: 'app' };
-    const found = await provider.findPullRequests(TOKEN, fork, 'fix');
-    expect(found.map((pr) => pr.url)).toEqual([`${server.origin}/acme/app/pull/7`]);
-    expect(server.requests.map((r) => decodeURIComponent(r.url.replace(/&state.*$/, '')))).toEqual([
-      '/repos/mallory/app/pulls?head=mallory:fix',
-      '/repos/mallory/app',
-      '/repos/acme/app/pulls?head=mallory:fix',
-    ]);
-  });
+  it(
+    'looks in the parent of a fork when the fork has no open PR of the branch, ' + 'with the fork owner as head',
+    async () => {
+      await setup((req) => {
+        if (req.url === '/repos/mallory/app')
+          return {
+            headers: { etag: '"repo-1"' },
+            body: repositoryBody('mallory', 'app', { owner: 'acme', name: 'app' }),
+          };
+        if (req.url.startsWith('/repos/acme/app/pulls')) return { body: [listedPull(7)] };
+        return { body: [] };
+      });
+      const fork = { webBaseUrl: server.origin, owner: 'mallory', repo: 'app' };
+      const found = await provider.findPullRequests(TOKEN, fork, 'fix');
+      expect(found.map((pr) => pr.url)).toEqual([`${server.origin}/acme/app/pull/7`]);
+      expect(server.requests.map((r) => decodeURIComponent(r.url.replace(/&state.*$/, '')))).toEqual([
+        '/repos/mallory/app/pulls?head=mallory:fix',
+        '/repos/mallory/app',
+        '/repos/acme/app/pulls?head=mallory:fix',
+      ]);
+    },
+  );
 
   it('keeps what it learnt of a repository: no lookup while fresh, then a conditional one', async () => {
     let now = Date.parse('2026-03-01T00:00:00Z');

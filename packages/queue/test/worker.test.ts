@@ -15,18 +15,21 @@ const jobOf = async (chatId: string) =>
   (await bed.producer.queue.getJob((await bed.producer.queue.getDeduplicationJobId(chatId))!))!;
 
 describe('createQueueWorker', () => {
-  it('hands the handler and every listener the payload the bed.producer was given; completed jobs are removed', async () => {
-    const p = payload();
-    const seen: Record<string, unknown> = {};
-    const worker = bed.startWorker(async (got) => void (seen.handler = got));
-    worker.on('active', (job: Job<RefreshPayload>) => (seen.active = job.data));
-    worker.on('completed', (job: Job<RefreshPayload>) => (seen.completed = job.data));
-    await bed.producer.enqueueBackground([p]);
-    const id = (await bed.producer.queue.getDeduplicationJobId(p.chatId))!;
-    await waitFor(() => seen.completed);
-    expect(seen).toEqual({ handler: p, active: p, completed: p });
-    await waitFor(async () => (await bed.producer.queue.getJobState(id)) === 'unknown');
-  });
+  it(
+    'hands the handler and every listener the payload the bed.producer was given; ' + 'completed jobs are removed',
+    async () => {
+      const p = payload();
+      const seen: Record<string, unknown> = {};
+      const worker = bed.startWorker(async (got) => void (seen.handler = got));
+      worker.on('active', (job: Job<RefreshPayload>) => (seen.active = job.data));
+      worker.on('completed', (job: Job<RefreshPayload>) => (seen.completed = job.data));
+      await bed.producer.enqueueBackground([p]);
+      const id = (await bed.producer.queue.getDeduplicationJobId(p.chatId))!;
+      await waitFor(() => seen.completed);
+      expect(seen).toEqual({ handler: p, active: p, completed: p });
+      await waitFor(async () => (await bed.producer.queue.getJobState(id)) === 'unknown');
+    },
+  );
 
   it('retries a job whose handler threw with the catalog’s exponential backoff, then keeps it failed', async () => {
     const p = payload();
@@ -70,29 +73,32 @@ describe('createQueueWorker', () => {
     expect(handled).toEqual([]);
   });
 
-  it('runs jobs queued by earlier versions: row data in the payload (ignored), every option stored with the job', async () => {
-    const p = payload();
-    const handled: RefreshPayload[] = [];
-    bed.startWorker(async (got) => void handled.push(got));
-    const old = {
-      ...p,
-      ownerId: randomUUID(),
-      branch: 'feat/x',
-      remoteOrigin: 'https://github.com/o/r.git',
-      url: null,
-      pullEtag: null,
-    };
-    await bed.producer.queue.add('refresh-diff-status', old, {
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1_000 },
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
-      priority: PRIORITY.background,
-      deduplication: { id: p.chatId },
-    });
-    await waitFor(() => handled.length === 1);
-    expect(handled).toEqual([p]);
-  });
+  it(
+    'runs jobs queued by earlier versions: row data in the payload (ignored), ' + 'every option stored with the job',
+    async () => {
+      const p = payload();
+      const handled: RefreshPayload[] = [];
+      bed.startWorker(async (got) => void handled.push(got));
+      const old = {
+        ...p,
+        ownerId: randomUUID(),
+        branch: 'feat/x',
+        remoteOrigin: 'https://github.com/o/r.git',
+        url: null,
+        pullEtag: null,
+      };
+      await bed.producer.queue.add('refresh-diff-status', old, {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1_000 },
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 24 * 3600, count: 5_000 },
+        priority: PRIORITY.background,
+        deduplication: { id: p.chatId },
+      });
+      await waitFor(() => handled.length === 1);
+      expect(handled).toEqual([p]);
+    },
+  );
 });
 
 describe('RefreshProducer.enqueueBackground', () => {

@@ -25,11 +25,14 @@ export async function countRowWrites(pool: Pool): Promise<() => Promise<Record<s
   for (const table of TABLES) {
     const changed =
       table === 'api_keys'
-        ? '(old.id, old.user_id, old.hashed_secret, old.created_at) is distinct from (new.id, new.user_id, new.hashed_secret, new.created_at)'
+        ? '(old.id, old.user_id, old.hashed_secret, old.created_at) is distinct from ' +
+          '(new.id, new.user_id, new.hashed_secret, new.created_at)'
         : 'old.* is distinct from new.*';
     await pool.query(`
-      create trigger fuzz_insert_delete after insert or delete on ${table} for each row execute function fuzz_count_row_write();
-      create trigger fuzz_update after update on ${table} for each row when (${changed}) execute function fuzz_count_row_write();`);
+      create trigger fuzz_insert_delete after insert or delete on ${table}
+        for each row execute function fuzz_count_row_write();
+      create trigger fuzz_update after update on ${table}
+        for each row when (${changed}) execute function fuzz_count_row_write();`);
   }
   return async () => {
     const { rows } = await pool.query<{ table_name: string; n: string }>('select table_name, n from fuzz_row_writes');
