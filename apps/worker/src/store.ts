@@ -28,37 +28,27 @@ export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeE
   }, createFlushSlots(2));
 
   const writeSlots = createFlushSlots(2);
-  /** Rows that moved on while they were refreshed get another refresh soon (schedule-engine's policy). */
-  const requeueUnwritten = async <W extends { chatId: string }>(writes: readonly W[], written: readonly boolean[]) => {
-    await requeueMoved(
-      db,
-      writes.filter((_, i) => !written[i]).map((w) => w.chatId),
+  /**
+   * One batched write-back kind. Rows that moved on while they were refreshed (nothing written)
+   * get another refresh soon: schedule-engine's requeue policy.
+   */
+  const batchedWrite = <W extends { chatId: string }>(
+    save: (db: Database, writes: readonly W[]) => Promise<SaveResult[]>,
+  ) =>
+    createBatcher(
+      async (writes: readonly W[]) => {
+        const saved = await save(db, writes);
+        await requeueMoved(
+          db,
+          writes.filter((_, i) => !saved[i]?.written).map((w) => w.chatId),
+        );
+        return saved;
+      },
+      writeSlots,
+      isDataError,
     );
-  };
-  const refreshed = createBatcher(
-    async (writes: readonly RefreshedWrite[]) => {
-      const saved = await saveRefreshedBatch(db, writes);
-      await requeueUnwritten(
-        writes,
-        saved.map((s) => s.written),
-      );
-      return saved;
-    },
-    writeSlots,
-    isDataError,
-  );
-  const outcomes = createBatcher(
-    async (writes: readonly OutcomeWrite[]) => {
-      const saved = await saveOutcomeBatch(db, writes);
-      await requeueUnwritten(
-        writes,
-        saved.map((s) => s.written),
-      );
-      return saved;
-    },
-    writeSlots,
-    isDataError,
-  );
+  const refreshed = batchedWrite<RefreshedWrite>(saveRefreshedBatch);
+  const outcomes = batchedWrite<OutcomeWrite>(saveOutcomeBatch);
   const event = (saved: SaveResult) => ({
     written: saved.written,
     change: saved.change && diffStatusChange(saved.change.chat, saved.change.status),
