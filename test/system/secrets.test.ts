@@ -120,6 +120,8 @@ it('a worker whose save of a refreshed OAuth token Postgres refuses leaks neithe
     const failed = board.body.queues.find((q: { name: string }) => q.name === queue).jobs;
     expect(failed).toHaveLength(1);
     expect(failed[0].failedReason).toBe(sanitized);
+    // A job names its chat, with field names an operator can read (issue 11), and nothing else.
+    expect(failed[0].data).toEqual({ chatId, generation: expect.any(Number) });
     expect(worker!.output()).toContain('refresh job failed');
     expect(worker!.output()).toContain('23514');
 
