@@ -62,7 +62,7 @@ describe('finding a branch’s merge requests', () => {
     expect(gl.requests).toHaveLength(1);
   });
 
-  it('finds a fork’s merge request in the project it was forked from, and not another fork’s of the same branch', async () => {
+  it('finds a fork’s merge request upstream, and not another fork’s of the same branch', async () => {
     gl.addProject('mallory/api', { forkOf: 'acme/api' });
     gl.createMergeRequest({
       project: 'acme/api',
