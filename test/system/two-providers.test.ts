@@ -138,6 +138,13 @@ it('a GitLab webhook with the secret token reaches its chat; a wrong or missing 
   expect(accepted).toEqual({ status: 202, body: { refreshing: 1 } });
   // Polling would come back in two minutes: only the webhook brings this within the wait.
   expect(await settled(chat, (d) => d.pull_request_title === 'After')).toMatchObject({ pull_request_state: 'merged' });
+
+  // A branch pipeline names no merge request: the rows on its project and branch are refreshed.
+  const hook = gl.pipelineHook('acme/hooks', mr.iid) as { object_attributes: Record<string, unknown> };
+  const branchPipeline = { ...hook, merge_request: null };
+  expect(await deliver('Pipeline Hook', branchPipeline)).toEqual({ status: 202, body: { refreshing: 1 } });
+  const other = { ...branchPipeline, object_attributes: { ...branchPipeline.object_attributes, ref: 'elsewhere' } };
+  expect(await deliver('Pipeline Hook', other)).toEqual({ status: 202, body: { refreshing: 0 } });
 });
 
 it('calls per refresh: two on the first pass (find + status), one GraphQL query after', async () => {
