@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { json } from './answer.js';
+import { json, readBody } from './answer.js';
 import type { Answer } from './answer.js';
 import type { Tokens } from './tokens.js';
 
@@ -15,7 +15,7 @@ export async function answerOAuth(req: IncomingMessage, tokens: Tokens): Promise
   if (req.method !== 'POST') return json(404, { error: '404 Not Found' });
   let params: Record<string, string>;
   try {
-    params = parseBody(req, await readBody(req));
+    params = parseBody(req, await readBody(req, MAX_BODY));
   } catch {
     return json(400, { error: 'invalid_request', error_description: 'The request is missing a required parameter.' });
   }
@@ -49,15 +49,4 @@ function parseBody(req: IncomingMessage, raw: string): Record<string, string> {
     return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
   }
   return Object.fromEntries(new URLSearchParams(raw));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

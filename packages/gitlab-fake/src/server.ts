@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { etagMatches, json, message, send, weakEtag } from './answer.js';
+import { etagMatches, json, message, readBody, send, weakEtag } from './answer.js';
 import type { Answer } from './answer.js';
 import { answerGraphql } from './graphql.js';
 import type { GraphqlBody } from './graphql.js';
@@ -61,7 +61,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
       if (req.method !== 'POST') return json(405, { errors: [{ message: 'GraphQL requests are POSTed' }] });
       let body: GraphqlBody;
       try {
-        const raw = await readBody(req);
+        const raw = await readBody(req, MAX_GRAPHQL_BODY);
         body = JSON.parse(raw) as GraphqlBody;
       } catch {
         return json(400, { errors: [{ message: 'Invalid JSON' }] });
@@ -250,15 +250,4 @@ function tokenOf(req: IncomingMessage): string | null {
   if (bearer?.[1]) return bearer[1];
   const header = req.headers['private-token'];
   return typeof header === 'string' && header.trim() !== '' ? header.trim() : null;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_GRAPHQL_BODY) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -15,6 +15,7 @@ import type {
   RequestPacer,
   Validators,
 } from '../types.js';
+import { inProcessCache, reusablePattern } from '../provider-helpers.js';
 import { createDispatcher } from '../undici-fetch.js';
 import { normalizeApiBaseUrl } from '../web-base.js';
 import { GitLabClient } from './client.js';
@@ -84,10 +85,7 @@ export class GitLabProvider implements GitProvider {
     this.id = options.id;
     this.apiBaseUrl = normalizeApiBaseUrl(options.apiBaseUrl ?? DEFAULT_GITLAB_API_BASE_URL);
     this.webBaseUrl = gitLabWebBaseUrlFor(this.apiBaseUrl);
-    // A /g or /y pattern keeps `lastIndex` between test() calls and would answer every other call wrongly.
-    this.originPattern = options.originPattern
-      ? new RegExp(options.originPattern.source, options.originPattern.flags.replace(/[gy]/g, ''))
-      : null;
+    this.originPattern = reusablePattern(options.originPattern);
     this.dispatcher = createDispatcher();
     this.repositories = options.repositories ?? inProcessCache();
     this.repositoryTtlMs = options.repositoryTtlMs ?? 3_600_000;
@@ -275,14 +273,6 @@ function conditional<T>(value: T, validator: string | null): Conditional<T> {
 function splitPath(path: string): { owner: string; repo: string } | null {
   const slash = path.lastIndexOf('/');
   return slash <= 0 ? null : { owner: path.slice(0, slash), repo: path.slice(slash + 1) };
-}
-
-function inProcessCache(): RepositoryCache {
-  const entries = new Map<string, RepositoryInfo>();
-  return {
-    get: async (key) => entries.get(key) ?? null,
-    set: async (key, info) => void entries.set(key, info),
-  };
 }
 
 /** Creates the GitLab provider; see {@link GitLabProviderOptions}. */
