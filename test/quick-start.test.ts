@@ -49,6 +49,7 @@ it('npm start runs the whole system and the demo chats get their pull-request st
       GITSYNC_QUEUE_PREFIX: r.prefix,
       PORT: String(port),
       GITSYNC_FAKE_GITHUB_PORT: '0',
+      GITSYNC_FAKE_GITLAB_PORT: '0',
       GITSYNC_WORKERS: '1',
       LOG_LEVEL: 'warn',
       FORCE_COLOR: '0',
@@ -66,7 +67,7 @@ it('npm start runs the whole system and the demo chats get their pull-request st
       const body = (await res.json()) as {
         chats: Array<{ title: string; diff_status?: { url?: string; pull_request_state?: string } }>;
       };
-      return body.chats.filter((c) => c.diff_status?.url).length >= 7 ? body.chats : undefined;
+      return body.chats.filter((c) => c.diff_status?.url).length >= 10 ? body.chats : undefined;
     },
     { timeoutMs: 90_000, intervalMs: 250, message: 'demo chats with a PR url' },
   ).catch((err: Error) => {
@@ -81,6 +82,10 @@ it('npm start runs the whole system and the demo chats get their pull-request st
     'Cache experiment': 'closed',
     'Upgrade to Node 22': 'merged',
     'Fix typos in the docs': 'open',
+    // GitLab merge requests, beside them: a nested group's, a fork's (upstream) and a merged one.
+    'Payments: retry failed charges': 'open',
+    'Mobile: release notes': 'open',
+    'Billing: CSV export': 'merged',
   });
   expect(output).toContain('gitsync is running');
   expect(output).toContain(DEMO_KEY);

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
+import { startFakeGitLab, type FakeGitLab } from '@gitsync/gitlab-fake';
 import { jobCatalog } from '@gitsync/queue';
 import {
   createTestDatabase,
@@ -24,7 +25,15 @@ export interface SystemOptions {
   fakeLatencyMs?: number;
   /** Extra environment for every process. */
   env?: Record<string, string>;
+  /**
+   * A fake GitLab too, configured as a second provider (`gitlab`, GITSYNC_EXTERNAL_AUTH_2_*) with
+   * this webhook secret token.
+   */
+  gitlab?: { webhookSecret?: string };
 }
+
+/** The id of the second provider, when the system has a fake GitLab. */
+export const GITLAB_PROVIDER_ID = 'gitlab';
 
 /**
  * The system as operators run it — separate worker and scheduler processes — on a database and
@@ -38,6 +47,8 @@ export class System {
     readonly prefix: string,
     readonly redis: Redis,
     readonly fake: FakeGitHub,
+    /** The fake GitLab of a system started with `gitlab`; null otherwise. */
+    readonly gitlab: FakeGitLab | null,
     private readonly options: SystemOptions,
     private readonly cleanupRedis: () => Promise<void>,
   ) {}
@@ -45,12 +56,13 @@ export class System {
   static async start(options: SystemOptions = {}): Promise<System> {
     const t = await createTestDatabase();
     const fake = await startFakeGitHub({ latencyMs: options.fakeLatencyMs ?? 0 });
+    const gitlab = options.gitlab ? await startFakeGitLab({ latencyMs: options.fakeLatencyMs ?? 0 }) : null;
     if (options.privateRedis) {
       const own: PrivateRedis = await startPrivateRedis();
-      return new System(t, own.url, 'gitsync', own.client, fake, options, () => own.stop());
+      return new System(t, own.url, 'gitsync', own.client, fake, gitlab, options, () => own.stop());
     }
     const r: TestRedis = await createTestRedis();
-    return new System(t, r.url, r.prefix, r.client, fake, options, () => r.cleanup());
+    return new System(t, r.url, r.prefix, r.client, fake, gitlab, options, () => r.cleanup());
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
@@ -62,6 +74,14 @@ export class System {
       GITSYNC_EXTERNAL_AUTH_1_ID: 'github',
       GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: this.fake.apiBaseUrl,
       GITSYNC_EXTERNAL_AUTH_1_TOKEN_URL: this.fake.tokenUrl,
+      ...(this.gitlab && {
+        GITSYNC_EXTERNAL_AUTH_2_ID: GITLAB_PROVIDER_ID,
+        GITSYNC_EXTERNAL_AUTH_2_TYPE: 'gitlab',
+        GITSYNC_EXTERNAL_AUTH_2_API_BASE_URL: this.gitlab.apiBaseUrl,
+        ...(this.options.gitlab?.webhookSecret && {
+          GITSYNC_EXTERNAL_AUTH_2_WEBHOOK_SECRET: this.options.gitlab.webhookSecret,
+        }),
+      }),
       GITSYNC_RATE_LIMIT_PADDING: '300',
       GITSYNC_SCHEDULER_INTERVAL: '200',
       GITSYNC_JOB_LOCK_DURATION: '4s',
@@ -93,6 +113,13 @@ export class System {
     this.fake.addToken(token, { login: username, ...budget });
     await upsertExternalAuthLink(this.t.db, { providerId: 'github', userId: user.id, accessToken: token });
     return user.id;
+  }
+
+  /** Links a GitLab token of `username` (known to the fake GitLab) to an existing user. */
+  async gitlabToken(userId: string, username: string, token: string): Promise<void> {
+    if (!this.gitlab) throw new Error('System.start({ gitlab: {} }) runs a fake GitLab');
+    this.gitlab.addToken(token, { username });
+    await upsertExternalAuthLink(this.t.db, { providerId: GITLAB_PROVIDER_ID, userId, accessToken: token });
   }
 
   /** `n` chats of `ownerId`, each on its own branch with an open PR in the fake; returns chat ids. */
@@ -168,6 +195,7 @@ export class System {
   async close(): Promise<void> {
     await stopAll(this.apps);
     await this.fake.close();
+    await this.gitlab?.close();
     await this.cleanupRedis();
     await this.t.drop();
   }

@@ -13,6 +13,7 @@ beforeAll(async () => {
     providers: [
       { ...githubProvider(), webhookSecret: 'whsec_refusal' },
       { ...githubProvider('https://ghe.example.com/api/v3'), id: 'ghe' },
+      { ...githubProvider('https://gitlab.example/api/v4'), id: 'gitlab', type: 'gitlab', webhookSecret: 'gl-token' },
     ],
     requestTimeoutMs: 1_000,
   });
@@ -78,6 +79,27 @@ describe('a delivery that cannot be one is refused from its headers', () => {
       'no delivery id',
       '/api/v1/webhooks/github',
       { 'x-hub-signature-256': 'sha256=00', 'x-github-event': 'pull_request' },
+      400,
+      'missing delivery id',
+    ],
+    [
+      'GitLab: no X-Gitlab-Token',
+      '/api/v1/webhooks/gitlab',
+      { 'x-gitlab-event': 'Merge Request Hook', 'x-gitlab-event-uuid': 'u-1' },
+      401,
+      'missing token',
+    ],
+    [
+      'GitLab: a GitHub signature is no GitLab token',
+      '/api/v1/webhooks/gitlab',
+      { ...signed, 'x-gitlab-event-uuid': 'u-2' },
+      401,
+      'missing token',
+    ],
+    [
+      'GitLab: no X-Gitlab-Event-UUID',
+      '/api/v1/webhooks/gitlab',
+      { 'x-gitlab-token': 'gl-token', 'x-gitlab-event': 'Merge Request Hook' },
       400,
       'missing delivery id',
     ],

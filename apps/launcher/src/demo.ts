@@ -94,6 +94,8 @@ const chats: DemoChat[] = [
 ];
 
 export interface Demo {
+  /** The demo user, who owns every demo chat. */
+  userId: string;
   /** Ids of the demo chats, in the order of `chats` above. */
   chatIds: string[];
   /** Chat index → number of its pull request in demo/<repo>, once it has one. */
@@ -130,7 +132,7 @@ export async function seedDemo(db: Database, fake: FakeGitHub, cipher: TokenCiph
       found ? found.chat.id : (await createChat(db, { ownerId: user.id, title: chat.title, status: chat.status })).id,
     );
   }
-  return { chatIds, prs };
+  return { userId: user.id, chatIds, prs };
 }
 
 /** What the agent does: report each chat's branch through the API (marks it stale, publishes). */

@@ -11,6 +11,8 @@ export const launcherEnvSchema = z.object({
   GITSYNC_WORKERS: positiveInt(2),
   /** Where the built-in fake GitHub listens when no provider is configured (0: any free port). */
   GITSYNC_FAKE_GITHUB_PORT: z.coerce.number().int().min(0).max(65535).default(9000),
+  /** Where the built-in fake GitLab listens beside it (0: any free port). */
+  GITSYNC_FAKE_GITLAB_PORT: z.coerce.number().int().min(0).max(65535).default(9100),
 });
 
 export type LauncherEnv = z.output<typeof launcherEnvSchema> & { providers: ProviderConfig[] };

@@ -11,6 +11,7 @@ import {
   type Database,
 } from '@gitsync/db';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
+import { startFakeGitLab, type FakeGitLab } from '@gitsync/gitlab-fake';
 import {
   DEMO_ADMIN_KEY,
   DEMO_MEMBER_KEY,
@@ -20,6 +21,7 @@ import {
   seedDemo,
   startDemoChanges,
 } from './demo.js';
+import { DEMO_GITLAB_PROVIDER_ID, reportAllGitLab, seedGitLabDemo, startGitLabDemoChanges } from './demo-gitlab.js';
 import { loadLauncherEnv } from './env.js';
 
 const root = path.resolve(__dirname, '../../..');
@@ -46,16 +48,24 @@ async function main(): Promise<void> {
   if (cipher) await withDb(env.DATABASE_URL, (db) => rekeyExternalAuthLinks(db, cipher));
 
   let fake: FakeGitHub | null = null;
+  let gitlab: FakeGitLab | null = null;
   const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), FORCE_COLOR: '1' };
   if (demoTokenKey) childEnv.GITSYNC_TOKEN_ENCRYPTION_KEYS = demoTokenKey;
   if (demoMode) {
     fake = await startFakeGitHub({ port: env.GITSYNC_FAKE_GITHUB_PORT, latencyMs: 50 }).catch(() =>
       startFakeGitHub({ port: 0, latencyMs: 50 }),
     );
+    gitlab = await startFakeGitLab({ port: env.GITSYNC_FAKE_GITLAB_PORT, latencyMs: 50 }).catch(() =>
+      startFakeGitLab({ port: 0, latencyMs: 50 }),
+    );
     Object.assign(childEnv, {
       GITSYNC_EXTERNAL_AUTH_1_ID: DEMO_PROVIDER_ID,
       GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: fake.apiBaseUrl,
       GITSYNC_EXTERNAL_AUTH_1_TOKEN_URL: fake.tokenUrl,
+      // GitLab's token URL defaults to <web base>/oauth/token, where the fake answers it.
+      GITSYNC_EXTERNAL_AUTH_2_ID: DEMO_GITLAB_PROVIDER_ID,
+      GITSYNC_EXTERNAL_AUTH_2_TYPE: 'gitlab',
+      GITSYNC_EXTERNAL_AUTH_2_API_BASE_URL: gitlab.apiBaseUrl,
       GITSYNC_ADMIN_API_KEY: env.GITSYNC_ADMIN_API_KEY ?? DEMO_ADMIN_KEY,
     });
   }
@@ -63,6 +73,8 @@ async function main(): Promise<void> {
   // The API makes sure the admin user has this key when it starts.
   const adminKey = childEnv.GITSYNC_ADMIN_API_KEY;
   const demo = fake ? await withDb(env.DATABASE_URL, (db) => seedDemo(db, fake, cipher)) : null;
+  const gitlabDemo =
+    gitlab && demo ? await withDb(env.DATABASE_URL, (db) => seedGitLabDemo(db, gitlab, demo.userId, cipher)) : null;
 
   const workers = Array.from({ length: env.GITSYNC_WORKERS }, (_, i) => ({
     name: `worker${i + 1}`,
@@ -84,9 +96,18 @@ async function main(): Promise<void> {
   if (fake && demo) {
     await waitForApi(apiUrl);
     await reportAll(apiUrl, fake, demo);
-    stopDemo = startDemoChanges(apiUrl, fake, demo, 15_000);
+    const stopGitHub = startDemoChanges(apiUrl, fake, demo, 15_000);
+    let stopGitLab = () => {};
+    if (gitlab && gitlabDemo) {
+      await reportAllGitLab(apiUrl, gitlab, gitlabDemo);
+      stopGitLab = startGitLabDemoChanges(apiUrl, gitlab, gitlabDemo, 20_000);
+    }
+    stopDemo = () => {
+      stopGitHub();
+      stopGitLab();
+    };
   }
-  printWelcome(apiUrl, fake, adminKey, demoTokenKey);
+  printWelcome(apiUrl, fake, gitlab, adminKey, demoTokenKey);
 
   let stopping = false;
   const stop = () => {
@@ -101,6 +122,7 @@ async function main(): Promise<void> {
   await result.catch(() => undefined);
   stopDemo();
   await fake?.close();
+  await gitlab?.close();
   process.exit(0);
 }
 
@@ -129,6 +151,7 @@ async function waitForApi(apiUrl: string): Promise<void> {
 function printWelcome(
   apiUrl: string,
   fake: FakeGitHub | null,
+  gitlab: FakeGitLab | null,
   adminKey: string | undefined,
   demoTokenKey: string | null,
 ): void {
@@ -150,11 +173,12 @@ function printWelcome(
   if (fake) {
     lines.push(
       `  fake GitHub  ${fake.url}   (demo mode: no GITSYNC_EXTERNAL_AUTH_<n>_* configured)`,
+      ...(gitlab ? [`  fake GitLab  ${gitlab.url}   (three demo chats are GitLab merge requests)`] : []),
       `  demo key     ${DEMO_MEMBER_KEY}`,
       '',
       `  Open ${apiUrl}/ with the demo key to watch the demo chats change their pull-request icons, or:`,
       `    curl -s -H 'Authorization: Bearer ${DEMO_MEMBER_KEY}' ${apiUrl}/api/v1/chats`,
-      '  A demo PR moves on every 15 s (reviewed, ready, merged, reopened…).',
+      '  A demo PR moves on every 15 s (reviewed, ready, merged, reopened…), a GitLab MR every 20 s.',
     );
   }
   lines.push('  Stop with Ctrl-C.', '');

@@ -1,13 +1,14 @@
 import type { ProviderConfig } from '@gitsync/config';
-import { createGitHubProvider, refreshOAuthToken, type GitProvider, type RepositoryCache } from '@gitsync/gitprovider';
+import { createProvider, refreshOAuthToken, type GitProvider, type RepositoryCache } from '@gitsync/gitprovider';
 import type { TokenRefresher } from '@gitsync/gitsync';
 
+/** One provider per configured set, of its type (the registry in @gitsync/gitprovider). */
 export function createProviders(
   configs: ProviderConfig[],
   options: { timeoutMs: number; paddingMs: number; repositories?: RepositoryCache },
 ): GitProvider[] {
   return configs.map((config) =>
-    createGitHubProvider({
+    createProvider(config.type, {
       id: config.id,
       apiBaseUrl: config.apiBaseUrl,
       ...(config.originPattern && { originPattern: config.originPattern }),
@@ -18,7 +19,10 @@ export function createProviders(
   );
 }
 
-/** OAuth refresh through each provider's token URL; providers without one cannot refresh. */
+/**
+ * OAuth refresh through each provider's token URL (RFC 6749's refresh grant, as GitHub and GitLab
+ * answer it); providers without one cannot refresh.
+ */
 export function createTokenRefresher(configs: ProviderConfig[], timeoutMs: number): TokenRefresher {
   const byId = new Map(configs.map((c) => [c.id, c]));
   return async (providerId, refreshToken) => {

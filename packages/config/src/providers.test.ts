@@ -22,9 +22,36 @@ describe('parseProviders', () => {
       /GITSYNC_EXTERNAL_AUTH_1_REGEX: not a regular expression/,
     );
     expect(() => parseProviders({ GITSYNC_EXTERNAL_AUTH_3_TYPE: 'gitlab' })).toThrow(/GITSYNC_EXTERNAL_AUTH_3_ID/);
-    expect(() => parseProviders({ GITSYNC_EXTERNAL_AUTH_3_TYPE: 'gitlab', GITSYNC_EXTERNAL_AUTH_3_ID: 'x' })).toThrow(
-      /GITSYNC_EXTERNAL_AUTH_3_TYPE/,
+    expect(() =>
+      parseProviders({ GITSYNC_EXTERNAL_AUTH_3_TYPE: 'bitbucket', GITSYNC_EXTERNAL_AUTH_3_ID: 'x' }),
+    ).toThrow(/GITSYNC_EXTERNAL_AUTH_3_TYPE/);
+    expect(() => parseProviders({ GITSYNC_EXTERNAL_AUTH_3_ID: 'x', GITSYNC_EXTERNAL_AUTH_3_API_BASE_URL: '' })).toThrow(
+      /GITSYNC_EXTERNAL_AUTH_3_API_BASE_URL: must be an http\(s\) URL/,
     );
+  });
+
+  it('gitlab: gitlab.com by default, the token URL under the web base, a path prefix kept', () => {
+    const [cloud, selfManaged, github] = parseProviders({
+      GITSYNC_EXTERNAL_AUTH_1_ID: 'gitlab',
+      GITSYNC_EXTERNAL_AUTH_1_TYPE: 'gitlab',
+      GITSYNC_EXTERNAL_AUTH_2_ID: 'corp',
+      GITSYNC_EXTERNAL_AUTH_2_TYPE: 'gitlab',
+      GITSYNC_EXTERNAL_AUTH_2_API_BASE_URL: 'https://git.corp.example:8443/gitlab/api/v4/',
+      GITSYNC_EXTERNAL_AUTH_2_WEBHOOK_SECRET: 'tok',
+      GITSYNC_EXTERNAL_AUTH_3_ID: 'github',
+    });
+    expect(cloud).toMatchObject({
+      type: 'gitlab',
+      apiBaseUrl: 'https://gitlab.com/api/v4',
+      tokenUrl: 'https://gitlab.com/oauth/token',
+    });
+    expect(selfManaged).toMatchObject({
+      apiBaseUrl: 'https://git.corp.example:8443/gitlab/api/v4',
+      tokenUrl: 'https://git.corp.example:8443/gitlab/oauth/token',
+      webhookSecret: 'tok',
+    });
+    // GitHub refreshes only through a configured token URL, as before.
+    expect(github).toMatchObject({ type: 'github', apiBaseUrl: 'https://api.github.com', tokenUrl: null });
   });
 
   it('rejects a duplicated id', () => {

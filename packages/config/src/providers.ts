@@ -1,14 +1,18 @@
 import { z } from 'zod';
+import { PROVIDER_TYPE_NAMES, providerTypes, type ProviderTypeName } from '@gitsync/gitprovider';
 import { ConfigError } from './parse.js';
 
 export interface ProviderConfig {
   id: string;
-  type: 'github';
+  /** A type of `providerTypes` (`github`, `gitlab`). */
+  type: ProviderTypeName;
+  /** Without trailing slash; the type's default when not set (`https://api.github.com`, `https://gitlab.com/api/v4`). */
   apiBaseUrl: string;
   /** Matches remote origins of this provider; null means "derived from the API base URL's host". */
   originPattern: RegExp | null;
   clientId: string | null;
   clientSecret: string | null;
+  /** OAuth refresh; the type's default when not set (GitLab: `<web base>/oauth/token`), else null. */
   tokenUrl: string | null;
   webhookSecret: string | null;
 }
@@ -17,12 +21,15 @@ const PREFIX = 'GITSYNC_EXTERNAL_AUTH_';
 
 const providerSchema = z.object({
   ID: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . and - only'),
-  TYPE: z.enum(['github']).default('github'),
+  TYPE: z.enum(PROVIDER_TYPE_NAMES).default('github'),
   API_BASE_URL: z
     .string()
-    .default('https://api.github.com')
-    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
-    .transform((v) => v.replace(/\/+$/, '')),
+    .optional()
+    .refine(
+      (v) => v === undefined || (URL.canParse(v) && /^https?:$/.test(new URL(v).protocol)),
+      'must be an http(s) URL',
+    )
+    .transform((v) => v?.replace(/\/+$/, '')),
   REGEX: z
     .string()
     .optional()
@@ -68,14 +75,16 @@ export function parseProviders(env: Record<string, string | undefined>): Provide
       continue;
     }
     const p = parsed.data;
+    const type = providerTypes[p.TYPE];
+    const apiBaseUrl = p.API_BASE_URL ?? type.defaultApiBaseUrl;
     providers.push({
       id: p.ID,
       type: p.TYPE,
-      apiBaseUrl: p.API_BASE_URL,
+      apiBaseUrl,
       originPattern: p.REGEX,
       clientId: p.CLIENT_ID ?? null,
       clientSecret: p.CLIENT_SECRET ?? null,
-      tokenUrl: p.TOKEN_URL ?? null,
+      tokenUrl: p.TOKEN_URL ?? type.defaultTokenUrl(apiBaseUrl),
       webhookSecret: p.WEBHOOK_SECRET ?? null,
     });
   }

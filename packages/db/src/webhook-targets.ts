@@ -3,8 +3,8 @@ import type { Database } from './client.js';
 import type { RowVersion } from './row-version.js';
 
 export interface PullRequestMatch {
-  /** The PR's web URL: rows that already know it. */
-  url: string;
+  /** The PR's web URL: rows that already know it; null when the delivery names no PR, only a head. */
+  url: string | null;
   /**
    * The PR's head: its repository's key (gitprovider's repositoryKey; null when the fork is gone)
    * and branch. Rows whose origin is that repository and whose branch is that branch are the PR's
@@ -17,7 +17,8 @@ export interface PullRequestMatch {
 /**
  * The rows a webhook about one pull request concerns (archived chats left out), in one indexed
  * query. A row found by its head branch that tracks another url (or none) is marked as reported
- * now: its refresh looks for the branch's PR again, so a PR just opened on a reused branch wins.
+ * now: its refresh looks for the branch's PR again, so a PR just opened on a reused branch wins
+ * (not for a delivery that names no PR: it says nothing of which PR is the branch's).
  */
 export async function findRowsForPullRequest(db: Database, match: PullRequestMatch): Promise<RowVersion[]> {
   const result = await db.execute<{ chat_id: string; generation: number }>(sql`
@@ -30,7 +31,7 @@ export async function findRowsForPullRequest(db: Database, match: PullRequestMat
     ), recheck as (
       update chat_diff_statuses ds set marked_stale_at = now()
       from matched m
-      where ds.chat_id = m.chat_id and m.url is distinct from ${match.url}
+      where ds.chat_id = m.chat_id and ${match.url}::text is not null and m.url is distinct from ${match.url}
     )
     select chat_id, generation from matched`);
   return result.rows.map((r) => ({ chatId: r.chat_id, generation: r.generation }));

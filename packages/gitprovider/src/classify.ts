@@ -25,7 +25,7 @@ function header(headers: HeaderMap, name: string): string | undefined {
 }
 
 /** `retry-after` is delta-seconds on GitHub; an HTTP-date is accepted too. */
-function retryAfterMs(value: string | undefined, now: number): number | null {
+export function retryAfterMs(value: string | undefined, now: number): number | null {
   if (value === undefined || value === '') return null;
   if (/^\d+$/.test(value)) return now + Number(value) * 1000;
   const at = Date.parse(value);
@@ -52,7 +52,7 @@ export function rateLimitedUntil(status: number, headers: HeaderMap, now: number
   return Math.max(now, ...candidates);
 }
 
-function scrub(text: string, secret: string | undefined): string {
+export function scrub(text: string, secret: string | undefined): string {
   const clean = secret ? text.split(secret).join('[redacted]') : text;
   return clean.length > MAX_DETAIL_CHARS ? `${clean.slice(0, MAX_DETAIL_CHARS)}…` : clean;
 }

@@ -20,6 +20,7 @@ import type {
   ReviewVerdict,
   Validators,
 } from './types.js';
+import { inProcessCache, reusablePattern } from './provider-helpers.js';
 import { createDispatcher, createUndiciFetch, withTimeout } from './undici-fetch.js';
 import { DEFAULT_GITHUB_API_BASE_URL, normalizeApiBaseUrl, webBaseUrlFor } from './web-base.js';
 
@@ -80,10 +81,7 @@ export class GitHubProvider implements GitProvider {
     this.id = options.id;
     this.apiBaseUrl = normalizeApiBaseUrl(options.apiBaseUrl ?? DEFAULT_GITHUB_API_BASE_URL);
     this.webBaseUrl = webBaseUrlFor(this.apiBaseUrl);
-    // A /g or /y pattern keeps `lastIndex` between test() calls and would answer every other call wrongly.
-    this.originPattern = options.originPattern
-      ? new RegExp(options.originPattern.source, options.originPattern.flags.replace(/[gy]/g, ''))
-      : null;
+    this.originPattern = reusablePattern(options.originPattern);
     let transport = options.fetch;
     this.dispatcher = null;
     if (!transport) {
@@ -250,15 +248,6 @@ export class GitHubProvider implements GitProvider {
   async close(): Promise<void> {
     await this.dispatcher?.close();
   }
-}
-
-/** A repository cache of this process alone: enough for one process and for tests. */
-function inProcessCache(): RepositoryCache {
-  const entries = new Map<string, RepositoryInfo>();
-  return {
-    get: async (key) => entries.get(key) ?? null,
-    set: async (key, info) => void entries.set(key, info),
-  };
 }
 
 /** Creates the GitHub provider; see {@link GitHubProviderOptions}. */

@@ -17,8 +17,8 @@ export interface RefreshedToken {
 }
 
 /**
- * The OAuth refresh-token grant as GitHub (and its Enterprise servers) answer it: a form POST,
- * JSON back, errors reported with HTTP 200 and an `error` field.
+ * The OAuth refresh-token grant as GitHub (and its Enterprise servers) and GitLab answer it: a form
+ * POST, JSON back; errors come with HTTP 200 and an `error` field (GitHub) or a 400 (GitLab).
  */
 export async function refreshOAuthToken(options: OAuthRefreshOptions): Promise<RefreshedToken> {
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: options.refreshToken });

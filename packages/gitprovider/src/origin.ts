@@ -6,7 +6,7 @@ const REPO_PATH = new RegExp(`^/(${NAME})/(${NAME}?)(?:\\.git)?/?$`);
 const PULL_PATH = new RegExp(`^/(${NAME})/(${NAME})/pull/([1-9][0-9]{0,9})(?:/.*)?$`);
 const SCP_ORIGIN = new RegExp(`^git@([^:/\\s]+):(${NAME})/(${NAME}?)(?:\\.git)?/?$`);
 /** Pasted links often drag sentence punctuation along: `(see https://…/pull/12).` */
-const TRAILING_PUNCTUATION = /[),;.]+$/;
+export const TRAILING_PUNCTUATION = /[),;.]+$/;
 
 /**
  * git's scp-like syntax `[user@]host:path` (no scheme; no `//` after the colon). A first path
@@ -84,7 +84,7 @@ export function repositoryKey(originOrUrl: string): string | null {
 }
 
 /** The parts of a web base URL origins and pull-request URLs are matched against. */
-interface WebBase {
+export interface WebBase {
   url: string;
   protocol: string;
   /** Host and port, lower case, as `URL.host` spells it (default port omitted). */
@@ -94,7 +94,7 @@ interface WebBase {
   pathPrefix: string;
 }
 
-function webBaseOf(webBaseUrl: string): WebBase {
+export function webBaseOf(webBaseUrl: string): WebBase {
   const url = new URL(webBaseUrl);
   return {
     url: webBaseUrl.replace(/\/+$/, ''),
@@ -119,7 +119,7 @@ function repoRef(base: WebBase, owner: string | undefined, repo: string | undefi
  * or null when it lives elsewhere. `http://` is only accepted when the web base itself is plain http
  * (a local fake); the host must match including the port.
  */
-function pathUnder(base: WebBase, raw: string): URL | null {
+export function pathUnder(base: WebBase, raw: string): URL | null {
   let url: URL;
   try {
     url = new URL(raw);

@@ -30,6 +30,8 @@ export interface PullRequestSummary extends PullRequestRef {
  */
 export interface RepositoryInfo {
   parent: { owner: string; repo: string } | null;
+  /** The provider's own id of the repository, where lookups need it (GitLab's project id). */
+  id?: number;
   etag: string | null;
   checkedAt: number;
 }

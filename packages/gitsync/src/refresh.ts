@@ -34,7 +34,7 @@ export interface RefreshResult {
   published: boolean;
 }
 
-/** Groups requests by provider and token owner: the unit of GitHub's rate limit. */
+/** Groups requests by provider and token owner: the unit of a provider's rate limit (GitHub's, GitLab's). */
 export const rateLimitGroup = (providerId: string, ownerId: string) => `${providerId}:${ownerId}`;
 
 export const findProvider = (providers: readonly GitProvider[], origin: string) =>

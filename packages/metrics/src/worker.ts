@@ -38,7 +38,7 @@ export function createWorkerMetrics(registry: Registry = createRegistry()): Work
   for (const outcome of REFRESH_OUTCOME_LABELS) outcomes.inc({ outcome }, 0);
   const requests = new Counter({
     name: 'gitsync_provider_requests_total',
-    help: 'Provider (GitHub) HTTP answers by status; 304 (not counted by GitHub) has its own value.',
+    help: 'Provider HTTP answers by status; 304 (not counted by GitHub) has its own value.',
     labelNames: ['status'] as const,
     registers: [registry],
   });

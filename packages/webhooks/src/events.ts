@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { storedTextProblem } from '@gitsync/stored-text';
+import { lookupText, lookupUrl } from './lookup.js';
 
 /** The actions whose pull request may look different afterwards. */
 export const PULL_REQUEST_ACTIONS = [
@@ -12,17 +12,6 @@ export const PULL_REQUEST_ACTIONS = [
   'ready_for_review',
 ] as const;
 export const REVIEW_ACTIONS = ['submitted', 'edited', 'dismissed'] as const;
-
-/**
- * Text a delivery's rows are looked up by: the stored-text rule (a NUL would fail the query), and
- * a URL that parses where one is expected. A signed delivery breaking it is refused, not cleaned:
- * no tracked row can hold such a value.
- */
-const lookupText = z.string().superRefine((value, ctx) => {
-  const problem = storedTextProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-const lookupUrl = lookupText.pipe(z.url());
 
 /** Only what we need of GitHub's payloads; everything else is ignored, not rejected. */
 const pullRequestPayload = z.object({
@@ -41,8 +30,9 @@ const pullRequestPayload = z.object({
  * repository the delivery came through: a fork's PR reaches the base repository's hook.
  */
 export interface PullRequestTarget {
-  url: string;
-  number: number;
+  /** Null when the delivery names no pull request (a GitLab branch pipeline): its head alone. */
+  url: string | null;
+  number: number | null;
   headBranch: string;
   /** Web URL of the head repository, e.g. `https://github.com/mallory/app`; null when it is gone. */
   headRepositoryUrl: string | null;

@@ -1,27 +1,36 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ProviderConfig } from '@gitsync/config';
 import { findRowsForPullRequest } from '@gitsync/db';
 import type { RefreshProducer } from '@gitsync/queue';
 import { repositoryKey } from '@gitsync/gitprovider';
-import { decide, verifySignature } from '@gitsync/webhooks';
+import { webhookHandlers, type WebhookHandler } from '@gitsync/webhooks';
 import type { ApiContext } from '../context.js';
 import { HttpError } from '../errors.js';
 
-/** GitHub's own cap on a delivery. */
+/** GitHub's cap on a delivery (GitLab's is lower). */
 const MAX_DELIVERY_BYTES = 25 * 1024 * 1024;
-/** GitHub redelivers for up to a few days; a day of memory catches its retries. */
+/** Providers redeliver for up to a few days; a day of memory catches their retries. */
 const DELIVERY_MEMORY_SECONDS = 24 * 3600;
 
+/** The provider a delivery is addressed to, with its secret and its type's handler; null when it takes none. */
+function receiverOf(ctx: ApiContext, id: string | undefined): { secret: string; handler: WebhookHandler } | null {
+  const provider: ProviderConfig | undefined = ctx.providers.find((p) => p.id === id);
+  if (!provider?.webhookSecret) return null;
+  return { secret: provider.webhookSecret, handler: webhookHandlers[provider.type] };
+}
+
 /**
- * `POST /api/v1/webhooks/{provider}`: GitHub tells us a pull request changed; the rows tracking it
- * are refreshed at once, ahead of the background work. Polling stays as the fallback — a lost
- * delivery only delays a status to its next due time.
+ * `POST /api/v1/webhooks/{provider}`: the provider tells us a pull request changed; the rows
+ * tracking it are refreshed at once, ahead of the background work. How a delivery is checked and
+ * read is its provider type's handler (@gitsync/webhooks); what follows is the same for all.
+ * Polling stays as the fallback — a lost delivery only delays a status to its next due time.
  */
 export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, producer: RefreshProducer): Promise<void> {
   await app.register(async (scope) => {
     scope.addHook('onRequest', refuseUnsigned(ctx));
-    // The signature covers the exact bytes GitHub sent: keep the body as text and parse it ourselves.
+    // A signature covers the exact bytes sent: keep the body as text and parse it ourselves.
     scope.addContentTypeParser(
       'application/json',
       { parseAs: 'string', bodyLimit: MAX_DELIVERY_BYTES },
@@ -33,33 +42,25 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, produ
         '/api/v1/webhooks/:provider',
         { schema: { params: z.object({ provider: z.string().min(1) }), hide: true } },
         async (request, reply) => {
-          const provider = ctx.providers.find((p) => p.id === request.params.provider);
-          if (!provider?.webhookSecret)
-            throw new HttpError(404, `no webhooks configured for provider ${request.params.provider}`);
+          const receiver = receiverOf(ctx, request.params.provider);
+          if (!receiver) throw new HttpError(404, `no webhooks configured for provider ${request.params.provider}`);
+          const { handler, secret } = receiver;
           const raw = typeof request.body === 'string' ? request.body : '';
-          const signature = request.headers['x-hub-signature-256'];
-          if (
-            !(await verifySignature(provider.webhookSecret, raw, typeof signature === 'string' ? signature : undefined))
-          ) {
-            throw new HttpError(
-              401,
-              'invalid signature',
-              'X-Hub-Signature-256 must be the HMAC-SHA256 of the body with the webhook secret',
-            );
-          }
+          if (!(await handler.verify(secret, raw, request.headers)))
+            throw new HttpError(401, handler.unauthentic.message, handler.unauthentic.detail);
           let body: unknown;
           try {
             body = JSON.parse(raw);
           } catch {
             throw new HttpError(400, 'invalid body', 'the delivery is not JSON');
           }
-          const decision = decide(header(request.headers['x-github-event']), body);
+          const decision = handler.decide(request.headers, body);
           if (decision.kind === 'ping') return { ok: true };
           if (decision.kind === 'invalid') throw new HttpError(400, 'invalid body', decision.reason);
           if (decision.kind === 'ignored') return reply.code(202).send({ ignored: decision.reason });
 
-          const delivery = header(request.headers['x-github-delivery']);
-          const seenKey = delivery && `${ctx.queuePrefix}:webhook:delivery:${delivery}`;
+          const delivery = handler.deliveryId(request.headers);
+          const seenKey = delivery && `${ctx.queuePrefix}:webhook:delivery:${request.params.provider}:${delivery}`;
           if (seenKey) {
             const first = await ctx.redis.set(seenKey, '1', 'EX', DELIVERY_MEMORY_SECONDS, 'NX');
             if (first !== 'OK') return reply.code(202).send({ duplicate: true });
@@ -76,7 +77,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, produ
             });
             await Promise.all(rows.map((row) => producer.enqueueOnDemand(row)));
           } catch (err) {
-            // Not done: GitHub's redelivery of this id must not be taken for a duplicate.
+            // Not done: the provider's redelivery of this id must not be taken for a duplicate.
             if (seenKey) await ctx.redis.del(seenKey).catch(() => undefined);
             throw err;
           }
@@ -90,13 +91,12 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, produ
   });
 }
 
-const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-
 /**
  * Refuses, before a byte of the body is read, what cannot be a delivery of a configured webhook:
- * an unknown provider (404), no signature (401), no delivery id (400). Anyone can reach this URL;
- * reading 25 MiB to find that out would let them fill our memory. The connection is closed with
- * the answer, so the announced body is not drained either.
+ * an unknown provider (404), then what its type's handler finds missing in the headers (no
+ * signature or token: 401, no delivery id: 400). Anyone can reach this URL; reading 25 MiB to find
+ * that out would let them fill our memory. The connection is closed with the answer, so the
+ * announced body is not drained either.
  */
 function refuseUnsigned(ctx: ApiContext) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -105,18 +105,9 @@ function refuseUnsigned(ctx: ApiContext) {
       reply.header('connection', 'close');
       throw error;
     };
-    if (!ctx.providers.some((p) => p.id === id && p.webhookSecret))
-      refuse(new HttpError(404, `no webhooks configured for provider ${id}`));
-    if (!header(request.headers['x-hub-signature-256'])) {
-      refuse(
-        new HttpError(
-          401,
-          'missing signature',
-          'send X-Hub-Signature-256: the HMAC-SHA256 of the body with the webhook secret',
-        ),
-      );
-    }
-    if (!header(request.headers['x-github-delivery']))
-      refuse(new HttpError(400, 'missing delivery id', 'send X-GitHub-Delivery, as GitHub does'));
+    const receiver = receiverOf(ctx, id);
+    if (!receiver) refuse(new HttpError(404, `no webhooks configured for provider ${id}`));
+    const refusal = receiver!.handler.refuseHeaders(request.headers);
+    if (refusal) refuse(new HttpError(refusal.status, refusal.message, refusal.detail));
   };
 }

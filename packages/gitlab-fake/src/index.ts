@@ -1,0 +1,15 @@
+export { startFakeGitLab } from './server.js';
+export type {
+  AddProjectOptions,
+  AddTokenOptions,
+  CreateMergeRequestInput,
+  FailureMode,
+  FakeGitLab,
+  FakeGitLabOptions,
+  FakeMergeRequest,
+  FakeRequest,
+  MergeRequestPatch,
+  MergeRequestState,
+  PipelineStatus,
+  ReviewState,
+} from './types.js';
