@@ -18,7 +18,7 @@ export interface Answer {
 const JSON_TYPE = 'application/json; charset=utf-8';
 const DOCS = 'https://docs.github.com/rest';
 
-/** A body ready for the socket (JSON, or a diff), with its strong ETag: the SHA-1 of the body, so any change changes it. */
+/** A body ready for the socket (JSON or a diff) with its strong ETag, the SHA-1 of the body: any change changes it. */
 export interface Entity {
   body: Buffer;
   etag: string;

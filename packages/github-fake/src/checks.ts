@@ -77,7 +77,7 @@ function latestByName(runs: readonly CheckRunRecord[]): CheckRunRecord[] {
   return [...latest.values()].sort((a, b) => a.id - b.id);
 }
 
-/** GitHub's combined state: failure when any is error or failure, pending when any is pending (or none), else success. */
+/** GitHub's combined state: failure if any is error or failure, pending if any is pending (or none), else success. */
 function combinedState(statuses: readonly StatusRecord[]): string {
   if (statuses.some((s) => s.state === 'error' || s.state === 'failure')) return 'failure';
   if (statuses.length === 0 || statuses.some((s) => s.state === 'pending')) return 'pending';
