@@ -1,11 +1,11 @@
 import type { Dispatcher } from 'undici';
-import { RateLimitError, ProviderError } from './errors.js';
+import { RateLimitError } from './errors.js';
+import { fetchCommitChecks, type CommitChecks } from './github-checks.js';
 import { GitHubClient } from './github-client.js';
-import { nextPageUrl } from './link-header.js';
+import { getAllPages } from './github-pages.js';
 import { normalizeOrigin, parseOrigin, parsePullRequestUrl, pullRequestUrl, repositoryKey } from './origin.js';
 import { toListedPullRequests, toPullRequestFields, toRepositoryParent, toReviews } from './parse-response.js';
 import { aggregateReviews } from './reviews.js';
-import type { ReviewInput } from './reviews.js';
 import type {
   Conditional,
   GitProvider,
@@ -179,15 +179,41 @@ export class GitHubProvider implements GitProvider {
     pacer?: RequestPacer,
   ): Promise<PullRequestStatus> {
     const path = `/repos/${encodeURIComponent(pr.owner)}/${encodeURIComponent(pr.repo)}/pulls/${pr.number}`;
-    // Both requests go out together; if both fail, a rate limit wins so the whole group backs off.
+    // The PR and its reviews go out together, the head's checks once the PR named its head; if
+    // several fail, a rate limit wins so the whole group backs off.
+    const pullThenChecks = async () => {
+      const pull = await this.fetchPull(token, path, pr, validators.pull ?? null, pacer);
+      return { pull, checks: await this.fetchChecks(token, pr, pull, validators, pacer) };
+    };
     const [pull, reviews] = await Promise.allSettled([
-      this.fetchPull(token, path, pr, validators.pull ?? null, pacer),
+      pullThenChecks(),
       this.fetchReviews(token, path, validators.reviews ?? null, pacer),
     ]);
     if (pull.status === 'fulfilled' && reviews.status === 'fulfilled')
-      return { pull: pull.value, reviews: reviews.value };
+      return { pull: pull.value.pull, reviews: reviews.value, ...pull.value.checks };
     const failures = [pull, reviews].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     throw failures.find((e) => e instanceof RateLimitError) ?? failures[0];
+  }
+
+  /**
+   * The checks of the PR's head: the commit it answered, or for a 304 the stored head. The check
+   * validators are sent only while the head is the commit they were read for.
+   */
+  private async fetchChecks(
+    token: string,
+    pr: PullRequestRef,
+    pull: Conditional<PullRequestFields>,
+    validators: Validators,
+    pacer: RequestPacer | undefined,
+  ): Promise<CommitChecks> {
+    const sha = pull.changed ? pull.value.headSha : (validators.checksSha ?? null);
+    if (!sha) return { checkRuns: { changed: false }, statuses: { changed: false } };
+    const same = sha === validators.checksSha;
+    const etags = {
+      checkRuns: same ? (validators.checkRuns ?? null) : null,
+      statuses: same ? (validators.statuses ?? null) : null,
+    };
+    return fetchCommitChecks(this.client, token, pr, sha, etags, pacer);
   }
 
   private async fetchPull(
@@ -206,42 +232,16 @@ export class GitHubProvider implements GitProvider {
     return { changed: true, value, etag: result.etag };
   }
 
-  /**
-   * All pages of reviews. The validator is sent on page 1 only, and an ETag is kept only when there was
-   * a single page: a 304 on page 1 says nothing about page 2.
-   */
+  /** All pages of reviews, aggregated into the verdict. */
   private async fetchReviews(
     token: string,
     path: string,
     etag: string | null,
     pacer: RequestPacer | undefined,
   ): Promise<Conditional<ReviewVerdict>> {
-    const first = await this.client.get(
-      token,
-      { path: `${path}/reviews`, query: { per_page: 100 }, ifNoneMatch: etag },
-      pacer,
-    );
-    if (first.notModified) return { changed: false };
-    const what = { what: `GET ${path}/reviews`, status: first.status };
-    const reviews: ReviewInput[] = toReviews(first.data, what);
-    let next = nextPageUrl(first.link);
-    const single = next === null;
-    for (let page = 2; next !== null; page += 1) {
-      if (page > MAX_REVIEW_PAGES)
-        throw new ProviderError(`GitHub GET ${path}/reviews has more than ${MAX_REVIEW_PAGES} pages`, {
-          kind: 'malformed',
-          status: 200,
-        });
-      const result = await this.client.get(token, { path: next }, pacer);
-      if (result.notModified)
-        throw new ProviderError(`GitHub GET ${path}/reviews answered 304 without a validator`, {
-          kind: 'malformed',
-          status: 304,
-        });
-      reviews.push(...toReviews(result.data, { what: `GET ${path}/reviews (page ${page})`, status: result.status }));
-      next = nextPageUrl(result.link);
-    }
-    return { changed: true, value: aggregateReviews(reviews), etag: single ? first.etag : null };
+    const request = { path: `${path}/reviews`, perPage: 100, maxPages: MAX_REVIEW_PAGES, ifNoneMatch: etag };
+    const reviews = await getAllPages(this.client, token, request, toReviews, pacer);
+    return reviews.changed ? { changed: true, value: aggregateReviews(reviews.value), etag: reviews.etag } : reviews;
   }
 
   /** Closes the keep-alive connections (tests, shutdown). */

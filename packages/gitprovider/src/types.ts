@@ -1,4 +1,5 @@
 import type { PullRequestState } from '@gitsync/contracts';
+import type { ChecksTally } from './checks.js';
 
 export type { PullRequestState };
 
@@ -58,6 +59,14 @@ export interface PullRequestFields {
   baseBranch: string;
   authorLogin: string | null;
   authorAvatarUrl: string | null;
+  /** GitHub computes it lazily: null means "not known yet" (not a conflict); null where a provider has none. */
+  mergeable: boolean | null;
+  /** GitHub's `mergeable_state` (`clean`, `dirty` = conflicts, `blocked`, `unstable`, `draft`, `unknown` …). */
+  mergeableState: string | null;
+  /** Reviewers asked for a review who have not given one yet; null where a provider does not say. */
+  requestedReviewerCount: number | null;
+  /** Label names; null where a provider does not say. */
+  labels: string[] | null;
 }
 
 /** The review verdict aggregated from all pages of `GET .../pulls/{n}/reviews`. */
@@ -74,6 +83,13 @@ export interface ReviewVerdict {
 export interface Validators {
   pull?: string | null;
   reviews?: string | null;
+  /**
+   * The head commit the check validators below were read for (the stored head): where the checks
+   * are read when the PR answers 304, and they are sent only while the PR's head is still it.
+   */
+  checksSha?: string | null;
+  checkRuns?: string | null;
+  statuses?: string | null;
 }
 
 /** A part of the status that either changed (with its new validator) or answered 304. */
@@ -82,6 +98,12 @@ export type Conditional<T> = { changed: true; value: T; etag: string | null } | 
 export interface PullRequestStatus {
   pull: Conditional<PullRequestFields>;
   reviews: Conditional<ReviewVerdict>;
+  /**
+   * The head commit's checks, one tally per source: GitHub's check runs and commit statuses
+   * (GitLab: the head pipeline, and no statuses). Unchanged when the head is not known.
+   */
+  checkRuns: Conditional<ChecksTally>;
+  statuses: Conditional<ChecksTally>;
 }
 
 /** What every git provider implements; the refresh logic depends on nothing else. */
@@ -100,7 +122,10 @@ export interface GitProvider {
    * requests usually live).
    */
   findPullRequests(token: string, repo: RepoRef, branch: string, pacer?: RequestPacer): Promise<PullRequestSummary[]>;
-  /** The pull request and its review verdict; parts whose validator still matches come back unchanged. */
+  /**
+   * The pull request, its review verdict and its head commit's checks; parts whose validator still
+   * matches come back unchanged.
+   */
   fetchPullRequestStatus(
     token: string,
     pr: PullRequestRef,
