@@ -242,6 +242,15 @@ export interface components {
             commits?: number;
             approved?: boolean;
             reviewer_count?: number;
+            mergeable?: boolean;
+            mergeable_state?: string;
+            requested_reviewer_count?: number;
+            labels?: string[];
+            /** @enum {string} */
+            checks_state?: "pending" | "success" | "failure" | "neutral";
+            checks_passed?: number;
+            checks_failed?: number;
+            checks_pending?: number;
             /** Format: date-time */
             refreshed_at?: string;
             /** Format: date-time */
@@ -308,6 +317,15 @@ export interface components {
             commits?: number;
             approved?: boolean;
             reviewer_count?: number;
+            mergeable?: boolean;
+            mergeable_state?: string;
+            requested_reviewer_count?: number;
+            labels?: string[];
+            /** @enum {string} */
+            checks_state?: "pending" | "success" | "failure" | "neutral";
+            checks_passed?: number;
+            checks_failed?: number;
+            checks_pending?: number;
             /** Format: date-time */
             refreshed_at?: string;
             /** Format: date-time */
