@@ -2,12 +2,17 @@ import type { Dispatcher } from 'undici';
 import { RateLimitError } from './errors.js';
 import { fetchCommitChecks, type CommitChecks } from './github-checks.js';
 import { GitHubClient } from './github-client.js';
+import { streamGitHubDiff } from './github-diff.js';
 import { getAllPages } from './github-pages.js';
 import { normalizeOrigin, parseOrigin, parsePullRequestUrl, pullRequestUrl, repositoryKey } from './origin.js';
-import { toListedPullRequests, toPullRequestFields, toRepositoryParent, toReviews } from './parse-response.js';
+import { toListedPullRequests, toPullRequestFields, toRepositoryInfo, toReviews } from './parse-response.js';
 import { aggregateReviews } from './reviews.js';
 import type {
   Conditional,
+  DiffProvider,
+  DiffRequest,
+  DiffResult,
+  DiffSubject,
   GitProvider,
   PullRequestFields,
   PullRequestRef,
@@ -66,13 +71,18 @@ const PULLS_PER_BRANCH = 100;
 const MAX_REVIEW_PAGES = 50;
 
 /** The GitHub / GitHub Enterprise provider: `GitProvider` over @octokit/core. */
-export class GitHubProvider implements GitProvider {
+export class GitHubProvider implements GitProvider, DiffProvider {
   readonly id: string;
   readonly apiBaseUrl: string;
   readonly webBaseUrl: string;
   private readonly originPattern: RegExp | null;
   private readonly client: GitHubClient;
   private readonly dispatcher: Dispatcher | null;
+  /** Connections of diff reads when a caller-supplied fetch serves the rest. */
+  private diffDispatcher: Dispatcher | null = null;
+  private readonly userAgent: string;
+  private readonly requestTimeoutMs: number;
+  private readonly paddingMs: number;
   private readonly repositories: RepositoryCache;
   private readonly repositoryTtlMs: number;
   private readonly now: () => number;
@@ -91,6 +101,9 @@ export class GitHubProvider implements GitProvider {
     this.repositories = options.repositories ?? inProcessCache();
     this.repositoryTtlMs = options.repositoryTtlMs ?? 3_600_000;
     this.now = options.now ?? Date.now;
+    this.userAgent = options.userAgent ?? 'gitsync';
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.paddingMs = options.rateLimitPaddingMs ?? 5_000;
     this.client = new GitHubClient({
       providerId: options.id,
       apiBaseUrl: this.apiBaseUrl,
@@ -148,28 +161,73 @@ export class GitHubProvider implements GitProvider {
     }));
   }
 
-  /**
-   * The repository a fork was made from; null when `repo` is no fork.
-   * Confirmed with its ETag once the cached answer is old.
-   */
+  /** The repository a fork was made from; null when `repo` is no fork. */
   private async parentOf(token: string, repo: RepoRef, pacer: RequestPacer | undefined): Promise<RepoRef | null> {
+    const info = await this.repositoryInfo(token, repo, pacer);
+    return info.parent && { webBaseUrl: this.webBaseUrl, ...info.parent };
+  }
+
+  /**
+   * What is kept of a repository (its parent, its default branch), shared by every replica;
+   * confirmed with its ETag once the cached answer is old (a 304 costs nothing).
+   */
+  private async repositoryInfo(token: string, repo: RepoRef, pacer: RequestPacer | undefined): Promise<RepositoryInfo> {
     const key = repositoryKey(`${this.webBaseUrl}/${repo.owner}/${repo.repo}`) ?? `${repo.owner}/${repo.repo}`;
     const cached = await this.repositories.get(key);
     const now = this.now();
-    let info: RepositoryInfo | null = cached && now - cached.checkedAt < this.repositoryTtlMs ? cached : null;
-    if (!info) {
-      const path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
-      const result = await this.client.get(token, { path, ifNoneMatch: cached?.etag ?? null }, pacer);
-      info = result.notModified
-        ? { ...cached!, checkedAt: now }
-        : {
-            parent: toRepositoryParent(result.data, { what: `GET ${path}`, status: result.status }),
-            etag: result.etag,
-            checkedAt: now,
-          };
-      await this.repositories.set(key, info);
+    // An entry kept before default branches were read is read again.
+    const known = cached && cached.defaultBranch !== undefined ? cached : null;
+    if (known && now - known.checkedAt < this.repositoryTtlMs) return known;
+    const path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
+    const result = await this.client.get(token, { path, ifNoneMatch: known?.etag ?? null }, pacer);
+    const info: RepositoryInfo = result.notModified
+      ? { ...known!, checkedAt: now }
+      : {
+          ...toRepositoryInfo(result.data, { what: `GET ${path}`, status: result.status }),
+          etag: result.etag,
+          checkedAt: now,
+        };
+    await this.repositories.set(key, info);
+    return info;
+  }
+
+  /**
+   * The unified diff of a pull request, or of a branch compared with its repository's default
+   * branch (`compare/{default}...{branch}`), streamed to `request.write` (see streamGitHubDiff).
+   */
+  async fetchDiff(
+    token: string,
+    subject: DiffSubject,
+    request: DiffRequest,
+    pacer?: RequestPacer,
+  ): Promise<DiffResult> {
+    let path: string;
+    if (subject.kind === 'pull') {
+      const { pr } = subject;
+      path = `/repos/${encodeURIComponent(pr.owner)}/${encodeURIComponent(pr.repo)}/pulls/${pr.number}`;
+    } else {
+      const { repo, branch } = subject;
+      const base = (await this.repositoryInfo(token, repo, pacer)).defaultBranch ?? 'main';
+      // Branch names keep their slashes, as GitHub spells compare URLs (`main...feature/x`).
+      const ref = (name: string) => name.split('/').map(encodeURIComponent).join('/');
+      const spec = `${ref(base)}...${ref(branch)}`;
+      path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/compare/${spec}`;
     }
-    return info.parent && { webBaseUrl: this.webBaseUrl, ...info.parent };
+    const dispatcher = this.dispatcher ?? (this.diffDispatcher ??= createDispatcher());
+    return streamGitHubDiff(
+      token,
+      request,
+      {
+        dispatcher,
+        url: `${this.apiBaseUrl}${path}`,
+        what: `GET ${path} (diff)`,
+        userAgent: this.userAgent,
+        timeoutMs: this.requestTimeoutMs,
+        paddingMs: this.paddingMs,
+        now: this.now,
+      },
+      pacer,
+    );
   }
 
   async fetchPullRequestStatus(
@@ -246,7 +304,7 @@ export class GitHubProvider implements GitProvider {
 
   /** Closes the keep-alive connections (tests, shutdown). */
   async close(): Promise<void> {
-    await this.dispatcher?.close();
+    await Promise.all([this.dispatcher?.close(), this.diffDispatcher?.close()]);
   }
 }
 

@@ -29,3 +29,5 @@ export { EMPTY_TALLY, summarizeChecks, tallyCheckRuns, tallyStatuses } from './c
 export type { ChecksSummary, ChecksTally } from './checks.js';
 export { parseGitLabOrigin, parseMergeRequestUrl, mergeRequestUrl } from './gitlab/origin.js';
 export { DEFAULT_GITLAB_API_BASE_URL, gitLabTokenUrlFor, gitLabWebBaseUrlFor } from './gitlab/web-base.js';
+export { createProviders, createTokenRefresher } from './configured.js';
+export type { ConfiguredProvider } from './configured.js';

@@ -198,6 +198,18 @@ export function toListedPullRequests(data: unknown, context: BodyContext): Liste
   });
 }
 
+/** What is kept of `GET /repos/{o}/{r}`: its parent (null when it is not a fork) and its default branch. */
+export function toRepositoryInfo(
+  data: unknown,
+  context: BodyContext,
+): Pick<RepositoryInfo, 'parent'> & { defaultBranch: string | null } {
+  if (!isObject(data)) throw invalid(context, 'a body that is not a JSON object');
+  return {
+    parent: toRepositoryParent(data, context),
+    defaultBranch: new Fields(data, context).optionalString('default_branch'),
+  };
+}
+
 /** The parent of a repository (`GET /repos/{o}/{r}`), null when it is not a fork. */
 export function toRepositoryParent(data: unknown, context: BodyContext): RepositoryInfo['parent'] {
   if (!isObject(data)) throw invalid(context, 'a body that is not a JSON object');

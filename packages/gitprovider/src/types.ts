@@ -31,6 +31,8 @@ export interface PullRequestSummary extends PullRequestRef {
  */
 export interface RepositoryInfo {
   parent: { owner: string; repo: string } | null;
+  /** The branch a branch without PR is compared with; absent in entries kept before it was read. */
+  defaultBranch?: string | null;
   /** The provider's own id of the repository, where lookups need it (GitLab's project id). */
   id?: number;
   etag: string | null;
@@ -132,6 +134,28 @@ export interface GitProvider {
     validators: Validators,
     pacer?: RequestPacer,
   ): Promise<PullRequestStatus>;
+}
+
+/** What a diff is of: a pull request, or a branch compared with its repository's default branch. */
+export type DiffSubject = { kind: 'pull'; pr: PullRequestRef } | { kind: 'branch'; repo: RepoRef; branch: string };
+
+export interface DiffRequest {
+  /** The ETag of the copy the caller holds. */
+  ifNoneMatch: string | null;
+  /** Bytes past which reading stops (the rest is never read): the answer is `too_large`. */
+  maxBytes: number;
+  /** Takes the body chunk by chunk as it arrives, never the whole; awaited before the next is read. */
+  write(chunk: Uint8Array): Promise<void>;
+}
+
+export type DiffResult =
+  | { kind: 'not_modified' }
+  | { kind: 'written'; etag: string | null; bytes: number }
+  | { kind: 'too_large'; maxBytes: number };
+
+/** A provider that serves unified diffs (GitHub's `application/vnd.github.diff`). */
+export interface DiffProvider {
+  fetchDiff(token: string, subject: DiffSubject, request: DiffRequest, pacer?: RequestPacer): Promise<DiffResult>;
 }
 
 /** What one HTTP exchange told about the caller's rate-limit budget. */
