@@ -8,6 +8,7 @@ import type { DiffSource } from '../diffs.js';
 import { authenticatedErrors, notFound } from '../errors.js';
 
 const chatParams = z.object({ chat: z.uuid() });
+const failure = (description: string) => ({ description, content: { 'application/json': { schema: errorSchema } } });
 const unifiedDiff = z.string().describe('A unified diff (`git diff` format), as the provider serves it');
 
 /**
@@ -30,12 +31,12 @@ export function diffRoutes(app: FastifyInstance, ctx: ApiContext, diffs: DiffSou
         params: chatParams,
         response: {
           200: { description: 'The diff', content: { 'text/x-diff': { schema: unifiedDiff } } },
-          409: errorSchema.describe("The owner has no usable token for the chat's provider"),
-          413: errorSchema.describe('The diff is larger than 4 MiB'),
-          422: errorSchema.describe("No provider is configured for the chat's origin"),
-          501: errorSchema.describe("The chat's provider serves no diffs"),
-          502: errorSchema.describe('The provider failed'),
-          503: errorSchema.describe("The owner's token is rate limited by the provider (see Retry-After)"),
+          409: failure("The owner has no usable token for the chat's provider"),
+          413: failure('The diff is larger than 4 MiB'),
+          422: failure("No provider is configured for the chat's origin, or its url or origin cannot be read"),
+          501: failure("The chat's provider serves no diffs"),
+          502: failure('The provider failed'),
+          503: failure("The owner's token is rate limited by the provider (see Retry-After)"),
           ...authenticatedErrors,
         },
       },
