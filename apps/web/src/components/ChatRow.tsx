@@ -3,6 +3,7 @@ import type { RefreshVerdict } from '../refresh-outcome';
 import { useCallback } from 'react';
 import { useRefresh } from '../hooks/use-refresh';
 import { ChatIcon } from './ChatIcon';
+import { ChecksIcon, ConflictsBadge } from './ChecksIcon';
 import { DiffStats } from './DiffStats';
 import { PullRequestLink } from './PullRequestLink';
 import { RefreshButton } from './RefreshButton';
@@ -23,7 +24,10 @@ export function ChatRow({ chat, onRefresh }: ChatRowProps) {
 
   return (
     <li className="chat-row" data-chat-id={chat.id} aria-busy={refreshState.kind === 'refreshing'}>
-      <ChatIcon chat={chat} />
+      <span className="chat-icons">
+        <ChatIcon chat={chat} />
+        {status?.url && <ChecksIcon status={status} />}
+      </span>
       <div className="chat-body">
         <div className="chat-title" title={title}>
           {title}
@@ -32,6 +36,7 @@ export function ChatRow({ chat, onRefresh }: ChatRowProps) {
           <div className="chat-pr">
             <PullRequestLink status={status} />
             <DiffStats status={status} />
+            <ConflictsBadge status={status} />
           </div>
         )}
         {status && (
