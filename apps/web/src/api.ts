@@ -49,6 +49,8 @@ export interface ApiClient {
   listChats(options?: ListChatsOptions): Promise<ChatPage>;
   /** The on-demand refresh (SPEC §3.6): the status it wrote, or the stored one once the API's wait ran out. */
   refreshDiffStatus(chatId: string): Promise<RefreshedDiffStatusJson>;
+  /** The chat's unified diff (`GET …/diff`): its PR's, or its branch compared with the default branch. */
+  getDiff(chatId: string, signal?: AbortSignal): Promise<string>;
   /** `fetch` with the key and this client's error mapping, for the event stream, which reads the body itself. */
   open(path: string, init?: OpenInit): Promise<Response>;
 }
@@ -92,6 +94,13 @@ export function createApiClient(
       const res = await open(`/api/v1/chats?${query}`, signal ? { signal } : {});
       const page = (await res.json()) as ChatPageJson;
       return { chats: page.chats, nextCursor: page.next_cursor ?? null };
+    },
+    async getDiff(chatId, signal) {
+      const res = await open(`/api/v1/chats/${encodeURIComponent(chatId)}/diff`, {
+        headers: { accept: 'text/x-diff, application/json' },
+        ...(signal && { signal }),
+      });
+      return res.text();
     },
     async refreshDiffStatus(chatId) {
       const res = await open(`/api/v1/chats/${encodeURIComponent(chatId)}/diff-status/refresh`, { method: 'POST' });
