@@ -67,6 +67,8 @@ export interface GitHubProviderOptions {
 /** A branch's pull requests worth reading: more than this many on one branch is not a chat's. */
 const PULLS_PER_BRANCH = 100;
 
+const UNCHANGED_CHECKS: CommitChecks = { checkRuns: { changed: false }, statuses: { changed: false } };
+
 /** More would mean a runaway `Link` chain; 50 pages is 5,000 reviews. */
 const MAX_REVIEW_PAGES = 50;
 
@@ -241,7 +243,14 @@ export class GitHubProvider implements GitProvider, DiffProvider {
     // several fail, a rate limit wins so the whole group backs off.
     const pullThenChecks = async () => {
       const pull = await this.fetchPull(token, path, pr, validators.pull ?? null, pacer);
-      return { pull, checks: await this.fetchChecks(token, pr, pull, validators, pacer) };
+      const checks = await this.fetchChecks(token, pr, pull, validators, pacer).catch((err: unknown) => {
+        // The budget ran out between the PR and its checks: keep what was read (redoing the whole
+        // refresh after the reset would spend the PR's requests twice); the stored checks stay as
+        // they are until the next refresh. The pacer has shared the block with every replica.
+        if (err instanceof RateLimitError) return UNCHANGED_CHECKS;
+        throw err;
+      });
+      return { pull, checks };
     };
     const [pull, reviews] = await Promise.allSettled([
       pullThenChecks(),
@@ -265,7 +274,7 @@ export class GitHubProvider implements GitProvider, DiffProvider {
     pacer: RequestPacer | undefined,
   ): Promise<CommitChecks> {
     const sha = pull.changed ? pull.value.headSha : (validators.checksSha ?? null);
-    if (!sha) return { checkRuns: { changed: false }, statuses: { changed: false } };
+    if (!sha) return UNCHANGED_CHECKS;
     const same = sha === validators.checksSha;
     const etags = {
       checkRuns: same ? (validators.checkRuns ?? null) : null,
