@@ -80,6 +80,10 @@ describe('GET /api/v1/chats/{chat}/diff', () => {
     expect(res.status).toBe(200);
     expect(res.body.toString()).toBe('diff --git a/new b/new\n+hello\n');
     expect(fakeCalls('/compare/').map((c) => c.path)).toContain('/api/v3/repos/acme/app/compare/main...agent/no-pr');
+    // The SDK hands over the streaming response.
+    const viaSdk = await h.client(ada.api_key).diff(chatId);
+    expect(viaSdk.headers.get('content-type')).toBe('text/x-diff; charset=utf-8');
+    expect(await viaSdk.text()).toBe('diff --git a/new b/new\n+hello\n');
   });
 
   it('answers 413 for a 5 MiB diff, and keeps none of it', async () => {
