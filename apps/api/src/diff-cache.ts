@@ -2,6 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
 
+/** How long a replaced body stays for the readers still streaming it. */
+const REPLACED_BODY_SECONDS = 120;
+
 /** What a cached diff's entry points at: its body's key and the provider's ETag of it. */
 interface Entry {
   etag: string | null;
@@ -13,6 +16,8 @@ interface Entry {
 export interface CachedDiff {
   etag: string | null;
   bytes: number;
+  /** Where its body is kept. */
+  readonly bodyKey: string;
   /** The body, read from Redis a chunk at a time as the client takes it. */
   stream(): Readable;
 }
@@ -75,9 +80,9 @@ export class DiffCache {
 
   /**
    * Starts a new body. Readers keep seeing the previous copy until `commit` points the entry at
-   * the new one; the old body expires on its own (a reader may still be streaming it).
+   * the new one; the previous body then expires soon (a reader may still be streaming it).
    */
-  begin(key: string): DiffWrite {
+  begin(key: string, previous: CachedDiff | null = null): DiffWrite {
     const redis = this.options.redis;
     const body = `${key}:body:${randomUUID()}`;
     let started = false;
@@ -94,6 +99,7 @@ export class DiffCache {
         const multi = redis.multi();
         if (!started) multi.set(body, '', 'EX', this.ttl);
         else multi.expire(body, this.ttl);
+        if (previous) multi.expire(previous.bodyKey, REPLACED_BODY_SECONDS);
         await multi.set(key, JSON.stringify(entry), 'EX', this.ttl).exec();
         return this.cached(entry);
       },
@@ -109,6 +115,7 @@ export class DiffCache {
     return {
       etag: entry.etag,
       bytes: entry.bytes,
+      bodyKey: entry.body,
       stream: () => {
         let offset = 0;
         return new Readable({

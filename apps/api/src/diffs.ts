@@ -64,7 +64,7 @@ export class DiffSource {
       throw new HttpError(409, 'no token linked', `the chat's owner has linked no token for provider ${provider.id}`);
 
     const cached = await this.options.cache.get(key);
-    const write = this.options.cache.begin(key);
+    const write = this.options.cache.begin(key, cached);
     let result;
     try {
       result = await provider.fetchDiff(
@@ -123,6 +123,9 @@ function httpErrorOf(err: unknown, subject: DiffSubject): unknown {
     );
   }
   if (!(err instanceof ProviderError)) return err;
+  // GitHub refuses diffs past its own limits (300 files, 20,000 lines) with a 406.
+  if (err.is(406))
+    return new HttpError(413, 'diff too large', `the provider does not serve a diff this large: ${err.message}`);
   if (err.is(401) || err.is(403))
     return new HttpError(409, "the owner's token was refused", `${err.message}; link a token that can read it`);
   if (err.is(404) || err.is(422)) {

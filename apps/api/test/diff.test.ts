@@ -71,6 +71,12 @@ describe('GET /api/v1/chats/{chat}/diff', () => {
     // A new push: the ETag no longer matches, the new diff is served.
     fake.setPullRequestDiff('acme', 'app', pr.number, 'diff --git a/b b/b\n');
     expect((await diffOf(chatId)).body.toString()).toBe('diff --git a/b b/b\n');
+    // The replaced body stays only for readers still streaming it.
+    const bodies = await h.redis.keys(`${h.r.prefix}:diff:*:body:*`);
+    const ttls = (await Promise.all(bodies.map((k) => h.redis.ttl(k)))).sort((a, b) => a - b);
+    expect(ttls).toHaveLength(2);
+    expect(ttls[0]).toBeLessThanOrEqual(120);
+    expect(ttls[1]).toBeGreaterThan(3600);
   });
 
   it("compares a branch without PR with the repository's default branch", async () => {
