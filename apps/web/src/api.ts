@@ -79,10 +79,11 @@ export function createApiClient(
     }
     if (res.ok) return res;
     if (res.status === 401) throw new UnauthorizedError();
-    if (GATEWAY_DOWN.has(res.status)) throw new ApiUnreachableError(`the API is unavailable (${res.status})`);
     const body = (await res.json().catch(() => null)) as { message?: string; detail?: string } | null;
-    // Our API always explains itself in JSON; a bare 5xx comes from a proxy whose upstream is gone.
-    if (!body?.message && res.status >= 500) throw new ApiUnreachableError(`the API is unavailable (${res.status})`);
+    // Our API always explains itself in JSON (its 502/503 say the git provider failed); a bare 5xx
+    // comes from a proxy whose upstream is gone.
+    if (!body?.message && (res.status >= 500 || GATEWAY_DOWN.has(res.status)))
+      throw new ApiUnreachableError(`the API is unavailable (${res.status})`);
     const message = body?.message ? [body.message, body.detail].filter(Boolean).join(': ') : `HTTP ${res.status}`;
     throw new ApiError(res.status, message);
   };
