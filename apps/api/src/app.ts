@@ -3,10 +3,16 @@ import { Queue } from 'bullmq';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { EventHub } from '@gitsync/events';
+import { createProviders, createTokenRefresher, type ClosableProvider, type GitProvider } from '@gitsync/gitprovider';
+import { createTokenSource, systemClock } from '@gitsync/gitsync';
+import { createTokenStore } from '@gitsync/db';
+import { RedisGroupPacer } from '@gitsync/rate-limits';
 import type { Logger } from '@gitsync/logger';
 import { createRegistry, type Registry } from '@gitsync/metrics';
 import { JobCompletions, queueNames, RefreshProducer } from '@gitsync/queue';
 import { authenticate } from './auth.js';
+import { DiffCache } from './diff-cache.js';
+import { DiffSource } from './diffs.js';
 import type { ApiContext } from './context.js';
 import { registerErrorHandler } from './errors.js';
 import { registerOpenApi } from './openapi.js';
@@ -14,6 +20,7 @@ import { defaultQuotas, registerQuotas, type QuotaHandle, type Quotas } from './
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { boardRoutes } from './routes/board.js';
 import { chatRoutes } from './routes/chats.js';
+import { diffRoutes } from './routes/diff.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -46,6 +53,18 @@ export interface BuildAppOptions extends ApiContext {
   connectionTimeoutMs?: number;
   /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (quotas per address). @defaultValue false */
   trustProxy?: boolean | string[];
+  /** The providers diffs are read from. @defaultValue made from `providers` */
+  gitProviders?: readonly GitProvider[];
+  /** Deadline of one provider exchange (diffs: of the headers, and of each pause in the body). @defaultValue 10 s */
+  providerTimeoutMs?: number;
+  /** Added to every rate-limit reset time, as the workers do. @defaultValue 5 s */
+  rateLimitPaddingMs?: number;
+  /** Provider requests in flight per rate-limit group across replicas, as the workers'. @defaultValue 50 */
+  groupMaxInFlight?: number;
+  /** Requests of a group's budget left untouched, as the workers'. @defaultValue 0 */
+  rateLimitReserve?: number;
+  /** The largest diff served. @defaultValue 4 MiB */
+  maxDiffBytes?: number;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -118,10 +137,43 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       rateLimit: handle.refreshRoute,
     });
     eventRoutes(api, { hub, slots, prefix });
+    diffRoutes(api, options, diffSource(app, options));
   });
   // After the API's scope: Bull Board's login counts failed keys with the limiter made there.
   await boardRoutes(app, { db: options.db, queues, quotas: quotas! });
   await webhookRoutes(app, options, producer);
   if (options.webDir) await webRoutes(app, options.webDir);
   return app;
+}
+
+/** Diffs read with the owner's token, through the workers' rate-limit groups, cached in Redis. */
+function diffSource(app: FastifyInstance, options: BuildAppOptions): DiffSource {
+  const timeoutMs = options.providerTimeoutMs ?? 10_000;
+  const paddingMs = options.rateLimitPaddingMs ?? 5_000;
+  let providers = options.gitProviders;
+  if (!providers) {
+    const made: ClosableProvider[] = createProviders(options.providers, { timeoutMs, paddingMs });
+    app.addHook('onClose', async () => {
+      await Promise.allSettled(made.map((p) => p.close()));
+    });
+    providers = made;
+  }
+  return new DiffSource({
+    providers,
+    tokens: createTokenSource({
+      store: createTokenStore(options.db, options.tokenCipher ?? null),
+      refresh: createTokenRefresher(options.providers, timeoutMs),
+      clock: systemClock,
+    }),
+    pacer: new RedisGroupPacer({
+      redis: options.redis,
+      prefix: options.queuePrefix,
+      maxInFlight: options.groupMaxInFlight ?? 50,
+      reserve: options.rateLimitReserve ?? 0,
+      paddingMs,
+      slotLeaseMs: timeoutMs * 2,
+    }),
+    cache: new DiffCache({ redis: options.redis, prefix: options.queuePrefix }),
+    ...(options.maxDiffBytes !== undefined && { maxBytes: options.maxDiffBytes }),
+  });
 }

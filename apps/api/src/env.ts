@@ -52,6 +52,14 @@ export const apiEnvSchema = z
     GITSYNC_REQUEST_TIMEOUT: duration('30s'),
     /** An idle connection is closed after this; event streams stay busy with their heartbeat. */
     GITSYNC_CONNECTION_TIMEOUT: duration('60s'),
+    /**
+     * Diffs are read from the provider with the chat owner's token, in the same rate-limit groups
+     * as the workers': these must be the workers' values.
+     */
+    GITSYNC_PROVIDER_TIMEOUT: duration('10s'),
+    GITSYNC_RATE_LIMIT_PADDING: duration('5s'),
+    GITSYNC_GROUP_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(50),
+    GITSYNC_RATE_LIMIT_RESERVE: z.coerce.number().int().min(0).default(0),
   })
   .superRefine((env, ctx) => {
     const longest = Math.max(env.GITSYNC_SSE_HEARTBEAT, env.GITSYNC_ON_DEMAND_TIMEOUT);

@@ -9,6 +9,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     message: string,
     readonly detail?: string,
+    /** Headers the answer carries too (`Retry-After`). */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }
@@ -26,6 +28,7 @@ export const authenticatedErrors = { 400: errorSchema, 401: errorSchema, 404: er
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
     if (err instanceof HttpError) {
+      if (err.headers) reply.headers(err.headers);
       return reply.code(err.statusCode).send({ message: err.message, ...(err.detail && { detail: err.detail }) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

@@ -41,6 +41,10 @@ async function main(): Promise<void> {
     requestTimeoutMs: env.GITSYNC_REQUEST_TIMEOUT,
     connectionTimeoutMs: env.GITSYNC_CONNECTION_TIMEOUT,
     trustProxy: env.GITSYNC_TRUST_PROXY,
+    providerTimeoutMs: env.GITSYNC_PROVIDER_TIMEOUT,
+    rateLimitPaddingMs: env.GITSYNC_RATE_LIMIT_PADDING,
+    groupMaxInFlight: env.GITSYNC_GROUP_MAX_IN_FLIGHT,
+    rateLimitReserve: env.GITSYNC_RATE_LIMIT_RESERVE,
     // The process's own CPU, memory, event-loop lag and GC: only here, not in tests that build many apps.
     registry: createRegistry({ processMetrics: true }),
   });

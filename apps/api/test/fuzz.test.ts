@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import createClient from 'openapi-fetch';
+import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '@gitsync/testing';
 import { FUZZ_ADMIN_KEY, startApiProcess, type ApiProcess } from './fuzz/api-process.js';
 import { operationSpecs, type Call, type OperationId } from './fuzz/operations.js';
@@ -31,6 +32,7 @@ const LOG = process.env.FUZZ_LOG === '1';
 let t: TestDatabase;
 let r: TestRedis;
 let api: ApiProcess;
+let fake: FakeGitHub;
 let client: Client;
 let world: World;
 /** The statuses the served description lists, per operation. */
@@ -40,7 +42,9 @@ let rowWrites: () => Promise<Record<string, number>>;
 beforeAll(async () => {
   [t, r] = await Promise.all([createTestDatabase(), createTestRedis()]);
   rowWrites = await countRowWrites(t.pool);
-  api = await startApiProcess(t, r);
+  // Diffs are read from the provider: a fake one, never the real GitHub.
+  fake = await startFakeGitHub();
+  api = await startApiProcess(t, r, { GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: fake.apiBaseUrl });
   client = createClient<paths>({ baseUrl: api.baseUrl });
   world = await World.create(client, FUZZ_ADMIN_KEY);
   const description = (await (await fetch(`${api.baseUrl}/openapi.json`)).json()) as {
@@ -55,6 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.stop();
+  await fake?.close();
   await r?.cleanup();
   await t?.drop();
 });

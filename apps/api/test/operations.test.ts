@@ -57,6 +57,7 @@ describe('GET /openapi.json', () => {
       [
         '/api/v1/chats',
         '/api/v1/chats/{chat}',
+        '/api/v1/chats/{chat}/diff',
         '/api/v1/chats/{chat}/diff-status',
         '/api/v1/chats/{chat}/diff-status/refresh',
         '/api/v1/chats/{chat}/git',
@@ -84,6 +85,7 @@ describe('GET /openapi.json', () => {
     expect(doc.paths['/api/v1/chats'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(
       false,
     );
+    expect(Object.keys(doc.paths['/api/v1/chats/{chat}/diff'].get.responses['200'].content)).toEqual(['text/x-diff']);
     const diffStatus = doc.components.schemas.DiffStatus;
     expect(Object.keys(diffStatus.properties)).toEqual(Object.keys(diffStatusSchema.shape));
     expect([...diffStatus.required].sort()).toEqual(

@@ -266,6 +266,35 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     },
   );
 
+  it('rechecks the rows whose PR head is the commit of a check_run, check_suite or status delivery', async () => {
+    const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'ci', head: 'feat/ci' });
+    const other = p.fake.createPullRequest({ owner: 'acme', repo: 'ci', head: 'feat/other' });
+    const chatOf = async (branch: string) => {
+      const chat = await createChat(p.t.db, { ownerId: owner });
+      await markStale(p.t.db, { chatId: chat.id, branch, remoteOrigin: `${p.fake.url}/acme/ci.git` });
+      return chat.id;
+    };
+    const [mine, theirs] = [await chatOf('feat/ci'), await chatOf('feat/other')];
+    // Known heads, as a first refresh leaves them; then nothing is due until a delivery says so.
+    await p.t.db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '1 hour',
+      head_sha = case when chat_id = ${mine} then ${pr.headSha} else ${other.headSha} end
+      where chat_id in (${mine}, ${theirs})`);
+    const run = p.fake.addCheckRun('acme', 'ci', pr.headSha, { name: 'build' });
+    p.fake.updateCheckRun('acme', 'ci', run.id, { conclusion: 'failure' });
+    const checkRun = examplesOf('check_run').find((e) => e.action === 'completed')!;
+    const delivery = { ...checkRun, check_run: { ...checkRun.check_run, head_sha: pr.headSha } };
+    expect(await deliver('check_run', delivery)).toEqual({ status: 202, body: { refreshing: 1 } });
+    expect(await refreshedRow(mine)).toMatchObject({ checksState: 'failure', checksFailed: 1 });
+    expect((await getDiffStatus(p.t.db, theirs))!.lastOutcome).toBeNull();
+
+    const status = { ...examplesOf('status')[0]!, sha: other.headSha };
+    expect(await deliver('status', status)).toEqual({ status: 202, body: { refreshing: 1 } });
+    await refreshedRow(theirs);
+    const suite = examplesOf('check_suite').find((e) => e.action === 'completed')!;
+    const unknown = { ...suite, check_suite: { ...suite.check_suite, head_sha: 'c'.repeat(40) } };
+    expect(await deliver('check_suite', unknown)).toEqual({ status: 202, body: { refreshing: 0 } });
+  });
+
   it('brings a PR change to the row and the event stream soon after the delivery', async () => {
     const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'live', head: 'feat/live', title: 'Before' });
     const chat = await createChat(p.t.db, { ownerId: owner });

@@ -8,7 +8,7 @@ import {
   type Database,
   type TokenCipher,
 } from '@gitsync/db';
-import type { FakeGitHub, PullRequestPatch, ReviewState } from '@gitsync/github-fake';
+import type { AddCheckRunInput, FakeGitHub, PullRequestPatch, ReviewState } from '@gitsync/github-fake';
 
 export const DEMO_PROVIDER_ID = 'github';
 /** Local-only demo credentials: printed at start, meaningful only against the built-in fake. */
@@ -102,6 +102,21 @@ export interface Demo {
   prs: Map<number, number>;
 }
 
+/**
+ * A mix of CI states across the demo PRs (passed, failed, running) and one PR with conflicts, so
+ * that the sidebar shows its check marks, crosses, dots and badge.
+ */
+function addDemoChecks(fake: FakeGitHub, repo: string, number: number, sha: string, i: number): void {
+  fake.addCheckRun(OWNER, repo, sha, { name: 'lint', conclusion: 'success' });
+  const runs: Array<Omit<AddCheckRunInput, 'name'>> = [
+    { conclusion: 'success' },
+    { conclusion: 'failure' },
+    { status: 'in_progress' },
+  ];
+  fake.addCheckRun(OWNER, repo, sha, { name: 'test', ...runs[i % runs.length] });
+  if (i % 4 === 1) fake.updatePullRequest(OWNER, repo, number, { mergeable: false, mergeableState: 'dirty' });
+}
+
 /** Seeds the fake with repos and PRs, and the database with a demo user, token and chats. */
 export async function seedDemo(db: Database, fake: FakeGitHub, cipher: TokenCipher | null): Promise<Demo> {
   fake.addToken(DEMO_TOKEN, { login: OWNER });
@@ -117,6 +132,7 @@ export async function seedDemo(db: Database, fake: FakeGitHub, cipher: TokenCiph
     if (!chat.pr) return;
     const pr = fake.createPullRequest({ ...from, ...chat.pr });
     prs.set(i, pr.number);
+    addDemoChecks(fake, chat.repo, pr.number, pr.headSha, i);
     if (chat.pr.merged || chat.pr.state) {
       fake.updatePullRequest(OWNER, chat.repo, pr.number, { state: 'closed', merged: chat.pr.merged ?? false });
     }

@@ -46,6 +46,10 @@ describe('createApiClient', () => {
     await expect(client(() => json(500, { message: 'internal error' })).api.listChats()).rejects.toBeInstanceOf(
       ApiError,
     );
+    // The API's own 503 (the git provider's rate limit) says so, and is not taken for a proxy's.
+    await expect(
+      client(() => json(503, { message: "provider rate limit of the owner's token" })).api.getDiff('c'),
+    ).rejects.toMatchObject({ status: 503, message: "provider rate limit of the owner's token" });
   });
 
   it("carries the API's message and detail on other errors", async () => {

@@ -49,6 +49,8 @@ export interface ApiClient {
   listChats(options?: ListChatsOptions): Promise<ChatPage>;
   /** The on-demand refresh (SPEC §3.6): the status it wrote, or the stored one once the API's wait ran out. */
   refreshDiffStatus(chatId: string): Promise<RefreshedDiffStatusJson>;
+  /** The chat's unified diff (`GET …/diff`): its PR's, or its branch compared with the default branch. */
+  getDiff(chatId: string, signal?: AbortSignal): Promise<string>;
   /** `fetch` with the key and this client's error mapping, for the event stream, which reads the body itself. */
   open(path: string, init?: OpenInit): Promise<Response>;
 }
@@ -77,10 +79,11 @@ export function createApiClient(
     }
     if (res.ok) return res;
     if (res.status === 401) throw new UnauthorizedError();
-    if (GATEWAY_DOWN.has(res.status)) throw new ApiUnreachableError(`the API is unavailable (${res.status})`);
     const body = (await res.json().catch(() => null)) as { message?: string; detail?: string } | null;
-    // Our API always explains itself in JSON; a bare 5xx comes from a proxy whose upstream is gone.
-    if (!body?.message && res.status >= 500) throw new ApiUnreachableError(`the API is unavailable (${res.status})`);
+    // Our API always explains itself in JSON (its 502/503 say the git provider failed); a bare 5xx
+    // comes from a proxy whose upstream is gone.
+    if (!body?.message && (res.status >= 500 || GATEWAY_DOWN.has(res.status)))
+      throw new ApiUnreachableError(`the API is unavailable (${res.status})`);
     const message = body?.message ? [body.message, body.detail].filter(Boolean).join(': ') : `HTTP ${res.status}`;
     throw new ApiError(res.status, message);
   };
@@ -92,6 +95,13 @@ export function createApiClient(
       const res = await open(`/api/v1/chats?${query}`, signal ? { signal } : {});
       const page = (await res.json()) as ChatPageJson;
       return { chats: page.chats, nextCursor: page.next_cursor ?? null };
+    },
+    async getDiff(chatId, signal) {
+      const res = await open(`/api/v1/chats/${encodeURIComponent(chatId)}/diff`, {
+        headers: { accept: 'text/x-diff, application/json' },
+        ...(signal && { signal }),
+      });
+      return res.text();
     },
     async refreshDiffStatus(chatId) {
       const res = await open(`/api/v1/chats/${encodeURIComponent(chatId)}/diff-status/refresh`, { method: 'POST' });

@@ -195,8 +195,69 @@ it('"refresh now" asks the API for the chat at once and shows the answer', async
   await row().getByRole('button', { name: 'Refresh now' }).waitFor();
 }, 60_000);
 
+it("flips a chat's checks from pending to failure live, and its detail pane shows the diff", async () => {
+  const ciPr = system.fake.createPullRequest({
+    owner: 'acme',
+    repo: 'webapp',
+    head: 'feat/checks',
+    title: 'Checks beside the icon',
+    author: 'web-e2e',
+    additions: 2,
+    deletions: 1,
+    changedFiles: 1,
+  });
+  system.fake.addCheckRun('acme', 'webapp', ciPr.headSha, { name: 'lint', conclusion: 'success' });
+  const build = system.fake.addCheckRun('acme', 'webapp', ciPr.headSha, { name: 'build', status: 'in_progress' });
+  system.fake.setPullRequestDiff(
+    'acme',
+    'webapp',
+    ciPr.number,
+    [
+      'diff --git a/src/checks.ts b/src/checks.ts',
+      'index 1111111..2222222 100644',
+      '--- a/src/checks.ts',
+      '+++ b/src/checks.ts',
+      '@@ -1,2 +1,3 @@',
+      ' export const one = 1;',
+      "-export const mark = 'dot';",
+      "+export const mark = 'cross';",
+      '+export const live = true;',
+      '',
+    ].join('\n'),
+  );
+  const ciChat = await chatOnBranch('Show CI checks', 'waiting', 'feat/checks');
+  const ciRow = page.locator(`[data-chat-id="${ciChat}"]`);
+  const checks = ciRow.locator('.checks-icon');
+  await ciRow.getByRole('img', { name: 'Checks running: 1 passed, 1 pending' }).waitFor({ timeout: 30_000 });
+  expect(await checks.getAttribute('data-checks')).toBe('pending');
+  const before = await checks.elementHandle();
+
+  system.fake.updateCheckRun('acme', 'webapp', build.id, { conclusion: 'failure' });
+  // What a check_run webhook does: an on-demand refresh of the chat; the page hears it on its event stream.
+  const refreshed = await system.call('POST', `/api/v1/chats/${ciChat}/diff-status/refresh`, { key: memberKey });
+  expect(refreshed.status).toBe(200);
+  await ciRow.getByRole('img', { name: 'Checks failed: 1 passed, 1 failed' }).waitFor({ timeout: 30_000 });
+  expect(await checks.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(207, 34, 46)');
+  expect(await before!.evaluate((el) => el.isConnected && el.getAttribute('data-checks'))).toBe('failure');
+
+  await ciRow.getByRole('button', { name: 'Show CI checks' }).click();
+  const pane = page.locator(`[data-detail-chat-id="${ciChat}"]`);
+  await pane.locator('.diff-file-header').filter({ hasText: 'src/checks.ts' }).waitFor({ timeout: 20_000 });
+  await expect(pane.getByRole('link', { name: /Checks beside the icon/ }).getAttribute('href')).resolves.toBe(
+    ciPr.htmlUrl,
+  );
+  await expect(pane.locator('.detail-checks').textContent()).resolves.toContain('Checks failed: 1 passed, 1 failed');
+  await expect(pane.locator('.diff-code-insert').allTextContents()).resolves.toEqual([
+    "export const mark = 'cross';",
+    'export const live = true;',
+  ]);
+  await expect(pane.locator('.diff-code-delete').allTextContents()).resolves.toEqual(["export const mark = 'dot';"]);
+  await page.screenshot({ path: path.join(out, 'web-e2e-detail.png') });
+  await pane.getByRole('button', { name: 'Close details' }).click();
+}, 90_000);
+
 it('loads older chats as the list scrolls to its end (cursor paging, 25 a page)', async () => {
-  // 30 newer chats push the four above onto the second page.
+  // 30 newer chats push the five above onto the second page.
   for (let i = 1; i <= 30; i++) {
     expect(
       (await system.call('POST', '/api/v1/chats', { key: memberKey, body: { title: `Filler chat ${i}` } })).status,
@@ -210,9 +271,9 @@ it('loads older chats as the list scrolls to its end (cursor paging, 25 a page)'
 
   await page.locator('.sidebar-scroll').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
   await row().getByRole('img', { name: 'Pull request merged' }).waitFor();
-  await waitFor(async () => (await rows.count()) === 34, { timeoutMs: 10_000, message: 'all 34 chats' });
+  await waitFor(async () => (await rows.count()) === 35, { timeoutMs: 10_000, message: 'all 35 chats' });
   const titles = await page.locator('.chat-title').allTextContents();
-  expect(new Set(titles).size).toBe(34);
+  expect(new Set(titles).size).toBe(35);
   expect(titles.at(-1)).toBe('Onboarding flow');
 }, 60_000);
 

@@ -2,16 +2,13 @@ import type { DiffStatusChangeEvent } from '@gitsync/contracts';
 import {
   createRefreshTargetLoader,
   diffStatusChange,
-  getExternalAuthLink,
   isDataError,
   saveOutcomeBatch,
   saveRefreshedBatch,
-  upsertExternalAuthLink,
   type Database,
   type SaveResult,
-  type TokenCipher,
 } from '@gitsync/db';
-import type { OutcomeWrite, RefreshedWrite, RefreshStore, RefreshTarget, TokenStore } from '@gitsync/gitsync';
+import type { OutcomeWrite, RefreshedWrite, RefreshStore, RefreshTarget } from '@gitsync/gitsync';
 import { requeueMoved } from '@gitsync/schedule-engine';
 import { createBatcher, createFlushSlots } from './batches.js';
 
@@ -61,13 +58,4 @@ export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeE
   };
 }
 
-/** Provider tokens in Postgres, sealed with `cipher` when there is one. */
-export function createTokenStore(db: Database, cipher: TokenCipher | null): TokenStore {
-  return {
-    async load(providerId, userId) {
-      const link = await getExternalAuthLink(db, providerId, userId, cipher);
-      return link && { accessToken: link.accessToken, refreshToken: link.refreshToken, expiresAt: link.expiresAt };
-    },
-    save: (providerId, userId, token) => upsertExternalAuthLink(db, { providerId, userId, ...token }, cipher),
-  };
-}
+export { createTokenStore } from '@gitsync/db';

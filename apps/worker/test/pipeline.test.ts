@@ -91,7 +91,8 @@ describe('the refresh pipeline', () => {
     p.scheduler.wake();
     const second = await settled(chatId, 'refreshed');
     expect(second.refreshedAt!.getTime()).toBeGreaterThan(first.refreshedAt!.getTime());
-    expect(p.fake.requests.map((r) => r.status)).toEqual([304, 304]);
+    // The PR, its reviews, and its head's check runs and combined status.
+    expect(p.fake.requests.map((r) => r.status)).toEqual([304, 304, 304, 304]);
     expect(p.fake.requests.every((r) => r.conditional)).toBe(true);
     expect(p.events.filter((e) => e.chat.id === chatId)).toHaveLength(eventsBefore);
 

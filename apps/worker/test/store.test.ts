@@ -26,6 +26,10 @@ const pull = {
   baseBranch: 'main',
   authorLogin: null,
   authorAvatarUrl: null,
+  mergeable: true,
+  mergeableState: 'clean',
+  requestedReviewerCount: 0,
+  labels: [],
   etag: '"p"',
   url: 'https://github.com/o/r/pull/1',
 };
@@ -46,6 +50,7 @@ const write = (row: { chatId: string; generation: number }, title = 'Add x'): Re
   url: 'https://github.com/o/r/pull/1',
   pull: { ...pull, title },
   reviews: null,
+  checks: null,
   refreshedAt: new Date(),
   staleAt: new Date(Date.now() + 120_000),
   changed: true,
@@ -78,7 +83,7 @@ describe('the worker’s refresh store', () => {
         }),
       );
       // One tick's worth of results shares a statement: far fewer than one per job.
-      expect(statements.counts.get('gitsync_save_refreshed_v1')).toBeLessThanOrEqual(2);
+      expect(statements.counts.get('gitsync_save_refreshed_v2')).toBeLessThanOrEqual(2);
     } finally {
       statements.restore();
     }
@@ -154,7 +159,7 @@ describe('the worker’s refresh store', () => {
         generation: rows[0]!.generation,
       });
       expect(targets[50]).toBeNull();
-      expect(statements.counts.get('gitsync_load_refresh_targets_v2')).toBe(1);
+      expect(statements.counts.get('gitsync_load_refresh_targets_v3')).toBe(1);
     } finally {
       statements.restore();
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { named } from './registry.js';
-import { CHAT_STATUSES, PULL_REQUEST_STATES } from './vocabulary.js';
+import { CHAT_STATUSES, CHECKS_STATES, PULL_REQUEST_STATES } from './vocabulary.js';
 
 /** SPEC §6: the Go system's ChatDiffStatus field names; `?` fields are omitted when null. */
 export const diffStatusSchema = named(
@@ -23,6 +23,30 @@ export const diffStatusSchema = named(
     commits: z.number().int().optional(),
     approved: z.boolean().optional(),
     reviewer_count: z.number().int().optional(),
+    mergeable: z
+      .boolean()
+      .optional()
+      .describe('Whether the PR merges without conflicts; omitted while the provider has not computed it (unknown)'),
+    mergeable_state: z
+      .string()
+      .optional()
+      .describe("GitHub's mergeable_state: clean, dirty (conflicts), blocked, unstable, behind, draft, unknown"),
+    requested_reviewer_count: z
+      .number()
+      .int()
+      .optional()
+      .describe('Reviewers (and teams) asked for a review who have not given one yet'),
+    labels: z.array(z.string()).optional().describe("The PR's label names"),
+    checks_state: z
+      .enum(CHECKS_STATES)
+      .optional()
+      .describe(
+        "The head commit's CI checks (check runs and commit statuses): failure if any failed, else pending if any " +
+          'is queued or running, else success if any passed, else neutral; omitted when the commit has no checks',
+      ),
+    checks_passed: z.number().int().optional(),
+    checks_failed: z.number().int().optional(),
+    checks_pending: z.number().int().optional(),
     refreshed_at: z.iso.datetime().optional(),
     stale_at: z.iso.datetime().optional(),
   }),

@@ -22,3 +22,11 @@ export const REFRESH_OUTCOMES = [
   'rate_limited',
 ] as const;
 export type RefreshOutcome = (typeof REFRESH_OUTCOMES)[number];
+
+/**
+ * The CI checks of a pull request's head commit, together: a failing check makes it `failure`,
+ * else one still queued or running `pending`, else a passed one `success`; `neutral` when every
+ * check ended neither way (skipped, neutral). No checks at all: no state.
+ */
+export const CHECKS_STATES = ['pending', 'success', 'failure', 'neutral'] as const;
+export type ChecksState = (typeof CHECKS_STATES)[number];

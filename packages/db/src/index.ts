@@ -14,3 +14,4 @@ export * from './stats.js';
 export * from './webhook-targets.js';
 export * from './token-cipher.js';
 export * from './api-keys.js';
+export * from './token-store.js';

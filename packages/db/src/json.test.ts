@@ -31,6 +31,18 @@ const bare: ChatDiffStatus = {
   commits: null,
   approved: null,
   reviewerCount: null,
+  mergeable: null,
+  mergeableState: null,
+  requestedReviewerCount: null,
+  labels: null,
+  checksState: null,
+  checksPassed: null,
+  checksFailed: null,
+  checksPending: null,
+  checkRunsEtag: null,
+  statusesEtag: null,
+  checkRunsTally: null,
+  statusesTally: null,
   gitBranch: 'b',
   gitRemoteOrigin: 'o',
   repoKey: null,
@@ -80,10 +92,24 @@ describe('toDiffStatusJson', () => {
       commits: 2,
       approved: false,
       reviewerCount: 0,
+      mergeable: false,
+      mergeableState: 'dirty',
+      requestedReviewerCount: 1,
+      labels: ['bug'],
+      checksState: 'pending',
+      checksPassed: 1,
+      checksFailed: 0,
+      checksPending: 2,
       refreshedAt: new Date(),
     });
     expect(Object.keys(full)).toHaveLength(Object.keys(diffStatusSchema.shape).length);
     expect(full.approved).toBe(false);
+    expect(full).toMatchObject({
+      mergeable: false,
+      mergeable_state: 'dirty',
+      labels: ['bug'],
+      checks_state: 'pending',
+    });
   });
 });
 

@@ -23,8 +23,20 @@ export const noPullRequest = {
   commits: null,
   approved: null,
   reviewerCount: null,
+  mergeable: null,
+  mergeableState: null,
+  requestedReviewerCount: null,
+  labels: null,
+  checksState: null,
+  checksPassed: null,
+  checksFailed: null,
+  checksPending: null,
   pullEtag: null,
   reviewsEtag: null,
+  checkRunsEtag: null,
+  statusesEtag: null,
+  checkRunsTally: null,
+  statusesTally: null,
 } satisfies Partial<ChatDiffStatus>;
 
 export type PullRequestColumn = keyof typeof noPullRequest;

@@ -1,6 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { CHAT_STATUSES, PULL_REQUEST_STATES, REFRESH_OUTCOMES, USER_ROLES } from '@gitsync/contracts';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { CHAT_STATUSES, CHECKS_STATES, PULL_REQUEST_STATES, REFRESH_OUTCOMES, USER_ROLES } from '@gitsync/contracts';
+import type { ChecksTally } from '@gitsync/gitprovider';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -10,6 +22,7 @@ export const chatStatus = pgEnum('chat_status', CHAT_STATUSES);
 export const pullRequestState = pgEnum('pull_request_state', PULL_REQUEST_STATES);
 /** The kind of the last refresh outcome, kept with the row for operators and metrics. */
 export const refreshOutcome = pgEnum('refresh_outcome', REFRESH_OUTCOMES);
+export const checksState = pgEnum('checks_state', CHECKS_STATES);
 
 /**
  * Where an API key came from: `env` is the admin key of GITSYNC_ADMIN_API_KEY (replaced when the
@@ -103,6 +116,18 @@ export const chatDiffStatuses = pgTable(
     commits: integer('commits'),
     approved: boolean('approved'),
     reviewerCount: integer('reviewer_count'),
+    /** GitHub computes mergeability lazily: null is "not known yet", never a conflict. */
+    mergeable: boolean('mergeable'),
+    /** GitHub's `mergeable_state`: `dirty` means conflicts. */
+    mergeableState: text('mergeable_state'),
+    requestedReviewerCount: integer('requested_reviewer_count'),
+    /** Label names (a JSON array of strings). */
+    labels: jsonb('labels').$type<string[]>(),
+    /** The head commit's checks (check runs and commit statuses together); null: it has none. */
+    checksState: checksState('checks_state'),
+    checksPassed: integer('checks_passed'),
+    checksFailed: integer('checks_failed'),
+    checksPending: integer('checks_pending'),
     gitBranch: text('git_branch').notNull().default(''),
     gitRemoteOrigin: text('git_remote_origin').notNull().default(''),
     /**
@@ -130,6 +155,14 @@ export const chatDiffStatuses = pgTable(
     /** ETags of the pull and reviews endpoints, so that any replica can send If-None-Match. */
     pullEtag: text('pull_etag'),
     reviewsEtag: text('reviews_etag'),
+    /**
+     * ETags of the head's check runs and combined status, and what each tallied when read: a 304
+     * from one source keeps its tally while the other's changes.
+     */
+    checkRunsEtag: text('check_runs_etag'),
+    statusesEtag: text('statuses_etag'),
+    checkRunsTally: jsonb('check_runs_tally').$type<ChecksTally>(),
+    statusesTally: jsonb('statuses_tally').$type<ChecksTally>(),
     lastOutcome: refreshOutcome('last_outcome'),
     lastError: text('last_error'),
     /** Consecutive refreshes that did not end in `refreshed`. */
@@ -143,6 +176,10 @@ export const chatDiffStatuses = pgTable(
       .on(t.url)
       .where(sql`${t.url} is not null`),
     index('chat_diff_statuses_repo_key_branch_idx').on(t.repoKey, t.gitBranch),
+    // check_run, check_suite and status deliveries name a commit, not a pull request.
+    index('chat_diff_statuses_head_sha_idx')
+      .on(t.headSha)
+      .where(sql`${t.headSha} is not null`),
   ],
 );
 

@@ -36,3 +36,17 @@ export async function findRowsForPullRequest(db: Database, match: PullRequestMat
     select chat_id, generation from matched`);
   return result.rows.map((r) => ({ chatId: r.chat_id, generation: r.generation }));
 }
+
+/**
+ * The rows whose pull request's head is commit `headSha` (archived chats left out), by the head_sha
+ * index: what a check_run, check_suite or status delivery concerns. A commit id names one commit
+ * wherever it is pushed, so a fork's PR is found through the base repository's checks too.
+ */
+export async function findRowsForCommit(db: Database, headSha: string): Promise<RowVersion[]> {
+  const result = await db.execute<{ chat_id: string; generation: number }>(sql`
+    select ds.chat_id, ds.generation
+    from chat_diff_statuses ds
+    join chats c on c.id = ds.chat_id
+    where ds.head_sha = ${headSha} and not c.archived`);
+  return result.rows.map((r) => ({ chatId: r.chat_id, generation: r.generation }));
+}

@@ -36,6 +36,18 @@ update chat_diff_statuses s set
   author_login = case when v.has_pull then v.author_login else s.author_login end,
   author_avatar_url = case when v.has_pull then v.author_avatar_url else s.author_avatar_url end,
   pull_etag = case when v.has_pull then v.pull_etag else s.pull_etag end,
+  mergeable = case when v.has_pull then v.mergeable else s.mergeable end,
+  mergeable_state = case when v.has_pull then v.mergeable_state else s.mergeable_state end,
+  requested_reviewer_count = case when v.has_pull then v.requested_reviewer_count else s.requested_reviewer_count end,
+  labels = case when v.has_pull then v.labels else s.labels end,
+  checks_state = case when v.has_checks then v.checks_state else s.checks_state end,
+  checks_passed = case when v.has_checks then v.checks_passed else s.checks_passed end,
+  checks_failed = case when v.has_checks then v.checks_failed else s.checks_failed end,
+  checks_pending = case when v.has_checks then v.checks_pending else s.checks_pending end,
+  check_runs_etag = case when v.has_checks then v.check_runs_etag else s.check_runs_etag end,
+  statuses_etag = case when v.has_checks then v.statuses_etag else s.statuses_etag end,
+  check_runs_tally = case when v.has_checks then v.check_runs_tally else s.check_runs_tally end,
+  statuses_tally = case when v.has_checks then v.statuses_tally else s.statuses_tally end,
   approved = case when v.has_reviews then v.approved else s.approved end,
   changes_requested = case when v.has_reviews then v.changes_requested else s.changes_requested end,
   reviewer_count = case when v.has_reviews then v.reviewer_count else s.reviewer_count end,
@@ -50,11 +62,17 @@ update chat_diff_statuses s set
 from unnest(
   $1::uuid[], $2::int[], $3::text[], $4::bool[], $5::pull_request_state[], $6::text[], $7::bool[], $8::int[], $9::int[],
   $10::int[], $11::int[], $12::int[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-  $19::bool[], $20::bool[], $21::bool[], $22::int[], $23::text[], $24::timestamptz[], $25::timestamptz[]
+  $19::bool[], $20::bool[], $21::bool[], $22::int[], $23::text[], $24::timestamptz[], $25::timestamptz[],
+  $26::bool[], $27::text[], $28::int[], $29::jsonb[],
+  $30::bool[], $31::checks_state[], $32::int[], $33::int[], $34::int[], $35::text[], $36::text[],
+  $37::jsonb[], $38::jsonb[]
 ) as v(chat_id, generation, url, has_pull, state, title, draft, additions, deletions,
        changed_files, commits, pr_number, head_branch, head_sha, base_branch, author_login, author_avatar_url,
        pull_etag,
-       has_reviews, approved, changes_requested, reviewer_count, reviews_etag, refreshed_at, stale_at)
+       has_reviews, approved, changes_requested, reviewer_count, reviews_etag, refreshed_at, stale_at,
+       mergeable, mergeable_state, requested_reviewer_count, labels,
+       has_checks, checks_state, checks_passed, checks_failed, checks_pending, check_runs_etag, statuses_etag,
+       check_runs_tally, statuses_tally)
 where s.chat_id = v.chat_id and ${WRITE_BACK_GUARD}
 returning s.chat_id`;
 
@@ -84,7 +102,9 @@ export async function saveRefreshedBatch(db: Database, writes: readonly Refreshe
   if (writes.length === 0) return [];
   const pulls = writes.map((w) => w.pull);
   const reviews = writes.map((w) => w.reviews);
-  const written = await run(db, 'gitsync_save_refreshed_v1', SAVE_REFRESHED, [
+  const checks = writes.map((w) => w.checks);
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  const written = await run(db, 'gitsync_save_refreshed_v2', SAVE_REFRESHED, [
     column(writes, (w) => w.chatId),
     column(writes, (w) => w.generation),
     column(writes, (w) => w.url),
@@ -110,6 +130,19 @@ export async function saveRefreshedBatch(db: Database, writes: readonly Refreshe
     column(reviews, (r) => r?.etag ?? null),
     column(writes, (w) => w.refreshedAt),
     column(writes, (w) => w.staleAt),
+    column(pulls, (p) => p?.mergeable ?? null),
+    column(pulls, (p) => p?.mergeableState ?? null),
+    column(pulls, (p) => p?.requestedReviewerCount ?? null),
+    column(pulls, (p) => json(p?.labels)),
+    column(checks, (c) => c !== null),
+    column(checks, (c) => c?.summary?.state ?? null),
+    column(checks, (c) => c?.summary?.passed ?? null),
+    column(checks, (c) => c?.summary?.failed ?? null),
+    column(checks, (c) => c?.summary?.pending ?? null),
+    column(checks, (c) => c?.checkRuns.etag ?? null),
+    column(checks, (c) => c?.statuses.etag ?? null),
+    column(checks, (c) => json(c?.checkRuns.tally)),
+    column(checks, (c) => json(c?.statuses.tally)),
   ]);
   return withChanges(db, writes, written, (w) => w.changed);
 }

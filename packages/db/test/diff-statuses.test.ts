@@ -25,7 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const saveRefreshed = async (db: Database, write: RefreshedWrite) => (await saveRefreshedBatch(db, [write]))[0]!;
+const saveRefreshed = async (db: Database, write: Omit<RefreshedWrite, 'checks'> & Partial<RefreshedWrite>) =>
+  (await saveRefreshedBatch(db, [{ checks: null, ...write }]))[0]!;
 const saveOutcome = async (db: Database, write: OutcomeWrite) => (await saveOutcomeBatch(db, [write]))[0]!;
 const newChat = async () => (await createChat(db, { ownerId, title: 'chat' })).id;
 const report = (chatId: string, branch = 'feat/x') => ({ chatId, branch, remoteOrigin: 'https://github.com/o/r' });
@@ -97,6 +98,10 @@ describe('write-backs', () => {
     baseBranch: 'main',
     authorLogin: 'ada',
     authorAvatarUrl: null,
+    mergeable: null,
+    mergeableState: 'unknown',
+    requestedReviewerCount: 2,
+    labels: ['bug', "it's"],
     etag: '"p1"',
   };
 
@@ -155,6 +160,58 @@ describe('write-backs', () => {
     });
   });
 
+  it('writes mergeability, labels and checks, keeps the checks on a 304, and forgets them with the PR', async () => {
+    const chatId = await newChat();
+    const { generation } = (await markStale(db, report(chatId)))!;
+    const base = {
+      chatId,
+      generation,
+      url: 'https://github.com/o/r/pull/7',
+      refreshedAt: new Date(),
+      staleAt: new Date(),
+    };
+    const tally = { passed: 2, failed: 1, pending: 0, neutral: 1 };
+    const checks = {
+      summary: { state: 'failure' as const, passed: 2, failed: 1, pending: 0 },
+      checkRuns: { tally, etag: '"runs"' },
+      statuses: { tally: { passed: 0, failed: 0, pending: 0, neutral: 0 }, etag: '"st"' },
+    };
+    await saveRefreshed(db, { ...base, pull, reviews: null, checks, changed: true });
+    const expected = {
+      mergeable: null,
+      mergeableState: 'unknown',
+      requestedReviewerCount: 2,
+      labels: ['bug', "it's"],
+      checksState: 'failure',
+      checksPassed: 2,
+      checksFailed: 1,
+      checksPending: 0,
+      checkRunsEtag: '"runs"',
+      statusesEtag: '"st"',
+      checkRunsTally: tally,
+    };
+    expect(await getDiffStatus(db, chatId)).toMatchObject(expected);
+    await saveRefreshed(db, { ...base, pull: null, reviews: null, checks: null, changed: false });
+    expect(await getDiffStatus(db, chatId)).toMatchObject(expected);
+
+    await saveOutcomeBatch(db, [
+      { chatId, generation, outcome: 'no_pr', error: null, staleAt: new Date(), clearUrl: true },
+    ]);
+    expect(await getDiffStatus(db, chatId)).toMatchObject({
+      url: null,
+      mergeable: null,
+      mergeableState: null,
+      requestedReviewerCount: null,
+      labels: null,
+      checksState: null,
+      checksPassed: null,
+      checkRunsEtag: null,
+      statusesEtag: null,
+      checkRunsTally: null,
+      statusesTally: null,
+    });
+  });
+
   it('drops a result of an older generation', async () => {
     const chatId = await newChat();
     const { generation } = (await markStale(db, report(chatId)))!;
@@ -170,6 +227,7 @@ describe('write-backs', () => {
       url: 'https://github.com/o/r/pull/7',
       pull,
       reviews: null,
+      checks: null,
       refreshedAt: new Date(),
       staleAt: new Date(Date.now() + 120_000),
       changed: true,
@@ -232,6 +290,7 @@ describe('write-backs', () => {
       url: `https://github.com/o/r/pull/${i + 1}`,
       pull: i === 2 ? null : { ...pull, number: i + 1, title: `PR ${i + 1}` },
       reviews: null,
+      checks: null,
       refreshedAt: new Date(),
       staleAt,
       changed: i === 0,

@@ -18,20 +18,35 @@ export interface Answer {
 const JSON_TYPE = 'application/json; charset=utf-8';
 const DOCS = 'https://docs.github.com/rest';
 
-/** A JSON body ready for the socket, with its strong ETag: the SHA-1 of the body, so any change changes it. */
+/** A body ready for the socket (JSON or a diff) with its strong ETag, the SHA-1 of the body: any change changes it. */
 export interface Entity {
   body: Buffer;
   etag: string;
 }
 
-export function entity(json: string): Entity {
-  const body = Buffer.from(json);
+export function entity(content: string | Buffer): Entity {
+  const body = typeof content === 'string' ? Buffer.from(content) : content;
   return { body, etag: `"${createHash('sha1').update(body).digest('hex')}"` };
 }
 
 export function ok({ body, etag }: Entity): Answer {
   return { status: 200, body, etag };
 }
+
+/** What GitHub answers for `Accept: application/vnd.github.diff`: the diff as plain text. */
+export function diffAnswer({ body, etag }: Entity): Answer {
+  return {
+    status: 200,
+    body,
+    etag,
+    contentType: 'text/plain; charset=utf-8',
+    headers: { 'x-github-media-type': 'github.v3; param=diff' },
+  };
+}
+
+/** `application/vnd.github.diff` (or its v3 spelling) among the accepted media types. */
+export const wantsDiff = (accept: string | undefined): boolean =>
+  accept !== undefined && /application\/vnd\.github(?:\.v3)?\.diff/i.test(accept);
 
 /** GitHub's error body: {message, documentation_url, status}. */
 export function error(status: number, message: string, documentationUrl = DOCS): Answer {

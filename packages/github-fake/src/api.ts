@@ -25,6 +25,7 @@ export function answerApi(
   rest: string,
   token: string | null,
   ifNoneMatch: string | undefined,
+  accept?: string,
 ): Answer {
   const now = Date.now();
   const account = token === null ? undefined : ctx.tokens.account(token, now);
@@ -57,7 +58,7 @@ export function answerApi(
   }
   if (rate.remaining <= 0) return primaryLimit(ctx, account.login, rate);
 
-  const req = parse(method, rest);
+  const req = parse(method, rest, accept);
   const mode =
     req && req.segments[0] === 'repos' && req.segments[1] !== undefined && req.segments[2] !== undefined
       ? ctx.failures.take(req.segments[1], req.segments[2])
@@ -96,13 +97,14 @@ function failure(mode: FailureMode): Answer {
 }
 
 /** Splits and percent-decodes the path; undefined when it cannot be decoded (answered 404). */
-function parse(method: string, rest: string): ApiRequest | undefined {
+function parse(method: string, rest: string, accept: string | undefined): ApiRequest | undefined {
   const q = rest.indexOf('?');
   let pathname = q < 0 ? rest : rest.slice(0, q);
   if (pathname.length > 1 && pathname.endsWith('/')) pathname = pathname.slice(0, -1);
   try {
     const segments = pathname.split('/').slice(1).map(decodeURIComponent);
-    return { method, segments, pathname, query: new URLSearchParams(q < 0 ? '' : rest.slice(q + 1)) };
+    const query = new URLSearchParams(q < 0 ? '' : rest.slice(q + 1));
+    return { method, segments, pathname, query, ...(accept !== undefined && { accept }) };
   } catch {
     return undefined;
   }

@@ -1,15 +1,21 @@
 export { startFakeGitHub } from './server.js';
 export type {
+  AddCheckRunInput,
   AddRepoOptions,
   AddReviewInput,
   AddTokenOptions,
+  CheckRunConclusion,
+  CheckRunStatus,
+  CommitStatusState,
   CreatePullRequestInput,
   FailureMode,
   FakeGitHub,
+  FakeCheckRun,
   FakeGitHubOptions,
   FakePullRequest,
   FakeRequest,
   PullRequestPatch,
   RepoRef,
   ReviewState,
+  SetCommitStatusInput,
 } from './types.js';

@@ -1,8 +1,10 @@
-import { entity, error, notFound, ok } from './answer.js';
+import { diffAnswer, entity, error, notFound, ok, wantsDiff } from './answer.js';
 import type { Answer } from './answer.js';
+import { combinedStatus, listCheckRuns } from './checks.js';
 import { linkHeader, readPage, slicePage } from './pagination.js';
 import { fullRepository, pullRequest, pullRequestReview, pullRequestSimple } from './shapes.js';
 import type { ShapeCache } from './shapes.js';
+import { defaultDiff } from './store.js';
 import type { PullQuery, PullRecord, Store } from './store.js';
 
 export interface RouteContext {
@@ -16,6 +18,8 @@ export interface ApiRequest {
   segments: string[];
   pathname: string;
   query: URLSearchParams;
+  /** The Accept header: `application/vnd.github.diff` asks for a diff. */
+  accept?: string;
 }
 
 /** The REST endpoints the project calls; everything else is a 404 like GitHub's. */
@@ -26,14 +30,46 @@ export function route(ctx: RouteContext, req: ApiRequest): Answer {
   const name = s[2];
   if (owner === undefined || name === undefined) return notFound();
   if (s.length === 3) return getRepository(ctx, owner, name);
+  if (s[3] === 'commits' && s.length === 6 && s[4]) return commitChecks(ctx, req, owner, name, s[4], s[5]);
+  // A branch name may hold slashes: everything after compare/ is `base...head`.
+  if (s[3] === 'compare' && s.length >= 5) return compare(ctx, req, owner, name, s.slice(4).join('/'));
   if (s[3] !== 'pulls') return notFound();
   if (s.length === 4) return listPulls(ctx, req, owner, name);
   const number = parseNumber(s[4]);
   const pr = number === undefined ? undefined : ctx.store.pull(owner, name, number);
   if (!pr) return notFound();
+  if (s.length === 5 && wantsDiff(req.accept))
+    return diffAnswer((pr.rendered.diff ??= entity(pr.diff ?? defaultDiff(pr))));
   if (s.length === 5) return ok((pr.rendered.detail ??= entity(JSON.stringify(pullRequest(ctx.shapes, pr)))));
   if (s.length === 6 && s[5] === 'reviews') return listReviews(ctx, req, pr);
   return notFound();
+}
+
+function commitChecks(
+  ctx: RouteContext,
+  req: ApiRequest,
+  owner: string,
+  name: string,
+  sha: string,
+  what: string | undefined,
+): Answer {
+  const repo = ctx.store.repo(owner, name);
+  if (!repo) return notFound();
+  if (what === 'check-runs') return listCheckRuns(ctx, req, repo, sha);
+  if (what === 'status') return combinedStatus(ctx, req, repo, sha);
+  return notFound();
+}
+
+/**
+ * `GET /repos/{o}/{r}/compare/{base}...{head}` with the diff media type: the diff set for that branch
+ * (setBranchDiff). The JSON comparison is not modelled (415 says so); unknown comparisons are 404.
+ */
+function compare(ctx: RouteContext, req: ApiRequest, owner: string, name: string, spec: string): Answer {
+  const repo = ctx.store.repo(owner, name);
+  const diff = repo?.branchDiffs.get(spec);
+  if (!diff) return error(404, `No common ancestor between ${spec.replace('...', ' and ')}.`);
+  if (!wantsDiff(req.accept)) return error(415, 'the fake answers compare with application/vnd.github.diff only');
+  return diffAnswer(diff);
 }
 
 function parseNumber(segment: string | undefined): number | undefined {

@@ -8,7 +8,7 @@ import type { ApiContext } from './api.js';
 import { Failures } from './failures.js';
 import { answerOAuth } from './oauth.js';
 import { ShapeCache } from './shapes.js';
-import { Store, toFakePullRequest } from './store.js';
+import { Store, toFakeCheckRun, toFakePullRequest } from './store.js';
 import { Tokens } from './tokens.js';
 import type { FakeGitHub, FakeGitHubOptions, FakeRequest } from './types.js';
 import { answerWeb } from './web.js';
@@ -31,7 +31,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   async function answer(req: IncomingMessage, url: string, token: string | null): Promise<Answer> {
     const method = req.method ?? 'GET';
     if (ctx && (url === API_PREFIX || url.startsWith(`${API_PREFIX}/`) || url.startsWith(`${API_PREFIX}?`))) {
-      return answerApi(ctx, method, url.slice(API_PREFIX.length) || '/', token, req.headers['if-none-match']);
+      const rest = url.slice(API_PREFIX.length) || '/';
+      return answerApi(ctx, method, rest, token, req.headers['if-none-match'], req.headers.accept);
     }
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
@@ -103,6 +104,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     updatePullRequest: (owner, repo, number, patch) =>
       toFakePullRequest(store.updatePullRequest(owner, repo, number, patch), url),
     addReview: (owner, repo, number, review) => store.addReview(owner, repo, number, review),
+    addCheckRun: (owner, repo, sha, input) => toFakeCheckRun(store.addCheckRun(owner, repo, sha, input)),
+    updateCheckRun: (owner, repo, id, patch) => toFakeCheckRun(store.updateCheckRun(owner, repo, id, patch)),
+    setCommitStatus: (owner, repo, sha, input) => store.setCommitStatus(owner, repo, sha, input),
+    setPullRequestDiff: (owner, repo, number, diff) => store.setPullRequestDiff(owner, repo, number, diff),
+    setBranchDiff: (owner, repo, branch, diff, base) => store.setBranchDiff(owner, repo, branch, diff, base),
     getPullRequest: (owner, repo, number) => {
       const pr = store.pull(owner, repo, number);
       return pr ? toFakePullRequest(pr, url) : undefined;

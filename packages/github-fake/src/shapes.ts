@@ -1,5 +1,5 @@
 import type { components } from '@octokit/openapi-types';
-import { networkRoot, sha } from './store.js';
+import { mergeability, networkRoot, sha } from './store.js';
 import type { PullRecord, RepoRecord, ReviewRecord, Store } from './store.js';
 
 // Typing every builder with the published OpenAPI schemas keeps the JSON honest: a missing
@@ -213,7 +213,7 @@ function pullCommon(cache: ShapeCache, pr: PullRecord) {
     title: pr.title,
     user: cache.user(pr.author),
     body: pr.body,
-    labels: [],
+    labels: pr.labels.map((name) => label(api, name)),
     milestone: null,
     active_lock_reason: null,
     created_at: isoSeconds(pr.createdAt),
@@ -223,7 +223,7 @@ function pullCommon(cache: ShapeCache, pr: PullRecord) {
     merge_commit_sha: pr.mergeCommitSha,
     assignee: null,
     assignees: [],
-    requested_reviewers: [],
+    requested_reviewers: pr.requestedReviewers.map((login) => cache.user(login)),
     requested_teams: [],
     head: {
       label: `${headOwner}:${pr.head}`,
@@ -249,6 +249,20 @@ function pullCommon(cache: ShapeCache, pr: PullRecord) {
   };
 }
 
+/** A label of a pull request; its id is derived from its name, so one name is one label everywhere. */
+function label(repoApi: string, name: string) {
+  const id = Number.parseInt(sha('label', name).slice(0, 8), 16);
+  return {
+    id,
+    node_id: nodeId('LA', id),
+    url: `${repoApi}/labels/${encodeURIComponent(name)}`,
+    name,
+    description: '',
+    color: sha('color', name).slice(0, 6),
+    default: false,
+  };
+}
+
 export function pullRequestSimple(cache: ShapeCache, pr: PullRecord): PullRequestSimple {
   return pullCommon(cache, pr);
 }
@@ -257,9 +271,9 @@ export function pullRequest(cache: ShapeCache, pr: PullRecord): PullRequest {
   return {
     ...pullCommon(cache, pr),
     merged: pr.merged,
-    mergeable: pr.state === 'open' ? true : null,
-    rebaseable: pr.state === 'open' ? true : null,
-    mergeable_state: pr.state === 'open' ? (pr.draft ? 'draft' : 'clean') : 'unknown',
+    mergeable: mergeability(pr).mergeable,
+    rebaseable: mergeability(pr).mergeable,
+    mergeable_state: mergeability(pr).mergeableState,
     merged_by: pr.merged ? cache.user(pr.repo.owner) : null,
     comments: 0,
     review_comments: 0,

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { Entity } from './answer.js';
+import { entity } from './answer.js';
 import type {
+  AddCheckRunInput,
   AddRepoOptions,
   AddReviewInput,
+  CheckRunConclusion,
+  CheckRunStatus,
+  CommitStatusState,
   CreatePullRequestInput,
+  FakeCheckRun,
   FakePullRequest,
   PullRequestPatch,
   ReviewState,
+  SetCommitStatusInput,
 } from './types.js';
 
 export interface RepoRecord {
@@ -23,6 +30,10 @@ export interface RepoRecord {
    */
   byHead: Map<string, Map<string, Set<PullRecord>>>;
   nextNumber: number;
+  /** Check runs and statuses by commit SHA. */
+  commits: Map<string, CommitRecord>;
+  /** Diffs of `compare/{base}...{branch}`, by `${base}...${branch}`. */
+  branchDiffs: Map<string, Entity>;
   /** The `GET /repos/{o}/{r}` answer, serialised once: nothing in it changes after the repo is added. */
   full?: Entity;
 }
@@ -37,11 +48,42 @@ export interface ReviewRecord {
   json?: string;
 }
 
+export interface CheckRunRecord {
+  id: number;
+  name: string;
+  headSha: string;
+  status: CheckRunStatus;
+  conclusion: CheckRunConclusion | null;
+  startedAt: Date;
+  completedAt: Date | null;
+}
+
+export interface StatusRecord {
+  id: number;
+  context: string;
+  state: CommitStatusState;
+  description: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What is known of one commit: its check runs (in creation order) and its latest status per context. */
+export interface CommitRecord {
+  sha: string;
+  runs: CheckRunRecord[];
+  statuses: Map<string, StatusRecord>;
+  /** Serialised pages by `${filter}:${perPage}:${page}` and `${perPage}:${page}`, dropped on every change. */
+  rendered: { runPages?: Map<string, Entity>; statusPages?: Map<string, Entity> };
+}
+
 /**
  * What the public FakePullRequest shows, plus what only the answers need; owner, repo and url come from
  * `repo`, headOwner and headRepo from `headRepo`.
  */
-export interface PullRecord extends Omit<FakePullRequest, 'owner' | 'repo' | 'htmlUrl' | 'headOwner' | 'headRepo'> {
+export interface PullRecord extends Omit<
+  FakePullRequest,
+  'owner' | 'repo' | 'htmlUrl' | 'headOwner' | 'headRepo' | 'mergeable' | 'mergeableState'
+> {
   id: number;
   repo: RepoRecord;
   /** Where the head branch lives: `repo` itself, or a fork in its network. */
@@ -52,6 +94,11 @@ export interface PullRecord extends Omit<FakePullRequest, 'owner' | 'repo' | 'ht
   mergedAt: Date | null;
   mergeCommitSha: string | null;
   reviews: ReviewRecord[];
+  /** Set by a patch; otherwise derived from state and draft ({@link mergeability}). */
+  mergeable?: boolean | null;
+  mergeableState?: string;
+  /** `Accept: application/vnd.github.diff`; by default made from the branch and title. */
+  diff?: Buffer;
   /** Serialised answers, dropped on every change, so hot GETs skip JSON.stringify and hashing. */
   rendered: Rendered;
 }
@@ -63,6 +110,25 @@ export interface Rendered {
   alone?: Entity;
   /** Review list pages by `${perPage}:${page}`. */
   reviewPages?: Map<string, Entity>;
+  diff?: Entity;
+}
+
+/** A pull request's `mergeable` and `mergeable_state`: set ones, else open → mergeable (`clean`, or `draft`). */
+export function mergeability(pr: PullRecord): { mergeable: boolean | null; mergeableState: string } {
+  const open = pr.state === 'open';
+  return {
+    mergeable: pr.mergeable !== undefined ? pr.mergeable : open ? true : null,
+    mergeableState: pr.mergeableState ?? (open ? (pr.draft ? 'draft' : 'clean') : 'unknown'),
+  };
+}
+
+/** The diff a pull request answers when none was set: one new file named for its branch, holding its title. */
+export function defaultDiff(pr: PullRecord): Buffer {
+  const file = `${pr.head.replace(/[^\w.-]+/g, '-')}.md`;
+  return Buffer.from(
+    `diff --git a/${file} b/${file}\nnew file mode 100644\nindex 0000000..${pr.headSha.slice(0, 7)}\n` +
+      `--- /dev/null\n+++ b/${file}\n@@ -0,0 +1 @@\n+${pr.title}\n`,
+  );
 }
 
 export type SortKey = 'created' | 'updated';
@@ -99,6 +165,9 @@ export class Store {
   private nextRepoId = 1;
   private nextPullId = 1;
   private nextReviewId = 1;
+  private nextCheckRunId = 1;
+  private nextStatusId = 1;
+  private readonly checkRuns = new Map<string, { run: CheckRunRecord; commit: CommitRecord }>();
   private nextUserId = 1;
   private lastTick = 0;
 
@@ -143,6 +212,8 @@ export class Store {
       pulls: new Map(),
       byHead: new Map(),
       nextNumber: 1,
+      commits: new Map(),
+      branchDiffs: new Map(),
     };
     this.repos.set(k, repo);
     this.userId(owner);
@@ -194,6 +265,8 @@ export class Store {
       mergedAt: null,
       mergeCommitSha: null,
       reviews: [],
+      requestedReviewers: [],
+      labels: [],
       rendered: {},
     };
     repo.pulls.set(number, pr);
@@ -232,6 +305,10 @@ export class Store {
     if (patch.deletions !== undefined) pr.deletions = patch.deletions;
     if (patch.changedFiles !== undefined) pr.changedFiles = patch.changedFiles;
     if (patch.commits !== undefined) pr.commits = patch.commits;
+    if (patch.mergeable !== undefined) pr.mergeable = patch.mergeable;
+    if (patch.mergeableState !== undefined) pr.mergeableState = patch.mergeableState;
+    if (patch.requestedReviewers !== undefined) pr.requestedReviewers = [...patch.requestedReviewers];
+    if (patch.labels !== undefined) pr.labels = [...patch.labels];
     if (patch.merged === true) {
       if (!pr.merged) {
         pr.merged = true;
@@ -261,6 +338,83 @@ export class Store {
     });
     // GitHub bumps a pull request's updated_at when it gets a review.
     this.touch(pr, now);
+  }
+
+  /** The commit's record in `repo`, made when missing. */
+  private commit(repo: RepoRecord, sha: string): CommitRecord {
+    let record = repo.commits.get(sha);
+    if (!record) repo.commits.set(sha, (record = { sha, runs: [], statuses: new Map(), rendered: {} }));
+    return record;
+  }
+
+  commitChecks(owner: string, name: string, sha: string): CommitRecord | undefined {
+    return this.repo(owner, name)?.commits.get(sha);
+  }
+
+  addCheckRun(owner: string, name: string, sha: string, input: AddCheckRunInput): CheckRunRecord {
+    const repo = this.addRepo(owner, name);
+    const commit = this.commit(repo, sha);
+    const now = this.tick();
+    const conclusion = input.conclusion ?? null;
+    const status = input.status ?? (conclusion === null ? 'queued' : 'completed');
+    const run: CheckRunRecord = {
+      id: this.nextCheckRunId++,
+      name: input.name,
+      headSha: sha,
+      status,
+      conclusion: status === 'completed' ? conclusion : null,
+      startedAt: now,
+      completedAt: status === 'completed' ? now : null,
+    };
+    commit.runs.push(run);
+    commit.rendered = {};
+    this.checkRuns.set(repoKey(owner, name) + `#${run.id}`, { run, commit });
+    return run;
+  }
+
+  updateCheckRun(
+    owner: string,
+    name: string,
+    id: number,
+    patch: Partial<Pick<CheckRunRecord, 'status' | 'conclusion'>>,
+  ): CheckRunRecord {
+    const found = this.checkRuns.get(repoKey(owner, name) + `#${id}`);
+    if (!found) throw new Error(`fake GitHub: no check run ${id} in ${owner}/${name}`);
+    const { run, commit } = found;
+    if (patch.conclusion !== undefined && patch.conclusion !== null && patch.status === undefined)
+      run.status = 'completed';
+    if (patch.status !== undefined) run.status = patch.status;
+    if (patch.conclusion !== undefined) run.conclusion = patch.conclusion;
+    if (run.status !== 'completed') run.conclusion = null;
+    run.completedAt = run.status === 'completed' ? this.tick() : null;
+    commit.rendered = {};
+    return run;
+  }
+
+  setCommitStatus(owner: string, name: string, sha: string, input: SetCommitStatusInput): void {
+    const commit = this.commit(this.addRepo(owner, name), sha);
+    const now = this.tick();
+    const previous = commit.statuses.get(input.context);
+    commit.statuses.set(input.context, {
+      id: this.nextStatusId++,
+      context: input.context,
+      state: input.state,
+      description: input.description ?? null,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+    });
+    commit.rendered = {};
+  }
+
+  setPullRequestDiff(owner: string, name: string, number: number, diff: string | Buffer): void {
+    const pr = this.mustPull(owner, name, number);
+    pr.diff = Buffer.from(diff);
+    pr.rendered.diff = undefined;
+  }
+
+  setBranchDiff(owner: string, name: string, branch: string, diff: string | Buffer, base = 'main'): void {
+    const repo = this.addRepo(owner, name);
+    repo.branchDiffs.set(`${base}...${branch}`, entity(Buffer.from(diff)));
   }
 
   /** Pull requests of one repository matching the query, sorted; only the head index or that repo is visited. */
@@ -341,5 +495,13 @@ export function toFakePullRequest(pr: PullRecord, webUrl: string): FakePullReque
     commits: pr.commits,
     author: pr.author,
     updatedAt: new Date(pr.updatedAt.getTime()),
+    ...mergeability(pr),
+    requestedReviewers: [...pr.requestedReviewers],
+    labels: [...pr.labels],
   };
+}
+
+/** A snapshot of a check run for callers. */
+export function toFakeCheckRun(run: CheckRunRecord): FakeCheckRun {
+  return { id: run.id, name: run.name, headSha: run.headSha, status: run.status, conclusion: run.conclusion };
 }

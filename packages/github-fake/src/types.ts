@@ -10,6 +10,11 @@ export interface FakeGitHubOptions {
 }
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+export type CheckRunStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+export type CheckRunConclusion =
+  'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
+/** A commit status's state (`POST /repos/{o}/{r}/statuses/{sha}`). */
+export type CommitStatusState = 'error' | 'failure' | 'pending' | 'success';
 export type FailureMode = 'error500' | 'garbage' | 'forbidden' | 'notFound';
 
 /** A repository by owner and name; both case-insensitive, like GitHub's. */
@@ -75,8 +80,36 @@ export type PullRequestPatch = Partial<
     | 'headSha'
     | 'head'
     | 'base'
+    | 'mergeable'
+    | 'mergeableState'
+    | 'requestedReviewers'
+    | 'labels'
   >
 >;
+
+export interface AddCheckRunInput {
+  name: string;
+  /** @defaultValue `completed` when a conclusion is given, else `queued` */
+  status?: CheckRunStatus;
+  /** Set when (and only when) the run is completed. @defaultValue null */
+  conclusion?: CheckRunConclusion | null;
+}
+
+/** A check run as the fake holds it; `id` is what updateCheckRun takes. */
+export interface FakeCheckRun {
+  id: number;
+  name: string;
+  headSha: string;
+  status: CheckRunStatus;
+  conclusion: CheckRunConclusion | null;
+}
+
+export interface SetCommitStatusInput {
+  /** Statuses of one context replace each other: the combined status shows the latest per context. */
+  context: string;
+  state: CommitStatusState;
+  description?: string;
+}
 
 export interface AddReviewInput {
   user: string;
@@ -113,6 +146,17 @@ export interface FakePullRequest {
   commits: number;
   author: string;
   updatedAt: Date;
+  /**
+   * GitHub computes it lazily: null means "not known yet". By default true while open, null once
+   * closed; set it to model a conflict (false with `mergeableState: 'dirty'`) or a pending computation.
+   */
+  mergeable: boolean | null;
+  /** `clean`, `dirty`, `blocked`, `unstable`, `draft`, `unknown` …; by default derived from state and draft. */
+  mergeableState: string;
+  /** Logins of the reviewers asked for a review who have not reviewed yet. */
+  requestedReviewers: string[];
+  /** Label names. */
+  labels: string[];
 }
 
 export interface FakeRequest {
@@ -151,6 +195,29 @@ export interface FakeGitHub {
   createPullRequest(input: CreatePullRequestInput): FakePullRequest;
   updatePullRequest(owner: string, repo: string, number: number, patch: PullRequestPatch): FakePullRequest;
   addReview(owner: string, repo: string, number: number, review: AddReviewInput): void;
+  /**
+   * A check run on commit `sha` of `owner/repo` (where `GET /repos/{o}/{r}/commits/{sha}/check-runs`
+   * lists it: for a pull request, its base repository). Changes that commit's check-runs ETag.
+   */
+  addCheckRun(owner: string, repo: string, sha: string, input: AddCheckRunInput): FakeCheckRun;
+  updateCheckRun(
+    owner: string,
+    repo: string,
+    id: number,
+    patch: Partial<Pick<FakeCheckRun, 'status' | 'conclusion'>>,
+  ): FakeCheckRun;
+  /** A commit status on `sha` (the latest of each context counts), as `POST …/statuses/{sha}` makes one. */
+  setCommitStatus(owner: string, repo: string, sha: string, input: SetCommitStatusInput): void;
+  /**
+   * What `GET …/pulls/{n}` answers with `Accept: application/vnd.github.diff`; by default a small
+   * diff made from the PR's branch and title.
+   */
+  setPullRequestDiff(owner: string, repo: string, number: number, diff: string | Buffer): void;
+  /**
+   * What `GET …/compare/{base}...{branch}` answers with the diff media type, for a branch compared
+   * with `base` (@defaultValue `main`, the fake's default branch). Other comparisons answer 404.
+   */
+  setBranchDiff(owner: string, repo: string, branch: string, diff: string | Buffer, base?: string): void;
   getPullRequest(owner: string, repo: string, number: number): FakePullRequest | undefined;
   /**
    * Every following request with this token answers a rate limit for `ms`: 'primary' → 403 with

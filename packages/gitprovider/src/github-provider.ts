@@ -1,13 +1,18 @@
 import type { Dispatcher } from 'undici';
-import { RateLimitError, ProviderError } from './errors.js';
+import { RateLimitError } from './errors.js';
+import { fetchCommitChecks, type CommitChecks } from './github-checks.js';
 import { GitHubClient } from './github-client.js';
-import { nextPageUrl } from './link-header.js';
+import { streamGitHubDiff } from './github-diff.js';
+import { getAllPages } from './github-pages.js';
 import { normalizeOrigin, parseOrigin, parsePullRequestUrl, pullRequestUrl, repositoryKey } from './origin.js';
-import { toListedPullRequests, toPullRequestFields, toRepositoryParent, toReviews } from './parse-response.js';
+import { toListedPullRequests, toPullRequestFields, toRepositoryInfo, toReviews } from './parse-response.js';
 import { aggregateReviews } from './reviews.js';
-import type { ReviewInput } from './reviews.js';
 import type {
   Conditional,
+  DiffProvider,
+  DiffRequest,
+  DiffResult,
+  DiffSubject,
   GitProvider,
   PullRequestFields,
   PullRequestRef,
@@ -62,17 +67,24 @@ export interface GitHubProviderOptions {
 /** A branch's pull requests worth reading: more than this many on one branch is not a chat's. */
 const PULLS_PER_BRANCH = 100;
 
+const UNCHANGED_CHECKS: CommitChecks = { checkRuns: { changed: false }, statuses: { changed: false } };
+
 /** More would mean a runaway `Link` chain; 50 pages is 5,000 reviews. */
 const MAX_REVIEW_PAGES = 50;
 
 /** The GitHub / GitHub Enterprise provider: `GitProvider` over @octokit/core. */
-export class GitHubProvider implements GitProvider {
+export class GitHubProvider implements GitProvider, DiffProvider {
   readonly id: string;
   readonly apiBaseUrl: string;
   readonly webBaseUrl: string;
   private readonly originPattern: RegExp | null;
   private readonly client: GitHubClient;
   private readonly dispatcher: Dispatcher | null;
+  /** Connections of diff reads when a caller-supplied fetch serves the rest. */
+  private diffDispatcher: Dispatcher | null = null;
+  private readonly userAgent: string;
+  private readonly requestTimeoutMs: number;
+  private readonly paddingMs: number;
   private readonly repositories: RepositoryCache;
   private readonly repositoryTtlMs: number;
   private readonly now: () => number;
@@ -91,6 +103,9 @@ export class GitHubProvider implements GitProvider {
     this.repositories = options.repositories ?? inProcessCache();
     this.repositoryTtlMs = options.repositoryTtlMs ?? 3_600_000;
     this.now = options.now ?? Date.now;
+    this.userAgent = options.userAgent ?? 'gitsync';
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.paddingMs = options.rateLimitPaddingMs ?? 5_000;
     this.client = new GitHubClient({
       providerId: options.id,
       apiBaseUrl: this.apiBaseUrl,
@@ -148,28 +163,73 @@ export class GitHubProvider implements GitProvider {
     }));
   }
 
-  /**
-   * The repository a fork was made from; null when `repo` is no fork.
-   * Confirmed with its ETag once the cached answer is old.
-   */
+  /** The repository a fork was made from; null when `repo` is no fork. */
   private async parentOf(token: string, repo: RepoRef, pacer: RequestPacer | undefined): Promise<RepoRef | null> {
+    const info = await this.repositoryInfo(token, repo, pacer);
+    return info.parent && { webBaseUrl: this.webBaseUrl, ...info.parent };
+  }
+
+  /**
+   * What is kept of a repository (its parent, its default branch), shared by every replica;
+   * confirmed with its ETag once the cached answer is old (a 304 costs nothing).
+   */
+  private async repositoryInfo(token: string, repo: RepoRef, pacer: RequestPacer | undefined): Promise<RepositoryInfo> {
     const key = repositoryKey(`${this.webBaseUrl}/${repo.owner}/${repo.repo}`) ?? `${repo.owner}/${repo.repo}`;
     const cached = await this.repositories.get(key);
     const now = this.now();
-    let info: RepositoryInfo | null = cached && now - cached.checkedAt < this.repositoryTtlMs ? cached : null;
-    if (!info) {
-      const path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
-      const result = await this.client.get(token, { path, ifNoneMatch: cached?.etag ?? null }, pacer);
-      info = result.notModified
-        ? { ...cached!, checkedAt: now }
-        : {
-            parent: toRepositoryParent(result.data, { what: `GET ${path}`, status: result.status }),
-            etag: result.etag,
-            checkedAt: now,
-          };
-      await this.repositories.set(key, info);
+    // An entry kept before default branches were read is read again.
+    const known = cached && cached.defaultBranch !== undefined ? cached : null;
+    if (known && now - known.checkedAt < this.repositoryTtlMs) return known;
+    const path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
+    const result = await this.client.get(token, { path, ifNoneMatch: known?.etag ?? null }, pacer);
+    const info: RepositoryInfo = result.notModified
+      ? { ...known!, checkedAt: now }
+      : {
+          ...toRepositoryInfo(result.data, { what: `GET ${path}`, status: result.status }),
+          etag: result.etag,
+          checkedAt: now,
+        };
+    await this.repositories.set(key, info);
+    return info;
+  }
+
+  /**
+   * The unified diff of a pull request, or of a branch compared with its repository's default
+   * branch (`compare/{default}...{branch}`), streamed to `request.write` (see streamGitHubDiff).
+   */
+  async fetchDiff(
+    token: string,
+    subject: DiffSubject,
+    request: DiffRequest,
+    pacer?: RequestPacer,
+  ): Promise<DiffResult> {
+    let path: string;
+    if (subject.kind === 'pull') {
+      const { pr } = subject;
+      path = `/repos/${encodeURIComponent(pr.owner)}/${encodeURIComponent(pr.repo)}/pulls/${pr.number}`;
+    } else {
+      const { repo, branch } = subject;
+      const base = (await this.repositoryInfo(token, repo, pacer)).defaultBranch ?? 'main';
+      // Branch names keep their slashes, as GitHub spells compare URLs (`main...feature/x`).
+      const ref = (name: string) => name.split('/').map(encodeURIComponent).join('/');
+      const spec = `${ref(base)}...${ref(branch)}`;
+      path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/compare/${spec}`;
     }
-    return info.parent && { webBaseUrl: this.webBaseUrl, ...info.parent };
+    const dispatcher = this.dispatcher ?? (this.diffDispatcher ??= createDispatcher());
+    return streamGitHubDiff(
+      token,
+      request,
+      {
+        dispatcher,
+        url: `${this.apiBaseUrl}${path}`,
+        what: `GET ${path} (diff)`,
+        userAgent: this.userAgent,
+        timeoutMs: this.requestTimeoutMs,
+        paddingMs: this.paddingMs,
+        now: this.now,
+      },
+      pacer,
+    );
   }
 
   async fetchPullRequestStatus(
@@ -179,15 +239,48 @@ export class GitHubProvider implements GitProvider {
     pacer?: RequestPacer,
   ): Promise<PullRequestStatus> {
     const path = `/repos/${encodeURIComponent(pr.owner)}/${encodeURIComponent(pr.repo)}/pulls/${pr.number}`;
-    // Both requests go out together; if both fail, a rate limit wins so the whole group backs off.
+    // The PR and its reviews go out together, the head's checks once the PR named its head; if
+    // several fail, a rate limit wins so the whole group backs off.
+    const pullThenChecks = async () => {
+      const pull = await this.fetchPull(token, path, pr, validators.pull ?? null, pacer);
+      const checks = await this.fetchChecks(token, pr, pull, validators, pacer).catch((err: unknown) => {
+        // The budget ran out between the PR and its checks: keep what was read (redoing the whole
+        // refresh after the reset would spend the PR's requests twice); the stored checks stay as
+        // they are until the next refresh. The pacer has shared the block with every replica.
+        if (err instanceof RateLimitError) return UNCHANGED_CHECKS;
+        throw err;
+      });
+      return { pull, checks };
+    };
     const [pull, reviews] = await Promise.allSettled([
-      this.fetchPull(token, path, pr, validators.pull ?? null, pacer),
+      pullThenChecks(),
       this.fetchReviews(token, path, validators.reviews ?? null, pacer),
     ]);
     if (pull.status === 'fulfilled' && reviews.status === 'fulfilled')
-      return { pull: pull.value, reviews: reviews.value };
+      return { pull: pull.value.pull, reviews: reviews.value, ...pull.value.checks };
     const failures = [pull, reviews].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     throw failures.find((e) => e instanceof RateLimitError) ?? failures[0];
+  }
+
+  /**
+   * The checks of the PR's head: the commit it answered, or for a 304 the stored head. The check
+   * validators are sent only while the head is the commit they were read for.
+   */
+  private async fetchChecks(
+    token: string,
+    pr: PullRequestRef,
+    pull: Conditional<PullRequestFields>,
+    validators: Validators,
+    pacer: RequestPacer | undefined,
+  ): Promise<CommitChecks> {
+    const sha = pull.changed ? pull.value.headSha : (validators.checksSha ?? null);
+    if (!sha) return UNCHANGED_CHECKS;
+    const same = sha === validators.checksSha;
+    const etags = {
+      checkRuns: same ? (validators.checkRuns ?? null) : null,
+      statuses: same ? (validators.statuses ?? null) : null,
+    };
+    return fetchCommitChecks(this.client, token, pr, sha, etags, pacer);
   }
 
   private async fetchPull(
@@ -206,47 +299,21 @@ export class GitHubProvider implements GitProvider {
     return { changed: true, value, etag: result.etag };
   }
 
-  /**
-   * All pages of reviews. The validator is sent on page 1 only, and an ETag is kept only when there was
-   * a single page: a 304 on page 1 says nothing about page 2.
-   */
+  /** All pages of reviews, aggregated into the verdict. */
   private async fetchReviews(
     token: string,
     path: string,
     etag: string | null,
     pacer: RequestPacer | undefined,
   ): Promise<Conditional<ReviewVerdict>> {
-    const first = await this.client.get(
-      token,
-      { path: `${path}/reviews`, query: { per_page: 100 }, ifNoneMatch: etag },
-      pacer,
-    );
-    if (first.notModified) return { changed: false };
-    const what = { what: `GET ${path}/reviews`, status: first.status };
-    const reviews: ReviewInput[] = toReviews(first.data, what);
-    let next = nextPageUrl(first.link);
-    const single = next === null;
-    for (let page = 2; next !== null; page += 1) {
-      if (page > MAX_REVIEW_PAGES)
-        throw new ProviderError(`GitHub GET ${path}/reviews has more than ${MAX_REVIEW_PAGES} pages`, {
-          kind: 'malformed',
-          status: 200,
-        });
-      const result = await this.client.get(token, { path: next }, pacer);
-      if (result.notModified)
-        throw new ProviderError(`GitHub GET ${path}/reviews answered 304 without a validator`, {
-          kind: 'malformed',
-          status: 304,
-        });
-      reviews.push(...toReviews(result.data, { what: `GET ${path}/reviews (page ${page})`, status: result.status }));
-      next = nextPageUrl(result.link);
-    }
-    return { changed: true, value: aggregateReviews(reviews), etag: single ? first.etag : null };
+    const request = { path: `${path}/reviews`, perPage: 100, maxPages: MAX_REVIEW_PAGES, ifNoneMatch: etag };
+    const reviews = await getAllPages(this.client, token, request, toReviews, pacer);
+    return reviews.changed ? { changed: true, value: aggregateReviews(reviews.value), etag: reviews.etag } : reviews;
   }
 
   /** Closes the keep-alive connections (tests, shutdown). */
   async close(): Promise<void> {
-    await this.dispatcher?.close();
+    await Promise.all([this.dispatcher?.close(), this.diffDispatcher?.close()]);
   }
 }
 

@@ -23,7 +23,11 @@ export type { ClosableProvider, ProviderOptions, ProviderType, ProviderTypeName 
 export { createGitLabProvider, GitLabProvider } from './gitlab/provider.js';
 export type { GitLabProviderOptions } from './gitlab/provider.js';
 export type { GitLabMergeRequest } from './gitlab/parse.js';
-export { checksStateOf, gitLabVerdict } from './gitlab/verdict.js';
-export type { ChecksState, GitLabReviews } from './gitlab/verdict.js';
+export { checksStateOf, gitLabVerdict, pipelineTally } from './gitlab/verdict.js';
+export type { GitLabReviews } from './gitlab/verdict.js';
+export { EMPTY_TALLY, summarizeChecks, tallyCheckRuns, tallyStatuses } from './checks.js';
+export type { ChecksSummary, ChecksTally } from './checks.js';
 export { parseGitLabOrigin, parseMergeRequestUrl, mergeRequestUrl } from './gitlab/origin.js';
 export { DEFAULT_GITLAB_API_BASE_URL, gitLabTokenUrlFor, gitLabWebBaseUrlFor } from './gitlab/web-base.js';
+export { createProviders, createTokenRefresher } from './configured.js';
+export type { ConfiguredProvider } from './configured.js';

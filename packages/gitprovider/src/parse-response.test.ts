@@ -52,7 +52,29 @@ describe('toPullRequestFields', () => {
       baseBranch: 'main',
       authorLogin: 'octocat',
       authorAvatarUrl: 'https://avatars/u/1',
+      mergeable: null,
+      mergeableState: null,
+      requestedReviewerCount: 0,
+      labels: [],
     });
+  });
+
+  it('reads mergeability (null: not known yet), requested reviewers and teams, and label names', () => {
+    const fields = toPullRequestFields(
+      pull({
+        mergeable: false,
+        mergeable_state: 'dirty',
+        requested_reviewers: [{ login: 'a' }, { login: 'b' }],
+        requested_teams: [{ slug: 't' }],
+        labels: [{ name: 'bug' }, { name: 'ui' }],
+      }),
+      URL_,
+      context,
+    );
+    expect(fields).toMatchObject({ mergeable: false, mergeableState: 'dirty', requestedReviewerCount: 3 });
+    expect(fields.labels).toEqual(['bug', 'ui']);
+    expect(toPullRequestFields(pull({ mergeable: null }), URL_, context).mergeable).toBeNull();
+    expect(() => toPullRequestFields(pull({ labels: [{ name: 1 }] }), URL_, context)).toThrow(/labels\[0\]\.name/);
   });
 
   it('reports merged as a state and tolerates a deleted author', () => {

@@ -84,6 +84,25 @@ class Fields {
     return value;
   }
 
+  /** A boolean that may be null (GitHub's "not known yet"). */
+  nullableFlag(name: string): boolean | null {
+    const value = this.object[name];
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'boolean') throw this.fail(name, 'a boolean');
+    return value;
+  }
+
+  /** The items of an array field (missing: none), each an object. */
+  objects(name: string): Fields[] {
+    const value = this.object[name];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) throw this.fail(name, 'an array');
+    return value.map((item, i) => {
+      if (!isObject(item)) throw this.fail(`${name}[${i}]`, 'an object');
+      return new Fields(item, this.context, `${this.prefix}${name}[${i}].`);
+    });
+  }
+
   child(name: string): Fields {
     const value = this.object[name];
     if (!isObject(value)) throw this.fail(name, 'an object');
@@ -121,7 +140,27 @@ export function toPullRequestFields(data: unknown, url: string, context: BodyCon
     baseBranch: pull.child('base').string('ref'),
     authorLogin: user?.optionalString('login') ?? null,
     authorAvatarUrl: user?.optionalString('avatar_url') ?? null,
+    mergeable: pull.nullableFlag('mergeable'),
+    mergeableState: pull.optionalString('mergeable_state'),
+    // Teams asked for a review count as one reviewer each, as GitHub's page lists them.
+    requestedReviewerCount: pull.objects('requested_reviewers').length + pull.objects('requested_teams').length,
+    labels: pull.objects('labels').map((label) => label.string('name')),
   };
+}
+
+/** The check runs of one page of `GET /repos/{o}/{r}/commits/{sha}/check-runs` (`{total_count, check_runs}`). */
+export function toCheckRuns(data: unknown, context: BodyContext): Array<{ status: string; conclusion: string | null }> {
+  if (!isObject(data)) throw invalid(context, 'a body that is not a JSON object');
+  return new Fields(data, context).objects('check_runs').map((run) => ({
+    status: run.string('status'),
+    conclusion: run.optionalString('conclusion'),
+  }));
+}
+
+/** The states of one page of `GET /repos/{o}/{r}/commits/{sha}/status` (the latest status of each context). */
+export function toCommitStatusStates(data: unknown, context: BodyContext): string[] {
+  if (!isObject(data)) throw invalid(context, 'a body that is not a JSON object');
+  return new Fields(data, context).objects('statuses').map((status) => status.string('state'));
 }
 
 function asArray(data: unknown, context: BodyContext): unknown[] {
@@ -157,6 +196,18 @@ export function toListedPullRequests(data: unknown, context: BodyContext): Liste
       updatedAt,
     };
   });
+}
+
+/** What is kept of `GET /repos/{o}/{r}`: its parent (null when it is not a fork) and its default branch. */
+export function toRepositoryInfo(
+  data: unknown,
+  context: BodyContext,
+): Pick<RepositoryInfo, 'parent'> & { defaultBranch: string | null } {
+  if (!isObject(data)) throw invalid(context, 'a body that is not a JSON object');
+  return {
+    parent: toRepositoryParent(data, context),
+    defaultBranch: new Fields(data, context).optionalString('default_branch'),
+  };
 }
 
 /** The parent of a repository (`GET /repos/{o}/{r}`), null when it is not a fork. */

@@ -1,4 +1,5 @@
 import type { PullRequestState } from '@gitsync/contracts';
+import type { ChecksTally } from './checks.js';
 
 export type { PullRequestState };
 
@@ -30,6 +31,8 @@ export interface PullRequestSummary extends PullRequestRef {
  */
 export interface RepositoryInfo {
   parent: { owner: string; repo: string } | null;
+  /** The branch a branch without PR is compared with; absent in entries kept before it was read. */
+  defaultBranch?: string | null;
   /** The provider's own id of the repository, where lookups need it (GitLab's project id). */
   id?: number;
   etag: string | null;
@@ -58,6 +61,14 @@ export interface PullRequestFields {
   baseBranch: string;
   authorLogin: string | null;
   authorAvatarUrl: string | null;
+  /** GitHub computes it lazily: null means "not known yet" (not a conflict); null where a provider has none. */
+  mergeable: boolean | null;
+  /** GitHub's `mergeable_state` (`clean`, `dirty` = conflicts, `blocked`, `unstable`, `draft`, `unknown` …). */
+  mergeableState: string | null;
+  /** Reviewers asked for a review who have not given one yet; null where a provider does not say. */
+  requestedReviewerCount: number | null;
+  /** Label names; null where a provider does not say. */
+  labels: string[] | null;
 }
 
 /** The review verdict aggregated from all pages of `GET .../pulls/{n}/reviews`. */
@@ -74,6 +85,13 @@ export interface ReviewVerdict {
 export interface Validators {
   pull?: string | null;
   reviews?: string | null;
+  /**
+   * The head commit the check validators below were read for (the stored head): where the checks
+   * are read when the PR answers 304, and they are sent only while the PR's head is still it.
+   */
+  checksSha?: string | null;
+  checkRuns?: string | null;
+  statuses?: string | null;
 }
 
 /** A part of the status that either changed (with its new validator) or answered 304. */
@@ -82,6 +100,12 @@ export type Conditional<T> = { changed: true; value: T; etag: string | null } | 
 export interface PullRequestStatus {
   pull: Conditional<PullRequestFields>;
   reviews: Conditional<ReviewVerdict>;
+  /**
+   * The head commit's checks, one tally per source: GitHub's check runs and commit statuses
+   * (GitLab: the head pipeline, and no statuses). Unchanged when the head is not known.
+   */
+  checkRuns: Conditional<ChecksTally>;
+  statuses: Conditional<ChecksTally>;
 }
 
 /** What every git provider implements; the refresh logic depends on nothing else. */
@@ -100,13 +124,38 @@ export interface GitProvider {
    * requests usually live).
    */
   findPullRequests(token: string, repo: RepoRef, branch: string, pacer?: RequestPacer): Promise<PullRequestSummary[]>;
-  /** The pull request and its review verdict; parts whose validator still matches come back unchanged. */
+  /**
+   * The pull request, its review verdict and its head commit's checks; parts whose validator still
+   * matches come back unchanged.
+   */
   fetchPullRequestStatus(
     token: string,
     pr: PullRequestRef,
     validators: Validators,
     pacer?: RequestPacer,
   ): Promise<PullRequestStatus>;
+}
+
+/** What a diff is of: a pull request, or a branch compared with its repository's default branch. */
+export type DiffSubject = { kind: 'pull'; pr: PullRequestRef } | { kind: 'branch'; repo: RepoRef; branch: string };
+
+export interface DiffRequest {
+  /** The ETag of the copy the caller holds. */
+  ifNoneMatch: string | null;
+  /** Bytes past which reading stops (the rest is never read): the answer is `too_large`. */
+  maxBytes: number;
+  /** Takes the body chunk by chunk as it arrives, never the whole; awaited before the next is read. */
+  write(chunk: Uint8Array): Promise<void>;
+}
+
+export type DiffResult =
+  | { kind: 'not_modified' }
+  | { kind: 'written'; etag: string | null; bytes: number }
+  | { kind: 'too_large'; maxBytes: number };
+
+/** A provider that serves unified diffs (GitHub's `application/vnd.github.diff`). */
+export interface DiffProvider {
+  fetchDiff(token: string, subject: DiffSubject, request: DiffRequest, pacer?: RequestPacer): Promise<DiffResult>;
 }
 
 /** What one HTTP exchange told about the caller's rate-limit budget. */

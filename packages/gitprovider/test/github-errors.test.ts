@@ -135,6 +135,30 @@ describe('GitHubProvider errors over HTTP', () => {
     expect(error.message).toContain('"state"');
   });
 
+  it("a rate limit met on the head's checks keeps the PR and reviews read, and the stored checks", async () => {
+    const reset = Math.ceil(Date.now() / 1000) + 60;
+    const { provider, pr } = await setup((req) =>
+      req.url.includes('/commits/')
+        ? { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: {} }
+        : { body: req.url.includes('/reviews') ? [] : pullBody() },
+    );
+    const status = await provider.fetchPullRequestStatus(TOKEN, pr, {});
+    expect(status.pull).toMatchObject({ changed: true, value: { number: 1 } });
+    expect(status.reviews).toMatchObject({ changed: true });
+    expect(status.checkRuns).toEqual({ changed: false });
+    expect(status.statuses).toEqual({ changed: false });
+  });
+
+  it('a rate limit on the PR itself still fails the whole status', async () => {
+    const reset = Math.ceil(Date.now() / 1000) + 60;
+    const { provider, pr } = await setup((req) =>
+      req.url.includes('/reviews')
+        ? { body: [] }
+        : { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: {} },
+    );
+    expect(await failure(provider.fetchPullRequestStatus(TOKEN, pr, {}))).toBeInstanceOf(RateLimitError);
+  });
+
   it('a 200 with no content type is still parsed', async () => {
     const { provider, pr } = await setup((req) => ({
       headers: { 'content-type': '' },

@@ -165,6 +165,10 @@ describe('GitHubProvider over HTTP', () => {
         baseBranch: 'main',
         authorLogin: null,
         authorAvatarUrl: null,
+        mergeable: null,
+        mergeableState: null,
+        requestedReviewerCount: 0,
+        labels: [],
       },
     });
     expect(status.reviews).toEqual({
@@ -173,6 +177,8 @@ describe('GitHubProvider over HTTP', () => {
       value: { approved: true, changesRequested: false, reviewerCount: 1 },
     });
     expect(server.requests.map((r) => r.url).sort()).toEqual([
+      `/repos/o/r/commits/${'a'.repeat(40)}/check-runs?per_page=100`,
+      `/repos/o/r/commits/${'a'.repeat(40)}/status?per_page=100`,
       '/repos/o/r/pulls/7',
       '/repos/o/r/pulls/7/reviews?per_page=100',
     ]);
@@ -219,7 +225,13 @@ describe('GitHubProvider over HTTP', () => {
     expect(first.reviews).toMatchObject({ changed: true, etag: '"r"' });
 
     const second = await provider.fetchPullRequestStatus(TOKEN, prRef(), { pull: '"p"', reviews: '"r"' });
-    expect(second).toEqual({ pull: { changed: false }, reviews: { changed: false } });
+    // No stored head to read the checks of: they stay as they are.
+    expect(second).toEqual({
+      pull: { changed: false },
+      reviews: { changed: false },
+      checkRuns: { changed: false },
+      statuses: { changed: false },
+    });
 
     const third = await provider.fetchPullRequestStatus(TOKEN, prRef(), { pull: '"p"', reviews: '"stale"' });
     expect(third.pull).toEqual({ changed: false });

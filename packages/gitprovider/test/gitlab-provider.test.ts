@@ -142,6 +142,10 @@ describe('a merge request’s status', () => {
         authorAvatarUrl: expect.stringMatching(
           new RegExp(`^${gl.url}/uploads/-/system/user/avatar/\\d+/avatar\\.png$`),
         ),
+        mergeable: null,
+        mergeableState: null,
+        requestedReviewerCount: null,
+        labels: null,
       },
     });
     expect(gl.requests).toEqual([
@@ -214,11 +218,19 @@ describe('a merge request’s status', () => {
   it('answers unchanged parts as unchanged when their validators still match', async () => {
     const mr = gl.createMergeRequest({ project: P, sourceBranch: 'v' });
     const first = await provider.fetchPullRequestStatus(TOKEN, ref(P, mr.iid), {});
-    if (!first.pull.changed || !first.reviews.changed) throw new Error('first read must be a change');
-    const validators = { pull: first.pull.etag, reviews: first.reviews.etag };
+    if (!first.pull.changed || !first.reviews.changed || !first.checkRuns.changed || !first.statuses.changed)
+      throw new Error('first read must be a change');
+    const validators = {
+      pull: first.pull.etag,
+      reviews: first.reviews.etag,
+      checkRuns: first.checkRuns.etag,
+      statuses: first.statuses.etag,
+    };
     expect(await provider.fetchPullRequestStatus(TOKEN, ref(P, mr.iid), validators)).toEqual({
       pull: { changed: false },
       reviews: { changed: false },
+      checkRuns: { changed: false },
+      statuses: { changed: false },
     });
     gl.approve(P, mr.iid, 'bob');
     const after = await provider.fetchPullRequestStatus(TOKEN, ref(P, mr.iid), validators);
@@ -236,6 +248,18 @@ describe('a merge request’s status', () => {
     expect((await provider.fetchMergeRequest(TOKEN, ref(P, mr.iid))).pipelineStatus).toBe('RUNNING');
     gl.updateMergeRequest(P, mr.iid, { pipeline: 'failed' });
     expect((await provider.fetchMergeRequest(TOKEN, ref(P, mr.iid))).pipelineStatus).toBe('FAILED');
+  });
+
+  it('reads the head pipeline as one check of the head', async () => {
+    const mr = gl.createMergeRequest({ project: P, sourceBranch: 'ci-tally', pipeline: 'running' });
+    const running = await provider.fetchPullRequestStatus(TOKEN, ref(P, mr.iid), {});
+    expect(running.checkRuns).toMatchObject({ changed: true, value: { pending: 1, passed: 0, failed: 0 } });
+    gl.updateMergeRequest(P, mr.iid, { pipeline: 'failed' });
+    const failed = await provider.fetchPullRequestStatus(TOKEN, ref(P, mr.iid), {});
+    expect(failed.checkRuns).toMatchObject({ changed: true, value: { failed: 1, pending: 0 } });
+    const noPipeline = gl.createMergeRequest({ project: P, sourceBranch: 'no-ci' });
+    const none = await provider.fetchPullRequestStatus(TOKEN, ref(P, noPipeline.iid), {});
+    expect(none.checkRuns).toMatchObject({ value: { passed: 0, failed: 0, pending: 0, neutral: 0 } });
   });
 });
 

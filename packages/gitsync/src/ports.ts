@@ -1,5 +1,5 @@
 import type { PullRequestState, RefreshOutcome } from '@gitsync/contracts';
-import type { PullRequestFields, RequestPacer, ReviewVerdict } from '@gitsync/gitprovider';
+import type { ChecksSummary, ChecksTally, PullRequestFields, RequestPacer, ReviewVerdict } from '@gitsync/gitprovider';
 
 /**
  * One row to refresh, read from Postgres when its job runs (the job itself names only the chat):
@@ -32,6 +32,19 @@ export interface RefreshTarget {
   headSha: string | null;
   /** The commit the agent said the branch is at, when it said: guards a reused branch name. */
   reportedHeadSha: string | null;
+  /** ETags of the stored head's check runs and combined status, and what each source tallied then. */
+  checkRunsEtag: string | null;
+  statusesEtag: string | null;
+  checkRunsTally: ChecksTally | null;
+  statusesTally: ChecksTally | null;
+}
+
+/** The head commit's checks as written: the summary a reader sees, and each source's tally and validator. */
+export interface ChecksWrite {
+  /** null: the commit has no checks. */
+  summary: ChecksSummary | null;
+  checkRuns: { tally: ChecksTally; etag: string | null };
+  statuses: { tally: ChecksTally; etag: string | null };
 }
 
 /** A refresh that reached the PR: what to write, guarded by the generation it started from. */
@@ -42,6 +55,8 @@ export interface RefreshedWrite {
   /** null where the provider answered 304: keep what is stored. */
   pull: (PullRequestFields & { etag: string | null }) | null;
   reviews: (ReviewVerdict & { etag: string | null }) | null;
+  /** null where both sources answered 304 (or the head is unknown): keep what is stored. */
+  checks: ChecksWrite | null;
   refreshedAt: Date;
   staleAt: Date;
   /** A reader would see a difference (new fields or a new url): the store hands back the change. */

@@ -1,8 +1,11 @@
 import type { RefreshOutcome } from '@gitsync/contracts';
 import {
+  EMPTY_TALLY,
   ProviderError,
   RateLimitError,
   repositoryOf,
+  summarizeChecks,
+  type ChecksTally,
   type GitProvider,
   type PullRequestRef,
   type PullRequestStatus,
@@ -10,7 +13,7 @@ import {
 } from '@gitsync/gitprovider';
 import { choosePullRequest } from './choose.js';
 import { NoProviderError, NoTokenError, UnusableTargetError } from './errors.js';
-import type { Clock, GroupPacer, Publisher, RefreshStore, RefreshTarget, TokenSource } from './ports.js';
+import type { ChecksWrite, Clock, GroupPacer, Publisher, RefreshStore, RefreshTarget, TokenSource } from './ports.js';
 import { defaultRetry, withRetry } from './retry.js';
 import { nextStaleAt, type Timings } from './timings.js';
 
@@ -114,7 +117,13 @@ async function fetchFromProvider<T>(
 ): Promise<Fetched> {
   const pacer: RequestPacer = deps.pacer.forGroup(rateLimitGroup(provider.id, target.ownerId));
   const call = <R>(fn: () => Promise<R>): Promise<R> => withRetry(fn, defaultRetry, deps.clock);
-  const validators = { pull: target.pullEtag, reviews: target.reviewsEtag };
+  const validators = {
+    pull: target.pullEtag,
+    reviews: target.reviewsEtag,
+    checksSha: target.headSha,
+    checkRuns: target.checkRunsEtag,
+    statuses: target.statusesEtag,
+  };
   // The stored ETags belong to the stored url only.
   const statusOf = (pr: PullRequestRef) =>
     call(() => provider.fetchPullRequestStatus(token, pr, pr.url === target.url ? validators : {}, pacer));
@@ -170,14 +179,17 @@ async function recordRefreshed<T>(
 ): Promise<RefreshResult> {
   const now = deps.clock.now();
   const staleAt = nextStaleAt({ kind: 'refreshed', now }, deps.timings);
-  // A 304 on both parts for the same url changes nothing a reader can see: no event.
-  const changed = status.pull.changed || status.reviews.changed || pr.url !== target.url;
+  const checks = checksWrite(target, status);
+  // A 304 on every part for the same url changes nothing a reader can see: no event.
+  const changed =
+    status.pull.changed || status.reviews.changed || checksChanged(target, checks) || pr.url !== target.url;
   const saved = await deps.store.saveRefreshed({
     chatId: target.chatId,
     generation: target.generation,
     url: pr.url,
     pull: status.pull.changed ? { ...status.pull.value, etag: status.pull.etag } : null,
     reviews: status.reviews.changed ? { ...status.reviews.value, etag: status.reviews.etag } : null,
+    checks,
     refreshedAt: now,
     staleAt,
     changed,
@@ -185,6 +197,30 @@ async function recordRefreshed<T>(
   if (saved.change !== null) await deps.publisher.publish(saved.change);
   return { outcome: 'refreshed', staleAt, error: null, written: saved.written, published: saved.change !== null };
 }
+
+/**
+ * The checks to write when either source answered anew; a source that answered 304 keeps its
+ * stored tally and validator (a 304 means the same body, so the same tally).
+ */
+function checksWrite(target: RefreshTarget, status: PullRequestStatus): ChecksWrite | null {
+  const { checkRuns, statuses } = status;
+  if (!checkRuns.changed && !statuses.changed) return null;
+  const runs = checkRuns.changed
+    ? { tally: checkRuns.value, etag: checkRuns.etag }
+    : { tally: target.checkRunsTally ?? EMPTY_TALLY, etag: target.checkRunsEtag };
+  const states = statuses.changed
+    ? { tally: statuses.value, etag: statuses.etag }
+    : { tally: target.statusesTally ?? EMPTY_TALLY, etag: target.statusesEtag };
+  return { summary: summarizeChecks([runs.tally, states.tally]), checkRuns: runs, statuses: states };
+}
+
+const sameTally = (a: ChecksTally, b: ChecksTally | null) =>
+  b !== null && a.passed === b.passed && a.failed === b.failed && a.pending === b.pending && a.neutral === b.neutral;
+
+/** New tallies a reader would see (a list of several pages has no validator: it answers 200 unchanged). */
+const checksChanged = (target: RefreshTarget, checks: ChecksWrite | null) =>
+  checks !== null &&
+  !(sameTally(checks.checkRuns.tally, target.checkRunsTally) && sameTally(checks.statuses.tally, target.statusesTally));
 
 async function recordOutcome<T>(
   target: RefreshTarget,

@@ -134,6 +134,14 @@ export class GitsyncClient {
     return this.json('POST', `/api/v1/chats/${seg(chatId)}/diff-status/refresh`, refreshedDiffStatusSchema, options);
   }
 
+  /**
+   * The unified diff of the chat's pull request (or of its branch against the default branch),
+   * as the response whose body streams it (`text/x-diff`); a diff over 4 MiB is a 413 ApiError.
+   */
+  diff(chatId: string, options?: RequestOptions): Promise<Response> {
+    return this.request('GET', `/api/v1/chats/${seg(chatId)}/diff`, { ...options, accept: 'text/x-diff' });
+  }
+
   /** Opens the live event stream; resolves once the subscription is live. */
   async events(options: EventsOptions = {}): Promise<EventStream> {
     const abort = new AbortController();

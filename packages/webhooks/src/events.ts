@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decideCommitEvent } from './commit-events.js';
 import { lookupText, lookupUrl } from './lookup.js';
 
 /** The actions whose pull request may look different afterwards. */
@@ -38,15 +39,23 @@ export interface PullRequestTarget {
   headRepositoryUrl: string | null;
 }
 
+/** A delivery about a commit's checks: the rows whose pull request's head is that commit. */
+export interface CommitTarget {
+  headSha: string;
+}
+
 export type WebhookDecision =
   | { kind: 'ping' }
   | { kind: 'refresh'; event: string; action: string; target: PullRequestTarget }
+  | { kind: 'recheck'; event: string; action: string; commit: CommitTarget }
   | { kind: 'ignored'; reason: string }
   | { kind: 'invalid'; reason: string };
 
 /** Decides what a delivery asks of us, from its `X-GitHub-Event` name and parsed JSON body. */
 export function decide(event: string | undefined, body: unknown): WebhookDecision {
   if (event === 'ping') return { kind: 'ping' };
+  const aboutCommit = event === undefined ? undefined : decideCommitEvent(event, body);
+  if (aboutCommit) return aboutCommit;
   const actions: readonly string[] | null =
     event === 'pull_request' ? PULL_REQUEST_ACTIONS : event === 'pull_request_review' ? REVIEW_ACTIONS : null;
   if (!event || !actions) return { kind: 'ignored', reason: `event ${event ?? '(none)'} is not handled` };

@@ -6,3 +6,4 @@ export { gitlabWebhooks } from './gitlab/index.js';
 export { decideGitLab, MERGE_REQUEST_ACTIONS } from './gitlab/events.js';
 export { verifyGitLabToken } from './gitlab/token.js';
 export { webhookHandlers } from './registry.js';
+export { CHECK_RUN_ACTIONS, CHECK_SUITE_ACTIONS, decideCommitEvent } from './commit-events.js';

@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ProviderConfig } from '@gitsync/config';
-import { findRowsForPullRequest } from '@gitsync/db';
+import { findRowsForCommit, findRowsForPullRequest, type RowVersion } from '@gitsync/db';
 import type { RefreshProducer } from '@gitsync/queue';
 import { repositoryKey } from '@gitsync/gitprovider';
-import { webhookHandlers, type WebhookHandler } from '@gitsync/webhooks';
+import { webhookHandlers, type WebhookDecision, type WebhookHandler } from '@gitsync/webhooks';
 import type { ApiContext } from '../context.js';
 import { HttpError } from '../errors.js';
 
@@ -65,29 +65,36 @@ export async function webhookRoutes(app: FastifyInstance, ctx: ApiContext, produ
             const first = await ctx.redis.set(seenKey, '1', 'EX', DELIVERY_MEMORY_SECONDS, 'NX');
             if (first !== 'OK') return reply.code(202).send({ duplicate: true });
           }
-          const { target } = decision;
-          let rows: Awaited<ReturnType<typeof findRowsForPullRequest>>;
+          let rows: RowVersion[];
           try {
-            rows = await findRowsForPullRequest(ctx.db, {
-              url: target.url,
-              head: {
-                repoKey: target.headRepositoryUrl && repositoryKey(target.headRepositoryUrl),
-                branch: target.headBranch,
-              },
-            });
+            rows = await rowsOf(ctx, decision);
             await Promise.all(rows.map((row) => producer.enqueueOnDemand(row)));
           } catch (err) {
             // Not done: the provider's redelivery of this id must not be taken for a duplicate.
             if (seenKey) await ctx.redis.del(seenKey).catch(() => undefined);
             throw err;
           }
-          request.log.info(
-            { event: decision.event, action: decision.action, pr: target.url, rows: rows.length },
-            'webhook',
-          );
+          const about = decision.kind === 'refresh' ? { pr: decision.target.url } : { commit: decision.commit.headSha };
+          request.log.info({ event: decision.event, action: decision.action, ...about, rows: rows.length }, 'webhook');
           return reply.code(202).send({ refreshing: rows.length });
         },
       );
+  });
+}
+
+/** The rows a delivery concerns: those of its pull request, or those whose PR head is its commit. */
+function rowsOf(
+  ctx: ApiContext,
+  decision: Extract<WebhookDecision, { kind: 'refresh' | 'recheck' }>,
+): Promise<RowVersion[]> {
+  if (decision.kind === 'recheck') return findRowsForCommit(ctx.db, decision.commit.headSha);
+  const { target } = decision;
+  return findRowsForPullRequest(ctx.db, {
+    url: target.url,
+    head: {
+      repoKey: target.headRepositoryUrl && repositoryKey(target.headRepositoryUrl),
+      branch: target.headBranch,
+    },
   });
 }
 

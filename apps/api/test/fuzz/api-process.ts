@@ -28,7 +28,11 @@ export interface ApiProcess {
  * the test's database and Redis prefix, with a provider that takes webhooks. No worker runs, so
  * an on-demand refresh waits only briefly for its job.
  */
-export async function startApiProcess(t: TestDatabase, r: TestRedis): Promise<ApiProcess> {
+export async function startApiProcess(
+  t: TestDatabase,
+  r: TestRedis,
+  env: Record<string, string> = {},
+): Promise<ApiProcess> {
   const port = await freePort();
   const app: AppProcess = spawnApp('api', {
     DATABASE_URL: t.url,
@@ -45,6 +49,7 @@ export async function startApiProcess(t: TestDatabase, r: TestRedis): Promise<Ap
     GITSYNC_API_QUOTA: '1000000',
     GITSYNC_REFRESH_QUOTA: '1000000',
     GITSYNC_AUTH_FAILURE_QUOTA: '1000000',
+    ...env,
   });
   const closed = once(app.child, 'close');
   try {

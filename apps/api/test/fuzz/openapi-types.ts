@@ -217,6 +217,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chats/{chat}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The unified diff of the chat's pull request (or branch)
+         * @description The pull request's diff; for a branch without one, the branch compared with the repository's default branch. Read with the chat owner's token through the owner's rate-limit group, kept with its ETag (a diff that did not change costs the provider a 304), served as `text/x-diff`. Diffs over 4 MiB answer 413.
+         */
+        get: operations["getChatDiff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -242,6 +262,15 @@ export interface components {
             commits?: number;
             approved?: boolean;
             reviewer_count?: number;
+            mergeable?: boolean;
+            mergeable_state?: string;
+            requested_reviewer_count?: number;
+            labels?: string[];
+            /** @enum {string} */
+            checks_state?: "pending" | "success" | "failure" | "neutral";
+            checks_passed?: number;
+            checks_failed?: number;
+            checks_pending?: number;
             /** Format: date-time */
             refreshed_at?: string;
             /** Format: date-time */
@@ -308,6 +337,15 @@ export interface components {
             commits?: number;
             approved?: boolean;
             reviewer_count?: number;
+            mergeable?: boolean;
+            mergeable_state?: string;
+            requested_reviewer_count?: number;
+            labels?: string[];
+            /** @enum {string} */
+            checks_state?: "pending" | "success" | "failure" | "neutral";
+            checks_passed?: number;
+            checks_failed?: number;
+            checks_pending?: number;
             /** Format: date-time */
             refreshed_at?: string;
             /** Format: date-time */
@@ -1311,6 +1349,118 @@ export interface operations {
             };
             /** @description Default Response */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChatDiff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chat: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The diff */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/x-diff": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The owner has no usable token for the chat's provider */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The diff is larger than 4 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No provider is configured for the chat's origin, or its url or origin cannot be read */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The chat's provider serves no diffs */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The owner's token is rate limited by the provider (see Retry-After) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

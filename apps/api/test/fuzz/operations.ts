@@ -245,6 +245,18 @@ export const operationSpecs = {
       }),
   }),
 
+  getChatDiff: spec({
+    args: fc.record({ as: who, chat: chatRef }),
+    bodyKeys: [],
+    send: ({ client, world, fetch }, { as, chat }) =>
+      client.GET('/api/v1/chats/{chat}/diff', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { chat: chatId(world, as, chat) } },
+      }),
+  }),
+
   refreshDiffStatus: spec({
     args: fc.record({ as: who, chat: chatRef }),
     bodyKeys: [],

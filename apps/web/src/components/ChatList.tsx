@@ -10,10 +10,12 @@ export interface ChatListProps {
   loadMore(): void;
   reload(): void;
   onRefresh(chatId: string): Promise<RefreshVerdict>;
+  onSelect?(chatId: string): void;
+  selectedId?: string | null;
 }
 
 /** The chats, newest first, with the next page fetched as the end scrolls into view. */
-export function ChatList({ state, loadMore, reload, onRefresh }: ChatListProps) {
+export function ChatList({ state, loadMore, reload, onRefresh, onSelect, selectedId = null }: ChatListProps) {
   const canLoadMore = state.phase === 'ready' && state.hasMore && !state.loadingMore && !state.moreError;
   const sentinel = useInfiniteScroll<HTMLDivElement>(loadMore, canLoadMore, [state.chats.length]);
 
@@ -41,7 +43,13 @@ export function ChatList({ state, loadMore, reload, onRefresh }: ChatListProps) 
     <>
       <ul className="chat-list" aria-label="Chats">
         {state.chats.map((chat) => (
-          <ChatRow key={chat.id} chat={chat} onRefresh={onRefresh} />
+          <ChatRow
+            key={chat.id}
+            chat={chat}
+            onRefresh={onRefresh}
+            selected={chat.id === selectedId}
+            {...(onSelect && { onSelect })}
+          />
         ))}
       </ul>
       <div ref={sentinel} className="list-end">

@@ -53,3 +53,21 @@ describe('<ChatRow>', () => {
     expect(text(render(chat({ title: '' })))).toContain('Untitled chat');
   });
 });
+
+describe('<ChatRow> checks and conflicts', () => {
+  it('puts a labelled check mark, cross or dot beside the PR icon', () => {
+    const failed = render(
+      chatWithPr({ checks_state: 'failure', checks_passed: 2, checks_failed: 1, checks_pending: 0 }),
+    );
+    expect(failed).toContain('data-checks="failure"');
+    expect(failed).toContain('aria-label="Checks failed: 2 passed, 1 failed"');
+    expect(render(chatWithPr({ checks_state: 'pending', checks_pending: 1 }))).toContain('data-checks="pending"');
+    expect(render(chatWithPr())).not.toContain('data-checks');
+  });
+
+  it('shows "conflicts" for a dirty PR only; unknown mergeability is no conflict', () => {
+    expect(text(render(chatWithPr({ mergeable: false, mergeable_state: 'dirty' })))).toContain('conflicts');
+    expect(text(render(chatWithPr({ mergeable_state: 'unknown' })))).not.toContain('conflicts');
+    expect(text(render(chatWithPr()))).not.toContain('conflicts');
+  });
+});

@@ -1,3 +1,4 @@
+import { checksIconFor } from '../checks-icon';
 import { colors, iconFor } from '../pr-icon';
 
 /** One example of each icon the sidebar can show, so a newcomer reads the icons at a glance. */
@@ -10,6 +11,11 @@ const samples: Array<Parameters<typeof iconFor>[0]> = [
   { status: 'paused' },
   { status: 'error' },
 ];
+
+/** The checks marks beside a PR icon. */
+const checkSamples = (['success', 'failure', 'pending'] as const).map((state) =>
+  checksIconFor({ checks_state: state })!,
+);
 
 /** What the icons mean, beside the sidebar (the page has nothing else to show there). */
 export function Legend() {
@@ -27,6 +33,12 @@ export function Legend() {
               </li>
             );
           })}
+          {checkSamples.map(({ icon: Icon, label, color, state }) => (
+            <li key={state}>
+              <Icon size={16} strokeWidth={3} aria-hidden="true" style={{ color: colors[color] }} />
+              {label}
+            </li>
+          ))}
         </ul>
       </div>
     </section>

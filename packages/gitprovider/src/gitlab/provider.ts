@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { ProviderError } from '../errors.js';
+import { EMPTY_TALLY } from '../checks.js';
 import { repositoryKey } from '../origin.js';
 import type {
   Conditional,
@@ -24,7 +25,7 @@ import { mergeRequestUrl, parseGitLabOrigin, parseMergeRequestUrl, projectApiPat
 import { toGitLabMergeRequest, toListedMergeRequests, toProjectInfo } from './parse.js';
 import type { GitLabMergeRequest, ListedMergeRequest } from './parse.js';
 import { MERGE_REQUEST_QUERY } from './queries.js';
-import { gitLabVerdict } from './verdict.js';
+import { gitLabVerdict, pipelineTally } from './verdict.js';
 import { DEFAULT_GITLAB_API_BASE_URL, gitLabGraphqlUrlFor, gitLabWebBaseUrlFor } from './web-base.js';
 
 export interface GitLabProviderOptions {
@@ -221,6 +222,9 @@ export class GitLabProvider implements GitProvider {
     return {
       pull: conditional(pull, validators.pull ?? null),
       reviews: conditional(reviews, validators.reviews ?? null),
+      checkRuns: conditional(pipelineTally(mr.pipelineStatus), validators.checkRuns ?? null),
+      // GitLab's commit statuses are the pipeline's jobs: nothing more to read.
+      statuses: conditional(EMPTY_TALLY, validators.statuses ?? null),
     };
   }
 
@@ -254,6 +258,11 @@ export class GitLabProvider implements GitProvider {
       baseBranch: mr.targetBranch,
       authorLogin: mr.authorUsername,
       authorAvatarUrl: mr.authorAvatarUrl && new URL(mr.authorAvatarUrl, `${this.webBaseUrl}/`).href,
+      // Not in the merge request query (yet): mergeability, requested reviewers and labels stay unknown.
+      mergeable: null,
+      mergeableState: null,
+      requestedReviewerCount: null,
+      labels: null,
     };
   }
 

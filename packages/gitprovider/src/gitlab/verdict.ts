@@ -1,3 +1,5 @@
+import type { ChecksState } from '@gitsync/contracts';
+import { EMPTY_TALLY, type ChecksTally } from '../checks.js';
 import type { ReviewVerdict } from '../types.js';
 
 export interface GitLabReviews {
@@ -33,9 +35,6 @@ export function gitLabVerdict(input: GitLabReviews): ReviewVerdict {
   };
 }
 
-/** A checks state of the head from its pipeline's status; the seam for the checks field. */
-export type ChecksState = 'pending' | 'success' | 'failure' | 'neutral';
-
 /** GitLab's `PipelineStatusEnum` as a checks state; null when the head has no pipeline. */
 export function checksStateOf(pipelineStatus: string | null): ChecksState | null {
   switch (pipelineStatus) {
@@ -53,4 +52,15 @@ export function checksStateOf(pipelineStatus: string | null): ChecksState | null
     default:
       return 'pending';
   }
+}
+
+/**
+ * The head pipeline as the checks of the head: one check in the pipeline's state (GitLab's merge
+ * request query gives the pipeline's status, not its jobs), none without a pipeline.
+ */
+export function pipelineTally(pipelineStatus: string | null): ChecksTally {
+  const state = checksStateOf(pipelineStatus);
+  if (state === null) return EMPTY_TALLY;
+  const one = { success: 'passed', failure: 'failed', pending: 'pending', neutral: 'neutral' } as const;
+  return { ...EMPTY_TALLY, [one[state]]: 1 };
 }
