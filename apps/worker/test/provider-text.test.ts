@@ -57,6 +57,8 @@ const writeOf = (row: {
     reviews: { ...reviews.value, etag: reviews.etag },
     refreshedAt: new Date(),
     staleAt: new Date(Date.now() + 120_000),
+    schedule: { intervalClass: 'open', intervalMs: 120_000 },
+    prChangedAt: new Date(),
     changed: true,
   };
 };
@@ -71,7 +73,7 @@ it('writes a PR titled with a NUL cleaned, in one statement with the other row o
   // Asked in the same tick, the two writes share one batch.
   const saved = await Promise.all([store.saveRefreshed(writeOf(odd)), store.saveRefreshed(writeOf(plain))]);
   const batches = statements.mock.calls.filter(
-    ([config]) => (config as { name?: string }).name === 'gitsync_save_refreshed_v1',
+    ([config]) => (config as { name?: string }).name === 'gitsync_save_refreshed_v2',
   );
   statements.mockRestore();
 

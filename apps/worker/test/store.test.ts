@@ -48,6 +48,8 @@ const write = (row: { chatId: string; generation: number }, title = 'Add x'): Re
   reviews: null,
   refreshedAt: new Date(),
   staleAt: new Date(Date.now() + 120_000),
+  schedule: { intervalClass: 'open', intervalMs: 120_000 },
+  prChangedAt: null,
   changed: true,
 });
 
@@ -78,7 +80,7 @@ describe('the worker’s refresh store', () => {
         }),
       );
       // One tick's worth of results shares a statement: far fewer than one per job.
-      expect(statements.counts.get('gitsync_save_refreshed_v1')).toBeLessThanOrEqual(2);
+      expect(statements.counts.get('gitsync_save_refreshed_v2')).toBeLessThanOrEqual(2);
     } finally {
       statements.restore();
     }
@@ -118,7 +120,14 @@ describe('the worker’s refresh store', () => {
     const staleAt = new Date(Date.now() + 600_000);
     const written = await Promise.all(
       rows.map((row) =>
-        store.saveOutcome({ ...row, outcome: 'no_token', error: 'no token', staleAt, clearUrl: false }),
+        store.saveOutcome({
+          ...row,
+          outcome: 'no_token',
+          error: 'no token',
+          staleAt,
+          schedule: { intervalClass: 'no_token', intervalMs: null },
+          clearUrl: false,
+        }),
       ),
     );
     expect(written.map((w) => w.written)).toEqual([false, true, true]);
@@ -154,7 +163,7 @@ describe('the worker’s refresh store', () => {
         generation: rows[0]!.generation,
       });
       expect(targets[50]).toBeNull();
-      expect(statements.counts.get('gitsync_load_refresh_targets_v2')).toBe(1);
+      expect(statements.counts.get('gitsync_load_refresh_targets_v3')).toBe(1);
     } finally {
       statements.restore();
     }

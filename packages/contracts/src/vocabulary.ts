@@ -22,3 +22,21 @@ export const REFRESH_OUTCOMES = [
   'rate_limited',
 ] as const;
 export type RefreshOutcome = (typeof REFRESH_OUTCOMES)[number];
+
+/**
+ * Which rule set a row's next refresh (its `stale_at`), stored with the row: the schedule doubles
+ * an interval only within one class, and metrics count refreshes by the class that scheduled them.
+ * `reported`: the agent's report made it due; `token_linked`: its owner linked a token.
+ */
+export const REFRESH_INTERVAL_CLASSES = [
+  'reported',
+  'token_linked',
+  'open',
+  'terminal',
+  'no_pr_recent',
+  'no_pr',
+  'no_token',
+  'error',
+  'rate_limited',
+] as const;
+export type RefreshIntervalClass = (typeof REFRESH_INTERVAL_CLASSES)[number];

@@ -19,6 +19,8 @@ const refreshTargetColumns = {
   headBranch: chatDiffStatuses.headBranch,
   headSha: chatDiffStatuses.headSha,
   reportedHeadSha: chatDiffStatuses.reportedHeadSha,
+  refreshIntervalClass: chatDiffStatuses.refreshIntervalClass,
+  refreshIntervalMs: chatDiffStatuses.refreshIntervalMs,
 } satisfies Record<keyof RefreshTarget, unknown>;
 
 /**
@@ -31,6 +33,6 @@ export function createRefreshTargetLoader(db: Database): (chatIds: readonly stri
     .from(chatDiffStatuses)
     .innerJoin(chats, eq(chats.id, chatDiffStatuses.chatId))
     .where(sql`${chatDiffStatuses.chatId} = any(${sql.placeholder('chatIds')}::uuid[])`)
-    .prepare('gitsync_load_refresh_targets_v2');
+    .prepare('gitsync_load_refresh_targets_v3');
   return (chatIds) => query.execute({ chatIds: [...chatIds] }) satisfies Promise<RefreshTarget[]>;
 }

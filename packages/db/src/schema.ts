@@ -1,6 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { CHAT_STATUSES, PULL_REQUEST_STATES, REFRESH_OUTCOMES, USER_ROLES } from '@gitsync/contracts';
+import {
+  CHAT_STATUSES,
+  PULL_REQUEST_STATES,
+  REFRESH_INTERVAL_CLASSES,
+  REFRESH_OUTCOMES,
+  USER_ROLES,
+} from '@gitsync/contracts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -10,6 +16,8 @@ export const chatStatus = pgEnum('chat_status', CHAT_STATUSES);
 export const pullRequestState = pgEnum('pull_request_state', PULL_REQUEST_STATES);
 /** The kind of the last refresh outcome, kept with the row for operators and metrics. */
 export const refreshOutcome = pgEnum('refresh_outcome', REFRESH_OUTCOMES);
+/** Which rule set a row's stale_at (gitsync's timings.ts). */
+export const refreshIntervalClass = pgEnum('refresh_interval_class', REFRESH_INTERVAL_CLASSES);
 
 /**
  * Where an API key came from: `env` is the admin key of GITSYNC_ADMIN_API_KEY (replaced when the
@@ -134,6 +142,14 @@ export const chatDiffStatuses = pgTable(
     lastError: text('last_error'),
     /** Consecutive refreshes that did not end in `refreshed`. */
     failedAttempts: integer('failed_attempts').notNull().default(0),
+    /** When a refresh last saw the PR change: another PR, a new state (a reopen) or a new head commit. */
+    prChangedAt: timestamp('pr_changed_at', { withTimezone: true }),
+    /**
+     * The state-aware schedule (gitsync's timings.ts): which rule set stale_at, and the interval a
+     * merged/closed PR or a missing PR doubles from while nothing changes. A report resets both.
+     */
+    refreshIntervalClass: refreshIntervalClass('refresh_interval_class').notNull().default('reported'),
+    refreshIntervalMs: integer('refresh_interval_ms'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

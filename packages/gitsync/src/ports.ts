@@ -1,4 +1,4 @@
-import type { PullRequestState, RefreshOutcome } from '@gitsync/contracts';
+import type { PullRequestState, RefreshIntervalClass, RefreshOutcome } from '@gitsync/contracts';
 import type { PullRequestFields, RequestPacer, ReviewVerdict } from '@gitsync/gitprovider';
 
 /**
@@ -32,6 +32,16 @@ export interface RefreshTarget {
   headSha: string | null;
   /** The commit the agent said the branch is at, when it said: guards a reused branch name. */
   reportedHeadSha: string | null;
+  /** The rule that set the row's current due time (timings.ts). */
+  refreshIntervalClass: RefreshIntervalClass;
+  /** The current interval of the state-aware schedule; null when none (a report resets it). */
+  refreshIntervalMs: number | null;
+}
+
+/** What a write-back keeps of the row's schedule (timings.ts `NextRefresh`). */
+export interface ScheduleWrite {
+  intervalClass: RefreshIntervalClass;
+  intervalMs: number | null;
 }
 
 /** A refresh that reached the PR: what to write, guarded by the generation it started from. */
@@ -44,6 +54,9 @@ export interface RefreshedWrite {
   reviews: (ReviewVerdict & { etag: string | null }) | null;
   refreshedAt: Date;
   staleAt: Date;
+  schedule: ScheduleWrite;
+  /** The PR changed (another PR, state or head): when it did; null keeps the stored time. */
+  prChangedAt: Date | null;
   /** A reader would see a difference (new fields or a new url): the store hands back the change. */
   changed: boolean;
 }
@@ -55,6 +68,7 @@ export interface OutcomeWrite {
   outcome: Exclude<RefreshOutcome, 'refreshed'>;
   error: string | null;
   staleAt: Date;
+  schedule: ScheduleWrite;
   /** Forget the stored PR (url and every field of it): it is not, or no longer, the branch's. */
   clearUrl: boolean;
 }

@@ -70,4 +70,15 @@ describe('worker metrics', () => {
     expect(text).toContain('gitsync_provider_requests_total{status="error"} 1');
     expect(text).toContain('gitsync_refresh_duration_seconds_count 1');
   });
+
+  it('counts refreshes by the interval class that scheduled them, every class from 0', async () => {
+    const m = createWorkerMetrics();
+    m.scheduledBy('terminal');
+    m.scheduledBy('terminal');
+    m.scheduledBy('on_demand');
+    const text = await m.registry.metrics();
+    expect(text).toContain('gitsync_refreshes_by_interval_class_total{interval_class="terminal"} 2');
+    expect(text).toContain('gitsync_refreshes_by_interval_class_total{interval_class="on_demand"} 1');
+    expect(text).toContain('gitsync_refreshes_by_interval_class_total{interval_class="no_pr"} 0');
+  });
 });
