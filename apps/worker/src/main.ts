@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     groupConcurrency: env.GITSYNC_GROUP_CONCURRENCY,
     groupMaxInFlight: env.GITSYNC_GROUP_MAX_IN_FLIGHT,
     rateLimitReserve: env.GITSYNC_RATE_LIMIT_RESERVE,
+    groupRequestsPerMinute: env.GITSYNC_GROUP_REQUESTS_PER_MINUTE,
     rateLimitPaddingMs: env.GITSYNC_RATE_LIMIT_PADDING,
     requestTimeoutMs: env.GITSYNC_PROVIDER_TIMEOUT,
     lockDurationMs: env.GITSYNC_JOB_LOCK_DURATION,

@@ -40,3 +40,12 @@ export const REFRESH_INTERVAL_CLASSES = [
   'rate_limited',
 ] as const;
 export type RefreshIntervalClass = (typeof REFRESH_INTERVAL_CLASSES)[number];
+
+/**
+ * Why a rate-limit group is blocked: the provider's hourly budget (`primary`), its per-minute or
+ * concurrency limits (`secondary`: a 403/429 with retry-after, or its "secondary rate limit"
+ * message), or our own pacer stopping before the provider refuses (`proactive`: the known budget
+ * spent, or the group's requests-per-minute ceiling reached).
+ */
+export const RATE_LIMIT_BLOCK_KINDS = ['primary', 'secondary', 'proactive'] as const;
+export type RateLimitBlockKind = (typeof RATE_LIMIT_BLOCK_KINDS)[number];

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { RateLimitBlockKind } from '@gitsync/contracts';
 
 /**
  * The keys of one rate-limit group. They share the group's hash tag (`{…}`), so that one script
@@ -10,12 +11,21 @@ export function groupKeys(prefix: string, group: string): { block: string; budge
   return { block: `${base}:block`, budget: `${base}:budget`, inflight: `${base}:inflight` };
 }
 
-/** Every block key, scored by its end: what is blocked now is counted without scanning the keyspace. */
-export const blockedGroupsKey = (prefix: string) => `${prefix}:ratelimited-groups`;
+/**
+ * Every block key, scored by its end: what is blocked now is counted without scanning the keyspace.
+ * One index for all blocks, and one per kind (a group is in the index of its latest block's kind).
+ */
+export const blockedGroupsKey = (prefix: string, kind?: RateLimitBlockKind) =>
+  kind ? `${prefix}:ratelimited-groups:${kind}` : `${prefix}:ratelimited-groups`;
 
-/** Rate-limit groups blocked now (ends that passed are dropped on the way). */
-export async function countBlockedGroups(redis: Redis, prefix: string, now = Date.now()): Promise<number> {
-  const key = blockedGroupsKey(prefix);
+/** Rate-limit groups blocked now, of one kind or all (ends that passed are dropped on the way). */
+export async function countBlockedGroups(
+  redis: Redis,
+  prefix: string,
+  now = Date.now(),
+  kind?: RateLimitBlockKind,
+): Promise<number> {
+  const key = blockedGroupsKey(prefix, kind);
   await redis.zremrangebyscore(key, '-inf', now);
   return redis.zcard(key);
 }
