@@ -96,7 +96,7 @@ describe('forced rate limits', () => {
     await waitFor(async () => (await call(fake, PATH, { token: 'secondary' })).status === 200);
   });
 
-  it('secondary per minute: past `perMinute` requests, 304s included, a 403 with the message and quota left', async () => {
+  it('secondary per minute: past perMinute requests (304s too), a 403 with the message and quota left', async () => {
     fake.addToken('per-minute', { login: 'agent', perMinute: 3 });
     const first = await call(fake, PATH, { token: 'per-minute' });
     const etag = first.headers.get('etag')!;

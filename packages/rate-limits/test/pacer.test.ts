@@ -233,7 +233,7 @@ describe('RedisGroupPacer', () => {
       (await group.acquire())(notModified(reset));
     });
 
-    it('a secondary-limit answer blocks the group on every replica until its retry-after, indexed as secondary', async () => {
+    it('a secondary-limit answer blocks the group on every replica until its retry-after (secondary)', async () => {
       const a = pacerOn(r.client).forGroup('gh:secondary');
       const b = pacerOn(other).forGroup('gh:secondary');
       const until = nowMs + 45_000;
