@@ -84,9 +84,18 @@ describe('toDiffStatusJson', () => {
       approved: false,
       reviewerCount: 0,
       refreshedAt: new Date(),
+      lastOutcome: 'rate_limited',
     });
     expect(Object.keys(full)).toHaveLength(Object.keys(diffStatusSchema.shape).length);
     expect(full.approved).toBe(false);
+  });
+
+  it('says until when a rate-limited row waits, while it waits (issue 15)', () => {
+    const limited = { ...bare, lastOutcome: 'rate_limited' as const };
+    expect(toDiffStatusJson(limited).rate_limited_until).toBe(bare.staleAt.toISOString());
+    // Claimed again: its refresh is under way, stale_at is only the lease's end.
+    expect(toDiffStatusJson({ ...limited, leasedUntil: new Date() })).not.toHaveProperty('rate_limited_until');
+    expect(toDiffStatusJson({ ...bare, lastOutcome: 'refreshed' })).not.toHaveProperty('rate_limited_until');
   });
 });
 

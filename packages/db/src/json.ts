@@ -28,6 +28,8 @@ export function toDiffStatusJson(s: ChatDiffStatus): DiffStatusJson {
     reviewer_count: s.reviewerCount,
     refreshed_at: s.refreshedAt?.toISOString() ?? null,
     stale_at: s.staleAt.toISOString(),
+    // Claimed again (leased): the wait is over and the refresh under way.
+    rate_limited_until: s.lastOutcome === 'rate_limited' && s.leasedUntil === null ? s.staleAt.toISOString() : null,
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RateLimitBlockKind } from '@gitsync/contracts';
+import { RATE_LIMIT_BLOCK_KINDS, type RateLimitBlockKind } from '@gitsync/contracts';
 
 /**
  * The keys of one rate-limit group. They share the group's hash tag (`{…}`), so that one script
@@ -40,4 +40,45 @@ export async function blockedUntil(
   const stored = await redis.get(groupKeys(prefix, group).block);
   const until = stored === null ? 0 : Number(stored);
   return until > now ? new Date(until) : null;
+}
+
+/** What is known of a group's budget: the provider's last figures, and its block if one holds now. */
+export interface GroupBudget {
+  /** Last x-ratelimit-remaining/-limit/-reset seen (kept until a minute after that reset). */
+  remaining: number | null;
+  limit: number | null;
+  resetAt: Date | null;
+  blocked: { until: Date; kind: RateLimitBlockKind } | null;
+}
+
+const numberOrNull = (value: string | null | undefined) =>
+  value === null || value === undefined || value === '' ? null : Number(value);
+
+/**
+ * Reads a group's budget as the pacer keeps it (commands/pace-3.lua): never anything of the token,
+ * only the provider's figures for the group (provider + token owner).
+ */
+export async function readGroupBudget(
+  redis: Redis,
+  prefix: string,
+  group: string,
+  now = Date.now(),
+): Promise<GroupBudget> {
+  const keys = groupKeys(prefix, group);
+  const [[, stored], [, block]] = ((await redis
+    .multi()
+    .hmget(keys.budget, 'remaining', 'limit', 'reset', 'blockKind')
+    .get(keys.block)
+    .exec()) ?? []) as [[unknown, Array<string | null>], [unknown, string | null]];
+  const [remaining, limit, reset, blockKind] = stored ?? [];
+  const until = numberOrNull(block) ?? 0;
+  const kind = (RATE_LIMIT_BLOCK_KINDS as readonly string[]).includes(blockKind ?? '')
+    ? (blockKind as RateLimitBlockKind)
+    : 'primary';
+  return {
+    remaining: numberOrNull(remaining),
+    limit: numberOrNull(limit),
+    resetAt: reset ? new Date(Number(reset)) : null,
+    blocked: until > now ? { until: new Date(until), kind } : null,
+  };
 }

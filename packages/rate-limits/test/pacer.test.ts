@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { RateLimitError, type ResponseInfo } from '@gitsync/gitprovider';
 import { createTestRedis, waitFor, type TestRedis } from '@gitsync/testing';
-import { blockedGroupsKey, blockedUntil, countBlockedGroups, groupKeys } from '../src/keys.js';
+import { blockedGroupsKey, blockedUntil, countBlockedGroups, groupKeys, readGroupBudget } from '../src/keys.js';
 import { RedisGroupPacer } from '../src/pacer.js';
 
 let r: TestRedis;
@@ -240,6 +240,7 @@ describe('RedisGroupPacer', () => {
       (await a.acquire())({
         status: 403,
         remaining: 4000,
+        limit: 5000,
         resetAt: new Date(nowMs + 3_600_000),
         blockedUntil: new Date(until),
         blockedBy: 'secondary',
@@ -252,8 +253,15 @@ describe('RedisGroupPacer', () => {
       const member = groupKeys(r.prefix, 'gh:secondary').block;
       expect(await other.zscore(blockedGroupsKey(r.prefix, 'secondary'), member)).toBe(String(until));
       expect(await other.zscore(blockedGroupsKey(r.prefix, 'primary'), member)).toBeNull();
-      expect(await other.hget(groupKeys(r.prefix, 'gh:secondary').budget, 'blockKind')).toBe('secondary');
+      // What the API shows of it: the provider's figures and the block, nothing of the token.
+      expect(await readGroupBudget(other, r.prefix, 'gh:secondary', nowMs)).toEqual({
+        remaining: 4000,
+        limit: 5000,
+        resetAt: new Date(nowMs + 3_600_000),
+        blocked: { until: new Date(until), kind: 'secondary' },
+      });
       nowMs = until;
+      expect((await readGroupBudget(other, r.prefix, 'gh:secondary', nowMs)).blocked).toBeNull();
       (await b.acquire())(answer(3999, nowMs + 3_600_000));
     });
   });
