@@ -5,6 +5,7 @@ import { useRefresh } from '../hooks/use-refresh';
 import { ChatIcon } from './ChatIcon';
 import { DiffStats } from './DiffStats';
 import { PullRequestLink } from './PullRequestLink';
+import { RateLimitNote } from './RateLimitNote';
 import { RefreshButton } from './RefreshButton';
 import { RelativeTime } from './RelativeTime';
 import { ReviewVerdict } from './ReviewVerdict';
@@ -42,6 +43,7 @@ export function ChatRow({ chat, onRefresh }: ChatRowProps) {
             ) : (
               <span>{status.url ? 'not refreshed yet' : 'no pull request yet'}</span>
             )}
+            <RateLimitNote status={status} />
           </div>
         )}
         {refreshState.kind === 'failed' && (
