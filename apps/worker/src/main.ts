@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       noPrWindowMs: env.GITSYNC_NO_PR_WINDOW,
       errorBackoffMs: env.GITSYNC_ERROR_BACKOFF,
       leaseMs: env.GITSYNC_CLAIM_LEASE,
+      noPrBackoffMs: env.GITSYNC_NO_PR_BACKOFF,
       noPrBackoffMaxMs: env.GITSYNC_NO_PR_BACKOFF_MAX,
       terminalIntervalMs: env.GITSYNC_TERMINAL_REFRESH_INTERVAL,
       terminalIntervalMaxMs: env.GITSYNC_TERMINAL_REFRESH_MAX,

@@ -47,7 +47,9 @@ export const timingEnv = {
   GITSYNC_ERROR_BACKOFF: duration('2m'),
   GITSYNC_CLAIM_LEASE: duration('5m'),
   GITSYNC_RATE_LIMIT_PADDING: duration('5s'),
-  /** A missing PR's wait doubles from the lease up to this. */
+  /** A missing PR's first wait once the report's window is over, doubling … */
+  GITSYNC_NO_PR_BACKOFF: duration('5m'),
+  /** … up to this. */
   GITSYNC_NO_PR_BACKOFF_MAX: duration('1h'),
   /** A merged or closed PR's first wait, then doubling while nothing changes … */
   GITSYNC_TERMINAL_REFRESH_INTERVAL: duration('1h'),

@@ -12,12 +12,11 @@ export interface Timings {
   noPrWindowMs: number;
   /** After a provider or network error. @defaultValue 2 min */
   errorBackoffMs: number;
-  /**
-   * The scheduler's claim lease, also the first wait for a PR that has not appeared for a while.
-   * @defaultValue 5 min
-   */
+  /** The scheduler's claim lease. @defaultValue 5 min */
   leaseMs: number;
-  /** The no-PR wait doubles from the lease up to this. @defaultValue 1 h */
+  /** The first wait for a PR that has not appeared for a while (the lease's length, as before). @defaultValue 5 min */
+  noPrBackoffMs: number;
+  /** The no-PR wait doubles up to this. @defaultValue 1 h */
   noPrBackoffMaxMs: number;
   /** A merged or closed PR first seen so (or changed) is looked at again after this. @defaultValue 1 h */
   terminalIntervalMs: number;
@@ -32,6 +31,7 @@ export const defaultTimings: Timings = {
   noPrWindowMs: 120_000,
   errorBackoffMs: 120_000,
   leaseMs: 300_000,
+  noPrBackoffMs: 300_000,
   noPrBackoffMaxMs: 3_600_000,
   terminalIntervalMs: 3_600_000,
   terminalIntervalMaxMs: 86_400_000,
@@ -99,7 +99,7 @@ export function nextRefresh(facts: OutcomeFacts, timings: Timings): NextRefresh 
       const recent = marked !== undefined && facts.now.getTime() - marked < timings.noPrWindowMs;
       // Right after a report the PR may be about to appear; the backoff starts once the window is over.
       if (recent) return after(timings.noPrRetryMs, 'no_pr_recent', null);
-      const ms = doubling(facts, timings.leaseMs, timings.noPrBackoffMaxMs);
+      const ms = doubling(facts, timings.noPrBackoffMs, timings.noPrBackoffMaxMs);
       return after(ms, 'no_pr', ms);
     }
     case 'no_provider':
