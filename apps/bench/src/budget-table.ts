@@ -3,6 +3,8 @@ import type { Section } from './tables.js';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/** As budget.ts scales it: 5 minutes divided by the scale, at least a second. */
+const lease = (scale: number) => Math.round(Math.max(1, 300 / scale) * 100) / 100;
 
 export const BUDGET_TITLE = 'Budget (issue 15): state-aware schedule vs a fixed 2-minute one, per simulated hour';
 
@@ -45,8 +47,7 @@ export function budgetSection(b: BudgetResult): Section {
       `${b.rows} chats: ${b.mix.open} open PRs, ${b.mix.merged} merged, ${b.mix.closed} closed, ` +
         `${b.mix.no_pr} branches without a PR; one fake GitHub, 10 users.`,
       `every schedule duration divided by ${b.scale} (a simulated day in ${Math.round(86_400 / b.scale)} s; ` +
-        `the 2-minute TTL is ${b.ttlSeconds} s, the claim lease ${Math.max(1, Math.round(300 / b.scale))} s at least 1); ` +
-        'the scheduler polls every 50 ms.',
+        `the 2-minute TTL is ${b.ttlSeconds} s, the claim lease ${lease(b.scale)} s); the scheduler polls every 50 ms.`,
       'both start from every row due at once, urls and ETags known (a warm-up pass), as after deploying over old ' +
         'chats; the state-aware schedule runs a whole simulated day, as its waits grow through it; the fixed one ' +
         'costs the same every hour.',
