@@ -39,6 +39,11 @@ export interface BudgetScheduleFigure {
   jobsPerHour: number;
   /** The longest an open PR went without a refresh (real seconds, the window's end included). */
   openMaxGapSeconds: number;
+  /** The median gap between two refreshes of an open PR (real seconds): the TTL plus the system's own delay. */
+  openMedianGapSeconds: number;
+  /** The fake's answers by status, and by kind of request (search, PR, reviews). */
+  statuses: Record<string, number>;
+  kinds: Record<string, number>;
 }
 
 export interface BudgetResult {
@@ -54,11 +59,11 @@ export interface BudgetResult {
 }
 
 /**
- * The claim lease, scaled too (at least a second): a row whose new job BullMQ's deduplication
+ * The claim lease, scaled too (at least 500 ms): a row whose new job BullMQ's deduplication
  * swallowed (its previous job was still completing) waits for the lease to end, an artifact of
  * scaled-down TTLs that a 10-second lease would turn into simulated hours.
  */
-const leaseOf = (scale: number) => String(Math.max(1_000, Math.round(300_000 / scale)));
+const leaseOf = (scale: number) => String(Math.max(500, Math.round(300_000 / scale)));
 
 /** The worker environment of a schedule: every duration of SPEC §3.4 divided by `scale`. */
 export function scheduleEnv(scale: number, fixed: boolean): Record<string, string> {
@@ -106,6 +111,7 @@ async function seed(bench: Bench, rows: number): Promise<Map<string, RowKind>> {
     from s`);
   // Paths of the open PRs' GET …/pulls/{n}: their refreshes, in the fake's log.
   const openPaths = new Map<string, RowKind>();
+  for (let k = 0; k < REPOS; k++) provider.fake.addRepo('acme', `b${k}`);
   for (let g = 0; g < rows; g++) {
     const kind = kindOf(g);
     if (kind === 'no_pr') continue;
@@ -180,12 +186,25 @@ async function measureSchedule(
     // Refreshes of each open PR, as GETs of its path, then the longest gap (the window's end too).
     const last = new Map<string, number>();
     let maxGap = 0;
+    const gaps: number[] = [];
     for (const r of requests) {
       if (!openPaths.has(r.path)) continue;
-      maxGap = Math.max(maxGap, r.at - (last.get(r.path) ?? t0));
+      const gap = r.at - (last.get(r.path) ?? t0);
+      gaps.push(gap);
+      maxGap = Math.max(maxGap, gap);
       last.set(r.path, r.at);
     }
+    gaps.sort((a, b) => a - b);
+    const q = (x: number) => gaps[Math.min(gaps.length - 1, Math.floor(x * gaps.length))] ?? 0;
+    console.log(`[bench] budget: ${schedule}: open PRs' gaps p50 ${q(0.5)} ms, p90 ${q(0.9)} ms, p99 ${q(0.99)} ms`);
+    const medianGap = q(0.5);
     for (const path of openPaths.keys()) maxGap = Math.max(maxGap, t1 - (last.get(path) ?? t0));
+    const tally = (key: (r: (typeof requests)[number]) => string) => {
+      const out: Record<string, number> = {};
+      for (const r of requests) out[key(r)] = (out[key(r)] ?? 0) + 1;
+      return out;
+    };
+    const kindOfPath = (p: string) => (p.includes('/reviews') ? 'reviews' : p.includes('?') ? 'search' : 'pull');
     return {
       schedule,
       simulatedHours,
@@ -194,6 +213,9 @@ async function measureSchedule(
       countedPerHour: round(counted / simulatedHours, 1),
       jobsPerHour: round(jobs / simulatedHours, 1),
       openMaxGapSeconds: round(maxGap / 1000, 2),
+      openMedianGapSeconds: round(medianGap / 1000, 3),
+      statuses: tally((r) => String(r.status)),
+      kinds: tally((r) => `${kindOfPath(r.path)} ${r.status}`),
     };
   } finally {
     await stop(bench, running);
