@@ -86,6 +86,8 @@ export class System {
       GITSYNC_SCHEDULER_INTERVAL: '200',
       GITSYNC_JOB_LOCK_DURATION: '4s',
       GITSYNC_STALLED_INTERVAL: '1s',
+      // The fakes answer thousands of requests a minute per token; a test that wants the ceiling sets it.
+      GITSYNC_GROUP_REQUESTS_PER_MINUTE: '0',
       ...this.options.env,
       ...extra,
     };

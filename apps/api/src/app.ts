@@ -63,6 +63,8 @@ export interface BuildAppOptions extends ApiContext {
   groupMaxInFlight?: number;
   /** Requests of a group's budget left untouched, as the workers'. @defaultValue 0 */
   rateLimitReserve?: number;
+  /** The pacer's per-minute ceiling per group (the workers' `GITSYNC_GROUP_REQUESTS_PER_MINUTE`). @defaultValue 0: none */
+  groupRequestsPerMinute?: number;
   /** The largest diff served. @defaultValue 4 MiB */
   maxDiffBytes?: number;
 }
@@ -170,6 +172,7 @@ function diffSource(app: FastifyInstance, options: BuildAppOptions): DiffSource 
       prefix: options.queuePrefix,
       maxInFlight: options.groupMaxInFlight ?? 50,
       reserve: options.rateLimitReserve ?? 0,
+      requestsPerMinute: options.groupRequestsPerMinute ?? 0,
       paddingMs,
       slotLeaseMs: timeoutMs * 2,
     }),

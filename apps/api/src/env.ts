@@ -60,6 +60,7 @@ export const apiEnvSchema = z
     GITSYNC_RATE_LIMIT_PADDING: duration('5s'),
     GITSYNC_GROUP_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(50),
     GITSYNC_RATE_LIMIT_RESERVE: z.coerce.number().int().min(0).default(0),
+    GITSYNC_GROUP_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(800),
   })
   .superRefine((env, ctx) => {
     const longest = Math.max(env.GITSYNC_SSE_HEARTBEAT, env.GITSYNC_ON_DEMAND_TIMEOUT);

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     rateLimitPaddingMs: env.GITSYNC_RATE_LIMIT_PADDING,
     groupMaxInFlight: env.GITSYNC_GROUP_MAX_IN_FLIGHT,
     rateLimitReserve: env.GITSYNC_RATE_LIMIT_RESERVE,
+    groupRequestsPerMinute: env.GITSYNC_GROUP_REQUESTS_PER_MINUTE,
     // The process's own CPU, memory, event-loop lag and GC: only here, not in tests that build many apps.
     registry: createRegistry({ processMetrics: true }),
   });

@@ -1,4 +1,7 @@
 import { getDiffStatus, getExternalAuthLink } from '@gitsync/db';
+import { rateLimitGroup } from '@gitsync/gitsync';
+import { RedisGroupPacer } from '@gitsync/rate-limits';
+import { waitFor } from '@gitsync/testing';
 import { ADMIN_KEY, startApi, type ApiHarness } from './harness.js';
 
 let h: ApiHarness;
@@ -79,6 +82,56 @@ describe('external auth links', () => {
     expect((await h.call('DELETE', `/api/v1/users/${other.id}/external-auth/github`)).status).toBe(204);
     expect((await h.call('DELETE', '/api/v1/users/me/external-auth/github', { key: other.api_key })).status).toBe(404);
     expect(await getExternalAuthLink(h.t.db, 'github', other.id)).toBeNull();
+  });
+
+  it("shows a user's link and budget, never the token: figures, then a block and its kind (issue 15)", async () => {
+    const user = (await h.call('POST', '/api/v1/users', { body: { username: 'budget', role: 'member' } })).body;
+    const get = (who = 'me', key: string | undefined = user.api_key) =>
+      h.call('GET', `/api/v1/users/${who}/external-auth/github`, { key });
+    expect(await get()).toMatchObject({ status: 200, body: { provider: 'github', linked: false } });
+
+    const token = 'ghp_budget_secret_never_shown';
+    const body = { access_token: token, expires_at: '2030-01-01T00:00:00Z' };
+    expect((await h.call('PUT', '/api/v1/users/me/external-auth/github', { key: user.api_key, body })).status).toBe(
+      204,
+    );
+    const linked = await get();
+    expect(linked.body).toEqual({ provider: 'github', linked: true, expires_at: '2030-01-01T00:00:00.000Z' });
+
+    // What the workers' pacer learns from GitHub's answers, then a secondary limit.
+    const group = new RedisGroupPacer({ redis: h.redis, prefix: h.r.prefix }).forGroup(
+      rateLimitGroup('github', user.id),
+    );
+    const resetAt = new Date(Date.now() + 3_600_000);
+    (await group.acquire())({ status: 200, remaining: 4321, limit: 5000, resetAt, blockedUntil: null });
+    const until = new Date(Date.now() + 120_000);
+    (await group.acquire())({
+      status: 403,
+      remaining: 4320,
+      limit: 5000,
+      resetAt,
+      blockedUntil: until,
+      blockedBy: 'secondary',
+    });
+    const seen = await waitFor(async () => {
+      const res = await get();
+      return res.body.blocked ? res : undefined;
+    });
+    expect(seen.body).toEqual({
+      provider: 'github',
+      linked: true,
+      expires_at: '2030-01-01T00:00:00.000Z',
+      rate_limit: { remaining: 4320, limit: 5000, reset: resetAt.toISOString() },
+      blocked: { until: until.toISOString(), kind: 'secondary' },
+    });
+    expect(JSON.stringify(seen.body)).not.toContain(token);
+    // An admin sees anyone's; a member only their own (another user's answers 404).
+    expect((await get(user.id, undefined)).body.blocked.kind).toBe('secondary');
+    expect((await get(user.id, member.api_key)).status).toBe(404);
+    expect((await h.call('GET', '/api/v1/users/me/external-auth/nope', { key: user.api_key })).status).toBe(404);
+    // Other tests here count on a Redis without pacer keys.
+    const keys = (await h.r.keys()).filter((k) => k.includes(user.id) || k.includes(':ratelimited-groups'));
+    await h.redis.del(...keys);
   });
 });
 

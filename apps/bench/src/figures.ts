@@ -1,3 +1,4 @@
+import type { BudgetResult } from './budget.js';
 import type { PassCost } from './probes.js';
 import type { WorkerMemory } from './workers.js';
 
@@ -151,6 +152,8 @@ export interface BenchResults {
   onDemand: OnDemandResult;
   scheduler: SchedulerFigure;
   memory: MemoryFigures;
+  /** The budget phase (issue 15); null when not run. */
+  budget: BudgetResult | null;
   targets: TargetResult[];
   profile: ProfileSummary | null;
 }

@@ -3,7 +3,7 @@
  * servers, runs every phase against the real processes, prints the figures and the targets,
  * writes them (`--out`, BENCHMARKS.md) and removes everything it created, even on failure.
  */
-import { parseOptions } from './options.js';
+import { isBudgetOnly, parseOptions } from './options.js';
 import { writeOutputs } from './report.js';
 import { runPhases } from './run.js';
 import { startBench, type Bench } from './setup.js';
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     if (stopping) throw new Error('interrupted while starting');
     const results = await runPhases(bench, startedAt);
     console.log(`\n${textReport(results)}`);
-    const written = writeOutputs(results, options.out, options.docsDir);
+    const written = writeOutputs(results, options.out, options.docsDir, isBudgetOnly(options.phases));
     for (const [what, file] of Object.entries(written)) if (file) console.log(`[bench] wrote ${what}: ${file}`);
     const missed = results.targets.filter((t) => !t.pass).length;
     console.log(`[bench] ${results.targets.length - missed} of ${results.targets.length} targets met`);

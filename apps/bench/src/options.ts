@@ -7,7 +7,7 @@ import { DEFAULT_WORKER_CONCURRENCY, baseEnv, parseEnv } from '@gitsync/config';
 export const repoRoot = path.resolve(__dirname, '../../..');
 
 /** The bench's phases, in the order they run. */
-export const PHASES = ['ceiling', 'refresh', 'ondemand', 'scheduler', 'flat'] as const;
+export const PHASES = ['ceiling', 'refresh', 'ondemand', 'scheduler', 'flat', 'budget'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -33,6 +33,11 @@ export interface BenchOptions {
   passSeconds: number;
   /** On-demand requests timed per condition (idle, backlog). */
   onDemandSamples: number;
+  /**
+   * The budget phase (issue 15): its chats, the factor every schedule duration is divided by (a
+   * simulated day then runs in 86,400 / scale seconds), and simulated hours of the fixed schedule.
+   */
+  budget: { rows: number; scale: number; fixedHours: number };
   /** Extra environment for the worker processes (`--worker-env K=V`), logged with the results. */
   workerEnv: Record<string, string>;
   /** Jobs per worker process: GITSYNC_WORKER_CONCURRENCY of `--worker-env`, else the worker's default. */
@@ -54,6 +59,7 @@ const USAGE =
   `usage: npm run bench -- [--quick] [--phases ${PHASES.join(',')}] [--rows N] [--users N] [--out FILE]\n` +
   '       [--docs-dir DIR | --no-docs] [--latencies 0,100] [--workers 1,2] [--pass-seconds S] [--scheduler-rows N]' +
   ' [--flat-jobs N] [--samples N]\n' +
+  '       [--budget-rows N] [--budget-scale N] [--budget-fixed-hours N]\n' +
   '       [--profile DIR] [--private-redis] [--worker-env KEY=VALUE ...]';
 
 const list = (name: string, raw: string | undefined, fallback: number[], min: number): number[] => {
@@ -85,6 +91,9 @@ function phases(raw: string | undefined): Phase[] {
   return PHASES.filter((p) => picked.includes(p));
 }
 
+/** Only the budget phase: it needs none of the others' seeding, and writes only its own section. */
+export const isBudgetOnly = (phases: readonly Phase[]) => phases.length === 1 && phases[0] === 'budget';
+
 /** Parses the command line; DATABASE_URL and REDIS_URL come from the environment. */
 export function parseOptions(argv: string[], env: Record<string, string | undefined> = process.env): BenchOptions {
   const { values } = parseArgs({
@@ -97,6 +106,9 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       'scheduler-rows': { type: 'string' },
       'flat-jobs': { type: 'string' },
       samples: { type: 'string' },
+      'budget-rows': { type: 'string' },
+      'budget-scale': { type: 'string' },
+      'budget-fixed-hours': { type: 'string' },
       'pass-seconds': { type: 'string' },
       latencies: { type: 'string' },
       workers: { type: 'string' },
@@ -122,8 +134,9 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     workerEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   const { DATABASE_URL, REDIS_URL } = parseEnv(benchEnv, env);
-  // A smoke run or a run of some phases must not replace the recorded figures unless told where to write.
-  const partial = quick || selected.length < PHASES.length;
+  // A smoke run or a run of some phases must not replace the recorded figures unless told where to write;
+  // a full run of the budget phase alone replaces the budget section only (report.ts).
+  const partial = quick || (selected.length < PHASES.length && !isBudgetOnly(selected));
   const docsDir = values['no-docs'] ? null : (values['docs-dir'] ?? (partial ? null : repoRoot));
   return {
     quick,
@@ -136,6 +149,13 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     flatJobs: count('flat-jobs', values['flat-jobs'], quick ? 5_000 : 200_000),
     passSeconds: count('pass-seconds', values['pass-seconds'], 20),
     onDemandSamples: count('samples', values.samples, quick ? 20 : 200),
+    budget: {
+      rows: count('budget-rows', values['budget-rows'], quick ? 30 : 50),
+      // 144: a simulated day in 10 minutes, a 0.83 s TTL (quick: 2,880, a day in 30 s). Faster, and the
+      // system's own delay per refresh cycle (~0.1 s) weighs on the TTL.
+      scale: count('budget-scale', values['budget-scale'], quick ? 2_880 : 144),
+      fixedHours: count('budget-fixed-hours', values['budget-fixed-hours'], 2),
+    },
     workerEnv,
     concurrency: count(
       'worker-env GITSYNC_WORKER_CONCURRENCY',

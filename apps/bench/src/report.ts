@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { throughputChart } from './chart.js';
 import type { BenchResults } from './figures.js';
-import { headline, markdownTables } from './tables.js';
+import { budgetSection } from './budget-table.js';
+import { headline, markdownTables, sectionMarkdown } from './tables.js';
 
 const envLines = (env: Record<string, string>) =>
   Object.entries(env)
@@ -23,6 +24,8 @@ ${headline(r)}.
 Targets met: ${r.targets.length - missed.length} of ${r.targets.length}.${missedNames}
 
 ${markdownTables(r)}
+
+${budgetMarkdown(r)}
 
 ## How the figures are made
 
@@ -65,14 +68,42 @@ export interface Written {
   svg: string | null;
 }
 
-export function writeOutputs(r: BenchResults, out: string | null, docsDir: string | null): Written {
+/** Markers around the budget section, so that a run of that phase alone can replace it in place. */
+const BUDGET_BEGIN = '<!-- budget: npm run bench -- --phases budget -->';
+const BUDGET_END = '<!-- /budget -->';
+
+export const budgetMarkdown = (r: BenchResults): string =>
+  r.budget
+    ? `${BUDGET_BEGIN}\n${sectionMarkdown(budgetSection(r.budget))}\n\n_Run ${r.meta.startedAt}, ` +
+      `${r.meta.seconds} s, ${r.meta.cores} cores; Node ${r.meta.node}._\n${BUDGET_END}`
+    : '';
+
+/**
+ * Replaces the budget section of an existing BENCHMARKS.md (or adds it before "How the figures
+ * are made"), leaving every other phase's figures as their last full run wrote them.
+ */
+export function spliceBudget(existing: string, section: string): string {
+  const begin = existing.indexOf(BUDGET_BEGIN);
+  const end = existing.indexOf(BUDGET_END);
+  if (begin >= 0 && end > begin) return existing.slice(0, begin) + section + existing.slice(end + BUDGET_END.length);
+  const how = existing.indexOf('## How the figures are made');
+  if (how < 0) return `${existing.trimEnd()}\n\n${section}\n`;
+  return `${existing.slice(0, how)}${section}\n\n${existing.slice(how)}`;
+}
+
+export function writeOutputs(r: BenchResults, out: string | null, docsDir: string | null, budgetOnly = false): Written {
   const written: Written = { json: null, markdown: null, svg: null };
   if (out) {
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(r, null, 2)}\n`);
     written.json = out;
   }
-  if (docsDir) {
+  if (docsDir && budgetOnly) {
+    const markdown = path.join(docsDir, 'BENCHMARKS.md');
+    const existing = existsSync(markdown) ? readFileSync(markdown, 'utf8') : '# Benchmarks\n';
+    writeFileSync(markdown, spliceBudget(existing, budgetMarkdown(r)));
+    written.markdown = markdown;
+  } else if (docsDir) {
     const svg = path.join(docsDir, 'docs', 'bench.svg');
     mkdirSync(path.dirname(svg), { recursive: true });
     writeFileSync(svg, throughputChart(r));

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { measureBudget } from './budget.js';
 import { measureCeiling } from './ceiling.js';
 import type {
   BenchResults,
@@ -16,7 +17,7 @@ import { measureOnDemand, ON_DEMAND_LATENCY_MS } from './ondemand.js';
 import { summariseProfiles } from './profile.js';
 import { measurePass, saveValidators, type RunningSystem } from './refresh.js';
 import { measureScheduler, type SchedulerPhase } from './scheduling.js';
-import { repoRoot, type Phase } from './options.js';
+import { isBudgetOnly, repoRoot, type Phase } from './options.js';
 import { seedChats, seedUsers } from './seed.js';
 import type { Bench } from './setup.js';
 import { evaluateTargets } from './targets.js';
@@ -93,13 +94,15 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
       .join('\n')}`,
   );
 
-  const t = performance.now();
-  await seedUsers(bench);
-  await seedChats(bench, 0, options.rows, true);
-  console.log(
-    `[bench] seeded ${options.users} users and ${options.rows} chats ` +
-      `with PRs in ${((performance.now() - t) / 1000).toFixed(1)}s`,
-  );
+  if (!isBudgetOnly(options.phases)) {
+    const t = performance.now();
+    await seedUsers(bench);
+    await seedChats(bench, 0, options.rows, true);
+    console.log(
+      `[bench] seeded ${options.users} users and ${options.rows} chats ` +
+        `with PRs in ${((performance.now() - t) / 1000).toFixed(1)}s`,
+    );
+  }
 
   const ceiling: CeilingFigure[] = [];
   if (on('ceiling')) for (const w of options.workerCounts) ceiling.push(await measureCeiling(bench, w, concurrency));
@@ -107,7 +110,9 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
   const running = on('refresh') ? await runSystem(bench, v.redisPid, on('ondemand')) : null;
   const sched = on('scheduler') ? await measureScheduler(bench) : notRun.scheduler();
   const flat = on('flat') ? await measureFlatness(bench, concurrency) : notRun.flat();
+  const budget = on('budget') ? await measureBudget(bench, options.budget) : null;
   const figures = {
+    budget,
     ceiling,
     refresh: running?.refresh ?? [],
     onDemand: running?.onDemand ?? notRun.onDemand(ON_DEMAND_LATENCY_MS),

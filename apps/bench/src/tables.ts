@@ -1,4 +1,5 @@
 import type { BenchResults } from './figures.js';
+import { budgetSection } from './budget-table.js';
 import { mib } from './flat.js';
 
 /** One table of the report, rendered as text for the terminal and as Markdown for BENCHMARKS.md. */
@@ -235,7 +236,8 @@ export function headline(r: BenchResults): string {
 
 export function textReport(r: BenchResults): string {
   const lines = [`gitsync bench — ${headline(r)}`, ''];
-  for (const s of sections(r)) {
+  // The budget section goes to BENCHMARKS.md on its own (report.ts), so that it can be replaced alone.
+  for (const s of [...sections(r), ...(r.budget ? [budgetSection(r.budget)] : [])]) {
     lines.push(s.title);
     const widths = s.headers.map((h, i) => Math.max(h.length, ...s.rows.map((row) => (row[i] ?? '').length)));
     const line = (cells: string[]) =>
@@ -251,18 +253,19 @@ export function textReport(r: BenchResults): string {
   return lines.join('\n');
 }
 
-export function markdownTables(r: BenchResults): string {
+/** One section as Markdown: its title, table and notes. */
+export function sectionMarkdown(s: Section): string {
   const esc = (c: string) => c.replace(/\|/g, '\\|');
-  return sections(r)
-    .map((s) =>
-      [
-        `### ${s.title}`,
-        '',
-        `| ${s.headers.map(esc).join(' | ')} |`,
-        `|${s.headers.map(() => '---').join('|')}|`,
-        ...s.rows.map((row) => `| ${row.map(esc).join(' | ')} |`),
-        ...(s.notes ?? []).map((note) => `\n_${esc(note)}_`),
-      ].join('\n'),
-    )
-    .join('\n\n');
+  return [
+    `### ${s.title}`,
+    '',
+    `| ${s.headers.map(esc).join(' | ')} |`,
+    `|${s.headers.map(() => '---').join('|')}|`,
+    ...s.rows.map((row) => `| ${row.map(esc).join(' | ')} |`),
+    ...(s.notes ?? []).map((note) => `\n_${esc(note)}_`),
+  ].join('\n');
+}
+
+export function markdownTables(r: BenchResults): string {
+  return sections(r).map(sectionMarkdown).join('\n\n');
 }

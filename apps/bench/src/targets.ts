@@ -1,7 +1,7 @@
 import { round } from './cpu.js';
 import type { BenchResults, RefreshFigure, TargetResult } from './figures.js';
 
-type Figures = Pick<BenchResults, 'ceiling' | 'refresh' | 'onDemand' | 'scheduler' | 'memory'>;
+type Figures = Pick<BenchResults, 'ceiling' | 'refresh' | 'onDemand' | 'scheduler' | 'memory' | 'budget'>;
 
 const label = (f: Pick<RefreshFigure, 'workers' | 'pass'>) =>
   `${f.workers} worker${f.workers > 1 ? 's' : ''}, ${f.pass} pass`;
@@ -80,6 +80,7 @@ export function evaluateTargets(r: Figures): TargetResult[] {
     ratio: round(r.memory.redisBytesPerJob / 1024, 3),
     pass: r.memory.redisBytesPerJob <= 1024,
   });
+  if (r.budget) targets.push(...budgetTargets(r.budget));
   const { flat } = r.memory;
   const [from, to] = flat.rssAtBytes;
   targets.push({
@@ -90,4 +91,27 @@ export function evaluateTargets(r: Figures): TargetResult[] {
     pass: flat.growth !== null && Math.abs(flat.growth) <= 0.2,
   });
   return targets;
+}
+
+/** Issue 15's: the state-aware schedule's GitHub requests against the fixed one's, open PRs still fresh. */
+function budgetTargets(b: NonNullable<BenchResults['budget']>): TargetResult[] {
+  const [state, fixed] = b.figures;
+  const worstGap = Math.max(...b.figures.map((f) => f.openMaxGapSeconds));
+  const gapTarget = round(b.ttlSeconds + 5, 2);
+  return [
+    {
+      name: 'budget: GitHub requests per simulated hour, state-aware vs fixed 2 min',
+      measured: `${state?.requestsPerHour} vs ${fixed?.requestsPerHour}`,
+      target: '≤ 0.25',
+      ratio: b.ratios.requests,
+      pass: b.ratios.requests <= 0.25,
+    },
+    {
+      name: 'budget: longest an open PR went unrefreshed (real s, both schedules)',
+      measured: `${worstGap} s`,
+      target: `≤ TTL + 5 s = ${gapTarget} s`,
+      ratio: round(worstGap / gapTarget, 3),
+      pass: worstGap <= gapTarget,
+    },
+  ];
 }

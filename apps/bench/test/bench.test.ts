@@ -42,7 +42,7 @@ describe('npm run bench -- --quick', () => {
     const out = path.join(dir, 'bench.json');
     const { code, output } = await runBench(
       ['--quick', '--rows', '1000', '--users', '10', '--samples', '10', '--out', out, '--docs-dir', dir],
-      240_000,
+      300_000,
     );
     expect({ code, tail: code === 0 ? '' : output.slice(-4000) }).toEqual({ code: 0, tail: '' });
     expect(output).toMatch(/Targets \(issue 6\)/);
@@ -97,9 +97,21 @@ describe('npm run bench -- --quick', () => {
     expect(r.memory.flat.rssAtBytes.map((x) => x.jobs)).toEqual([500, 5000]);
     expect(r.memory.flat.growth).not.toBeNull();
 
-    expect(r.targets).toHaveLength(9);
+    // The budget phase: both schedules measured, the state-aware one over a simulated day.
+    expect(r.budget?.figures.map((f) => [f.schedule, f.simulatedHours])).toEqual([
+      ['state-aware', 24],
+      ['fixed 2 min', 2],
+    ]);
+    for (const f of r.budget!.figures) {
+      expect(f.requestsPerHour).toBeGreaterThan(0);
+      expect(f.jobsPerHour).toBeGreaterThan(0);
+    }
 
-    expect(readFileSync(path.join(dir, 'BENCHMARKS.md'), 'utf8')).toContain('![refresh throughput');
+    expect(r.targets).toHaveLength(11);
+
+    const markdown = readFileSync(path.join(dir, 'BENCHMARKS.md'), 'utf8');
+    expect(markdown).toContain('![refresh throughput');
+    expect(markdown).toContain('### Budget (issue 15)');
     expect(readFileSync(path.join(dir, 'docs', 'bench.svg'), 'utf8')).toMatch(
       /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
     );
@@ -116,5 +128,5 @@ describe('npm run bench -- --quick', () => {
       await pg.end();
       redis.disconnect();
     }
-  }, 300_000);
+  }, 360_000);
 });

@@ -22,3 +22,7 @@ export function timeAgo(iso: string, now: number): string {
 
 /** The exact time for a hover title, in the reader's locale. */
 export const exactTime = (iso: string): string => new Date(iso).toLocaleString();
+
+/** "14:05": the hour and minute of `iso` on the reader's clock (24-hour, as a wait's end reads best). */
+export const clockTime = (iso: string): string =>
+  new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

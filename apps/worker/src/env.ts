@@ -32,6 +32,11 @@ export const workerEnvSchema = z.object({
   GITSYNC_GROUP_CONCURRENCY: positiveInt(10),
   /** Provider requests in flight per group across every replica (GitHub asks for at most 100). */
   GITSYNC_GROUP_MAX_IN_FLIGHT: positiveInt(50),
+  /**
+   * Requests per group (provider + token owner) started per minute across every replica, 304s
+   * included: GitHub's secondary limit is 900 points a minute on REST. 0: no ceiling.
+   */
+  GITSYNC_GROUP_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(800),
   /** Requests of a group's budget left untouched, for other clients of the same token. */
   GITSYNC_RATE_LIMIT_RESERVE: z.coerce.number().int().min(0).default(0),
   GITSYNC_PROVIDER_TIMEOUT: duration('10s'),

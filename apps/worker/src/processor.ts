@@ -2,7 +2,7 @@ import type { DiffStatusChangeEvent } from '@gitsync/contracts';
 import { refreshChat, type RefreshDeps, type RefreshResult } from '@gitsync/gitsync';
 import type { Logger } from '@gitsync/logger';
 import type { WorkerMetrics } from '@gitsync/metrics';
-import type { JobHandler } from '@gitsync/queue';
+import { PRIORITY, type JobHandler } from '@gitsync/queue';
 
 /** What a job returns: how the refresh went, or why there was nothing to refresh. */
 export type RefreshJobResult = RefreshResult | { skipped: 'no refreshable row' };
@@ -37,6 +37,7 @@ export function createRefreshHandler(
       return { skipped: 'no refreshable row' };
     }
     metrics.outcome(result.outcome);
+    metrics.scheduledBy(job.priority === PRIORITY.onDemand ? 'on_demand' : result.scheduledBy);
     if (result.outcome !== 'refreshed')
       logger.info(
         { ...where(), outcome: result.outcome, error: result.error, staleAt: result.staleAt },

@@ -37,6 +37,8 @@ export interface RefreshDepsOptions {
   /** Requests in flight per group across replicas; paced through Redis. @defaultValue 50 */
   groupMaxInFlight?: number;
   rateLimitReserve?: number;
+  /** Requests per group started per minute across replicas, 304s included; 0: none. @defaultValue 0 */
+  groupRequestsPerMinute?: number;
   rateLimitPaddingMs?: number;
   /** Slot lease of the pacer: longer than one provider request can take. */
   requestTimeoutMs?: number;
@@ -80,6 +82,7 @@ export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<Diff
         maxInFlight: options.groupMaxInFlight ?? 50,
         perProcess: options.groupConcurrency,
         reserve: options.rateLimitReserve ?? 0,
+        requestsPerMinute: options.groupRequestsPerMinute ?? 0,
         paddingMs: options.rateLimitPaddingMs ?? 5_000,
         slotLeaseMs: (options.requestTimeoutMs ?? 10_000) * 2,
         now: () => clock.now().getTime(),

@@ -21,6 +21,10 @@ export interface PipelineOptions {
   providers?: (fake: FakeGitHub) => GitProvider[];
   /** Replaces the Postgres token store (e.g. to count look-ups). */
   tokenStore?: (db: Database) => TokenStore;
+  /** Worker replicas, each with its own connections and pacer. @defaultValue 1 */
+  replicas?: number;
+  /** The pacer's per-minute ceiling per group. @defaultValue 0: none */
+  groupRequestsPerMinute?: number;
 }
 
 /**
@@ -30,6 +34,8 @@ export interface PipelineOptions {
 export class Pipeline {
   events: DiffStatusChangeEvent[] = [];
   worker: Worker | null = null;
+  /** Every replica's worker (`worker` is the first). */
+  workers: Worker[] = [];
   private constructor(
     readonly t: TestDatabase,
     readonly r: TestRedis,
@@ -56,39 +62,43 @@ export class Pipeline {
     const providers = options.providers?.(fake) ?? [
       createGitHubProvider({ id: PROVIDER_ID, apiBaseUrl: fake.apiBaseUrl, rateLimitPaddingMs: 1000 }),
     ];
-    const connection = createRedis(r.url, 'worker');
-    const redis = createRedis(r.url, 'worker');
-    pipeline.connections.push(connection, redis);
     const tokenStore = options.tokenStore?.(t.db);
-    const { worker } = createRefreshWorker({
-      db: t.db,
-      connection,
-      redis,
-      prefix: r.prefix,
-      providers,
-      refreshToken: createTokenRefresher(
-        [
-          {
-            id: PROVIDER_ID,
-            type: 'github',
-            apiBaseUrl: fake.apiBaseUrl,
-            originPattern: null,
-            clientId: 'c',
-            clientSecret: 's',
-            tokenUrl: fake.tokenUrl,
-            webhookSecret: null,
-          },
-        ],
-        5000,
-      ),
-      timings: defaultTimings,
-      concurrency: options.concurrency ?? 20,
-      groupConcurrency: options.groupConcurrency ?? 10,
-      rateLimitPaddingMs: 1000,
-      logger,
-      ...(tokenStore && { tokenStore }),
-    });
-    pipeline.worker = worker;
+    for (let i = 0; i < (options.replicas ?? 1); i++) {
+      const connection = createRedis(r.url, 'worker');
+      const redis = createRedis(r.url, 'worker');
+      pipeline.connections.push(connection, redis);
+      const { worker } = createRefreshWorker({
+        db: t.db,
+        connection,
+        redis,
+        prefix: r.prefix,
+        providers,
+        refreshToken: createTokenRefresher(
+          [
+            {
+              id: PROVIDER_ID,
+              type: 'github',
+              apiBaseUrl: fake.apiBaseUrl,
+              originPattern: null,
+              clientId: 'c',
+              clientSecret: 's',
+              tokenUrl: fake.tokenUrl,
+              webhookSecret: null,
+            },
+          ],
+          5000,
+        ),
+        timings: defaultTimings,
+        concurrency: options.concurrency ?? 20,
+        groupConcurrency: options.groupConcurrency ?? 10,
+        rateLimitPaddingMs: 1000,
+        groupRequestsPerMinute: options.groupRequestsPerMinute ?? 0,
+        logger,
+        ...(tokenStore && { tokenStore }),
+      });
+      pipeline.workers.push(worker);
+    }
+    pipeline.worker = pipeline.workers[0]!;
     return pipeline;
   }
 
@@ -100,10 +110,10 @@ export class Pipeline {
     await sub.subscribe(ownerChannel(ownerId));
   }
 
-  async user(username: string, token?: string): Promise<string> {
+  async user(username: string, token?: string, limits: { perMinute?: number } = {}): Promise<string> {
     const user = await createUser(this.t.db, { username, role: 'member' });
     if (token) {
-      this.fake.addToken(token, { login: username });
+      this.fake.addToken(token, { login: username, ...limits });
       await upsertExternalAuthLink(this.t.db, { providerId: PROVIDER_ID, userId: user.id, accessToken: token });
     }
     return user.id;
@@ -118,7 +128,7 @@ export class Pipeline {
 
   async close(): Promise<void> {
     await this.scheduler.stop();
-    await this.worker?.close();
+    await Promise.all(this.workers.map((w) => w.close()));
     await this.producer.close();
     for (const c of this.connections) c.disconnect();
     await this.fake.close();

@@ -58,6 +58,8 @@ const writeOf = (row: {
     checks: null,
     refreshedAt: new Date(),
     staleAt: new Date(Date.now() + 120_000),
+    schedule: { intervalClass: 'open', intervalMs: 120_000 },
+    prChangedAt: new Date(),
     changed: true,
   };
 };

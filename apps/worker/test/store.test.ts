@@ -53,6 +53,8 @@ const write = (row: { chatId: string; generation: number }, title = 'Add x'): Re
   checks: null,
   refreshedAt: new Date(),
   staleAt: new Date(Date.now() + 120_000),
+  schedule: { intervalClass: 'open', intervalMs: 120_000 },
+  prChangedAt: null,
   changed: true,
 });
 
@@ -123,7 +125,14 @@ describe('the worker’s refresh store', () => {
     const staleAt = new Date(Date.now() + 600_000);
     const written = await Promise.all(
       rows.map((row) =>
-        store.saveOutcome({ ...row, outcome: 'no_token', error: 'no token', staleAt, clearUrl: false }),
+        store.saveOutcome({
+          ...row,
+          outcome: 'no_token',
+          error: 'no token',
+          staleAt,
+          schedule: { intervalClass: 'no_token', intervalMs: null },
+          clearUrl: false,
+        }),
       ),
     );
     expect(written.map((w) => w.written)).toEqual([false, true, true]);

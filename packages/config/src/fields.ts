@@ -47,6 +47,14 @@ export const timingEnv = {
   GITSYNC_ERROR_BACKOFF: duration('2m'),
   GITSYNC_CLAIM_LEASE: duration('5m'),
   GITSYNC_RATE_LIMIT_PADDING: duration('5s'),
+  /** A missing PR's first wait once the report's window is over, doubling … */
+  GITSYNC_NO_PR_BACKOFF: duration('5m'),
+  /** … up to this. */
+  GITSYNC_NO_PR_BACKOFF_MAX: duration('1h'),
+  /** A merged or closed PR's first wait, then doubling while nothing changes … */
+  GITSYNC_TERMINAL_REFRESH_INTERVAL: duration('1h'),
+  /** … up to this. */
+  GITSYNC_TERMINAL_REFRESH_MAX: duration('24h'),
 };
 
 /** Port of the /healthz and /readyz server of processes without an HTTP API (0: none). */

@@ -69,6 +69,10 @@ describe('parseEnv', () => {
     expect(env.GITSYNC_DIFF_STATUS_TTL).toBe(120_000);
     expect(env.GITSYNC_NO_TOKEN_BACKOFF).toBe(600_000);
     expect(env.GITSYNC_NO_PR_RETRY).toBe(15_000);
+    expect(env.GITSYNC_NO_PR_BACKOFF).toBe(300_000);
+    expect(env.GITSYNC_NO_PR_BACKOFF_MAX).toBe(3_600_000);
+    expect(env.GITSYNC_TERMINAL_REFRESH_INTERVAL).toBe(3_600_000);
+    expect(env.GITSYNC_TERMINAL_REFRESH_MAX).toBe(86_400_000);
     expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
   });
 

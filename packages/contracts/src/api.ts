@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { chatSchema, chatStatusSchema, diffStatusSchema } from './chat.js';
 import { apiSchemaRegistry, named } from './registry.js';
-import { REFRESH_OUTCOMES, USER_ROLES } from './vocabulary.js';
+import { RATE_LIMIT_BLOCK_KINDS, REFRESH_OUTCOMES, USER_ROLES } from './vocabulary.js';
 import { branchText, originText, pullRequestUrlText, titleText, tokenText } from './text.js';
 
 /**
@@ -39,6 +39,37 @@ export const linkTokenBody = z.strictObject({
   expires_at: z.iso.datetime({ offset: true }).nullish(),
 });
 export type LinkTokenInput = z.input<typeof linkTokenBody>;
+
+export const externalAuthStatusSchema = named(
+  'ExternalAuthStatus',
+  z.object({
+    provider: z.string(),
+    /** A token is linked (the token itself is never shown). */
+    linked: z.boolean(),
+    /** When the linked token expires, if it says. */
+    expires_at: z.iso.datetime().optional(),
+    /** The provider's last known rate-limit figures for this user (x-ratelimit-*), when known. */
+    rate_limit: z
+      .object({
+        remaining: z.number().int().optional(),
+        limit: z.number().int().optional(),
+        reset: z.iso.datetime().optional(),
+      })
+      .optional(),
+    /** Present while this user's requests to the provider are held back: until when, and why. */
+    blocked: z
+      .object({
+        until: z.iso.datetime(),
+        kind: z.enum(RATE_LIMIT_BLOCK_KINDS),
+      })
+      .optional(),
+  }),
+  "A user's link to a provider and the budget it has left: whether a token is linked (never the token), " +
+    'the last known rate-limit figures, and whether requests are held back and until when ' +
+    '(`primary`: the hourly budget is spent; `secondary`: a per-minute or concurrency limit; ' +
+    '`proactive`: gitsync stopped before the provider would refuse).',
+);
+export type ExternalAuthStatusJson = z.infer<typeof externalAuthStatusSchema>;
 
 export const createChatBody = z.strictObject({
   title: titleText.optional(),

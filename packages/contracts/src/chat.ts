@@ -49,8 +49,11 @@ export const diffStatusSchema = named(
     checks_pending: z.number().int().optional(),
     refreshed_at: z.iso.datetime().optional(),
     stale_at: z.iso.datetime().optional(),
+    /** The last refresh met a rate limit: the row waits until then (what the sidebar shows). */
+    rate_limited_until: z.iso.datetime().optional(),
   }),
-  "A chat's pull-request status; optional fields are omitted when unknown.",
+  "A chat's pull-request status; optional fields are omitted when unknown. `rate_limited_until` is " +
+    "present when the last refresh met the owner's rate limit: the status is refreshed again then.",
 );
 export type DiffStatusJson = z.infer<typeof diffStatusSchema>;
 

@@ -30,3 +30,30 @@ export type RefreshOutcome = (typeof REFRESH_OUTCOMES)[number];
  */
 export const CHECKS_STATES = ['pending', 'success', 'failure', 'neutral'] as const;
 export type ChecksState = (typeof CHECKS_STATES)[number];
+
+/**
+ * Which rule set a row's next refresh (its `stale_at`), stored with the row: the schedule doubles
+ * an interval only within one class, and metrics count refreshes by the class that scheduled them.
+ * `reported`: the agent's report made it due; `token_linked`: its owner linked a token.
+ */
+export const REFRESH_INTERVAL_CLASSES = [
+  'reported',
+  'token_linked',
+  'open',
+  'terminal',
+  'no_pr_recent',
+  'no_pr',
+  'no_token',
+  'error',
+  'rate_limited',
+] as const;
+export type RefreshIntervalClass = (typeof REFRESH_INTERVAL_CLASSES)[number];
+
+/**
+ * Why a rate-limit group is blocked: the provider's hourly budget (`primary`), its per-minute or
+ * concurrency limits (`secondary`: a 403/429 with retry-after, or its "secondary rate limit"
+ * message), or our own pacer stopping before the provider refuses (`proactive`: the known budget
+ * spent, or the group's requests-per-minute ceiling reached).
+ */
+export const RATE_LIMIT_BLOCK_KINDS = ['primary', 'secondary', 'proactive'] as const;
+export type RateLimitBlockKind = (typeof RATE_LIMIT_BLOCK_KINDS)[number];

@@ -64,11 +64,14 @@ export async function markStale(db: Database, report: GitReport): Promise<ChatDi
   return row ?? null;
 }
 
-/** Makes every tracked row of a user due at once, e.g. after they linked a token. */
+/**
+ * Makes every tracked row of a user due at once, e.g. after they linked a token. The rows keep their
+ * interval: a merged PR's long wait goes on doubling after this refresh if nothing changed.
+ */
 export async function markOwnerDue(db: Database, ownerId: string): Promise<number> {
   const result = await db
     .update(chatDiffStatuses)
-    .set({ staleAt: sql`now() - interval '1 second'` })
+    .set({ staleAt: sql`now() - interval '1 second'`, refreshIntervalClass: 'token_linked' })
     .where(
       sql`${chatDiffStatuses.chatId} in (select ${chats.id} from ${chats} where ${chats.ownerId} = ${ownerId})
           and ${chatDiffStatuses.gitBranch} <> '' and ${chatDiffStatuses.staleAt} > now()`,

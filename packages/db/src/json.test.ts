@@ -50,6 +50,9 @@ const bare: ChatDiffStatus = {
   refreshedAt: null,
   staleAt: new Date('2026-01-03T00:00:00Z'),
   markedStaleAt: null,
+  prChangedAt: null,
+  refreshIntervalClass: 'reported',
+  refreshIntervalMs: null,
   leasedUntil: null,
   generation: 0,
   pullEtag: '"e"',
@@ -101,6 +104,7 @@ describe('toDiffStatusJson', () => {
       checksFailed: 0,
       checksPending: 2,
       refreshedAt: new Date(),
+      lastOutcome: 'rate_limited',
     });
     expect(Object.keys(full)).toHaveLength(Object.keys(diffStatusSchema.shape).length);
     expect(full.approved).toBe(false);
@@ -110,6 +114,14 @@ describe('toDiffStatusJson', () => {
       labels: ['bug'],
       checks_state: 'pending',
     });
+  });
+
+  it('says until when a rate-limited row waits, while it waits (issue 15)', () => {
+    const limited = { ...bare, lastOutcome: 'rate_limited' as const };
+    expect(toDiffStatusJson(limited).rate_limited_until).toBe(bare.staleAt.toISOString());
+    // Claimed again: its refresh is under way, stale_at is only the lease's end.
+    expect(toDiffStatusJson({ ...limited, leasedUntil: new Date() })).not.toHaveProperty('rate_limited_until');
+    expect(toDiffStatusJson({ ...bare, lastOutcome: 'refreshed' })).not.toHaveProperty('rate_limited_until');
   });
 });
 

@@ -36,6 +36,8 @@ export function toDiffStatusJson(s: ChatDiffStatus): DiffStatusJson {
     checks_pending: s.checksPending,
     refreshed_at: s.refreshedAt?.toISOString() ?? null,
     stale_at: s.staleAt.toISOString(),
+    // Claimed again (leased): the wait is over and the refresh under way.
+    rate_limited_until: s.lastOutcome === 'rate_limited' && s.leasedUntil === null ? s.staleAt.toISOString() : null,
   });
 }
 

@@ -23,6 +23,8 @@ const refreshTargetColumns = {
   statusesEtag: chatDiffStatuses.statusesEtag,
   checkRunsTally: chatDiffStatuses.checkRunsTally,
   statusesTally: chatDiffStatuses.statusesTally,
+  refreshIntervalClass: chatDiffStatuses.refreshIntervalClass,
+  refreshIntervalMs: chatDiffStatuses.refreshIntervalMs,
 } satisfies Record<keyof RefreshTarget, unknown>;
 
 /**

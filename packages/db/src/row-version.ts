@@ -20,11 +20,16 @@ export interface RowVersion {
   generation: number;
 }
 
-/** What a report sets besides its branch and origin: a new version, due now. */
+/**
+ * What a report sets besides its branch and origin: a new version, due now, whatever its interval.
+ * The agent working on the branch is news: the state-aware schedule starts over (timings.ts).
+ */
 export const reportedVersion = (current: { generation: unknown }) => ({
   generation: sql`${current.generation} + 1`,
   staleAt: sql`now() - interval '1 second'`,
   markedStaleAt: sql`now()`,
+  refreshIntervalClass: 'reported' as const,
+  refreshIntervalMs: null,
 });
 
 /** In the batched write-backs' WHERE (`s` the row, `v` the write): only the version the refresh read. */

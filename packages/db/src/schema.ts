@@ -11,7 +11,14 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { CHAT_STATUSES, CHECKS_STATES, PULL_REQUEST_STATES, REFRESH_OUTCOMES, USER_ROLES } from '@gitsync/contracts';
+import {
+  CHAT_STATUSES,
+  CHECKS_STATES,
+  PULL_REQUEST_STATES,
+  REFRESH_INTERVAL_CLASSES,
+  REFRESH_OUTCOMES,
+  USER_ROLES,
+} from '@gitsync/contracts';
 import type { ChecksTally } from '@gitsync/gitprovider';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -23,6 +30,8 @@ export const pullRequestState = pgEnum('pull_request_state', PULL_REQUEST_STATES
 /** The kind of the last refresh outcome, kept with the row for operators and metrics. */
 export const refreshOutcome = pgEnum('refresh_outcome', REFRESH_OUTCOMES);
 export const checksState = pgEnum('checks_state', CHECKS_STATES);
+/** Which rule set a row's stale_at (gitsync's timings.ts). */
+export const refreshIntervalClass = pgEnum('refresh_interval_class', REFRESH_INTERVAL_CLASSES);
 
 /**
  * Where an API key came from: `env` is the admin key of GITSYNC_ADMIN_API_KEY (replaced when the
@@ -167,6 +176,14 @@ export const chatDiffStatuses = pgTable(
     lastError: text('last_error'),
     /** Consecutive refreshes that did not end in `refreshed`. */
     failedAttempts: integer('failed_attempts').notNull().default(0),
+    /** When a refresh last saw the PR change: another PR, a new state (a reopen) or a new head commit. */
+    prChangedAt: timestamp('pr_changed_at', { withTimezone: true }),
+    /**
+     * The state-aware schedule (gitsync's timings.ts): which rule set stale_at, and the interval a
+     * merged/closed PR or a missing PR doubles from while nothing changes. A report resets both.
+     */
+    refreshIntervalClass: refreshIntervalClass('refresh_interval_class').notNull().default('reported'),
+    refreshIntervalMs: integer('refresh_interval_ms'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -83,6 +83,19 @@ function sealedColumns(
   };
 }
 
+/** Whether a link exists and when its token expires, without reading (or opening) any secret. */
+export async function getExternalAuthLinkInfo(
+  db: Database,
+  providerId: string,
+  userId: string,
+): Promise<{ expiresAt: Date | null } | null> {
+  const [row] = await db
+    .select({ expiresAt: externalAuthLinks.expiresAt })
+    .from(externalAuthLinks)
+    .where(and(eq(externalAuthLinks.providerId, providerId), eq(externalAuthLinks.userId, userId)));
+  return row ?? null;
+}
+
 /** The owner's token for a provider, opened with `cipher` when it is stored sealed. */
 export async function getExternalAuthLink(
   db: Database,

@@ -54,6 +54,9 @@ update chat_diff_statuses s set
   reviews_etag = case when v.has_reviews then v.reviews_etag else s.reviews_etag end,
   refreshed_at = v.refreshed_at,
   stale_at = v.stale_at,
+  refresh_interval_class = v.interval_class,
+  refresh_interval_ms = v.interval_ms,
+  pr_changed_at = coalesce(v.pr_changed_at, s.pr_changed_at),
   ${LEASE_ENDED},
   last_outcome = 'refreshed',
   last_error = null,
@@ -65,28 +68,33 @@ from unnest(
   $19::bool[], $20::bool[], $21::bool[], $22::int[], $23::text[], $24::timestamptz[], $25::timestamptz[],
   $26::bool[], $27::text[], $28::int[], $29::jsonb[],
   $30::bool[], $31::checks_state[], $32::int[], $33::int[], $34::int[], $35::text[], $36::text[],
-  $37::jsonb[], $38::jsonb[]
+  $37::jsonb[], $38::jsonb[],
+  $39::refresh_interval_class[], $40::int[], $41::timestamptz[]
 ) as v(chat_id, generation, url, has_pull, state, title, draft, additions, deletions,
        changed_files, commits, pr_number, head_branch, head_sha, base_branch, author_login, author_avatar_url,
        pull_etag,
        has_reviews, approved, changes_requested, reviewer_count, reviews_etag, refreshed_at, stale_at,
        mergeable, mergeable_state, requested_reviewer_count, labels,
        has_checks, checks_state, checks_passed, checks_failed, checks_pending, check_runs_etag, statuses_etag,
-       check_runs_tally, statuses_tally)
+       check_runs_tally, statuses_tally,
+       interval_class, interval_ms, pr_changed_at)
 where s.chat_id = v.chat_id and ${WRITE_BACK_GUARD}
 returning s.chat_id`;
 
 const SAVE_OUTCOME = `
 update chat_diff_statuses s set
   stale_at = v.stale_at,
+  refresh_interval_class = v.interval_class,
+  refresh_interval_ms = v.interval_ms,
   ${LEASE_ENDED},
   last_outcome = v.outcome,
   last_error = v.error,
   failed_attempts = s.failed_attempts + 1,
   ${forgetPullRequestWhen('v.clear_url', 's')},
   updated_at = now()
-from unnest($1::uuid[], $2::int[], $3::refresh_outcome[], $4::text[], $5::timestamptz[], $6::bool[])
-  as v(chat_id, generation, outcome, error, stale_at, clear_url)
+from unnest($1::uuid[], $2::int[], $3::refresh_outcome[], $4::text[], $5::timestamptz[], $6::bool[],
+            $7::refresh_interval_class[], $8::int[])
+  as v(chat_id, generation, outcome, error, stale_at, clear_url, interval_class, interval_ms)
 where s.chat_id = v.chat_id and ${WRITE_BACK_GUARD}
 returning s.chat_id`;
 
@@ -143,6 +151,9 @@ export async function saveRefreshedBatch(db: Database, writes: readonly Refreshe
     column(checks, (c) => c?.statuses.etag ?? null),
     column(checks, (c) => json(c?.checkRuns.tally)),
     column(checks, (c) => json(c?.statuses.tally)),
+    column(writes, (w) => w.schedule.intervalClass),
+    column(writes, (w) => w.schedule.intervalMs),
+    column(writes, (w) => w.prChangedAt),
   ]);
   return withChanges(db, writes, written, (w) => w.changed);
 }
@@ -153,13 +164,15 @@ export async function saveRefreshedBatch(db: Database, writes: readonly Refreshe
  */
 export async function saveOutcomeBatch(db: Database, writes: readonly OutcomeWrite[]): Promise<SaveResult[]> {
   if (writes.length === 0) return [];
-  const written = await run(db, 'gitsync_save_outcome_v2', SAVE_OUTCOME, [
+  const written = await run(db, 'gitsync_save_outcome_v3', SAVE_OUTCOME, [
     column(writes, (w) => w.chatId),
     column(writes, (w) => w.generation),
     column(writes, (w) => w.outcome),
     column(writes, (w) => w.error),
     column(writes, (w) => w.staleAt),
     column(writes, (w) => w.clearUrl),
+    column(writes, (w) => w.schedule.intervalClass),
+    column(writes, (w) => w.schedule.intervalMs),
   ]);
   return withChanges(db, writes, written, (w) => w.clearUrl);
 }

@@ -6,6 +6,7 @@ import {
   createUser,
   getDiffStatus,
   makeDueWithin,
+  markOwnerDue,
   markStale,
   saveOutcomeBatch,
   saveRefreshedBatch,
@@ -46,6 +47,32 @@ describe('markStale', () => {
     expect(first!.staleAt.getTime()).toBeLessThan(Date.now());
     const second = await markStale(db, report(chatId, 'feat/y'));
     expect(second).toMatchObject({ url: null, generation: 1, gitBranch: 'feat/y' });
+  });
+});
+
+describe('a row due at once, whatever its interval (issue 15)', () => {
+  const parkForADay = (chatId: string) =>
+    db.execute(sql`update chat_diff_statuses set stale_at = now() + interval '24 hours',
+      refresh_interval_class = 'terminal', refresh_interval_ms = ${86_400_000} where chat_id = ${chatId}`);
+
+  it('a report makes a 24-hour row due and starts its schedule over', async () => {
+    const chatId = await newChat();
+    await markStale(db, report(chatId));
+    await parkForADay(chatId);
+    const row = await markStale(db, report(chatId));
+    expect(row!.staleAt.getTime()).toBeLessThan(Date.now());
+    expect(row).toMatchObject({ refreshIntervalClass: 'reported', refreshIntervalMs: null });
+  });
+
+  it("a linked token makes its owner's rows due and keeps their interval", async () => {
+    const owner = (await createUser(db, { username: 'linker', role: 'member' })).id;
+    const chatId = (await createChat(db, { ownerId: owner, title: 'c' })).id;
+    await markStale(db, report(chatId));
+    await parkForADay(chatId);
+    expect(await markOwnerDue(db, owner)).toBe(1);
+    const row = await getDiffStatus(db, chatId);
+    expect(row!.staleAt.getTime()).toBeLessThan(Date.now());
+    expect(row).toMatchObject({ refreshIntervalClass: 'token_linked', refreshIntervalMs: 86_400_000 });
   });
 });
 
@@ -117,6 +144,8 @@ describe('write-backs', () => {
       reviews: { approved: true, changesRequested: false, reviewerCount: 1, etag: null },
       refreshedAt: new Date(),
       staleAt,
+      schedule: { intervalClass: 'open', intervalMs: 120_000 },
+      prChangedAt: new Date(),
       changed: true,
     });
     expect(saved.written).toBe(true);
@@ -140,6 +169,8 @@ describe('write-backs', () => {
       url: 'https://github.com/o/r/pull/7',
       refreshedAt: new Date(),
       staleAt: new Date(),
+      schedule: { intervalClass: 'open' as const, intervalMs: 120_000 },
+      prChangedAt: null,
     };
     await saveRefreshed(db, {
       ...base,
@@ -169,6 +200,8 @@ describe('write-backs', () => {
       url: 'https://github.com/o/r/pull/7',
       refreshedAt: new Date(),
       staleAt: new Date(),
+      schedule: { intervalClass: 'open' as const, intervalMs: 120_000 },
+      prChangedAt: null,
     };
     const tally = { passed: 2, failed: 1, pending: 0, neutral: 1 };
     const checks = {
@@ -195,7 +228,15 @@ describe('write-backs', () => {
     expect(await getDiffStatus(db, chatId)).toMatchObject(expected);
 
     await saveOutcomeBatch(db, [
-      { chatId, generation, outcome: 'no_pr', error: null, staleAt: new Date(), clearUrl: true },
+      {
+        chatId,
+        generation,
+        outcome: 'no_pr',
+        error: null,
+        staleAt: new Date(),
+        clearUrl: true,
+        schedule: { intervalClass: 'no_pr', intervalMs: 300_000 },
+      },
     ]);
     expect(await getDiffStatus(db, chatId)).toMatchObject({
       url: null,
@@ -230,6 +271,8 @@ describe('write-backs', () => {
       checks: null,
       refreshedAt: new Date(),
       staleAt: new Date(Date.now() + 120_000),
+      schedule: { intervalClass: 'open', intervalMs: 120_000 },
+      prChangedAt: null,
       changed: true,
     });
     expect(saved).toEqual({ written: false, change: null });
@@ -267,6 +310,7 @@ describe('write-backs', () => {
           outcome: 'no_token',
           error: 'no token available',
           staleAt,
+          schedule: { intervalClass: 'no_token', intervalMs: null },
           clearUrl: false,
         }),
       ).toEqual({ written: true, change: null });
@@ -284,6 +328,7 @@ describe('write-backs', () => {
     for (const id of ids) generations.push((await markStale(db, report(id)))!.generation);
     await markStale(db, report(ids[1]!, 'feat/newer')); // the middle row moves on
     const staleAt = new Date(Date.now() + 120_000);
+    const changedAt = new Date('2026-01-01T00:00:00Z');
     const writes = ids.map((chatId, i): RefreshedWrite => ({
       chatId,
       generation: generations[i]!,
@@ -293,6 +338,8 @@ describe('write-backs', () => {
       checks: null,
       refreshedAt: new Date(),
       staleAt,
+      schedule: { intervalClass: 'terminal', intervalMs: 3_600_000 * (i + 1) },
+      prChangedAt: i === 0 ? changedAt : null,
       changed: i === 0,
     }));
     const saved = await saveRefreshedBatch(db, writes);
@@ -303,17 +350,30 @@ describe('write-backs', () => {
       url: 'https://github.com/o/r/pull/3',
       prNumber: null,
       lastOutcome: 'refreshed',
+      refreshIntervalClass: 'terminal',
+      refreshIntervalMs: 3 * 3_600_000,
+      prChangedAt: null,
     });
+    expect(await getDiffStatus(db, ids[0]!)).toMatchObject({ refreshIntervalMs: 3_600_000, prChangedAt: changedAt });
     expect((await getDiffStatus(db, ids[1]!))!.gitBranch).toBe('feat/newer');
 
     const outcomes = await saveOutcomeBatch(db, [
-      { chatId: ids[0]!, generation: generations[0]!, outcome: 'no_pr', error: null, staleAt, clearUrl: true },
+      {
+        chatId: ids[0]!,
+        generation: generations[0]!,
+        outcome: 'no_pr',
+        error: null,
+        staleAt,
+        schedule: { intervalClass: 'no_pr', intervalMs: 300_000 },
+        clearUrl: true,
+      },
       {
         chatId: ids[1]!,
         generation: generations[1]!,
         outcome: 'provider_error',
         error: 'boom',
         staleAt,
+        schedule: { intervalClass: 'error', intervalMs: null },
         clearUrl: false,
       },
       {
@@ -322,17 +382,26 @@ describe('write-backs', () => {
         outcome: 'rate_limited',
         error: 'later',
         staleAt,
+        schedule: { intervalClass: 'rate_limited', intervalMs: 7_200_000 },
         clearUrl: false,
       },
     ]);
     expect(outcomes.map((o) => o.written)).toEqual([true, false, true]);
     // Forgetting a PR is a change a reader sees: the chat comes back for its event.
     expect(outcomes.map((o) => o.change?.status?.chatId ?? null)).toEqual([ids[0], null, null]);
-    expect(await getDiffStatus(db, ids[0]!)).toMatchObject({ url: null, lastOutcome: 'no_pr', failedAttempts: 1 });
+    expect(await getDiffStatus(db, ids[0]!)).toMatchObject({
+      url: null,
+      lastOutcome: 'no_pr',
+      failedAttempts: 1,
+      refreshIntervalClass: 'no_pr',
+      refreshIntervalMs: 300_000,
+    });
     expect(await getDiffStatus(db, ids[2]!)).toMatchObject({
       url: 'https://github.com/o/r/pull/3',
       lastOutcome: 'rate_limited',
       lastError: 'later',
+      refreshIntervalClass: 'rate_limited',
+      refreshIntervalMs: 7_200_000,
     });
   });
 });

@@ -13,6 +13,7 @@ export interface ApiContext extends RouteContext {
 }
 
 const RATE_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
+const SECONDARY_MESSAGE = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
 
 /**
  * Everything GitHub does before and after routing: authentication, injected and real rate limits,
@@ -47,16 +48,18 @@ export function answerApi(
     });
   }
   if (forced?.kind === 'secondary') {
-    const limited = error(
-      429,
-      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-      RATE_DOCS,
-    );
+    const limited = error(429, SECONDARY_MESSAGE, RATE_DOCS);
     limited.rate = rate;
     limited.headers = { 'retry-after': String(Math.max(1, Math.ceil((forced.until - now) / 1000))) };
     return limited;
   }
   if (rate.remaining <= 0) return primaryLimit(ctx, account.login, rate);
+  if (!ctx.tokens.takeMinutePoint(account, now)) {
+    // As GitHub answers many secondary limits: 403, quota left, the message and no retry-after.
+    const limited = error(403, SECONDARY_MESSAGE, RATE_DOCS);
+    limited.rate = rate;
+    return limited;
+  }
 
   const req = parse(method, rest, accept);
   const mode =

@@ -16,6 +16,9 @@ export interface Account {
   windowMs: number;
   windowStart: number;
   used: number;
+  /** The secondary per-minute limit, and when the requests it counts came (epoch ms, oldest first). */
+  perMinute: number | null;
+  recent: number[];
 }
 
 export interface ForcedLimit {
@@ -38,6 +41,8 @@ export class Tokens {
       windowMs: opts.windowMs ?? 3_600_000,
       windowStart: Date.now(),
       used: 0,
+      perMinute: opts.perMinute ?? null,
+      recent: [],
     });
   }
 
@@ -54,6 +59,18 @@ export class Tokens {
       account.used = 0;
     }
     return account;
+  }
+
+  /**
+   * Counts a request against the token's per-minute limit; false (not counted) when the last 60 s
+   * already hold as many as it allows.
+   */
+  takeMinutePoint(account: Account, now: number): boolean {
+    if (account.perMinute === null) return true;
+    while (account.recent.length > 0 && account.recent[0]! <= now - 60_000) account.recent.shift();
+    if (account.recent.length >= account.perMinute) return false;
+    account.recent.push(now);
+    return true;
   }
 
   force(token: string, kind: 'primary' | 'secondary', ms: number): void {

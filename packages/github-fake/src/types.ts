@@ -123,6 +123,12 @@ export interface AddTokenOptions {
   budget?: number;
   /** Default 3_600_000. */
   windowMs?: number;
+  /**
+   * GitHub's secondary limit on points per minute: past this many requests (304s included) in any
+   * 60 s, a request answers 403 with GitHub's "secondary rate limit" message and no retry-after.
+   * Default: none.
+   */
+  perMinute?: number;
 }
 
 export interface FakePullRequest {

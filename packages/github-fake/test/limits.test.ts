@@ -95,6 +95,20 @@ describe('forced rate limits', () => {
     fake.forceRateLimit('secondary', { ms: 50, kind: 'secondary' });
     await waitFor(async () => (await call(fake, PATH, { token: 'secondary' })).status === 200);
   });
+
+  it('secondary per minute: past perMinute requests (304s too), a 403 with the message and quota left', async () => {
+    fake.addToken('per-minute', { login: 'agent', perMinute: 3 });
+    const first = await call(fake, PATH, { token: 'per-minute' });
+    const etag = first.headers.get('etag')!;
+    // A 304 is free for the hourly budget, not for the per-minute limit.
+    expect((await call(fake, PATH, { token: 'per-minute', headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await call(fake, PATH, { token: 'per-minute' })).status).toBe(200);
+    const refused = await call(fake, PATH, { token: 'per-minute' });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('retry-after')).toBeNull();
+    expect(refused.headers.get('x-ratelimit-remaining')).not.toBe('0');
+    expect(obj(refused.json).message).toMatch(/secondary rate limit/);
+  });
 });
 
 describe('request log', () => {

@@ -16,7 +16,7 @@ describe('classifyHttpFailure', () => {
     );
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).resetAt.getTime()).toBe(reset * 1000 + PADDING);
-    expect((error as RateLimitError).source).toEqual({ kind: 'provider', status: 403 });
+    expect((error as RateLimitError).source).toEqual({ kind: 'provider', status: 403, limit: 'primary' });
   });
 
   it('403 + reset header alone → rate limited until reset + padding', () => {
@@ -30,7 +30,7 @@ describe('classifyHttpFailure', () => {
     const error = classifyHttpFailure(429, { 'retry-after': '120' }, undefined, options);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).resetAt.getTime()).toBe(NOW + 120_000 + PADDING);
-    expect((error as RateLimitError).source).toEqual({ kind: 'provider', status: 429 });
+    expect((error as RateLimitError).source).toEqual({ kind: 'provider', status: 429, limit: 'secondary' });
   });
 
   it('403 + retry-after (secondary limit) → rate limited', () => {
@@ -41,6 +41,19 @@ describe('classifyHttpFailure', () => {
       options,
     );
     expect((error as RateLimitError).resetAt.getTime()).toBe(NOW + 30_000 + PADDING);
+    expect((error as RateLimitError).source).toEqual({ kind: 'provider', status: 403, limit: 'secondary' });
+  });
+
+  it("403 with GitHub's secondary-limit message and quota left → a secondary limit of a minute", () => {
+    const headers = { 'x-ratelimit-remaining': '4000', 'x-ratelimit-reset': String(NOW / 1000 + 3000) };
+    const message = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+    const error = classifyHttpFailure(403, headers, message, options);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).resetAt.getTime()).toBe(NOW + 60_000 + PADDING);
+    expect((error as RateLimitError).source).toEqual({ kind: 'provider', status: 403, limit: 'secondary' });
+    // The message alone, no rate-limit headers at all: the same.
+    const bare = classifyHttpFailure(403, {}, message, options) as RateLimitError;
+    expect(bare.resetAt.getTime()).toBe(NOW + 60_000 + PADDING);
   });
 
   it('takes the later of retry-after and the reset time', () => {

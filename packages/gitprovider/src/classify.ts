@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { ProviderError, RateLimitError } from './errors.js';
+import { ProviderError, RateLimitError, type ProviderLimit } from './errors.js';
 
 /** Response headers as octokit hands them over (lower-case names). */
 export type HeaderMap = Readonly<Record<string, string | number | undefined>>;
@@ -15,8 +15,8 @@ export interface ClassifyOptions {
   secret?: string;
 }
 
-/** GitHub's documented advice for a 429 that carries no hint: wait at least a minute. */
-const FALLBACK_429_WAIT_MS = 60_000;
+/** GitHub's documented advice for a secondary limit that carries no hint: wait at least a minute. */
+const FALLBACK_SECONDARY_WAIT_MS = 60_000;
 const MAX_DETAIL_CHARS = 200;
 
 function header(headers: HeaderMap, name: string): string | undefined {
@@ -32,24 +32,50 @@ export function retryAfterMs(value: string | undefined, now: number): number | n
   return Number.isNaN(at) ? null : at;
 }
 
+/** GitHub's wording of a secondary limit (older answers said "abuse detection"). */
+const SECONDARY_MESSAGE = /secondary rate limit|abuse detection/i;
+
+/** A 403/429 that tells us to stop: until when (ms, before padding), and which limit it was. */
+export interface ProviderRateLimit {
+  untilMs: number;
+  limit: ProviderLimit;
+}
+
 /**
- * When a 403/429 tells us to stop, the time (ms, before padding) until which to stop; null when it does
- * not. `x-ratelimit-reset` counts unless `x-ratelimit-remaining` says quota is left: GitHub sends the
- * reset header on every response, so a permission 403 (remaining > 0) carries one too.
+ * Reads a 403/429 as a rate limit; null when it is not one. `x-ratelimit-reset` counts unless
+ * `x-ratelimit-remaining` says quota is left: GitHub sends the reset header on every response, so a
+ * permission 403 (remaining > 0) carries one too. A `retry-after`, GitHub's "secondary rate limit"
+ * message, or a bare 429 is a secondary limit; without a hint GitHub asks to wait at least a minute.
  */
-export function rateLimitedUntil(status: number, headers: HeaderMap, now: number): number | null {
+export function providerRateLimit(
+  status: number,
+  headers: HeaderMap,
+  now: number,
+  detail?: string,
+): ProviderRateLimit | null {
   if (status !== 403 && status !== 429) return null;
   const candidates: number[] = [];
   const retryAt = retryAfterMs(header(headers, 'retry-after'), now);
   if (retryAt !== null) candidates.push(retryAt);
   const remaining = header(headers, 'x-ratelimit-remaining');
   const reset = header(headers, 'x-ratelimit-reset');
-  if ((remaining === undefined || remaining === '0') && reset !== undefined && /^\d+$/.test(reset)) {
-    candidates.push(Number(reset) * 1000);
+  const saysSecondary = detail !== undefined && SECONDARY_MESSAGE.test(detail);
+  // The hourly reset is no end of a secondary limit, unless the hourly budget is spent too.
+  const budgetSpent = remaining === '0' || (remaining === undefined && !saysSecondary);
+  if (budgetSpent && reset !== undefined && /^\d+$/.test(reset)) candidates.push(Number(reset) * 1000);
+  const secondary = retryAt !== null || saysSecondary || (status === 429 && remaining !== '0');
+  if (candidates.length === 0) {
+    if (!secondary) return null;
+    candidates.push(now + FALLBACK_SECONDARY_WAIT_MS);
   }
-  if (candidates.length === 0) return status === 429 ? now + FALLBACK_429_WAIT_MS : null;
   // A reset already in the past (clock skew) still means "limited": never return a time before now.
-  return Math.max(now, ...candidates);
+  const untilMs = Math.max(now, ...candidates);
+  return { untilMs, limit: secondary && remaining !== '0' ? 'secondary' : 'primary' };
+}
+
+/** When a 403/429 tells us to stop, the time (ms, before padding) until which to stop; null when it does not. */
+export function rateLimitedUntil(status: number, headers: HeaderMap, now: number, detail?: string): number | null {
+  return providerRateLimit(status, headers, now, detail)?.untilMs ?? null;
 }
 
 export function scrub(text: string, secret: string | undefined): string {
@@ -64,8 +90,13 @@ export function classifyHttpFailure(
   detail: string | undefined,
   options: ClassifyOptions,
 ): RateLimitError | ProviderError {
-  const until = rateLimitedUntil(status, headers, options.now);
-  if (until !== null) return new RateLimitError(new Date(until + options.paddingMs), { kind: 'provider', status });
+  const limited = providerRateLimit(status, headers, options.now, detail);
+  if (limited !== null)
+    return new RateLimitError(new Date(limited.untilMs + options.paddingMs), {
+      kind: 'provider',
+      status,
+      limit: limited.limit,
+    });
   const what = options.what ? ` ${options.what}` : '';
   const text = STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : '';
   const suffix = detail ? `: ${scrub(detail, options.secret)}` : '';

@@ -48,7 +48,10 @@ export class ProviderError extends Error {
  * Where a rate limit was seen: the provider said so (403/429 with its headers), or our own pacer
  * refused because the group is blocked or its known budget is spent (a block every replica shares).
  */
-export type RateLimitSource = { kind: 'provider'; status: number } | { kind: 'pacer' };
+export type RateLimitSource = { kind: 'provider'; status: number; limit: ProviderLimit } | { kind: 'pacer' };
+
+/** Which of the provider's limits refused: its hourly budget, or a secondary (per-minute, concurrency) one. */
+export type ProviderLimit = 'primary' | 'secondary';
 
 /** The group (provider + token owner) may not call the provider before `resetAt` (padding included). */
 export class RateLimitError extends Error {
@@ -58,7 +61,7 @@ export class RateLimitError extends Error {
     readonly resetAt: Date,
     readonly source: RateLimitSource,
   ) {
-    const by = source.kind === 'provider' ? `HTTP ${source.status}` : 'budget spent or group blocked';
+    const by = source.kind === 'provider' ? `HTTP ${source.status}, ${source.limit}` : 'budget spent or group blocked';
     super(`rate limited (${by}) until ${resetAt.toISOString()}`);
   }
 }

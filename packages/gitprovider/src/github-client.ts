@@ -95,7 +95,12 @@ export class GitHubClient {
       return await this.send(token, request, (status, headers) => (info = responseInfo(status, headers)));
     } catch (err) {
       // The pacer shares the block with every replica when it frees this request's slot.
-      if (err instanceof RateLimitError) info = { ...info, blockedUntil: err.resetAt };
+      if (err instanceof RateLimitError)
+        info = {
+          ...info,
+          blockedUntil: err.resetAt,
+          blockedBy: err.source.kind === 'provider' ? err.source.limit : null,
+        };
       throw err;
     } finally {
       report?.(info);
@@ -162,6 +167,7 @@ function responseInfo(status: number, headers: Record<string, string | number | 
     remaining: number('x-ratelimit-remaining'),
     resetAt: reset === null ? null : new Date(reset * 1000),
     blockedUntil: null,
+    limit: number('x-ratelimit-limit'),
   };
 }
 

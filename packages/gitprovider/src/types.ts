@@ -1,3 +1,4 @@
+import type { ProviderLimit } from './errors.js';
 import type { PullRequestState } from '@gitsync/contracts';
 import type { ChecksTally } from './checks.js';
 
@@ -168,6 +169,10 @@ export interface ResponseInfo {
   resetAt: Date | null;
   /** The answer was a rate limit: the group may not call again before this (padding included). */
   blockedUntil: Date | null;
+  /** `x-ratelimit-limit`, when sent: the budget of a whole window, for people to see. */
+  limit?: number | null;
+  /** Which of the provider's limits `blockedUntil` is for. */
+  blockedBy?: ProviderLimit | null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PullRequestState, RefreshOutcome } from '@gitsync/contracts';
+import type { PullRequestState, RefreshIntervalClass, RefreshOutcome } from '@gitsync/contracts';
 import type { ChecksSummary, ChecksTally, PullRequestFields, RequestPacer, ReviewVerdict } from '@gitsync/gitprovider';
 
 /**
@@ -37,6 +37,10 @@ export interface RefreshTarget {
   statusesEtag: string | null;
   checkRunsTally: ChecksTally | null;
   statusesTally: ChecksTally | null;
+  /** The rule that set the row's current due time (timings.ts). */
+  refreshIntervalClass: RefreshIntervalClass;
+  /** The current interval of the state-aware schedule; null when none (a report resets it). */
+  refreshIntervalMs: number | null;
 }
 
 /** The head commit's checks as written: the summary a reader sees, and each source's tally and validator. */
@@ -45,6 +49,12 @@ export interface ChecksWrite {
   summary: ChecksSummary | null;
   checkRuns: { tally: ChecksTally; etag: string | null };
   statuses: { tally: ChecksTally; etag: string | null };
+}
+
+/** What a write-back keeps of the row's schedule (timings.ts `NextRefresh`). */
+export interface ScheduleWrite {
+  intervalClass: RefreshIntervalClass;
+  intervalMs: number | null;
 }
 
 /** A refresh that reached the PR: what to write, guarded by the generation it started from. */
@@ -59,6 +69,9 @@ export interface RefreshedWrite {
   checks: ChecksWrite | null;
   refreshedAt: Date;
   staleAt: Date;
+  schedule: ScheduleWrite;
+  /** The PR changed (another PR, state or head): when it did; null keeps the stored time. */
+  prChangedAt: Date | null;
   /** A reader would see a difference (new fields or a new url): the store hands back the change. */
   changed: boolean;
 }
@@ -70,6 +83,7 @@ export interface OutcomeWrite {
   outcome: Exclude<RefreshOutcome, 'refreshed'>;
   error: string | null;
   staleAt: Date;
+  schedule: ScheduleWrite;
   /** Forget the stored PR (url and every field of it): it is not, or no longer, the branch's. */
   clearUrl: boolean;
 }

@@ -1,4 +1,4 @@
-import type { RefreshOutcome } from '@gitsync/contracts';
+import type { RefreshIntervalClass, RefreshOutcome } from '@gitsync/contracts';
 import {
   EMPTY_TALLY,
   ProviderError,
@@ -15,7 +15,7 @@ import { choosePullRequest } from './choose.js';
 import { NoProviderError, NoTokenError, UnusableTargetError } from './errors.js';
 import type { ChecksWrite, Clock, GroupPacer, Publisher, RefreshStore, RefreshTarget, TokenSource } from './ports.js';
 import { defaultRetry, withRetry } from './retry.js';
-import { nextStaleAt, type Timings } from './timings.js';
+import { nextRefresh, type Timings } from './timings.js';
 
 export interface RefreshDeps<TChange> {
   providers: readonly GitProvider[];
@@ -35,6 +35,10 @@ export interface RefreshResult {
   written: boolean;
   /** A change was published (the status differs from what was stored). */
   published: boolean;
+  /** The rule that had scheduled this refresh (the row's class when it was read). */
+  scheduledBy: RefreshIntervalClass;
+  /** The rule that chose the next one. */
+  intervalClass: RefreshIntervalClass;
 }
 
 /** Groups requests by provider and token owner: the unit of a provider's rate limit (GitHub's, GitLab's). */
@@ -171,6 +175,12 @@ function isStillTheBranchPr(target: RefreshTarget, status: PullRequestStatus): b
 const reportedSinceRefresh = (target: RefreshTarget) =>
   target.markedStaleAt !== null && (target.refreshedAt === null || target.markedStaleAt > target.refreshedAt);
 
+/** The PR's state and head as they are now: what it answered, or what is stored for an answer of 304. */
+function pullNow(target: RefreshTarget, status: PullRequestStatus) {
+  if (status.pull.changed) return { state: status.pull.value.state, headSha: status.pull.value.headSha };
+  return { state: target.pullRequestState, headSha: target.headSha };
+}
+
 async function recordRefreshed<T>(
   target: RefreshTarget,
   deps: RefreshDeps<T>,
@@ -178,7 +188,13 @@ async function recordRefreshed<T>(
   status: PullRequestStatus,
 ): Promise<RefreshResult> {
   const now = deps.clock.now();
-  const staleAt = nextStaleAt({ kind: 'refreshed', now }, deps.timings);
+  const { state, headSha } = pullNow(target, status);
+  // What the schedule calls a change of the PR: another PR, a new state (a reopen) or a new head.
+  const prChanged = pr.url !== target.url || state !== target.pullRequestState || headSha !== target.headSha;
+  const next = nextRefresh(
+    { kind: 'refreshed', now, state, unchanged: !prChanged, previousIntervalMs: target.refreshIntervalMs },
+    deps.timings,
+  );
   const checks = checksWrite(target, status);
   // A 304 on every part for the same url changes nothing a reader can see: no event.
   const changed =
@@ -191,11 +207,21 @@ async function recordRefreshed<T>(
     reviews: status.reviews.changed ? { ...status.reviews.value, etag: status.reviews.etag } : null,
     checks,
     refreshedAt: now,
-    staleAt,
+    staleAt: next.staleAt,
+    schedule: { intervalClass: next.intervalClass, intervalMs: next.intervalMs },
+    prChangedAt: prChanged ? now : null,
     changed,
   });
   if (saved.change !== null) await deps.publisher.publish(saved.change);
-  return { outcome: 'refreshed', staleAt, error: null, written: saved.written, published: saved.change !== null };
+  return {
+    outcome: 'refreshed',
+    staleAt: next.staleAt,
+    error: null,
+    written: saved.written,
+    published: saved.change !== null,
+    scheduledBy: target.refreshIntervalClass,
+    intervalClass: next.intervalClass,
+  };
 }
 
 /**
@@ -229,8 +255,16 @@ async function recordOutcome<T>(
 ): Promise<RefreshResult> {
   const { outcome, error, resetAt } = failure;
   const now = deps.clock.now();
-  const staleAt = nextStaleAt(
-    { kind: outcome, now, markedStaleAt: target.markedStaleAt, ...(resetAt && { resetAt }) },
+  const next = nextRefresh(
+    {
+      kind: outcome,
+      now,
+      markedStaleAt: target.markedStaleAt,
+      ...(resetAt && { resetAt }),
+      // Still no PR: the row knew none before this refresh either.
+      unchanged: target.url === null,
+      previousIntervalMs: target.refreshIntervalMs,
+    },
     deps.timings,
   );
   const saved = await deps.store.saveOutcome({
@@ -238,10 +272,19 @@ async function recordOutcome<T>(
     generation: target.generation,
     outcome,
     error,
-    staleAt,
+    staleAt: next.staleAt,
+    schedule: { intervalClass: next.intervalClass, intervalMs: next.intervalMs },
     // A PR that is not (or no longer) the branch's is forgotten, with everything known of it.
     clearUrl: outcome === 'no_pr' && target.url !== null,
   });
   if (saved.change !== null) await deps.publisher.publish(saved.change);
-  return { outcome, staleAt, error, written: saved.written, published: saved.change !== null };
+  return {
+    outcome,
+    staleAt: next.staleAt,
+    error,
+    written: saved.written,
+    published: saved.change !== null,
+    scheduledBy: target.refreshIntervalClass,
+    intervalClass: next.intervalClass,
+  };
 }

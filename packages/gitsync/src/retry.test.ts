@@ -38,7 +38,7 @@ describe('withRetry', () => {
       notFound,
       refused,
       malformed,
-      new RateLimitError(new Date(), { kind: 'provider', status: 429 }),
+      new RateLimitError(new Date(), { kind: 'provider', status: 429, limit: 'secondary' }),
       new TypeError('bug'),
     ]) {
       const call = fail(err);

@@ -12,6 +12,7 @@ const sources = (overrides: Partial<SystemSources> = {}): SystemSources & { read
     rowsByOutcome: async () => ({ refreshed: 5, none: 2 }),
     oldestDueRowAgeSeconds: async () => 42.5,
     rateLimitedGroups: async () => 1,
+    rateLimitedGroupsByKind: async () => ({ primary: 0, secondary: 1, proactive: 0 }),
     ...overrides,
   };
   return s;
@@ -27,6 +28,8 @@ describe('system metrics', () => {
     expect(text).toContain('gitsync_diff_status_rows{last_outcome="none"} 2');
     expect(text).toContain('gitsync_oldest_due_row_age_seconds 42.5');
     expect(text).toContain('gitsync_rate_limited_groups 1');
+    expect(text).toContain('gitsync_rate_limited_groups_by_kind{kind="secondary"} 1');
+    expect(text).toContain('gitsync_rate_limited_groups_by_kind{kind="proactive"} 0');
     expect(text).toContain('gitsync_metrics_source_up{source="jobCounts"} 1');
     expect(s.reads).toBe(1);
     await registry.metrics();
@@ -69,5 +72,16 @@ describe('worker metrics', () => {
     expect(text).toContain('gitsync_provider_requests_total{status="200"} 1');
     expect(text).toContain('gitsync_provider_requests_total{status="error"} 1');
     expect(text).toContain('gitsync_refresh_duration_seconds_count 1');
+  });
+
+  it('counts refreshes by the interval class that scheduled them, every class from 0', async () => {
+    const m = createWorkerMetrics();
+    m.scheduledBy('terminal');
+    m.scheduledBy('terminal');
+    m.scheduledBy('on_demand');
+    const text = await m.registry.metrics();
+    expect(text).toContain('gitsync_refreshes_by_interval_class_total{interval_class="terminal"} 2');
+    expect(text).toContain('gitsync_refreshes_by_interval_class_total{interval_class="on_demand"} 1');
+    expect(text).toContain('gitsync_refreshes_by_interval_class_total{interval_class="no_pr"} 0');
   });
 });

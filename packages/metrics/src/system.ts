@@ -10,6 +10,8 @@ export interface SystemSources {
   oldestDueRowAgeSeconds(): Promise<number>;
   /** Rate-limit groups currently blocked. */
   rateLimitedGroups(): Promise<number>;
+  /** The same by why: `{primary: 1, secondary: 0, proactive: 2}` (a group counts under its latest block's kind). */
+  rateLimitedGroupsByKind(): Promise<Record<string, number>>;
 }
 
 type Snapshot = { [K in keyof SystemSources]: Awaited<ReturnType<SystemSources[K]>> | null };
@@ -69,6 +71,15 @@ export function registerSystemMetrics(registry: Registry, sources: SystemSources
     if (s.rateLimitedGroups !== null) g.set(s.rateLimitedGroups);
   });
   gauge(
+    'gitsync_rate_limited_groups_by_kind',
+    'Rate-limit groups currently blocked, by why: primary (hourly budget), secondary (per-minute or ' +
+      'concurrency limit), proactive (gitsync stopped first: budget spent or per-minute ceiling).',
+    ['kind'],
+    (g, s) => {
+      for (const [kind, n] of Object.entries(s.rateLimitedGroupsByKind ?? {})) g.set({ kind }, n);
+    },
+  );
+  gauge(
     'gitsync_metrics_source_up',
     '1 when the source of the system metrics answered this scrape.',
     ['source'],
@@ -79,17 +90,20 @@ export function registerSystemMetrics(registry: Registry, sources: SystemSources
 }
 
 async function read(sources: SystemSources): Promise<Snapshot> {
-  const [jobCounts, rowsByOutcome, oldestDueRowAgeSeconds, rateLimitedGroups] = await Promise.allSettled([
-    sources.jobCounts(),
-    sources.rowsByOutcome(),
-    sources.oldestDueRowAgeSeconds(),
-    sources.rateLimitedGroups(),
-  ]);
+  const [jobCounts, rowsByOutcome, oldestDueRowAgeSeconds, rateLimitedGroups, rateLimitedGroupsByKind] =
+    await Promise.allSettled([
+      sources.jobCounts(),
+      sources.rowsByOutcome(),
+      sources.oldestDueRowAgeSeconds(),
+      sources.rateLimitedGroups(),
+      sources.rateLimitedGroupsByKind(),
+    ]);
   const value = <T>(r: PromiseSettledResult<T>): T | null => (r.status === 'fulfilled' ? r.value : null);
   return {
     jobCounts: value(jobCounts),
     rowsByOutcome: value(rowsByOutcome),
     oldestDueRowAgeSeconds: value(oldestDueRowAgeSeconds),
     rateLimitedGroups: value(rateLimitedGroups),
+    rateLimitedGroupsByKind: value(rateLimitedGroupsByKind),
   };
 }

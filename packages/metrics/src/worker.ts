@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { refreshOutcomeSchema } from '@gitsync/contracts';
+import { REFRESH_INTERVAL_CLASSES, refreshOutcomeSchema } from '@gitsync/contracts';
 import { createRegistry } from './registry.js';
 
 /**
@@ -9,11 +9,20 @@ import { createRegistry } from './registry.js';
 export const REFRESH_OUTCOME_LABELS = [...refreshOutcomeSchema.options, 'skipped'] as const;
 export type RefreshOutcomeLabel = (typeof REFRESH_OUTCOME_LABELS)[number];
 
+/**
+ * What scheduled a refresh: the rule that set the row's due time (gitsync's timings.ts), or
+ * `on_demand` for a job somebody asked for (the API's refresh, a webhook).
+ */
+export const INTERVAL_CLASS_LABELS = [...REFRESH_INTERVAL_CLASSES, 'on_demand'] as const;
+export type IntervalClassLabel = (typeof INTERVAL_CLASS_LABELS)[number];
+
 /** What a worker process counts; each replica is scraped on its own and Prometheus sums them. */
 export interface WorkerMetrics {
   readonly registry: Registry;
   /** One refresh finished with this outcome. */
   outcome(kind: RefreshOutcomeLabel): void;
+  /** One refresh ran, scheduled by this rule: where the provider budget goes. */
+  scheduledBy(intervalClass: IntervalClassLabel): void;
   /**
    * One provider HTTP answer by status. A 304 keeps its own label value: GitHub does not count
    * it against the rate limit, so its share is what conditional requests save. Use `error` for
@@ -36,6 +45,13 @@ export function createWorkerMetrics(registry: Registry = createRegistry()): Work
   });
   // Every outcome appears from the start at 0, so rate() and alerts see a series before the first one.
   for (const outcome of REFRESH_OUTCOME_LABELS) outcomes.inc({ outcome }, 0);
+  const scheduled = new Counter({
+    name: 'gitsync_refreshes_by_interval_class_total',
+    help: 'Refreshes by the rule that scheduled them (open PR TTL, merged/closed backoff, no PR …, on_demand).',
+    labelNames: ['interval_class'] as const,
+    registers: [registry],
+  });
+  for (const interval_class of INTERVAL_CLASS_LABELS) scheduled.inc({ interval_class }, 0);
   const requests = new Counter({
     name: 'gitsync_provider_requests_total',
     help: 'Provider HTTP answers by status; 304 (not counted by GitHub) has its own value.',
@@ -51,6 +67,7 @@ export function createWorkerMetrics(registry: Registry = createRegistry()): Work
   return {
     registry,
     outcome: (kind) => outcomes.inc({ outcome: kind }),
+    scheduledBy: (intervalClass) => scheduled.inc({ interval_class: intervalClass }),
     providerRequest: (status) => requests.inc({ status: String(status) }),
     startRefresh: () => {
       const end = duration.startTimer();

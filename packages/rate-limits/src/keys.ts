@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RATE_LIMIT_BLOCK_KINDS, type RateLimitBlockKind } from '@gitsync/contracts';
 
 /**
  * The keys of one rate-limit group. They share the group's hash tag (`{…}`), so that one script
@@ -10,12 +11,21 @@ export function groupKeys(prefix: string, group: string): { block: string; budge
   return { block: `${base}:block`, budget: `${base}:budget`, inflight: `${base}:inflight` };
 }
 
-/** Every block key, scored by its end: what is blocked now is counted without scanning the keyspace. */
-export const blockedGroupsKey = (prefix: string) => `${prefix}:ratelimited-groups`;
+/**
+ * Every block key, scored by its end: what is blocked now is counted without scanning the keyspace.
+ * One index for all blocks, and one per kind (a group is in the index of its latest block's kind).
+ */
+export const blockedGroupsKey = (prefix: string, kind?: RateLimitBlockKind) =>
+  kind ? `${prefix}:ratelimited-groups:${kind}` : `${prefix}:ratelimited-groups`;
 
-/** Rate-limit groups blocked now (ends that passed are dropped on the way). */
-export async function countBlockedGroups(redis: Redis, prefix: string, now = Date.now()): Promise<number> {
-  const key = blockedGroupsKey(prefix);
+/** Rate-limit groups blocked now, of one kind or all (ends that passed are dropped on the way). */
+export async function countBlockedGroups(
+  redis: Redis,
+  prefix: string,
+  now = Date.now(),
+  kind?: RateLimitBlockKind,
+): Promise<number> {
+  const key = blockedGroupsKey(prefix, kind);
   await redis.zremrangebyscore(key, '-inf', now);
   return redis.zcard(key);
 }
@@ -30,4 +40,45 @@ export async function blockedUntil(
   const stored = await redis.get(groupKeys(prefix, group).block);
   const until = stored === null ? 0 : Number(stored);
   return until > now ? new Date(until) : null;
+}
+
+/** What is known of a group's budget: the provider's last figures, and its block if one holds now. */
+export interface GroupBudget {
+  /** Last x-ratelimit-remaining/-limit/-reset seen (kept until a minute after that reset). */
+  remaining: number | null;
+  limit: number | null;
+  resetAt: Date | null;
+  blocked: { until: Date; kind: RateLimitBlockKind } | null;
+}
+
+const numberOrNull = (value: string | null | undefined) =>
+  value === null || value === undefined || value === '' ? null : Number(value);
+
+/**
+ * Reads a group's budget as the pacer keeps it (commands/pace-3.lua): never anything of the token,
+ * only the provider's figures for the group (provider + token owner).
+ */
+export async function readGroupBudget(
+  redis: Redis,
+  prefix: string,
+  group: string,
+  now = Date.now(),
+): Promise<GroupBudget> {
+  const keys = groupKeys(prefix, group);
+  const [[, stored], [, block]] = ((await redis
+    .multi()
+    .hmget(keys.budget, 'remaining', 'limit', 'reset', 'blockKind')
+    .get(keys.block)
+    .exec()) ?? []) as [[unknown, Array<string | null>], [unknown, string | null]];
+  const [remaining, limit, reset, blockKind] = stored ?? [];
+  const until = numberOrNull(block) ?? 0;
+  const kind = (RATE_LIMIT_BLOCK_KINDS as readonly string[]).includes(blockKind ?? '')
+    ? (blockKind as RateLimitBlockKind)
+    : 'primary';
+  return {
+    remaining: numberOrNull(remaining),
+    limit: numberOrNull(limit),
+    resetAt: reset ? new Date(Number(reset)) : null,
+    blocked: until > now ? { until: new Date(until), kind } : null,
+  };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimitError, type RequestPacer, type ResponseInfo } from '@gitsync/gitprovider';
+import { RATE_LIMIT_BLOCK_KINDS } from '@gitsync/contracts';
 import { blockedGroupsKey, groupKeys } from './keys.js';
 import { withScripts, type PaceAnswer, type ScriptedRedis } from './scripts.js';
 
@@ -13,6 +14,11 @@ export interface GroupPacerOptions {
   perProcess?: number;
   /** Requests left untouched in the group's budget. @defaultValue 0 */
   reserve?: number;
+  /**
+   * Requests one group may start per minute across every replica, 304s included (GitHub's
+   * secondary limit is 900 points a minute). 0: no ceiling. @defaultValue 0
+   */
+  requestsPerMinute?: number;
   /** A slot of a crashed replica frees itself after this long. @defaultValue 30 s */
   slotLeaseMs?: number;
   /** Added to the reset time when the budget is spent. @defaultValue 5 s */
@@ -70,6 +76,7 @@ export class RedisGroupPacer {
   private readonly maxInFlight: number;
   private readonly perProcess: number;
   private readonly reserve: number;
+  private readonly requestsPerMinute: number;
   private readonly slotLeaseMs: number;
   private readonly paddingMs: number;
   private readonly retryDelayMs: number;
@@ -87,6 +94,7 @@ export class RedisGroupPacer {
     this.maxInFlight = options.maxInFlight ?? 50;
     this.perProcess = options.perProcess ?? 10;
     this.reserve = options.reserve ?? 0;
+    this.requestsPerMinute = options.requestsPerMinute ?? 0;
     this.slotLeaseMs = options.slotLeaseMs ?? 30_000;
     this.paddingMs = options.paddingMs ?? 5_000;
     this.retryDelayMs = options.retryDelayMs ?? 20;
@@ -164,9 +172,15 @@ export class RedisGroupPacer {
       state.asking = [];
       state.releases = [];
       const { block, budget, inflight } = groupKeys(this.options.prefix, group);
-      const args = [now, now + this.slotLeaseMs, this.maxInFlight, this.reserve, this.paddingMs, releases.length].map(
-        String,
-      );
+      const args = [
+        now,
+        now + this.slotLeaseMs,
+        this.maxInFlight,
+        this.reserve,
+        this.paddingMs,
+        this.requestsPerMinute,
+        releases.length,
+      ].map(String);
       for (const { slot, info } of releases) {
         const answered = info.remaining !== null && info.resetAt !== null;
         args.push(
@@ -174,6 +188,8 @@ export class RedisGroupPacer {
           answered ? String(info.remaining) : '',
           answered ? String(info.resetAt!.getTime()) : '',
           known(info.blockedUntil?.getTime()),
+          known(info.limit),
+          info.blockedUntil ? (info.blockedBy ?? '') : '',
         );
       }
       args.push(String(asking.length), ...asking.map((w) => w.slot));
@@ -211,8 +227,8 @@ export class RedisGroupPacer {
       }
       return;
     }
-    const [granted, verdict, until, blockSet] = answer;
-    if (Number(blockSet) > 0) this.indexBlock(group, Number(blockSet));
+    const [granted, verdict, until, blockSet, blockKind] = answer;
+    if (Number(blockSet) > 0) this.indexBlock(group, Number(blockSet), blockKind);
     for (const w of asking.slice(0, granted)) w.granted((info) => this.release(group, w.slot, info));
     const rest = asking.slice(granted);
     if (verdict === 'busy') {
@@ -227,11 +243,15 @@ export class RedisGroupPacer {
     }
   }
 
-  /** Lists the block for the API's rate-limited-groups metric; a lost entry only skews the gauge. */
-  private indexBlock(group: string, until: number): void {
-    this.options.redis
-      .zadd(blockedGroupsKey(this.options.prefix), until, groupKeys(this.options.prefix, group).block)
-      .catch(() => undefined);
+  /** Lists the block for the API's rate-limited-groups metrics; a lost entry only skews the gauges. */
+  private indexBlock(group: string, until: number, kind: string): void {
+    const member = groupKeys(this.options.prefix, group).block;
+    const multi = this.options.redis.multi().zadd(blockedGroupsKey(this.options.prefix), until, member);
+    for (const other of RATE_LIMIT_BLOCK_KINDS) {
+      if (other === kind) multi.zadd(blockedGroupsKey(this.options.prefix, other), until, member);
+      else multi.zrem(blockedGroupsKey(this.options.prefix, other), member);
+    }
+    multi.exec().catch(() => undefined);
   }
 
   private retryBusyLater(): void {

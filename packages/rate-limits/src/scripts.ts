@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
  */
 const script = (file: string) => readFileSync(path.join(__dirname, 'commands', file), 'utf8');
 
-export type PaceAnswer = [granted: number, verdict: string, until: string, blockSet: string];
+export type PaceAnswer = [granted: number, verdict: string, until: string, blockSet: string, blockKind: string];
 
 export type ScriptedRedis = Redis & {
   gitsyncPace(block: string, budget: string, inflight: string, ...args: string[]): Promise<PaceAnswer>;

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { RateLimitError, type ResponseInfo } from '@gitsync/gitprovider';
 import { createTestRedis, waitFor, type TestRedis } from '@gitsync/testing';
-import { blockedGroupsKey, blockedUntil, groupKeys } from '../src/keys.js';
+import { blockedGroupsKey, blockedUntil, countBlockedGroups, groupKeys, readGroupBudget } from '../src/keys.js';
 import { RedisGroupPacer } from '../src/pacer.js';
 
 let r: TestRedis;
@@ -16,8 +16,10 @@ afterAll(async () => {
 });
 
 let nowMs = Date.now();
-const pacerOn = (redis: Redis, options: { maxInFlight?: number; slotLeaseMs?: number; perProcess?: number } = {}) =>
-  new RedisGroupPacer({ redis, prefix: r.prefix, paddingMs: 1_000, retryDelayMs: 5, now: () => nowMs, ...options });
+const pacerOn = (
+  redis: Redis,
+  options: { maxInFlight?: number; slotLeaseMs?: number; perProcess?: number; requestsPerMinute?: number } = {},
+) => new RedisGroupPacer({ redis, prefix: r.prefix, paddingMs: 1_000, retryDelayMs: 5, now: () => nowMs, ...options });
 const answer = (remaining: number, resetAt: number): ResponseInfo => ({
   status: 200,
   remaining,
@@ -180,5 +182,87 @@ describe('RedisGroupPacer', () => {
     } finally {
       conn.disconnect();
     }
+  });
+
+  describe('secondary limits (issue 15)', () => {
+    const notModified = (resetAt: number): ResponseInfo => ({ ...answer(4000, resetAt), status: 304 });
+
+    it('keeps a group under its per-minute ceiling on every replica, 304s counted; other groups go on', async () => {
+      const reset = nowMs + 3_600_000;
+      const a = pacerOn(r.client, { requestsPerMinute: 6 });
+      const b = pacerOn(other, { requestsPerMinute: 6 });
+      for (let i = 0; i < 6; i++) {
+        const release = await (i % 2 ? a : b).forGroup('gh:minute').acquire();
+        release(i === 0 ? answer(4000, reset) : notModified(reset));
+      }
+      const err = (await a
+        .forGroup('gh:minute')
+        .acquire()
+        .catch((e: unknown) => e)) as RateLimitError;
+      expect(err).toEqual(expect.any(RateLimitError));
+      expect(err.source).toEqual({ kind: 'pacer' });
+      // Not before the six are a minute old (counted in 5-second buckets, so up to 5 s later).
+      const until = err.resetAt.getTime();
+      expect(until).toBeGreaterThanOrEqual(nowMs + 60_000);
+      expect(until).toBeLessThanOrEqual(nowMs + 65_000);
+      await expect(b.forGroup('gh:minute').acquire()).rejects.toEqual(expect.any(RateLimitError));
+      expect((await blockedUntil(other, r.prefix, 'gh:minute', nowMs))?.getTime()).toBe(until);
+      await waitFor(async () => (await countBlockedGroups(other, r.prefix, nowMs, 'proactive')) >= 1, {
+        message: 'ceiling block indexed as proactive',
+      });
+      // Another group of the same replicas is not slowed.
+      (await b.forGroup('gh:minute-other').acquire())(answer(4000, reset));
+
+      nowMs = until;
+      (await b.forGroup('gh:minute').acquire())(notModified(reset));
+    });
+
+    it('counts requests by their minute: the ceiling frees as the oldest ones age out', async () => {
+      const reset = nowMs + 3_600_000;
+      const group = pacerOn(r.client, { requestsPerMinute: 4 }).forGroup('gh:sliding');
+      (await group.acquire())(answer(4000, reset));
+      (await group.acquire())(notModified(reset));
+      nowMs += 30_000;
+      (await group.acquire())(notModified(reset));
+      (await group.acquire())(notModified(reset));
+      const err = (await group.acquire().catch((e: unknown) => e)) as RateLimitError;
+      // The first two leave the window first: one more may start then, not before.
+      expect(err.resetAt.getTime()).toBeGreaterThanOrEqual(nowMs + 30_000);
+      expect(err.resetAt.getTime()).toBeLessThanOrEqual(nowMs + 35_000);
+      nowMs = err.resetAt.getTime();
+      (await group.acquire())(notModified(reset));
+    });
+
+    it('a secondary-limit answer blocks the group on every replica until its retry-after (secondary)', async () => {
+      const a = pacerOn(r.client).forGroup('gh:secondary');
+      const b = pacerOn(other).forGroup('gh:secondary');
+      const until = nowMs + 45_000;
+      (await a.acquire())({
+        status: 403,
+        remaining: 4000,
+        limit: 5000,
+        resetAt: new Date(nowMs + 3_600_000),
+        blockedUntil: new Date(until),
+        blockedBy: 'secondary',
+      });
+      const err = (await b.acquire().catch((e: unknown) => e)) as RateLimitError;
+      expect(err.resetAt.getTime()).toBe(until);
+      await waitFor(async () => (await countBlockedGroups(other, r.prefix, nowMs, 'secondary')) >= 1, {
+        message: 'block indexed as secondary',
+      });
+      const member = groupKeys(r.prefix, 'gh:secondary').block;
+      expect(await other.zscore(blockedGroupsKey(r.prefix, 'secondary'), member)).toBe(String(until));
+      expect(await other.zscore(blockedGroupsKey(r.prefix, 'primary'), member)).toBeNull();
+      // What the API shows of it: the provider's figures and the block, nothing of the token.
+      expect(await readGroupBudget(other, r.prefix, 'gh:secondary', nowMs)).toEqual({
+        remaining: 4000,
+        limit: 5000,
+        resetAt: new Date(nowMs + 3_600_000),
+        blocked: { until: new Date(until), kind: 'secondary' },
+      });
+      nowMs = until;
+      expect((await readGroupBudget(other, r.prefix, 'gh:secondary', nowMs)).blocked).toBeNull();
+      (await b.acquire())(answer(3999, nowMs + 3_600_000));
+    });
   });
 });

@@ -78,4 +78,15 @@ describe('GitsyncClient', () => {
     });
     expect(seen[1]!.headers['content-type']).toBeUndefined();
   });
+
+  it('reads a link and its budget, checked against the contract', async () => {
+    const status = {
+      provider: 'github',
+      linked: true,
+      blocked: { until: '2030-01-01T00:00:00.000Z', kind: 'proactive' },
+    };
+    answer = () => ({ status: 200, body: JSON.stringify(status) });
+    expect(await new GitsyncClient({ baseUrl, apiKey: 'k' }).getExternalAuth('me', 'github')).toEqual(status);
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', url: '/api/v1/users/me/external-auth/github' });
+  });
 });

@@ -7,6 +7,7 @@ import {
   createdUserSchema,
   diffStatusSchema,
   errorSchema,
+  externalAuthStatusSchema,
   gitReportResultSchema,
   refreshedDiffStatusSchema,
   type ApiKeyListJson,
@@ -18,6 +19,7 @@ import {
   type CreatedUserJson,
   type CreateUserInput,
   type DiffStatusJson,
+  type ExternalAuthStatusJson,
   type GitReportInput,
   type GitReportResultJson,
   type LinkTokenInput,
@@ -70,6 +72,12 @@ export class GitsyncClient {
   /** Links a provider token for `user` (`me`, or any user id for admins). */
   async linkToken(user: string, provider: string, input: LinkTokenInput, options?: RequestOptions): Promise<void> {
     await this.request('PUT', `/api/v1/users/${seg(user)}/external-auth/${seg(provider)}`, { body: input, ...options });
+  }
+
+  /** Whether `user` has a token linked (never the token), its last known rate-limit figures and any block. */
+  getExternalAuth(user: string, provider: string, options?: RequestOptions): Promise<ExternalAuthStatusJson> {
+    const path = `/api/v1/users/${seg(user)}/external-auth/${seg(provider)}`;
+    return this.json('GET', path, externalAuthStatusSchema, options);
   }
 
   async unlinkToken(user: string, provider: string, options?: RequestOptions): Promise<void> {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { countRowsByOutcome, oldestDueRowAgeSeconds, type Database } from '@gitsync/db';
 import { registerSystemMetrics, type Registry, type SystemSources } from '@gitsync/metrics';
+import { RATE_LIMIT_BLOCK_KINDS } from '@gitsync/contracts';
 import { countBlockedGroups } from '@gitsync/rate-limits';
 
 export interface MetricsOptions {
@@ -35,5 +36,12 @@ export function systemSources(options: Omit<MetricsOptions, 'registry'>): System
     rowsByOutcome: () => countRowsByOutcome(options.db),
     oldestDueRowAgeSeconds: () => oldestDueRowAgeSeconds(options.db),
     rateLimitedGroups: () => countBlockedGroups(options.redis, options.queuePrefix),
+    async rateLimitedGroupsByKind() {
+      const now = Date.now();
+      const counts = await Promise.all(
+        RATE_LIMIT_BLOCK_KINDS.map((kind) => countBlockedGroups(options.redis, options.queuePrefix, now, kind)),
+      );
+      return Object.fromEntries(RATE_LIMIT_BLOCK_KINDS.map((kind, i) => [kind, counts[i]!]));
+    },
   };
 }

@@ -1,18 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createdUserSchema, createUserBody, errorSchema, linkTokenBody, providerIdText } from '@gitsync/contracts';
+import {
+  createdUserSchema,
+  createUserBody,
+  errorSchema,
+  externalAuthStatusSchema,
+  linkTokenBody,
+  providerIdText,
+  type ExternalAuthStatusJson,
+} from '@gitsync/contracts';
 import {
   addApiKey,
   createUser,
   deleteExternalAuthLink,
   generateApiKey,
+  getExternalAuthLinkInfo,
   getUserById,
   isUniqueViolation,
   markOwnerDue,
   upsertExternalAuthLink,
 } from '@gitsync/db';
+import { rateLimitGroup } from '@gitsync/gitsync';
 import { wakeSchedulers } from '@gitsync/queue';
+import { readGroupBudget } from '@gitsync/rate-limits';
 import { requireAdmin, resolveUser } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { HttpError, authenticatedErrors } from '../errors.js';
@@ -79,6 +90,43 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext): void {
       // Rows waiting out the no-token backoff should not wait ten minutes more.
       if ((await markOwnerDue(ctx.db, userId)) > 0) await wakeSchedulers(ctx.redis, ctx.queuePrefix);
       return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/v1/users/:user/external-auth/:provider',
+    {
+      schema: {
+        tags: ['users'],
+        operationId: 'getExternalAuth',
+        summary: "A user's provider link and budget: linked or not (never the token), rate-limit figures, blocks",
+        params: linkParams,
+        response: { 200: externalAuthStatusSchema, ...authenticatedErrors },
+      },
+    },
+    async (request) => {
+      const userId = resolveUser(request, request.params.user);
+      const providerId = knownProvider(ctx, request.params.provider);
+      if (!(await getUserById(ctx.db, userId))) throw new HttpError(404, 'user not found');
+      const [link, budget] = await Promise.all([
+        getExternalAuthLinkInfo(ctx.db, providerId, userId),
+        readGroupBudget(ctx.redis, ctx.queuePrefix, rateLimitGroup(providerId, userId)),
+      ]);
+      const figures = {
+        ...(budget.remaining !== null && { remaining: budget.remaining }),
+        ...(budget.limit !== null && { limit: budget.limit }),
+        ...(budget.resetAt && { reset: budget.resetAt.toISOString() }),
+      };
+      const status: ExternalAuthStatusJson = {
+        provider: providerId,
+        linked: link !== null,
+        ...(link?.expiresAt && { expires_at: link.expiresAt.toISOString() }),
+        ...(Object.keys(figures).length > 0 && { rate_limit: figures }),
+        ...(budget.blocked && {
+          blocked: { until: budget.blocked.until.toISOString(), kind: budget.blocked.kind },
+        }),
+      };
+      return status;
     },
   );
 

@@ -64,7 +64,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A user's provider link and budget: linked or not (never the token), rate-limit figures, blocks */
+        get: operations["getExternalAuth"];
         /** Link a provider token for a user (`me`, or any user for admins) */
         put: operations["linkExternalAuth"];
         post?: never;
@@ -241,7 +242,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description A chat's pull-request status; optional fields are omitted when unknown. */
+        /** @description A chat's pull-request status; optional fields are omitted when unknown. `rate_limited_until` is present when the last refresh met the owner's rate limit: the status is refreshed again then. */
         DiffStatus: {
             /** Format: uuid */
             chat_id: string;
@@ -275,6 +276,8 @@ export interface components {
             refreshed_at?: string;
             /** Format: date-time */
             stale_at?: string;
+            /** Format: date-time */
+            rate_limited_until?: string;
         };
         Chat: {
             /** Format: uuid */
@@ -304,6 +307,25 @@ export interface components {
             /** @enum {string} */
             role: "member" | "admin";
             api_key: string;
+        };
+        /** @description A user's link to a provider and the budget it has left: whether a token is linked (never the token), the last known rate-limit figures, and whether requests are held back and until when (`primary`: the hourly budget is spent; `secondary`: a per-minute or concurrency limit; `proactive`: gitsync stopped before the provider would refuse). */
+        ExternalAuthStatus: {
+            provider: string;
+            linked: boolean;
+            /** Format: date-time */
+            expires_at?: string;
+            rate_limit?: {
+                remaining?: number;
+                limit?: number;
+                /** Format: date-time */
+                reset?: string;
+            };
+            blocked?: {
+                /** Format: date-time */
+                until: string;
+                /** @enum {string} */
+                kind: "primary" | "secondary" | "proactive";
+            };
         };
         /** @description One page of chats, newest (updated_at, id) first; `next_cursor` is present when more follow. */
         ChatPage: {
@@ -350,6 +372,8 @@ export interface components {
             refreshed_at?: string;
             /** Format: date-time */
             stale_at?: string;
+            /** Format: date-time */
+            rate_limited_until?: string;
             refresh: {
                 completed: boolean;
                 /** @enum {string} */
@@ -530,6 +554,66 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getExternalAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: "me" | string;
+                /** @description The id of a configured provider (GITSYNC_EXTERNAL_AUTH_<n>_ID). 1 to 100 characters; printable ASCII only (space to ~); no NUL character nor lone surrogate. */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalAuthStatus"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -113,6 +113,18 @@ export const operationSpecs = {
       }),
   }),
 
+  getExternalAuth: spec({
+    args: fc.record({ as: who, user: userRef, provider: providerValue }),
+    bodyKeys: [],
+    send: ({ client, world, fetch }, { as, user, provider }) =>
+      client.GET('/api/v1/users/{user}/external-auth/{provider}', {
+        fetch,
+        ...stream,
+        headers: world.auth(as),
+        params: { path: { user: userPath(world, user), provider } },
+      }),
+  }),
+
   unlinkExternalAuth: spec({
     args: fc.record({ as: who, user: userRef, provider: providerValue }),
     bodyKeys: [],

@@ -49,6 +49,18 @@ describe('<ChatRow>', () => {
     expect(render(chat())).not.toContain('Refresh now');
   });
 
+  it('says "rate limited until HH:MM" while the status waits on a rate limit, and not after (issue 15)', () => {
+    const until = new Date(Date.now() + 30 * 60_000);
+    until.setSeconds(0, 0);
+    const hhmm = `${String(until.getHours()).padStart(2, '0')}:${String(until.getMinutes()).padStart(2, '0')}`;
+    const html = render(chatWithPr({ rate_limited_until: until.toISOString() }));
+    expect(text(html)).toContain(`rate limited until ${hhmm}`);
+    expect(html).toContain('class="rate-limited"');
+    const over = new Date(Date.now() - 60_000).toISOString();
+    expect(text(render(chatWithPr({ rate_limited_until: over })))).not.toContain('rate limited');
+    expect(text(render(chatWithPr()))).not.toContain('rate limited');
+  });
+
   it('names an untitled chat', () => {
     expect(text(render(chat({ title: '' })))).toContain('Untitled chat');
   });

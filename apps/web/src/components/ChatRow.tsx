@@ -6,6 +6,7 @@ import { ChatIcon } from './ChatIcon';
 import { ChecksIcon, ConflictsBadge } from './ChecksIcon';
 import { DiffStats } from './DiffStats';
 import { PullRequestLink } from './PullRequestLink';
+import { RateLimitNote } from './RateLimitNote';
 import { RefreshButton } from './RefreshButton';
 import { RelativeTime } from './RelativeTime';
 import { ReviewVerdict } from './ReviewVerdict';
@@ -67,6 +68,7 @@ export function ChatRow({ chat, onRefresh, onSelect, selected = false }: ChatRow
             ) : (
               <span>{status.url ? 'not refreshed yet' : 'no pull request yet'}</span>
             )}
+            <RateLimitNote status={status} />
           </div>
         )}
         {refreshState.kind === 'failed' && (

@@ -82,7 +82,9 @@ export function classifyGitLabFailure(
   options: GitLabFailureOptions,
 ): RateLimitError | ProviderError {
   const until = gitLabRateLimitedUntil(status, headers, options.now);
-  if (until !== null) return new RateLimitError(new Date(until + options.paddingMs), { kind: 'provider', status });
+  // GitLab has one kind of limit, its hourly or per-minute budget: called primary here.
+  if (until !== null)
+    return new RateLimitError(new Date(until + options.paddingMs), { kind: 'provider', status, limit: 'primary' });
   const text = STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : '';
   const detail = messageOf(body);
   // The message is stored with the row: what the server wrote must be storable text.

@@ -154,7 +154,12 @@ export class GitLabClient {
       return answer;
     } catch (err) {
       // The pacer shares the block with every replica when it frees this request's slot.
-      if (err instanceof RateLimitError) info = { ...info, blockedUntil: err.resetAt };
+      if (err instanceof RateLimitError)
+        info = {
+          ...info,
+          blockedUntil: err.resetAt,
+          blockedBy: err.source.kind === 'provider' ? err.source.limit : null,
+        };
       throw err;
     } finally {
       report?.(info);

@@ -5,7 +5,9 @@
 
   Input:
     KEYS[1] block     the group's block: its end (epoch ms) while it lasts
-    KEYS[2] budget    hash {remaining, reset}: the last x-ratelimit-remaining/-reset the provider sent
+    KEYS[2] budget    hash {remaining, reset, limit}: the last x-ratelimit-remaining/-reset/-limit the
+                      provider sent; blockKind: why the group was last blocked; m<n>: requests started
+                      in the n-th 5-second bucket (epoch ms / 5000), for the per-minute ceiling
     KEYS[3] inflight  sorted set of slots in flight, scored by the end of their lease
 
     ARGV[1] now (epoch ms)
@@ -13,15 +15,18 @@
     ARGV[3] most slots in flight across replicas
     ARGV[4] requests left untouched in the budget
     ARGV[5] padding added to a reset
-    ARGV[6] R: slots freed; then R times: slot, remaining, reset (epoch ms), blocked until (epoch ms)
-            ('' where the answer did not say)
+    ARGV[6] most requests started per minute across replicas (0: no ceiling)
+    ARGV[7] R: slots freed; then R times: slot, remaining, reset (epoch ms), blocked until (epoch ms),
+            limit, blocked by ('primary' | 'secondary') ('' where the answer did not say)
     then    A: slots wanted; then A times: slot
 
-  Output: { granted, verdict, until, blockSet }
+  Output: { granted, verdict, until, blockSet, blockKind }
     granted   how many of the wanted slots were taken (the first ones, in order)
     verdict   for the rest: 'ok' (none left), 'busy' (at the in-flight bound: ask again soon),
-              'blocked' (until `until`), 'spent' (the known budget is used up: blocked until `until`)
+              'blocked' (until `until`), 'spent' (the known budget is used up: blocked until `until`),
+              'ceiling' (the per-minute ceiling is reached: blocked until `until`)
     blockSet  the end of a block this call set (0: none), for the blocked-groups index
+    blockKind why that block was set: 'primary', 'secondary' (the provider said) or 'proactive' (we did)
 
   Release: within one window the provider's remaining count only goes down, so the smaller value
   wins (answers may arrive out of order); a later reset means a new window. An answer that was a
@@ -29,7 +34,10 @@
   Acquire, slot by slot: a blocked group waits for its end; a group at its in-flight bound waits
   for a slot; a group whose known budget (remaining minus the requests in flight) is spent is
   blocked until its reset, before the provider has to refuse. While the budget is unknown (first
-  request, new window) one request at a time goes out to learn it.
+  request, new window) one request at a time goes out to learn it. A group that started its
+  per-minute ceiling of requests (304s included: GitHub's secondary limits count them) is blocked
+  until enough of them are a minute old. Requests are counted in 5-second buckets and the last 13
+  are summed, a window of 60 to 65 s: never fewer than GitHub's sliding minute holds.
 ]]
 local blockKey, budget, inflight = KEYS[1], KEYS[2], KEYS[3]
 local now = tonumber(ARGV[1])
@@ -37,22 +45,27 @@ local leaseUntil = tonumber(ARGV[2])
 local maxInFlight = tonumber(ARGV[3])
 local reserve = tonumber(ARGV[4])
 local padding = tonumber(ARGV[5])
-local blockSet = 0
+local perMinute = tonumber(ARGV[6])
+local blockSet, blockKind = 0, ''
+local BUCKET_MS, BUCKETS = 5000, 13
 
-local function block(untilMs)
+local function block(untilMs, kind)
   local current = tonumber(redis.call('GET', blockKey) or '0')
   if untilMs > current and untilMs > now then
     redis.call('SET', blockKey, untilMs, 'PX', untilMs - now)
-    blockSet = untilMs
+    redis.call('HSET', budget, 'blockKind', kind)
+    blockSet, blockKind = untilMs, kind
   end
 end
 
-local a = 6
+local a = 7
 local releases = tonumber(ARGV[a])
 for _ = 1, releases do
   local slot, remaining, reset, blockedUntil = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
-  a = a + 4
+  local limit, blockedBy = ARGV[a + 5], ARGV[a + 6]
+  a = a + 6
   redis.call('ZREM', inflight, slot)
+  if limit ~= '' then redis.call('HSET', budget, 'limit', limit) end
   if remaining ~= '' and reset ~= '' then
     remaining, reset = tonumber(remaining), tonumber(reset)
     local stored = redis.call('HMGET', budget, 'remaining', 'reset')
@@ -62,9 +75,38 @@ for _ = 1, releases do
     elseif reset == currentReset and remaining < tonumber(current) then
       redis.call('HSET', budget, 'remaining', remaining)
     end
-    redis.call('PEXPIREAT', budget, reset + 60000)
+    redis.call('PEXPIREAT', budget, math.max(reset + 60000, now + BUCKETS * BUCKET_MS))
   end
-  if blockedUntil ~= '' then block(tonumber(blockedUntil)) end
+  if blockedUntil ~= '' then block(tonumber(blockedUntil), blockedBy ~= '' and blockedBy or 'primary') end
+end
+
+-- The per-minute ceiling's buckets: counts by bucket number, the ones out of the window deleted.
+local bucketNow = math.floor(now / BUCKET_MS)
+local counts, started = {}, 0
+if perMinute > 0 then
+  local fields = redis.call('HGETALL', budget)
+  for i = 1, #fields, 2 do
+    local n = string.match(fields[i], '^m(%d+)$')
+    if n then
+      n = tonumber(n)
+      if n <= bucketNow - BUCKETS then
+        redis.call('HDEL', budget, fields[i])
+      else
+        counts[n] = tonumber(fields[i + 1])
+        started = started + counts[n]
+      end
+    end
+  end
+end
+
+-- When the requests counted now leave room for one more: as their oldest buckets leave the window.
+local function roomAt()
+  local left = started
+  for n = bucketNow - BUCKETS + 1, bucketNow do
+    left = left - (counts[n] or 0)
+    if left + 1 <= perMinute then return (n + BUCKETS) * BUCKET_MS end
+  end
+  return (bucketNow + BUCKETS) * BUCKET_MS
 end
 
 local wanted = tonumber(ARGV[a + 1])
@@ -86,13 +128,32 @@ elseif wanted > 0 then
     end
     if known and remaining - count <= reserve then
       untilMs = reset + padding
-      block(untilMs)
+      block(untilMs, 'proactive')
       verdict = 'spent'
       break
     end
+    if perMinute > 0 and started + 1 > perMinute then
+      untilMs = roomAt()
+      block(untilMs, 'proactive')
+      verdict = 'ceiling'
+      break
+    end
     redis.call('ZADD', inflight, leaseUntil, ARGV[a + j])
-    count, granted = count + 1, granted + 1
+    count, granted, started = count + 1, granted + 1, started + 1
   end
-  if granted > 0 then redis.call('PEXPIRE', inflight, leaseUntil - now + 1000) end
+  if granted > 0 then
+    redis.call('PEXPIRE', inflight, leaseUntil - now + 1000)
+    if perMinute > 0 then
+      redis.call('HINCRBY', budget, 'm' .. bucketNow, granted)
+      -- The hash outlives the buckets in it (an answer's reset may keep it longer).
+      local ttl = redis.call('PTTL', budget)
+      if ttl < BUCKETS * BUCKET_MS then redis.call('PEXPIRE', budget, BUCKETS * BUCKET_MS) end
+    end
+  end
 end
-return { granted, verdict, tostring(untilMs), tostring(blockSet) }
+if blockKind ~= '' then
+  -- blockKind lasts as long as its block (-1, no expiry yet, counts as shorter).
+  local ttl = redis.call('PTTL', budget)
+  if ttl < blockSet - now then redis.call('PEXPIRE', budget, blockSet - now) end
+end
+return { granted, verdict, tostring(untilMs), tostring(blockSet), blockKind }
