@@ -6,6 +6,7 @@ import { EventHub } from '@gitsync/events';
 import type { Logger } from '@gitsync/logger';
 import { createRegistry, type Registry } from '@gitsync/metrics';
 import { JobCompletions, queueNames, RefreshProducer } from '@gitsync/queue';
+import { duplicateRedis } from '@gitsync/redis';
 import { authenticate } from './auth.js';
 import type { ApiContext } from './context.js';
 import { registerErrorHandler } from './errors.js';
@@ -82,7 +83,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // subscriber mode cannot share the API's fail-fast command connection.
   const hub = new EventHub(
     // Named, so an operator (or a test) can find it in CLIENT LIST.
-    () => redis.duplicate({ enableOfflineQueue: true, connectionName: `${prefix}:api-events` }),
+    () => duplicateRedis(redis, { enableOfflineQueue: true, connectionName: `${prefix}:api-events` }),
     (err) => options.logger.warn({ err }, 'event subscriber connection error'),
   );
   const completions = new JobCompletions({

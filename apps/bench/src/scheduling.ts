@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { createLogger } from '@gitsync/logger';
-import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { Scheduler } from '@gitsync/schedule-engine';
 import { CpuMeter, round } from './cpu.js';
 import { composeBytesPerJob, usedMemory } from './compose-redis.js';
@@ -51,7 +52,7 @@ export interface SchedulerPhase {
  * jobs of the set are not a fair mix of them). used_memory also counts allocator overhead these
  * leave out.
  */
-async function breakdown(redis: Redis, queueKey: string, jobs: number): Promise<Record<string, number>> {
+async function breakdown(redis: RedisConnection, queueKey: string, jobs: number): Promise<Record<string, number>> {
   const ids = (await redis.call('ZRANDMEMBER', `${queueKey}:prioritized`, '200')) as string[];
   const usage = async (key: string) => Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
   let hash = 0;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 
 /**
  * The keys of one rate-limit group. They share the group's hash tag (`{…}`), so that one script
@@ -14,7 +14,7 @@ export function groupKeys(prefix: string, group: string): { block: string; budge
 export const blockedGroupsKey = (prefix: string) => `${prefix}:ratelimited-groups`;
 
 /** Rate-limit groups blocked now (ends that passed are dropped on the way). */
-export async function countBlockedGroups(redis: Redis, prefix: string, now = Date.now()): Promise<number> {
+export async function countBlockedGroups(redis: RedisConnection, prefix: string, now = Date.now()): Promise<number> {
   const key = blockedGroupsKey(prefix);
   await redis.zremrangebyscore(key, '-inf', now);
   return redis.zcard(key);
@@ -22,7 +22,7 @@ export async function countBlockedGroups(redis: Redis, prefix: string, now = Dat
 
 /** When the group's block ends; null when it is not blocked. */
 export async function blockedUntil(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   group: string,
   now = Date.now(),

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { countRowsByOutcome, oldestDueRowAgeSeconds, type Database } from '@gitsync/db';
 import { registerSystemMetrics, type Registry, type SystemSources } from '@gitsync/metrics';
 import { countBlockedGroups } from '@gitsync/rate-limits';
@@ -8,7 +8,7 @@ import { countBlockedGroups } from '@gitsync/rate-limits';
 export interface MetricsOptions {
   registry: Registry;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   queuePrefix: string;
   queues: Queue[];
 }
