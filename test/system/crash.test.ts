@@ -1,15 +1,17 @@
 import { System } from './harness.js';
 import { killNineRecovery } from './scenarios.js';
 
+const scenario = killNineRecovery();
+
 /** On one Redis server; cluster.test.ts runs the same on a Redis Cluster. */
 let s: System | undefined;
 afterAll(() => s?.close());
 
 it(
-  killNineRecovery.title,
+  scenario.title,
   async () => {
-    s = await System.start(killNineRecovery.options);
-    await killNineRecovery.run(s);
+    s = await System.start(scenario.options);
+    await scenario.run(s);
   },
-  killNineRecovery.timeoutMs,
+  scenario.timeoutMs,
 );
