@@ -47,7 +47,13 @@ export const dueRow = sql.raw(
  * not keep the CTE's order, so the claimed rows are sorted by Postgres afterwards.
  */
 export async function claimDueRows(db: Database, options: { limit: number; leaseMs: number }): Promise<RowVersion[]> {
-  const result = await db.execute<{ chat_id: string; generation: number }>(sql`
+  const result = await db.execute<{ chat_id: string; generation: number }>(claimDueRowsStatement(options));
+  return result.rows.map((r) => ({ chatId: r.chat_id, generation: r.generation }));
+}
+
+/** The statement of `claimDueRows`, for the benchmark's EXPLAIN. */
+export function claimDueRowsStatement(options: { limit: number; leaseMs: number }) {
+  return sql`
     with due as (
       select ds.chat_id, ds.stale_at as due_at
       from chat_diff_statuses ds
@@ -64,8 +70,7 @@ export async function claimDueRows(db: Database, options: { limit: number; lease
       where ds.chat_id = due.chat_id
       returning ds.chat_id, ds.generation, due.due_at
     )
-    select chat_id, generation from claimed order by due_at`);
-  return result.rows.map((r) => ({ chatId: r.chat_id, generation: r.generation }));
+    select chat_id, generation from claimed order by due_at`;
 }
 
 /**
