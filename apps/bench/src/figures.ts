@@ -128,6 +128,7 @@ export interface ScaleFigure {
   postgres: Record<string, { tableBytesPerRow: number; indexBytesPerRow: number; totalMiB: number }>;
   /** EXPLAIN ANALYZE of one claim of 1,000 rows (run in a transaction rolled back). */
   claimPlan: string;
+  /** Index scans only: stale_at's for the due rows, and no Seq Scan anywhere. */
   claimUsesIndex: boolean;
   claimBatchMs: number;
   /** Scheduler.drain() of the due rows into a queue nobody consumes, no cap. */

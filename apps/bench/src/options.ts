@@ -25,6 +25,8 @@ export interface BenchOptions {
   workerCounts: number[];
   /** Due rows the scheduler phase claims and enqueues. */
   schedulerRows: number;
+  /** Tracked rows of the scale phase. @defaultValue 1,000,000 */
+  scaleRows: number;
   /** Jobs the memory phase runs through one worker; RSS is read after a tenth of them and at the end. */
   flatJobs: number;
   /**
@@ -55,7 +57,7 @@ const benchEnv = z.object({ DATABASE_URL: baseEnv.DATABASE_URL, REDIS_URL: baseE
 const USAGE =
   `usage: npm run bench -- [--quick] [--phases ${PHASES.join(',')}] [--rows N] [--users N] [--out FILE]\n` +
   '       [--docs-dir DIR | --no-docs] [--latencies 0,100] [--workers 1,2] [--pass-seconds S] [--scheduler-rows N]' +
-  ' [--flat-jobs N] [--samples N]\n' +
+  ' [--flat-jobs N] [--scale-rows N] [--samples N]\n' +
   '       [--profile DIR] [--private-redis] [--worker-env KEY=VALUE ...]';
 
 const list = (name: string, raw: string | undefined, fallback: number[], min: number): number[] => {
@@ -95,6 +97,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       quick: { type: 'boolean', default: false },
       phases: { type: 'string' },
       rows: { type: 'string' },
+      'scale-rows': { type: 'string' },
       users: { type: 'string' },
       'scheduler-rows': { type: 'string' },
       'flat-jobs': { type: 'string' },
@@ -135,6 +138,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     latencies: list('latencies', values.latencies, [0, 100], 0),
     workerCounts: list('workers', values.workers, quick ? [1] : [1, 2], 1),
     schedulerRows: count('scheduler-rows', values['scheduler-rows'], quick ? 5_000 : 100_000),
+    scaleRows: count('scale-rows', values['scale-rows'], quick ? 20_000 : 1_000_000),
     flatJobs: count('flat-jobs', values['flat-jobs'], quick ? 5_000 : 200_000),
     passSeconds: count('pass-seconds', values['pass-seconds'], 20),
     onDemandSamples: count('samples', values.samples, quick ? 20 : 200),

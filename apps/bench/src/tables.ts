@@ -215,7 +215,7 @@ function scaleSection(s: ScaleFigure): Section {
       ['Postgres size', pg.join('; ')],
       [
         'claim of 1,000 due rows',
-        `${s.claimBatchMs} ms; ${s.claimUsesIndex ? 'index scan on stale_at' : 'NO index scan'}`,
+        `${s.claimBatchMs} ms; ${s.claimUsesIndex ? 'index scans only' : 'a Seq Scan in the plan'}`,
       ],
       [
         'claim and enqueue (Scheduler.drain, no cap)',
