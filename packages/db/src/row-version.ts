@@ -67,7 +67,9 @@ export function claimDueRowsStatement(options: { limit: number; leaseMs: number 
       set stale_at = now() + ${options.leaseMs} * interval '1 millisecond',
           leased_until = now() + ${options.leaseMs} * interval '1 millisecond'
       from due
-      where ds.chat_id = due.chat_id
+      -- The ANY(array) makes the update find its rows by primary key: joined with the CTE alone,
+      -- the planner may read the whole table for a hash join (seen at 30,000 rows; npm run bench -- --phases scale).
+      where ds.chat_id = due.chat_id and ds.chat_id = any(array(select chat_id from due))
       returning ds.chat_id, ds.generation, due.due_at
     )
     select chat_id, generation from claimed order by due_at`;
