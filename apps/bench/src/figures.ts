@@ -132,7 +132,15 @@ export interface ScaleFigure {
   claimUsesIndex: boolean;
   claimBatchMs: number;
   /** Scheduler.drain() of the due rows into a queue nobody consumes, no cap. */
-  claimAndEnqueue: { dueRows: number; seconds: number; rowsPerSec: number };
+  claimAndEnqueue: {
+    dueRows: number;
+    seconds: number;
+    rowsPerSec: number;
+    claimSeconds: number;
+    enqueueSeconds: number;
+  };
+  /** EXPLAIN ANALYZE of the oldest-due-row statement /metrics reads at every scrape. */
+  oldestDuePlan: string;
   /** The same drain stopped at the scheduler app's cap: what Redis holds however large the backlog. */
   redisCapped: { jobs: number; usedMemoryDeltaBytes: number; maxQueued: number };
   /** Median time of the statements /metrics reads from Postgres. */

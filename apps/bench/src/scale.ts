@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { claimDueRowsStatement, countRowsByOutcome, oldestDueRowAgeSeconds } from '@gitsync/db';
+import { claimDueRowsStatement, countRowsByOutcome, oldestDueRowAgeSeconds, oldestDueRowStatement } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
-import { RefreshProducer } from '@gitsync/queue';
 import { createRedis } from '@gitsync/redis';
 import { Scheduler } from '@gitsync/schedule-engine';
 import { freePort } from '@gitsync/testing';
@@ -11,6 +10,7 @@ import { round } from './cpu.js';
 import { usedMemory } from './compose-redis.js';
 import type { ScaleFigure } from './figures.js';
 import { percentile } from './ondemand.js';
+import { TimedProducer } from './scheduling.js';
 import { countRows, seedChats } from './seed.js';
 import { deletePrefix, type Bench } from './setup.js';
 
@@ -57,6 +57,8 @@ export async function measureScale(bench: Bench): Promise<ScaleFigure> {
   const capped = await drain(bench, 'capped', MAX_QUEUED);
   const uncapped = await drain(bench, 'rate', Infinity);
   const statsMs = await timeStats(bench);
+  const oldestDue = await explain(bench, oldestDueRowStatement);
+  console.log(`[bench] scale: oldest due row plan\n${oldestDue.text}`);
   const api = await measureApi(bench);
   const figure: ScaleFigure = {
     rows: SCALE_ROWS,
@@ -65,16 +67,20 @@ export async function measureScale(bench: Bench): Promise<ScaleFigure> {
     claimPlan: plan.text,
     claimUsesIndex: plan.usesIndex,
     claimBatchMs: plan.executionMs,
+    oldestDuePlan: oldestDue.text,
     claimAndEnqueue: {
       dueRows: uncapped.rows,
       seconds: round(uncapped.seconds, 2),
       rowsPerSec: round(uncapped.rows / uncapped.seconds),
+      // Claims overlap the enqueues: the claim time not hidden behind an addBulk.
+      claimSeconds: round(Math.max(0, uncapped.seconds - uncapped.enqueueSeconds), 2),
+      enqueueSeconds: round(uncapped.enqueueSeconds, 2),
     },
     redisCapped: { jobs: capped.queued, usedMemoryDeltaBytes: capped.memoryDelta, maxQueued: MAX_QUEUED },
     statsQueriesMs: statsMs,
     api,
   };
-  console.log(`[bench] scale: ${JSON.stringify({ ...figure, claimPlan: undefined })}`);
+  console.log(`[bench] scale: ${JSON.stringify({ ...figure, claimPlan: undefined, oldestDuePlan: undefined })}`);
   return figure;
 }
 
@@ -96,19 +102,26 @@ async function sizes(bench: Bench, rows: number): Promise<ScaleFigure['postgres'
 
 /** The claim statement's plan, and its execution time run for real in a transaction rolled back. */
 async function explainClaim(bench: Bench): Promise<{ text: string; usesIndex: boolean; executionMs: number }> {
-  const statement = claimDueRowsStatement({ limit: CLAIM_BATCH, leaseMs: LEASE_MS });
+  const explained = await explain(bench, claimDueRowsStatement({ limit: CLAIM_BATCH, leaseMs: LEASE_MS }));
+  // Both halves by index: the due rows from stale_at's, the update of them by primary key (no Seq Scan).
+  const usesIndex =
+    /Index Scan using chat_diff_statuses_stale_at_idx/.test(explained.text) && !/Seq Scan/.test(explained.text);
+  return { ...explained, usesIndex };
+}
+
+/** EXPLAIN ANALYZE of a statement, in a transaction rolled back (the claim writes). */
+async function explain(bench: Bench, statement: SQL): Promise<{ text: string; executionMs: number }> {
+  const { sql: text, params } = new PgDialect().sqlToQuery(statement);
   const client = await bench.pg.pool.connect();
   try {
     await client.query('begin');
-    const { sql: text, params } = new PgDialect().sqlToQuery(statement);
     const analyzed = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, costs off) ${text}`, params);
     await client.query('rollback');
     const lines = analyzed.rows.map((r) => r['QUERY PLAN']);
-    const plan = lines.filter((l) => !/^(Planning|Execution) Time/.test(l)).join('\n');
-    const executionMs = Number(/Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? NaN);
-    // Both halves by index: the due rows from stale_at's, the update of them by primary key (no Seq Scan).
-    const usesIndex = /Index Scan using chat_diff_statuses_stale_at_idx/.test(plan) && !/Seq Scan/.test(plan);
-    return { text: plan, usesIndex, executionMs };
+    return {
+      text: lines.filter((l) => !/^(Planning|Execution) Time/.test(l)).join('\n'),
+      executionMs: Number(/Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? NaN),
+    };
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
     throw err;
@@ -124,7 +137,7 @@ async function explainClaim(bench: Bench): Promise<{ text: string; usesIndex: bo
 async function drain(bench: Bench, name: string, maxQueued: number) {
   const prefix = `${bench.prefix}-${name}`;
   const connection = createRedis(bench.redisUrl, 'producer');
-  const producer = new RefreshProducer({ connection, prefix });
+  const producer = new TimedProducer({ connection, prefix });
   const scheduler = new Scheduler({
     db: bench.pg.db,
     producer,
@@ -141,10 +154,12 @@ async function drain(bench: Bench, name: string, maxQueued: number) {
     const seconds = ms(started) / 1000;
     const memoryDelta = (await usedMemory(bench.redis)) - before;
     const queued = await producer.queue.getJobCountByTypes('prioritized', 'wait');
+    const enqueueSeconds = producer.enqueueMs / 1000;
     console.log(
-      `[bench] scale: drain ${name}: ${rows} rows in ${seconds.toFixed(2)} s; ${queued} queued, +${memoryDelta} B`,
+      `[bench] scale: drain ${name}: ${rows} rows in ${seconds.toFixed(2)} s ` +
+        `(addBulk ${enqueueSeconds.toFixed(2)} s); ${queued} queued, +${memoryDelta} B`,
     );
-    return { rows, seconds, queued, memoryDelta };
+    return { rows, seconds, queued, memoryDelta, enqueueSeconds };
   } finally {
     await scheduler.stop();
     await producer.close();

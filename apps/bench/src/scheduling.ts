@@ -19,7 +19,7 @@ const LEASE_MS = 5 * 60_000;
  * (Postgres). The scheduler keeps more than one addBulk in flight, so what is summed is the time
  * during which at least one was (adding up each call's own time would count overlaps twice).
  */
-class TimedProducer extends RefreshProducer {
+export class TimedProducer extends RefreshProducer {
   enqueueMs = 0;
   /** What was enqueued, to queue the same jobs elsewhere (composeBytesPerJob). */
   readonly payloads: RefreshPayload[] = [];

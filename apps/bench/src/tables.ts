@@ -219,7 +219,9 @@ function scaleSection(s: ScaleFigure): Section {
       ],
       [
         'claim and enqueue (Scheduler.drain, no cap)',
-        `${n(s.claimAndEnqueue.dueRows)} rows in ${s.claimAndEnqueue.seconds} s = ${n(s.claimAndEnqueue.rowsPerSec)}/s`,
+        `${n(s.claimAndEnqueue.dueRows)} rows in ${s.claimAndEnqueue.seconds} s = ` +
+          `${n(s.claimAndEnqueue.rowsPerSec)}/s (claims ${s.claimAndEnqueue.claimSeconds} s, ` +
+          `addBulk ${s.claimAndEnqueue.enqueueSeconds} s)`,
       ],
       [
         `Redis with the queue capped at ${n(s.redisCapped.maxQueued)}`,
