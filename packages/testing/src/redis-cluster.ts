@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Redis, type Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { createRedis } from '@gitsync/redis';
 import { freePort } from './redis-server.js';
 import { waitFor } from './wait.js';
@@ -134,21 +134,12 @@ async function untilClusterOk(node: Node): Promise<void> {
   });
 }
 
-/** One command on a fresh connection that gives up at once (the server may not listen yet). */
-async function ask(port: number, command: string, ...args: string[]): Promise<unknown> {
-  const probe = new Redis(port, '127.0.0.1', {
-    lazyConnect: true,
-    retryStrategy: () => null,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 500,
-  });
-  probe.on('error', () => undefined); // refused until the server listens: expected, not news
+/** One command through redis-cli (no client to tear down); undefined while the server does not answer. */
+async function ask(port: number, ...command: string[]): Promise<string | undefined> {
   try {
-    await probe.connect();
-    return await probe.call(command, ...args);
+    const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...command], { timeout: 2_000 });
+    return stdout.trim();
   } catch {
     return undefined;
-  } finally {
-    probe.disconnect();
   }
 }
