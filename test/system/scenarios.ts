@@ -159,6 +159,16 @@ export const apiRefresh: Scenario = {
       await waitFor(() => seen.some((e) => e.chat.diff_status?.pull_request_title === 'Second title'), {
         message: 'the on-demand change on the stream',
       });
+
+      // What operators look at reads the same Redis: readiness, metrics, Bull Board.
+      const open = (path: string, auth?: string) =>
+        fetch(`${baseUrl}${path}`, auth ? { headers: { authorization: `Bearer ${auth}` } } : {});
+      expect(await (await open('/readyz')).json()).toMatchObject({ checks: { redis: true, postgres: true } });
+      expect(await (await open('/metrics')).text()).toMatch(/^gitsync_metrics_source_up\{source="jobCounts"\} 1$/m);
+      const board = (await (await open('/admin/queues/api/queues', ADMIN_KEY)).json()) as {
+        queues: { name: string }[];
+      };
+      expect(board.queues.map((q) => q.name)).toEqual(['diff-status-refresh']);
     } finally {
       stream.close();
     }
