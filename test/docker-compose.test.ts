@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { appNodeFlags, type AppName } from '@gitsync/config';
+import { appNodeFlags, redisSettings, type AppName, type RedisEnv } from '@gitsync/config';
 import { apiEnvSchema } from '../apps/api/src/env';
 import { schedulerEnvSchema } from '../apps/scheduler/src/env';
 import { workerEnvSchema } from '../apps/worker/src/env';
@@ -125,9 +125,12 @@ describe('.env.example', () => {
         if (!entry) throw new Error(`.env.example does not list ${name}`);
         // Secrets have no default; the sidebar's folder is an absolute path resolved where the API runs.
         if (entry.set || name === 'GITSYNC_WEB_DIR') continue;
+        // The prefix's default depends on REDIS_CLUSTER: the one shown is a single server's.
+        const fallback =
+          name === 'GITSYNC_QUEUE_PREFIX' ? redisSettings(defaults as unknown as RedisEnv)[name] : defaults[name];
         expect({ name, value: (schema.parse({ [name]: entry.value }) as Record<string, unknown>)[name] }).toEqual({
           name,
-          value: defaults[name],
+          value: fallback,
         });
       }
     }

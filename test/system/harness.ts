@@ -1,19 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { startFakeGitLab, type FakeGitLab } from '@gitsync/gitlab-fake';
 import { jobCatalog } from '@gitsync/queue';
+import { duplicateRedis } from '@gitsync/redis';
 import {
   createTestDatabase,
   createTestRedis,
+  scanKeys,
   spawnApp,
   startPrivateRedis,
   stopAll,
   waitFor,
   waitForOutput,
   type AppProcess,
+  type PrivateCluster,
   type PrivateRedis,
   type TestDatabase,
   type TestRedis,
@@ -22,6 +26,11 @@ import {
 export interface SystemOptions {
   /** A Redis server of the test's own, for tests that flush it. */
   privateRedis?: boolean;
+  /**
+   * A Redis Cluster (startPrivateCluster) the system runs on, in cluster mode: REDIS_URL lists its
+   * nodes and the prefix is a hash tag. Several systems of one test file may share it.
+   */
+  cluster?: PrivateCluster;
   fakeLatencyMs?: number;
   /** Extra environment for every process. */
   env?: Record<string, string>;
@@ -45,7 +54,7 @@ export class System {
     readonly t: TestDatabase,
     readonly redisUrl: string,
     readonly prefix: string,
-    readonly redis: Redis,
+    readonly redis: RedisConnection,
     readonly fake: FakeGitHub,
     /** The fake GitLab of a system started with `gitlab`; null otherwise. */
     readonly gitlab: FakeGitLab | null,
@@ -57,6 +66,21 @@ export class System {
     const t = await createTestDatabase();
     const fake = await startFakeGitHub({ latencyMs: options.fakeLatencyMs ?? 0 });
     const gitlab = options.gitlab ? await startFakeGitLab({ latencyMs: options.fakeLatencyMs ?? 0 }) : null;
+    if (options.cluster) {
+      const { cluster } = options;
+      const prefix = `{gst_${randomBytes(5).toString('hex')}}`;
+      const cleanup = async () => {
+        const keys = await scanKeys(cluster.client, `${prefix}:*`);
+        for (let i = 0; i < keys.length; i += 500) await cluster.client.del(...keys.slice(i, i + 500));
+      };
+      // The processes get the nodes that do not hold the prefix's slot, so they only work by learning
+      // the cluster's slot map: a plain connection to a seed would be answered MOVED.
+      const slot = Number(await cluster.client.cluster('KEYSLOT', prefix));
+      const owner = cluster.client.slots[slot]?.[0];
+      const seeds = cluster.urls.filter((url) => !url.endsWith(`//${owner}`));
+      if (owner === undefined || seeds.length !== cluster.urls.length - 1) throw new Error(`no owner of slot ${slot}`);
+      return new System(t, seeds.join(','), prefix, cluster.client, fake, gitlab, options, cleanup);
+    }
     if (options.privateRedis) {
       const own: PrivateRedis = await startPrivateRedis();
       return new System(t, own.url, 'gitsync', own.client, fake, gitlab, options, () => own.stop());
@@ -179,7 +203,7 @@ export class System {
 
   /** Failed jobs of the refresh queue. */
   async failedJobs(): Promise<number> {
-    const connection = this.redis.duplicate();
+    const connection = duplicateRedis(this.redis);
     const queue = new Queue(jobCatalog['refresh-diff-status'].queue, { connection, prefix: this.prefix });
     try {
       return await queue.getJobCountByTypes('failed');

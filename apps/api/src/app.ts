@@ -10,6 +10,7 @@ import { RedisGroupPacer } from '@gitsync/rate-limits';
 import type { Logger } from '@gitsync/logger';
 import { createRegistry, type Registry } from '@gitsync/metrics';
 import { JobCompletions, queueNames, RefreshProducer } from '@gitsync/queue';
+import { duplicateRedis } from '@gitsync/redis';
 import { authenticate } from './auth.js';
 import { DiffCache } from './diff-cache.js';
 import { DiffSource } from './diffs.js';
@@ -103,7 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // subscriber mode cannot share the API's fail-fast command connection.
   const hub = new EventHub(
     // Named, so an operator (or a test) can find it in CLIENT LIST.
-    () => redis.duplicate({ enableOfflineQueue: true, connectionName: `${prefix}:api-events` }),
+    () => duplicateRedis(redis, { enableOfflineQueue: true, connectionName: `${prefix}:api-events` }),
     (err) => options.logger.warn({ err }, 'event subscriber connection error'),
   );
   const completions = new JobCompletions({

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import type { ProviderConfig } from '@gitsync/config';
 import type { Database, TokenCipher } from '@gitsync/db';
 import type { ChangePublisher } from '@gitsync/events';
@@ -7,7 +7,7 @@ import type { ChangePublisher } from '@gitsync/events';
 export interface ApiContext {
   db: Database;
   /** Fail-fast connection for publishing and waking schedulers. */
-  redis: Redis;
+  redis: RedisConnection;
   publisher: ChangePublisher;
   providers: ProviderConfig[];
   queuePrefix: string;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 
 /** How long a replaced body stays for the readers still streaming it. */
 const REPLACED_BODY_SECONDS = 120;
@@ -30,7 +30,7 @@ export interface DiffWrite {
 }
 
 export interface DiffCacheOptions {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   /** How long a diff is kept after it was last fetched. @defaultValue 1 day */
   ttlSeconds?: number;

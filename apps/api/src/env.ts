@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { baseEnv, duration, parseEnv, parseProviders, tokenKeysEnv, type ProviderConfig } from '@gitsync/config';
+import {
+  baseEnv,
+  duration,
+  parseEnv,
+  parseProviders,
+  redisSettings,
+  tokenKeysEnv,
+  type ProviderConfig,
+} from '@gitsync/config';
 import { defaultQuotas } from './quotas.js';
 
 /** A count with a default; 0 turns the bound off. */
@@ -74,8 +82,9 @@ export const apiEnvSchema = z
     }
   });
 
-export type ApiEnv = z.output<typeof apiEnvSchema> & { providers: ProviderConfig[] };
+export type ApiEnv = z.output<typeof apiEnvSchema> & ReturnType<typeof redisSettings> & { providers: ProviderConfig[] };
 
 export function loadApiEnv(env: Record<string, string | undefined> = process.env): ApiEnv {
-  return { ...parseEnv(apiEnvSchema, env), providers: parseProviders(env) };
+  const parsed = parseEnv(apiEnvSchema, env);
+  return { ...parsed, ...redisSettings(parsed), providers: parseProviders(env) };
 }

@@ -2,7 +2,7 @@ import { createRegistry } from '@gitsync/metrics';
 import { createDb, ensureAdmin, tokenCipherOf } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
 import { createLogger } from '@gitsync/logger';
-import { createRedis } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { exitOnStartupError, onShutdown } from '@gitsync/runtime';
 import { buildApp } from './app.js';
 import { loadApiEnv } from './env.js';
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const { db, close: closeDb } = createDb(env.DATABASE_URL, {
     onError: (err) => logger.warn({ err }, 'postgres pool error'),
   });
-  const redis = createRedis(env.REDIS_URL, 'producer');
+  const redis = createRedis(env.redis, 'producer');
   const tokenCipher = tokenCipherOf(env.GITSYNC_TOKEN_ENCRYPTION_KEYS, (message) => logger.warn(message));
   if (env.GITSYNC_ADMIN_API_KEY) {
     await ensureAdmin(db, 'admin', env.GITSYNC_ADMIN_API_KEY);

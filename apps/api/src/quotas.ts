@@ -1,6 +1,6 @@
 import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { HttpError } from './errors.js';
 
 /** How much one client may ask; every count is kept in Redis, so it holds across API replicas. */
@@ -65,7 +65,7 @@ export const tooManyFailures = (retryAfter: number) =>
  */
 export async function registerQuotas(
   scope: FastifyInstance,
-  options: { redis: Redis; prefix: string; quotas: Quotas },
+  options: { redis: RedisConnection; prefix: string; quotas: Quotas },
 ): Promise<QuotaHandle> {
   const { quotas } = options;
   const limitOf = (request: FastifyRequest) => (request.apiKeyId ? quotas.perKey : quotas.authFailuresPerAddress);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 
 /**
  * Takes a slot for one event stream of an API key, or refuses: every API replica shares the count.
@@ -28,13 +28,13 @@ if redis.call('ZADD', KEYS[1], 'XX', 'CH', until_, ARGV[1]) == 1 then redis.call
 return 1
 `;
 
-type SlotRedis = Redis & {
+type SlotRedis = RedisConnection & {
   gitsyncTakeStreamSlot(key: string, id: string, leaseMs: number, max: number): Promise<number>;
   gitsyncRenewStreamSlot(key: string, id: string, leaseMs: number): Promise<number>;
 };
 
 export interface StreamSlotsOptions {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   /** Open streams one API key may hold across replicas; 0: no bound. */
   perKey: number;

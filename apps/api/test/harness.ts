@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import type { ProviderConfig } from '@gitsync/config';
 import { ensureAdmin, type TokenCipher } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
 import { createLogger, type Logger } from '@gitsync/logger';
-import { createRedis } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { GitsyncClient } from '@gitsync/sdk';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gitsync/testing';
 import { buildApp } from '../src/app.js';
@@ -17,7 +17,7 @@ export interface ApiHarness {
   baseUrl: string;
   t: TestDatabase;
   r: TestRedis;
-  redis: Redis;
+  redis: RedisConnection;
   /** JSON request against the running server, over real HTTP. */
   call(
     method: string,

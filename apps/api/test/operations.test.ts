@@ -144,6 +144,17 @@ describe('GET /metrics', () => {
       expect(age).toBeLessThan(3600);
       expect(text).toMatch(/^gitsync_rate_limited_groups 1$/m);
       expect(text).toMatch(/^gitsync_metrics_source_up\{source="jobCounts"\} 1$/m);
+
+      // Issue 17: the counts per outcome (a whole-table read) are kept between scrapes; the
+      // oldest due row is read every time.
+      const other = await client.createChat({});
+      await client.reportGit(other.id, { branch: 'c', remote_origin: 'https://github.com/a/c' });
+      await h.t.pool.query(`update chat_diff_statuses set stale_at = now() - interval '2 hours' where chat_id = $1`, [
+        other.id,
+      ]);
+      const again: string = (await h.call('GET', '/metrics', { key: null })).body;
+      expect(again).toMatch(/^gitsync_diff_status_rows\{last_outcome="none"\} 1$/m);
+      expect(Number(/^gitsync_oldest_due_row_age_seconds (\S+)$/m.exec(again)?.[1])).toBeGreaterThanOrEqual(7200);
     },
   );
 });

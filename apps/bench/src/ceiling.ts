@@ -1,6 +1,7 @@
 import { appNodeFlags } from '@gitsync/config';
 import { randomUUID } from 'node:crypto';
-import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { round } from './cpu.js';
 import type { CeilingFigure } from './figures.js';
 import { deletePrefix, type Bench } from './setup.js';

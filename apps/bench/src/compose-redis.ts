@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { parse } from 'yaml';
-import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { startPrivateRedis } from '@gitsync/testing';
 import { enqueueAll } from './ceiling.js';
 import { round } from './cpu.js';
 import { repoRoot } from './options.js';
 
 /** INFO memory's used_memory, in bytes. */
-export async function usedMemory(redis: Redis): Promise<number> {
+export async function usedMemory(redis: RedisConnection): Promise<number> {
   const info = await redis.info('memory');
   const match = /^used_memory:(\d+)/m.exec(info);
   if (!match) throw new Error('INFO memory has no used_memory');

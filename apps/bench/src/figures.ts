@@ -121,6 +121,42 @@ export interface ProfileSummary {
   byPackage: Array<{ pkg: string; selfMs: number; selfPct: number }>;
 }
 
+/** The `scale` phase: the system at a million tracked rows (issue 17). */
+export interface ScaleFigure {
+  rows: number;
+  seedSeconds: number;
+  /** Per table: heap (with TOAST) and index bytes per tracked row, and the total. */
+  postgres: Record<string, { tableBytesPerRow: number; indexBytesPerRow: number; totalMiB: number }>;
+  /** EXPLAIN ANALYZE of one claim of 1,000 rows (run in a transaction rolled back). */
+  claimPlan: string;
+  /** Index scans only: stale_at's for the due rows, and no Seq Scan anywhere. */
+  claimUsesIndex: boolean;
+  claimBatchMs: number;
+  /** Scheduler.drain() of the due rows into a queue nobody consumes, no cap. */
+  claimAndEnqueue: {
+    dueRows: number;
+    seconds: number;
+    rowsPerSec: number;
+    claimSeconds: number;
+    enqueueSeconds: number;
+  };
+  /** EXPLAIN ANALYZE of the oldest-due-row statement /metrics reads at every scrape. */
+  oldestDuePlan: string;
+  /** The same drain stopped at the scheduler app's cap: what Redis holds however large the backlog. */
+  redisCapped: { jobs: number; usedMemoryDeltaBytes: number; maxQueued: number };
+  /** Median time of the statements /metrics reads from Postgres. */
+  statsQueriesMs: { rowsByOutcome: number; oldestDueRow: number };
+  /** A real API process, one request at a time. */
+  api: {
+    listAll: { p50Ms: number; p95Ms: number };
+    listOwner: { p50Ms: number; p95Ms: number };
+    listNextPage: { p50Ms: number; p95Ms: number };
+    /** The first scrape counts the rows per outcome; the next ones within a minute do not. */
+    metricsFirstMs: number;
+    metrics: { p50Ms: number; p95Ms: number };
+  };
+}
+
 export interface BenchResults {
   meta: {
     startedAt: string;
@@ -156,4 +192,6 @@ export interface BenchResults {
   budget: BudgetResult | null;
   targets: TargetResult[];
   profile: ProfileSummary | null;
+  /** null when the `scale` phase did not run. */
+  scale?: ScaleFigure | null;
 }

@@ -1,5 +1,6 @@
 import { appNodeFlags } from '@gitsync/config';
-import { createRedis, RefreshProducer } from '@gitsync/queue';
+import { RefreshProducer } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { enqueueAll, fakePayloads } from './ceiling.js';
 import { round } from './cpu.js';
 import type { MemoryFigures } from './figures.js';

@@ -5,22 +5,25 @@
  */
 import { Worker } from 'bullmq';
 import { z } from 'zod';
-import { DEFAULT_WORKER_CONCURRENCY, baseEnv, parseEnv, positiveInt } from '@gitsync/config';
+import { DEFAULT_WORKER_CONCURRENCY, baseEnv, parseEnv, positiveInt, redisSettings } from '@gitsync/config';
 import { createLogger } from '@gitsync/logger';
-import { catalogWorkerOptions, createRedis, jobCatalog } from '@gitsync/queue';
+import { catalogWorkerOptions, jobCatalog } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { exitOnStartupError, onShutdown } from '@gitsync/runtime';
 
 const noopEnvSchema = z.object({
   REDIS_URL: baseEnv.REDIS_URL,
+  REDIS_CLUSTER: baseEnv.REDIS_CLUSTER,
   GITSYNC_QUEUE_PREFIX: baseEnv.GITSYNC_QUEUE_PREFIX,
   LOG_LEVEL: baseEnv.LOG_LEVEL,
   GITSYNC_WORKER_CONCURRENCY: positiveInt(DEFAULT_WORKER_CONCURRENCY),
 });
 
 async function main(): Promise<void> {
-  const env = parseEnv(noopEnvSchema, process.env);
+  const parsed = parseEnv(noopEnvSchema, process.env);
+  const env = { ...parsed, ...redisSettings(parsed) };
   const logger = createLogger('noop-worker', { level: env.LOG_LEVEL });
-  const connection = createRedis(env.REDIS_URL, 'worker');
+  const connection = createRedis(env.redis, 'worker');
   let processed = 0;
   // The real worker's settings (the catalog's, as createQueueWorker gives them), so that only the handler differs.
   const worker = new Worker(

@@ -7,8 +7,10 @@ import { DEFAULT_WORKER_CONCURRENCY, baseEnv, parseEnv } from '@gitsync/config';
 export const repoRoot = path.resolve(__dirname, '../../..');
 
 /** The bench's phases, in the order they run. */
-export const PHASES = ['ceiling', 'refresh', 'ondemand', 'scheduler', 'flat', 'budget'] as const;
+export const PHASES = ['ceiling', 'refresh', 'ondemand', 'scheduler', 'flat', 'budget', 'scale'] as const;
 export type Phase = (typeof PHASES)[number];
+/** What a run without `--phases` does: `scale` (a million rows, minutes) only when asked for. */
+export const DEFAULT_PHASES: readonly Phase[] = PHASES.filter((p) => p !== 'scale');
 
 export interface BenchOptions {
   quick: boolean;
@@ -23,6 +25,8 @@ export interface BenchOptions {
   workerCounts: number[];
   /** Due rows the scheduler phase claims and enqueues. */
   schedulerRows: number;
+  /** Tracked rows of the scale phase. @defaultValue 1,000,000 */
+  scaleRows: number;
   /** Jobs the memory phase runs through one worker; RSS is read after a tenth of them and at the end. */
   flatJobs: number;
   /**
@@ -58,7 +62,7 @@ const benchEnv = z.object({ DATABASE_URL: baseEnv.DATABASE_URL, REDIS_URL: baseE
 const USAGE =
   `usage: npm run bench -- [--quick] [--phases ${PHASES.join(',')}] [--rows N] [--users N] [--out FILE]\n` +
   '       [--docs-dir DIR | --no-docs] [--latencies 0,100] [--workers 1,2] [--pass-seconds S] [--scheduler-rows N]' +
-  ' [--flat-jobs N] [--samples N]\n' +
+  ' [--flat-jobs N] [--scale-rows N] [--samples N]\n' +
   '       [--budget-rows N] [--budget-scale N] [--budget-fixed-hours N]\n' +
   '       [--profile DIR] [--private-redis] [--worker-env KEY=VALUE ...]';
 
@@ -81,7 +85,7 @@ const count = (name: string, raw: string | undefined, fallback: number): number 
  * Which phases run. On-demand calls chats whose PR url the refresh passes found, so it needs them.
  */
 function phases(raw: string | undefined): Phase[] {
-  if (raw === undefined) return [...PHASES];
+  if (raw === undefined) return [...DEFAULT_PHASES];
   const picked = raw.split(',').map((p) => p.trim());
   const unknown = picked.filter((p) => !(PHASES as readonly string[]).includes(p));
   if (picked.length === 0 || unknown.length > 0)
@@ -102,6 +106,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       quick: { type: 'boolean', default: false },
       phases: { type: 'string' },
       rows: { type: 'string' },
+      'scale-rows': { type: 'string' },
       users: { type: 'string' },
       'scheduler-rows': { type: 'string' },
       'flat-jobs': { type: 'string' },
@@ -136,7 +141,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   const { DATABASE_URL, REDIS_URL } = parseEnv(benchEnv, env);
   // A smoke run or a run of some phases must not replace the recorded figures unless told where to write;
   // a full run of the budget phase alone replaces the budget section only (report.ts).
-  const partial = quick || (selected.length < PHASES.length && !isBudgetOnly(selected));
+  const partial = quick || (DEFAULT_PHASES.some((p) => !selected.includes(p)) && !isBudgetOnly(selected));
   const docsDir = values['no-docs'] ? null : (values['docs-dir'] ?? (partial ? null : repoRoot));
   return {
     quick,
@@ -146,6 +151,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     latencies: list('latencies', values.latencies, [0, 100], 0),
     workerCounts: list('workers', values.workers, quick ? [1] : [1, 2], 1),
     schedulerRows: count('scheduler-rows', values['scheduler-rows'], quick ? 5_000 : 100_000),
+    scaleRows: count('scale-rows', values['scale-rows'], quick ? 20_000 : 1_000_000),
     flatJobs: count('flat-jobs', values['flat-jobs'], quick ? 5_000 : 200_000),
     passSeconds: count('pass-seconds', values['pass-seconds'], 20),
     onDemandSamples: count('samples', values.samples, quick ? 20 : 200),

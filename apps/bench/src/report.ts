@@ -51,6 +51,10 @@ ${budgetMarkdown(r)}
 - **Memory**: Redis \`used_memory\` before and after that drain, per job queued, and MEMORY USAGE of a sample of
   its keys; RSS (VmRSS) of the real workers after every pass; RSS of one no-op worker after 10% and 100% of
   200,000 jobs.
+- **Scale** (only with \`--phases scale\`: a million rows, about 3 minutes): seeds the rows with set-based SQL, then
+  EXPLAIN ANALYZE of one claim, \`Scheduler.drain()\` of a tenth of them (no cap) and of 2,000 (the scheduler app's
+  cap: Redis memory), the statements \`/metrics\` reads, and a real API's list pages and \`/metrics\`, one request at a
+  time. docs/scaling.md turns these and the per-refresh costs into rows per core and per Redis node.
 - \`npm run bench -- --profile DIR\` adds a first and a steady pass through one worker under \`node --cpu-prof\`
   and summarises its top self-time functions.
 

@@ -16,6 +16,7 @@ import { measureFlatness } from './flat.js';
 import { measureOnDemand, ON_DEMAND_LATENCY_MS } from './ondemand.js';
 import { summariseProfiles } from './profile.js';
 import { measurePass, saveValidators, type RunningSystem } from './refresh.js';
+import { measureScale } from './scale.js';
 import { measureScheduler, type SchedulerPhase } from './scheduling.js';
 import { isBudgetOnly, repoRoot, type Phase } from './options.js';
 import { seedChats, seedUsers } from './seed.js';
@@ -111,6 +112,8 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
   const sched = on('scheduler') ? await measureScheduler(bench) : notRun.scheduler();
   const flat = on('flat') ? await measureFlatness(bench, concurrency) : notRun.flat();
   const budget = on('budget') ? await measureBudget(bench, options.budget) : null;
+  // Last: it leaves a million rows behind, which would slow every phase after it.
+  const scale = on('scale') ? await measureScale(bench) : null;
   const figures = {
     budget,
     ceiling,
@@ -151,6 +154,7 @@ export async function runPhases(bench: Bench, startedAt: Date): Promise<BenchRes
     ...figures,
     targets: evaluateTargets(figures),
     profile: running?.profile ?? null,
+    scale,
   };
 }
 

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { createLogger } from '@gitsync/logger';
-import { createRedis, RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { RefreshProducer, type RefreshPayload } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { Scheduler } from '@gitsync/schedule-engine';
 import { CpuMeter, round } from './cpu.js';
 import { composeBytesPerJob, usedMemory } from './compose-redis.js';
@@ -18,7 +19,7 @@ const LEASE_MS = 5 * 60_000;
  * (Postgres). The scheduler keeps more than one addBulk in flight, so what is summed is the time
  * during which at least one was (adding up each call's own time would count overlaps twice).
  */
-class TimedProducer extends RefreshProducer {
+export class TimedProducer extends RefreshProducer {
   enqueueMs = 0;
   /** What was enqueued, to queue the same jobs elsewhere (composeBytesPerJob). */
   readonly payloads: RefreshPayload[] = [];
@@ -51,7 +52,7 @@ export interface SchedulerPhase {
  * jobs of the set are not a fair mix of them). used_memory also counts allocator overhead these
  * leave out.
  */
-async function breakdown(redis: Redis, queueKey: string, jobs: number): Promise<Record<string, number>> {
+async function breakdown(redis: RedisConnection, queueKey: string, jobs: number): Promise<Record<string, number>> {
   const ids = (await redis.call('ZRANDMEMBER', `${queueKey}:prioritized`, '200')) as string[];
   const usage = async (key: string) => Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
   let hash = 0;

@@ -1,4 +1,4 @@
-import type { BenchResults } from './figures.js';
+import type { BenchResults, ScaleFigure } from './figures.js';
 import { budgetSection } from './budget-table.js';
 import { mib } from './flat.js';
 
@@ -198,7 +198,47 @@ export function sections(r: BenchResults): Section[] {
       rows: r.profile.inclusive.map((t) => [n(Math.round(t.selfMs)), `${t.selfPct}%`, t.fn, t.where]),
     });
   }
+  if (r.scale) out.push(scaleSection(r.scale));
   return out;
+}
+
+/** The `scale` phase: one row per figure, at a million tracked rows. */
+function scaleSection(s: ScaleFigure): Section {
+  const pg = Object.entries(s.postgres).map(
+    ([table, f]) => `${table} ${f.tableBytesPerRow} + ${f.indexBytesPerRow} (indexes) B/row, ${n(f.totalMiB)} MiB`,
+  );
+  const p = (x: { p50Ms: number; p95Ms: number }) => `p50 ${x.p50Ms} ms, p95 ${x.p95Ms} ms`;
+  return {
+    title: `Scale: ${n(s.rows)} tracked rows`,
+    headers: ['what', 'measured'],
+    rows: [
+      ['seed (set-based SQL)', `${s.seedSeconds} s`],
+      ['Postgres size', pg.join('; ')],
+      [
+        'claim of 1,000 due rows',
+        `${s.claimBatchMs} ms; ${s.claimUsesIndex ? 'index scans only' : 'a Seq Scan in the plan'}`,
+      ],
+      [
+        'claim and enqueue (Scheduler.drain, no cap)',
+        `${n(s.claimAndEnqueue.dueRows)} rows in ${s.claimAndEnqueue.seconds} s = ` +
+          `${n(s.claimAndEnqueue.rowsPerSec)}/s (claims ${s.claimAndEnqueue.claimSeconds} s, ` +
+          `addBulk ${s.claimAndEnqueue.enqueueSeconds} s)`,
+      ],
+      [
+        `Redis with the queue capped at ${n(s.redisCapped.maxQueued)}`,
+        `${n(s.redisCapped.jobs)} jobs, +${n(Math.round(s.redisCapped.usedMemoryDeltaBytes / 1024))} KiB used_memory`,
+      ],
+      [
+        'rows per outcome / oldest due row (SQL)',
+        `${s.statsQueriesMs.rowsByOutcome} ms / ${s.statsQueriesMs.oldestDueRow} ms`,
+      ],
+      ['GET /api/v1/chats?limit=25 (admin, all)', p(s.api.listAll)],
+      ['… one owner', p(s.api.listOwner)],
+      ['… next page (cursor)', p(s.api.listNextPage)],
+      ['GET /metrics: first scrape / later (counts kept 60 s)', `${s.api.metricsFirstMs} ms / ${p(s.api.metrics)}`],
+    ],
+    notes: ['the claim plan is in the JSON output (`--out`) and in docs/scaling.md.'],
+  };
 }
 
 /** A worker's RSS after each pass it took part in. */

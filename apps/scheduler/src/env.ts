@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnv, healthPort, duration, parseEnv, positiveInt, timingEnv } from '@gitsync/config';
+import { baseEnv, healthPort, duration, parseEnv, positiveInt, redisSettings, timingEnv } from '@gitsync/config';
 
 export const schedulerEnvSchema = z.object({
   ...baseEnv,
@@ -16,7 +16,9 @@ export const schedulerEnvSchema = z.object({
   GITSYNC_MAX_QUEUED: positiveInt(2000),
 });
 
-export type SchedulerEnv = z.output<typeof schedulerEnvSchema>;
+export type SchedulerEnv = z.output<typeof schedulerEnvSchema> & ReturnType<typeof redisSettings>;
 
-export const loadSchedulerEnv = (env: Record<string, string | undefined> = process.env): SchedulerEnv =>
-  parseEnv(schedulerEnvSchema, env);
+export function loadSchedulerEnv(env: Record<string, string | undefined> = process.env): SchedulerEnv {
+  const parsed = parseEnv(schedulerEnvSchema, env);
+  return { ...parsed, ...redisSettings(parsed) };
+}

@@ -1,6 +1,7 @@
 import { createDb } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
-import { createRedis, onSchedulerWake, RefreshProducer } from '@gitsync/queue';
+import { onSchedulerWake, RefreshProducer } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { exitOnStartupError, onShutdown, startHealthServer } from '@gitsync/runtime';
 import { sql } from 'drizzle-orm';
 import { loadSchedulerEnv } from './env.js';
@@ -12,8 +13,8 @@ async function main(): Promise<void> {
   const { db, close: closeDb } = createDb(env.DATABASE_URL, {
     onError: (err) => logger.warn({ err }, 'postgres pool error'),
   });
-  const connection = createRedis(env.REDIS_URL, 'producer');
-  const subscriber = createRedis(env.REDIS_URL, 'worker');
+  const connection = createRedis(env.redis, 'producer');
+  const subscriber = createRedis(env.redis, 'worker');
   const producer = new RefreshProducer({ connection, prefix: env.GITSYNC_QUEUE_PREFIX });
   const scheduler = new Scheduler({
     db,

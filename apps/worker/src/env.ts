@@ -8,6 +8,7 @@ import {
   parseProviders,
   positiveInt,
   timingEnv,
+  redisSettings,
   tokenKeysEnv,
   type ProviderConfig,
 } from '@gitsync/config';
@@ -50,8 +51,10 @@ export const workerEnvSchema = z.object({
   GITSYNC_SHUTDOWN_TIMEOUT: duration('20s'),
 });
 
-export type WorkerEnv = z.output<typeof workerEnvSchema> & { providers: ProviderConfig[] };
+export type WorkerEnv = z.output<typeof workerEnvSchema> &
+  ReturnType<typeof redisSettings> & { providers: ProviderConfig[] };
 
 export function loadWorkerEnv(env: Record<string, string | undefined> = process.env): WorkerEnv {
-  return { ...parseEnv(workerEnvSchema, env), providers: parseProviders(env) };
+  const parsed = parseEnv(workerEnvSchema, env);
+  return { ...parsed, ...redisSettings(parsed), providers: parseProviders(env) };
 }

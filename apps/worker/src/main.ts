@@ -1,7 +1,7 @@
 import { createRegistry, createWorkerMetrics } from '@gitsync/metrics';
 import { createDb, tokenCipherOf } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
-import { createRedis } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { exitOnStartupError, onShutdown, startHealthServer } from '@gitsync/runtime';
 import { sql } from 'drizzle-orm';
 import { loadWorkerEnv } from './env.js';
@@ -18,8 +18,8 @@ async function main(): Promise<void> {
     max: Math.min(20, env.GITSYNC_WORKER_CONCURRENCY),
     onError: (err) => logger.warn({ err }, 'postgres pool error'),
   });
-  const connection = createRedis(env.REDIS_URL, 'worker');
-  const redis = createRedis(env.REDIS_URL, 'worker');
+  const connection = createRedis(env.redis, 'worker');
+  const redis = createRedis(env.redis, 'worker');
   const { worker, metrics } = createRefreshWorker({
     metrics: createWorkerMetrics(createRegistry({ processMetrics: true })),
     db,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import type { RepositoryCache, RepositoryInfo } from '@gitsync/gitprovider';
 
 /** How long a repository answer is kept at all; the provider confirms it with its ETag far sooner. */
@@ -8,7 +8,7 @@ const KEEP_SECONDS = 7 * 24 * 3600;
  * Repository lookups (is it a fork, and of what) in Redis, so that every replica shares one
  * answer: a repository costs one request per hour for the whole deployment, and a 304 then.
  */
-export function createRedisRepositoryCache(redis: Redis, prefix: string): RepositoryCache {
+export function createRedisRepositoryCache(redis: RedisConnection, prefix: string): RepositoryCache {
   const key = (repository: string) => `${prefix}:repository:${repository}`;
   return {
     async get(repository) {

@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import type { DiffStatusChangeEvent } from '@gitsync/contracts';
 import type { Database, TokenCipher } from '@gitsync/db';
 import { createRedisPublisher } from '@gitsync/events';
@@ -25,9 +25,9 @@ import { createRefreshStore, createTokenStore } from './store.js';
 export interface RefreshDepsOptions {
   db: Database;
   /** Blocking connection for BullMQ (maxRetriesPerRequest: null). */
-  connection: Redis;
+  connection: RedisConnection;
   /** Connection for publishing events and pacing requests. */
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   providers: readonly GitProvider[];
   refreshToken: TokenRefresher;

@@ -1,12 +1,13 @@
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { ownerChannel, type DiffStatusChangeEvent } from '@gitsync/contracts';
 import { createChat, createUser, markStale, upsertExternalAuthLink, type Database } from '@gitsync/db';
 import { createGitHubProvider, type GitProvider } from '@gitsync/gitprovider';
 import { defaultTimings, type TokenStore } from '@gitsync/gitsync';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { createLogger } from '@gitsync/logger';
-import { createRedis, RefreshProducer } from '@gitsync/queue';
+import { RefreshProducer } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import { Scheduler } from '@gitsync/schedule-engine';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gitsync/testing';
 import { createTokenRefresher } from '../src/providers.js';
@@ -42,7 +43,7 @@ export class Pipeline {
     readonly fake: FakeGitHub,
     readonly producer: RefreshProducer,
     readonly scheduler: Scheduler,
-    private readonly connections: Redis[],
+    private readonly connections: RedisConnection[],
   ) {}
 
   static async start(options: PipelineOptions = {}): Promise<Pipeline> {

@@ -2,9 +2,8 @@ import { createChat, createUser, getDiffStatus, markStale, upsertExternalAuthLin
 import { createGitHubProvider } from '@gitsync/gitprovider';
 import { defaultTimings, refreshChat, type Clock, type RefreshDeps } from '@gitsync/gitsync';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import { createRedis } from '@gitsync/queue';
+import { createRedis, type RedisConnection } from '@gitsync/redis';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gitsync/testing';
-import type { Redis } from 'ioredis';
 import { createRefreshDeps } from '../src/worker.js';
 
 /**
@@ -15,7 +14,7 @@ import { createRefreshDeps } from '../src/worker.js';
 let t: TestDatabase;
 let r: TestRedis;
 let fake: FakeGitHub;
-let redis: Redis;
+let redis: RedisConnection;
 let deps: RefreshDeps<unknown>;
 let owner: string;
 /** The injected clock: it stands still unless a test moves it. */

@@ -1,5 +1,6 @@
 import ms from 'ms';
 import { z } from 'zod';
+import { redisUrls } from './redis.js';
 
 /** A duration as milliseconds (`120000`) or with a unit (`2m`, `15s`, `1h`). */
 export const duration = (fallback: string) =>
@@ -27,15 +28,27 @@ export const url = (fallback: string, protocols: RegExp) =>
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
+/**
+ * A BullMQ prefix: letters, digits, `_` and `-`, or the same in braces (`{gitsync}`): a hash tag,
+ * which puts every key under the prefix in one Redis Cluster slot.
+ */
+export const queuePrefix = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9_-]+|\{[A-Za-z0-9_-]+\})$/, 'letters, digits, _ and - only, optionally in braces ({gitsync})');
+
 /** What every process needs: where Postgres and Redis are, how loudly to log, which BullMQ prefix. */
 export const baseEnv = {
   DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/gitsync', /^postgres(ql)?:$/),
-  REDIS_URL: url('redis://127.0.0.1:6379', /^rediss?:$/),
+  /** One Redis server, or several comma-separated nodes of a Redis Cluster (see redis.ts). */
+  REDIS_URL: redisUrls('redis://127.0.0.1:6379'),
+  /** `true`: REDIS_URL names (seed) nodes of a Redis Cluster, even when it names only one. */
+  REDIS_CLUSTER: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   LOG_LEVEL: logLevel,
-  GITSYNC_QUEUE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
-    .default('gitsync'),
+  /** Default: `gitsync`, or `{gitsync}` on a cluster (redis.ts). */
+  GITSYNC_QUEUE_PREFIX: queuePrefix.optional(),
 };
 
 /** The refresh timings of SPEC §3.4, overridable for demos and tests. */

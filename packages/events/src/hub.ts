@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 
 /** A Redis pub/sub channel, or a pattern of channels (PSUBSCRIBE). */
 export type Topic = { channel: string } | { pattern: string };
@@ -10,7 +10,7 @@ export type Listener = (message: string) => void;
  * and unsubscribed when the last one leaves. Thousands of open streams cost one connection.
  */
 export class EventHub {
-  private subscriber: Redis | null = null;
+  private subscriber: RedisConnection | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
   /** Keys Redis has confirmed as subscribed. */
   private readonly subscribed = new Set<string>();
@@ -18,7 +18,7 @@ export class EventHub {
   private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly connect: () => Redis,
+    private readonly connect: () => RedisConnection,
     private readonly onError: (err: Error) => void = () => undefined,
   ) {}
 
@@ -81,7 +81,7 @@ export class EventHub {
     return next;
   }
 
-  private connection(): Redis {
+  private connection(): RedisConnection {
     if (this.subscriber) return this.subscriber;
     const subscriber = this.connect();
     // ioredis reconnects and re-subscribes by itself; an outage is worth a log line, not a crash.

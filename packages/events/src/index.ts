@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { ownerChannel, type DiffStatusChangeEvent } from '@gitsync/contracts';
 
 export interface ChangePublisher {
@@ -6,7 +6,7 @@ export interface ChangePublisher {
 }
 
 /** Publishes on Redis pub/sub so that every API replica's event stream sees every worker's change. */
-export function createRedisPublisher(redis: Redis): ChangePublisher {
+export function createRedisPublisher(redis: RedisConnection): ChangePublisher {
   return {
     async publish(event) {
       await redis.publish(ownerChannel(event.chat.owner_id), JSON.stringify(event));

@@ -1,5 +1,7 @@
+/// <reference path="./bottleneck-light.d.ts" />
 import { Octokit } from '@octokit/core';
-import { throttling } from '@octokit/plugin-throttling';
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck/light.js';
 import { classifyError } from './classify.js';
 import { ProviderError, RateLimitError } from './errors.js';
 import { parseJsonBody } from './parse-response.js';
@@ -9,6 +11,17 @@ import { bodyText } from './undici-fetch.js';
 
 const ThrottledOctokit = Octokit.plugin(throttling);
 type Client = InstanceType<typeof ThrottledOctokit>;
+
+/**
+ * plugin-throttling's per-token lanes (its \`global\` group, keyed by \`throttle.id\`), set to do the least
+ * work consistent with our pacer (packages/rate-limits): no bound of their own (\`maxConcurrent: null\`), so
+ * a request that the pacer let through is never queued again here — the pacer already holds each group to
+ * GITSYNC_GROUP_CONCURRENCY per process and GITSYNC_GROUP_MAX_IN_FLIGHT across replicas, and the plugin's
+ * default of 10 would silently cap any higher setting. With both limit handlers returning false, the
+ * plugin never sleeps or retries either: what is left of it per request is two pass-through schedules.
+ * Idle keys expire after 2 minutes, as the plugin's own.
+ */
+const lanes = new Bottleneck.Group({ maxConcurrent: null, timeout: 2 * 60_000 });
 
 const silentLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -67,11 +80,13 @@ export class GitHubClient {
         log: silentLog,
         // Bodies are parsed by us with JSON.parse: octokit's BigInt-safe parser is ~9× slower.
         request: { fetch: this.options.fetch, parseSuccessResponseBody: false },
+        // `global` is read by the plugin (its state takes every throttle option) but not in its types.
         throttle: {
           id: `gitsync:${this.options.providerId}:${key.slice(0, 32)}`,
+          global: lanes,
           onRateLimit: () => false,
           onSecondaryRateLimit: () => false,
-        },
+        } as ThrottlingOptions,
       });
     });
   }

@@ -269,4 +269,27 @@ describe('GitHubProvider over HTTP', () => {
     );
     expect(results.map((found) => found.map((pr) => pr.number))).toEqual(Array(20).fill([1]));
   });
+
+  it('leaves the bound per token to our pacer: one token has 25 requests in flight (plugin alone: 10)', async () => {
+    const waiting: Array<(reply: { status: number; body: unknown }) => void> = [];
+    const giveUp = setTimeout(
+      () => waiting.forEach((reply) => reply({ status: 503, body: { message: `only ${waiting.length} in flight` } })),
+      3000,
+    );
+    await setup(
+      () =>
+        new Promise((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length === 25) {
+            clearTimeout(giveUp);
+            waiting.forEach((reply) => reply({ status: 200, body: [listedPull(1)] }));
+          }
+        }),
+    );
+    const repo = { webBaseUrl: server.origin, owner: 'o', repo: 'r' };
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => provider.findPullRequests(TOKEN, repo, `b${i}`)),
+    );
+    expect(results.map((found) => found.map((pr) => pr.number))).toEqual(Array(25).fill([1]));
+  });
 });

@@ -1,3 +1,4 @@
 export * from './registry.js';
 export * from './system.js';
 export * from './worker.js';
+export * from './cached.js';

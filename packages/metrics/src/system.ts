@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
 
-/** Where the system-wide numbers come from; read once per scrape, never cached in between. */
+/** Where the system-wide numbers come from; read once per scrape (a source may keep what it read: row counts). */
 export interface SystemSources {
   /** Jobs per queue and state: `{'diff-status-refresh': {prioritized: 12, active: 3, …}}` (BullMQ getJobCounts). */
   jobCounts(): Promise<Record<string, Record<string, number>>>;

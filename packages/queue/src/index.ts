@@ -1,5 +1,4 @@
 export * from './catalog.js';
-export * from './connection.js';
 export * from './job-options.js';
 export * from './producer.js';
 export * from './worker.js';

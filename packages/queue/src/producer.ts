@@ -1,5 +1,5 @@
 import { Job, Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import type { z } from 'zod';
 import { describePayloadError, jobCatalog, PRIORITY, refreshPayloadSchema, type RefreshPayload } from './catalog.js';
 import { storedJobOptions } from './job-options.js';
@@ -11,7 +11,7 @@ const stored = storedJobOptions(NAME);
 const ADD_CHUNK = 100;
 
 export interface RefreshProducerOptions {
-  connection: Redis;
+  connection: RedisConnection;
   /** BullMQ key prefix; tests use one of their own. @defaultValue 'gitsync' */
   prefix?: string;
 }

@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { describePayloadError, jobCatalog, type JobName, type JobPayload } from './catalog.js';
 import { doneChannel, type DoneMessage } from './done.js';
 import { catalogWorkerOptions } from './job-options.js';
@@ -7,7 +7,7 @@ import { catalogWorkerOptions } from './job-options.js';
 export type JobHandler<N extends JobName, R = unknown> = (payload: JobPayload<N>, job: Job) => Promise<R>;
 
 export interface QueueWorkerOptions {
-  connection: Redis;
+  connection: RedisConnection;
   prefix?: string;
   concurrency: number;
   /** Extra BullMQ worker settings (stalled-job checks, lock duration…). */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { createTestRedis, type TestRedis } from '@gitsync/testing';
 import type { RefreshPayload } from '../src/catalog.js';
-import { createRedis } from '../src/connection.js';
+import { createRedis } from '@gitsync/redis';
 import { RefreshProducer } from '../src/producer.js';
 import { createQueueWorker } from '../src/worker.js';
 
@@ -23,8 +23,8 @@ export interface QueueBed {
 
 /** A Redis prefix, a producer and workers of each test's own (set up and removed around every test). */
 export function useQueueBed(): QueueBed {
-  let connection: Redis;
-  const workers: Array<{ worker: Worker; connection: Redis }> = [];
+  let connection: RedisConnection;
+  const workers: Array<{ worker: Worker; connection: RedisConnection }> = [];
   const bed = {
     startWorker(handler: (p: RefreshPayload) => Promise<unknown>): Worker {
       const c = createRedis(bed.r.url, 'worker');

@@ -3,7 +3,7 @@ import { EventHub } from '@gitsync/events';
 import { waitFor } from '@gitsync/testing';
 import { PRIORITY } from '../src/catalog.js';
 import { JobCompletions } from '../src/completion.js';
-import { createRedis } from '../src/connection.js';
+import { createRedis } from '@gitsync/redis';
 import { payload, useQueueBed } from './bed.js';
 
 const bed = useQueueBed();

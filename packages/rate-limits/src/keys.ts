@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { RATE_LIMIT_BLOCK_KINDS, type RateLimitBlockKind } from '@gitsync/contracts';
 
 /**
@@ -20,7 +20,7 @@ export const blockedGroupsKey = (prefix: string, kind?: RateLimitBlockKind) =>
 
 /** Rate-limit groups blocked now, of one kind or all (ends that passed are dropped on the way). */
 export async function countBlockedGroups(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   now = Date.now(),
   kind?: RateLimitBlockKind,
@@ -32,7 +32,7 @@ export async function countBlockedGroups(
 
 /** When the group's block ends; null when it is not blocked. */
 export async function blockedUntil(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   group: string,
   now = Date.now(),
@@ -59,7 +59,7 @@ const numberOrNull = (value: string | null | undefined) =>
  * only the provider's figures for the group (provider + token owner).
  */
 export async function readGroupBudget(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   group: string,
   now = Date.now(),

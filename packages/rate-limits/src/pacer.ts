@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { RateLimitError, type RequestPacer, type ResponseInfo } from '@gitsync/gitprovider';
 import { RATE_LIMIT_BLOCK_KINDS } from '@gitsync/contracts';
 import { blockedGroupsKey, groupKeys } from './keys.js';
 import { withScripts, type PaceAnswer, type ScriptedRedis } from './scripts.js';
 
 export interface GroupPacerOptions {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   /** Requests one group may have in flight across every replica. @defaultValue 50 */
   maxInFlight?: number;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@gitsync/redis';
 import { claimDueRows, releaseLeases, type Database, type RowVersion } from '@gitsync/db';
 import type { Logger } from '@gitsync/logger';
 import type { RefreshProducer } from '@gitsync/queue';
@@ -11,7 +11,7 @@ export interface SchedulerOptions {
   batchSize: number;
   intervalMs: number;
   /** Where the Redis epoch marker lives; without it a Redis data loss waits for the leases. */
-  epoch?: { redis: Redis; prefix: string };
+  epoch?: { redis: RedisConnection; prefix: string };
   /**
    * Background jobs waiting in Redis above which a drain stops claiming: the rest of the backlog
    * stays due in Postgres, the source of truth, and is claimed as the workers make room. Pushing a

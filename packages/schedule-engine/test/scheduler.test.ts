@@ -2,7 +2,8 @@ import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
-import { createRedis, RefreshProducer, jobCatalog, refreshPayloadSchema } from '@gitsync/queue';
+import { RefreshProducer, jobCatalog, refreshPayloadSchema } from '@gitsync/queue';
+import { createRedis } from '@gitsync/redis';
 import {
   createTestDatabase,
   createTestRedis,

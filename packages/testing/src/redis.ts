@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { masters, type RedisConnection } from '@gitsync/redis';
 
 export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -16,20 +17,22 @@ export interface TestRedis {
   client: Redis;
 }
 
-/** Every key matching `pattern` (SCAN, so Redis is never blocked by KEYS). */
-export async function scanKeys(client: Redis, pattern: string): Promise<string[]> {
+/** Every key matching `pattern`, on every master of a cluster (SCAN, so Redis is never blocked by KEYS). */
+export async function scanKeys(client: RedisConnection, pattern: string): Promise<string[]> {
   const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
-    found.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
+  for (const server of masters(client)) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
+      found.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+  }
   return found;
 }
 
 /** Every key matching `pattern` with its value, as text: to assert that no secret ever reached Redis. */
-export async function dumpRedis(client: Redis, pattern: string): Promise<string> {
+export async function dumpRedis(client: RedisConnection, pattern: string): Promise<string> {
   const parts: string[] = [];
   for (const key of await scanKeys(client, pattern)) {
     const type = await client.type(key);
