@@ -26,7 +26,7 @@ export function answerApi(
   token: string | null,
   ifNoneMatch: string | undefined,
 ): Answer {
-  const now = Date.now();
+  const now = ctx.tokens.now();
   const account = token === null ? undefined : ctx.tokens.account(token, now);
   if (token === null || !account) {
     const denied = error(401, 'Bad credentials');

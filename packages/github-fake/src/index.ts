@@ -9,6 +9,8 @@ export type {
   FakeGitHubOptions,
   FakePullRequest,
   FakeRequest,
+  HeldRequest,
+  Hold,
   PullRequestPatch,
   RepoRef,
   ReviewState,

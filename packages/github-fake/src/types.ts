@@ -7,6 +7,11 @@ export interface FakeGitHubOptions {
   host?: string;
   /** Delay before every answer, in milliseconds. */
   latencyMs?: number;
+  /**
+   * The clock of rate-limit windows and forced limits (epoch ms), so a test can move time on
+   * instead of waiting it out. @defaultValue Date.now
+   */
+  now?: () => number;
 }
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
@@ -124,8 +129,29 @@ export interface FakeRequest {
   status: number;
   /** Date.now() when answered. */
   at: number;
+  /**
+   * Places of its arrival and of its answer on one counter shared by every request: `a.arrival >
+   * b.answered` says that `a` was sent after `b`'s answer was out, whatever the clocks say.
+   */
+  arrival: number;
+  answered: number;
   /** The request sent If-None-Match. */
   conditional: boolean;
+}
+
+/** What a hold sees of an arriving request. */
+export interface HeldRequest {
+  method: string;
+  /** As sent, query included. */
+  path: string;
+  token: string | null;
+}
+
+export interface Hold {
+  /** Requests waiting on this hold now. */
+  readonly waiting: number;
+  /** Lets the held requests (and every later one) through; idempotent. */
+  release(): void;
 }
 
 export interface FakeGitHub {
@@ -164,6 +190,13 @@ export interface FakeGitHub {
   failRepo(owner: string, repo: string, mode: FailureMode, times?: number): void;
   clearFailures(): void;
   setLatency(ms: number): void;
+  /**
+   * Requests for which `match` says true wait, before anything else is done with them, until the
+   * hold is released (or the fake closed): a test holds a refresh in flight as long as it needs.
+   */
+  hold(match: (request: HeldRequest) => boolean): Hold;
+  /** Requests that arrived and are not answered yet (waiting out the latency, held, or being answered). */
+  readonly pending: number;
   /** Every request answered, in order. */
   readonly requests: ReadonlyArray<FakeRequest>;
   clearRequests(): void;
