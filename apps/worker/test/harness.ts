@@ -27,8 +27,17 @@ export interface PipelineOptions {
  * The whole pipeline in one test process, on real Postgres, real Redis and the fake GitHub over
  * real HTTP: scheduler → BullMQ → worker → fake → Postgres → events.
  */
+/** A job's start or end as the worker of a `Pipeline` saw it. */
+export interface JobEvent {
+  event: 'active' | 'completed' | 'failed';
+  chatId: string;
+  generation: number;
+}
+
 export class Pipeline {
   events: DiffStatusChangeEvent[] = [];
+  /** Every job the worker started and ended, in order: what ran, not what the rows say. */
+  jobs: JobEvent[] = [];
   worker: Worker | null = null;
   private constructor(
     readonly t: TestDatabase,
@@ -89,6 +98,11 @@ export class Pipeline {
       ...(tokenStore && { tokenStore }),
     });
     pipeline.worker = worker;
+    for (const event of ['active', 'completed', 'failed'] as const) {
+      worker.on(event, (job?: { data: { chatId: string; generation: number } }) => {
+        if (job) pipeline.jobs.push({ event, chatId: job.data.chatId, generation: job.data.generation });
+      });
+    }
     return pipeline;
   }
 
@@ -114,6 +128,11 @@ export class Pipeline {
     const chat = await createChat(this.t.db, { ownerId, title: branch });
     await markStale(this.t.db, { chatId: chat.id, branch, remoteOrigin: origin ?? `${this.fake.url}/${repo}.git` });
     return chat.id;
+  }
+
+  /** The jobs of one chat that started (`active`), in order. */
+  jobsOf(chatId: string, event: JobEvent['event'] = 'active'): JobEvent[] {
+    return this.jobs.filter((j) => j.chatId === chatId && j.event === event);
   }
 
   async close(): Promise<void> {
