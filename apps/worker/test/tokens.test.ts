@@ -21,6 +21,9 @@ const settled = (chatId: string) =>
     return row?.lastOutcome ? row : undefined;
   });
 
+/** Token exchanges the fake GitHub answered (refresh token → new pair), in order. */
+const exchanges = () => p.fake.requests.filter((r) => r.path.startsWith('/login/oauth/access_token'));
+
 async function chatWithLink(
   username: string,
   link: { accessToken: string; refreshToken?: string; expiresAt?: Date },
@@ -42,11 +45,18 @@ describe('tokens', () => {
       { accessToken: 'ghp_revoked', refreshToken: 'ghr_rotating' },
       'x',
     );
+    const before = exchanges().length;
     await p.scheduler.drain();
     expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
+    // One exchange, answered, and its pair is what the link holds now.
+    expect(
+      exchanges()
+        .slice(before)
+        .map((r) => r.status),
+    ).toEqual([200]);
+    const issued = p.fake.issuedTokens.at(-1)!;
     const link = await getExternalAuthLink(p.t.db, PROVIDER_ID, userId);
-    expect(link!.accessToken).not.toBe('ghp_revoked');
-    expect(link!.refreshToken).not.toBe('ghr_rotating');
+    expect(link).toMatchObject({ accessToken: issued.accessToken, refreshToken: issued.refreshToken });
     const statuses = p.fake.requests.filter((r) => r.path.includes('/acme/rev/')).map((r) => r.status);
     expect(statuses[0]).toBe(401);
     expect(statuses.slice(1).every((s) => s === 200)).toBe(true);
@@ -59,8 +69,14 @@ describe('tokens', () => {
       { accessToken: 'ghp_old', refreshToken: 'ghr_expired', expiresAt: new Date(Date.now() - 1000) },
       'y',
     );
+    const before = exchanges().length;
     await p.scheduler.drain();
     expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
+    expect(
+      exchanges()
+        .slice(before)
+        .map((r) => r.status),
+    ).toEqual([200]);
     expect(p.fake.requests.filter((r) => r.token === 'ghp_old')).toHaveLength(0);
     expect((await getExternalAuthLink(p.t.db, PROVIDER_ID, userId))!.expiresAt!.getTime()).toBeGreaterThan(Date.now());
   });
