@@ -9,9 +9,8 @@ export type {
   FakeGitHubOptions,
   FakePullRequest,
   FakeRequest,
-  HeldRequest,
-  Hold,
   PullRequestPatch,
   RepoRef,
   ReviewState,
 } from './types.js';
+export type { HeldRequest, Hold } from './holds.js';

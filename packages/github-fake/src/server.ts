@@ -10,7 +10,8 @@ import { answerOAuth } from './oauth.js';
 import { ShapeCache } from './shapes.js';
 import { Store, toFakePullRequest } from './store.js';
 import { Tokens } from './tokens.js';
-import type { FakeGitHub, FakeGitHubOptions, FakeRequest, HeldRequest, Hold } from './types.js';
+import { Holds } from './holds.js';
+import type { FakeGitHub, FakeGitHubOptions, FakeRequest } from './types.js';
 import { answerWeb } from './web.js';
 
 const API_PREFIX = '/api/v3';
@@ -23,7 +24,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const failures = new Failures();
   const requests: FakeRequest[] = [];
   const timers = new Map<NodeJS.Timeout, () => void>();
-  const holds = new Set<{ match: (r: HeldRequest) => boolean; waiters: Array<() => void> }>();
+  const holds = new Holds();
   let counter = 0;
   let unanswered = 0;
   let latencyMs = Math.max(0, options.latencyMs ?? 0);
@@ -48,7 +49,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     try {
       const url = req.url ?? '/';
       const token = bearer(req.headers.authorization);
-      await held({ method: req.method ?? 'GET', path: url, token });
+      if (!closed) await holds.pass({ method: req.method ?? 'GET', path: url, token });
       if (latencyMs > 0 && !closed) await delay(latencyMs);
       if (closed) return;
       let result: Answer;
@@ -72,27 +73,6 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     } finally {
       unanswered--;
     }
-  }
-
-  /** Resolves once no hold matching the request is in force (at once when none is). */
-  function held(request: HeldRequest): Promise<void> {
-    const hold = [...holds].find((h) => h.match(request));
-    if (!hold || closed) return Promise.resolve();
-    return new Promise((resolve) => hold.waiters.push(resolve));
-  }
-
-  function hold(match: (request: HeldRequest) => boolean): Hold {
-    const entry = { match, waiters: [] as Array<() => void> };
-    holds.add(entry);
-    return {
-      get waiting() {
-        return entry.waiters.length;
-      },
-      release: () => {
-        holds.delete(entry);
-        for (const resume of entry.waiters.splice(0)) resume();
-      },
-    };
   }
 
   // Timers rather than a busy wait; tracked so close() ends them instead of leaving them holding the process open.
@@ -146,7 +126,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     setLatency: (ms) => {
       latencyMs = Math.max(0, ms);
     },
-    hold,
+    hold: (match) => holds.add(match),
     get pending() {
       return unanswered;
     },
@@ -166,8 +146,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       }
       timers.clear();
       // Held requests go on to find the fake closed, and end unanswered with their sockets.
-      for (const entry of holds) for (const resume of entry.waiters.splice(0)) resume();
-      holds.clear();
+      holds.releaseAll();
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await done;

@@ -1,3 +1,5 @@
+import type { Hold, HeldRequest } from './holds.js';
+
 /** Public surface of the fake; other packages are written against exactly these shapes. */
 
 export interface FakeGitHubOptions {
@@ -137,21 +139,6 @@ export interface FakeRequest {
   answered: number;
   /** The request sent If-None-Match. */
   conditional: boolean;
-}
-
-/** What a hold sees of an arriving request. */
-export interface HeldRequest {
-  method: string;
-  /** As sent, query included. */
-  path: string;
-  token: string | null;
-}
-
-export interface Hold {
-  /** Requests waiting on this hold now. */
-  readonly waiting: number;
-  /** Lets the held requests (and every later one) through; idempotent. */
-  release(): void;
 }
 
 export interface FakeGitHub {
