@@ -12,6 +12,8 @@ export interface RedisExchangeLockOptions {
   leaseMs: number;
   /** Pause between tries while another process holds the lock. @defaultValue 25 ms */
   retryMs?: number;
+  /** Told once per wait that another process holds the lock of `key` (provider and owner id). */
+  onWait?: (key: string) => void;
 }
 
 /**
@@ -26,7 +28,10 @@ export function createRedisExchangeLock(options: RedisExchangeLockOptions): Exch
       const lockKey = `${options.prefix}:token-exchange:{${key}}`;
       const id = randomUUID();
       const giveUpAt = Date.now() + 2 * options.leaseMs;
+      let waited = false;
       while ((await options.redis.set(lockKey, id, 'PX', options.leaseMs, 'NX')) !== 'OK') {
+        if (!waited) options.onWait?.(key);
+        waited = true;
         if (Date.now() > giveUpAt) throw new Error(`the token exchange of ${key} is still locked by another process`);
         await new Promise((resolve) => setTimeout(resolve, retryMs));
       }

@@ -45,6 +45,8 @@ export interface RefreshDepsOptions {
   clock?: Clock;
   /** Where tokens come from; Postgres by default. */
   tokenStore?: TokenStore;
+  /** For what the dependencies tell (a token exchange waiting for another replica). */
+  logger?: Logger;
   /** One token exchange per owner at a time across replicas. @defaultValue a lock in Redis */
   exchangeLock?: ExchangeLock;
   /** Seals and opens the tokens of the Postgres store; null: plain text. @defaultValue null */
@@ -80,6 +82,7 @@ export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<Diff
           redis: options.redis,
           prefix: options.prefix,
           leaseMs: (options.requestTimeoutMs ?? 10_000) * 3,
+          onWait: (key) => options.logger?.debug({ key }, 'token exchange waits for another replica'),
         }),
     }),
     store: createRefreshStore(options.db),
