@@ -33,8 +33,8 @@ afterAll(async () => {
       // already gone
     }
   }
-  await r.cleanup();
-  await t.drop();
+  await r?.cleanup();
+  await t?.drop();
 });
 
 it('npm start runs the whole system and the demo chats get their pull-request status', async () => {

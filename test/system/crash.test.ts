@@ -7,7 +7,7 @@ import { System } from './harness.js';
  * default) and every row is refreshed.
  */
 let s: System;
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 it('recovers the jobs of a worker killed with SIGKILL; every row is refreshed', async () => {
   s = await System.start({ fakeLatencyMs: 30 });

@@ -20,7 +20,7 @@ beforeAll(async () => {
   await Promise.all([waitForOutput(api, 'api listening'), s.startWorkers(1), s.startSchedulers(1)]);
   owner = await s.user('ada', 'ghp_discovery_ada');
 }, 60_000);
-afterAll(() => s.close(), 60_000);
+afterAll(() => s?.close(), 60_000);
 
 type DiffStatus = {
   url?: string;

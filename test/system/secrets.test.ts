@@ -13,7 +13,7 @@ let s: System;
 beforeAll(async () => {
   s = await System.start();
 });
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 const ADMIN = `admin-${randomBytes(12).toString('hex')}`;
 const newKey = () => randomBytes(32).toString('base64');

@@ -7,7 +7,7 @@ import { System } from './harness.js';
  * the API, which makes their rows due at once: refreshed within seconds, by other processes.
  */
 let s: System;
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 it('linking a token refreshes the waiting rows within seconds', async () => {
   s = await System.start();

@@ -23,7 +23,7 @@ beforeAll(async () => {
   owner = await s.user('ada', 'ghp_two_providers_ada');
   await s.gitlabToken(owner, 'ada', 'glpat-two-providers-ada');
 }, 60_000);
-afterAll(() => s.close(), 60_000);
+afterAll(() => s?.close(), 60_000);
 
 type DiffStatus = Record<string, unknown> & { refreshed_at?: string };
 

@@ -5,7 +5,7 @@ let r: TestRedis;
 beforeAll(async () => {
   r = await createTestRedis();
 });
-afterAll(() => r.cleanup());
+afterAll(() => r?.cleanup());
 
 const lockOf = (onWait?: (key: string) => void) =>
   createRedisExchangeLock({

@@ -13,7 +13,7 @@ beforeAll(async () => {
   await p.listen(owner);
   p.scheduler.start();
 });
-afterAll(() => p.close());
+afterAll(() => p?.close());
 
 const settled = (chatId: string, outcome?: string) =>
   waitFor(

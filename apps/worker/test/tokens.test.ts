@@ -28,7 +28,7 @@ beforeAll(async () => {
     },
   });
 });
-afterAll(() => p.close());
+afterAll(() => p?.close());
 
 const settled = (chatId: string) =>
   waitFor(async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   db = t.db;
   ownerId = (await createUser(db, { username: 'ada', role: 'member' })).id;
 });
-afterAll(() => t.drop());
+afterAll(() => t?.drop());
 
 const saveRefreshed = async (db: Database, write: RefreshedWrite) => (await saveRefreshedBatch(db, [write]))[0]!;
 const saveOutcome = async (db: Database, write: OutcomeWrite) => (await saveOutcomeBatch(db, [write]))[0]!;

@@ -12,7 +12,7 @@ beforeAll(async () => {
   fake.createPullRequest({ owner: 'acme', repo: 'flaky', head: 'f' });
   fake.createPullRequest({ owner: 'acme', repo: 'steady', head: 's' });
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 afterEach(() => fake.clearFailures());
 
 describe('failRepo', () => {

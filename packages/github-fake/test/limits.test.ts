@@ -10,7 +10,7 @@ beforeAll(async () => {
   fake = await startFakeGitHub({ now: () => now });
   fake.addRepo('acme', 'limits');
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 beforeEach(() => fake.clearRequests());
 
 const PATH = '/repos/acme/limits/pulls';

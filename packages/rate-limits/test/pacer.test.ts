@@ -11,8 +11,8 @@ beforeAll(async () => {
   other = new Redis(r.url);
 });
 afterAll(async () => {
-  other.disconnect();
-  await r.cleanup();
+  other?.disconnect();
+  await r?.cleanup();
 });
 
 let nowMs = Date.now();

@@ -26,10 +26,10 @@ beforeAll(async () => {
   queue = new Queue(jobCatalog['refresh-diff-status'].queue, { connection: conn, prefix: r.prefix });
 });
 afterAll(async () => {
-  await queue.close();
+  await queue?.close();
   for (const c of connections) c.disconnect();
-  await r.cleanup();
-  await t.drop();
+  await r?.cleanup();
+  await t?.drop();
 });
 
 function scheduler(
