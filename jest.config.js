@@ -37,7 +37,6 @@ const common = {
     // Exports only an `import` condition, which jest's CommonJS resolver does not try.
     '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
   },
-  testTimeout: 60_000,
 };
 
 /** The migrated template each test database is copied from; jest runs it only for a project it runs. */
@@ -46,6 +45,8 @@ const withDatabases = { globalSetup: '<rootDir>/packages/testing/global-setup.js
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: 2,
+  // Here, not per project: jest reads testTimeout from the top level only.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
