@@ -33,8 +33,8 @@ afterAll(async () => {
       // already gone
     }
   }
-  await r.cleanup();
-  await t.drop();
+  await r?.cleanup();
+  await t?.drop();
 });
 
 it('npm start runs the whole system and the demo chats get their pull-request status', async () => {
@@ -91,10 +91,14 @@ it('npm start runs the whole system and the demo chats get their pull-request st
   expect(output).toContain(DEMO_KEY);
 
   launcher.kill('SIGTERM');
-  const code = await waitFor(() => launcher.exitCode ?? (launcher.signalCode ? -1 : undefined), {
-    timeoutMs: 30_000,
-    message: 'launcher exit',
-  });
-  // The launcher stops its group and exits 0 on SIGTERM (not killed by the signal: that reads -1).
-  expect(code).toBe(0);
+  const exit = await waitFor(
+    () =>
+      (launcher.exitCode !== null || launcher.signalCode !== null) && {
+        code: launcher.exitCode,
+        signal: launcher.signalCode,
+      },
+    { timeoutMs: 30_000, message: 'launcher exit' },
+  );
+  // The launcher stops its group and exits 0 on SIGTERM (not killed by the signal).
+  expect(exit).toEqual({ code: 0, signal: null });
 }, 120_000);

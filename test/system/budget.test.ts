@@ -6,7 +6,7 @@ import { System } from './harness.js';
  * the rest after each reset — without a single 403.
  */
 let s: System;
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 it('spends at most the budget per window and never meets a 403', async () => {
   const budget = 100;

@@ -12,12 +12,13 @@ import {
   createTestRedis,
   scanKeys,
   spawnApp,
+  startApp,
   startPrivateRedis,
   stopAll,
   waitFor,
-  waitForOutput,
   type AppProcess,
   type PrivateCluster,
+  type StartedApp,
   type PrivateRedis,
   type TestDatabase,
   type TestRedis,
@@ -117,20 +118,28 @@ export class System {
     };
   }
 
-  async startWorkers(n: number, extra: Record<string, string> = {}): Promise<AppProcess[]> {
-    const started = Array.from({ length: n }, (_, i) =>
-      spawnApp('worker', this.env(extra), `worker${this.apps.length + i + 1}`),
-    );
-    this.apps.push(...started);
-    await Promise.all(started.map((app) => waitForOutput(app, 'worker started')));
-    return started;
+  /** `n` worker processes, each ready (its /readyz answers); `url` is its health server. */
+  startWorkers(n: number, extra: Record<string, string> = {}): Promise<StartedApp[]> {
+    return this.startApps('worker', n, extra);
   }
 
-  async startSchedulers(n: number, extra: Record<string, string> = {}): Promise<AppProcess[]> {
-    const started = Array.from({ length: n }, (_, i) => spawnApp('scheduler', this.env(extra), `scheduler${i + 1}`));
-    this.apps.push(...started);
-    await Promise.all(started.map((app) => waitForOutput(app, 'scheduler started')));
-    return started;
+  startSchedulers(n: number, extra: Record<string, string> = {}): Promise<StartedApp[]> {
+    return this.startApps('scheduler', n, extra);
+  }
+
+  /** An API process on a port it chose itself, ready; `url` is its base URL. */
+  async startApi(extra: Record<string, string> = {}): Promise<StartedApp> {
+    const [api] = await this.startApps('api', 1, extra);
+    return api!;
+  }
+
+  private async startApps(app: 'api' | 'worker' | 'scheduler', n: number, extra: Record<string, string>) {
+    const first = this.apps.filter((a) => a.name.startsWith(app)).length + 1;
+    // Each process joins `apps` when spawned: close() stops it however its start ends.
+    const onSpawn = (spawned: AppProcess) => this.apps.push(spawned);
+    return Promise.all(
+      Array.from({ length: n }, (_, i) => startApp(app, this.env(extra), { name: `${app}${first + i}`, onSpawn })),
+    );
   }
 
   /** A user with a token the fake knows (5,000 requests an hour unless told otherwise, as GitHub). */

@@ -8,7 +8,7 @@ import { System } from './harness.js';
  * scheduler stay up, retry, and catch up when it is back.
  */
 let s: System;
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 it('survives a Postgres outage and catches up', async () => {
   s = await System.start({ fakeLatencyMs: 20 });

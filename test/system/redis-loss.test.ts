@@ -6,7 +6,7 @@ import { System } from './harness.js';
  * — within seconds, not after the 5-minute lease.
  */
 let s: System;
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 it('finishes the run after Redis is flushed', async () => {
   s = await System.start({ privateRedis: true, fakeLatencyMs: 50 });

@@ -5,7 +5,7 @@ import { System } from './harness.js';
  * is looked up exactly once in its due period, and every row is refreshed.
  */
 let s: System;
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 it('two schedulers and three workers refresh every due row exactly once', async () => {
   s = await System.start({ fakeLatencyMs: 10 });

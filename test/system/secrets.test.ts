@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { jobCatalog } from '@gitsync/queue';
-import { dumpRedis, freePort, spawnApp, spawnNode, stopAll, waitForOutput, type AppProcess } from '@gitsync/testing';
+import { dumpRedis, spawnNode, stopAll, type AppProcess } from '@gitsync/testing';
 import { System } from './harness.js';
 
 /**
@@ -13,7 +13,7 @@ let s: System;
 beforeAll(async () => {
   s = await System.start();
 });
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 const ADMIN = `admin-${randomBytes(12).toString('hex')}`;
 const newKey = () => randomBytes(32).toString('base64');
@@ -29,15 +29,8 @@ interface Api {
 }
 
 async function startApi(env: Record<string, string> = {}): Promise<Api> {
-  const port = await freePort();
-  const app = spawnApp(
-    'api',
-    s.env({ PORT: String(port), GITSYNC_ADMIN_API_KEY: ADMIN, ...env }),
-    `api${s.apps.length + 1}`,
-  );
-  s.apps.push(app);
-  await waitForOutput(app, 'api listening');
-  const url = `http://127.0.0.1:${port}`;
+  const app = await s.startApi({ GITSYNC_ADMIN_API_KEY: ADMIN, ...env });
+  const url = app.url;
   return {
     url,
     app,

@@ -1,5 +1,5 @@
 import { createChat, createUser, getDiffStatus, markStale } from '@gitsync/db';
-import { freePort, spawnApp, waitFor, waitForOutput } from '@gitsync/testing';
+import { waitFor } from '@gitsync/testing';
 import { System } from './harness.js';
 
 /**
@@ -7,17 +7,14 @@ import { System } from './harness.js';
  * the API, which makes their rows due at once: refreshed within seconds, by other processes.
  */
 let s: System;
-afterAll(() => s.close());
+afterAll(() => s?.close());
 
 it('linking a token refreshes the waiting rows within seconds', async () => {
   s = await System.start();
-  const [port, healthPort] = [await freePort(), await freePort()];
   const adminKey = 'system-test-admin-key-0123456789';
-  const api = spawnApp('api', s.env({ PORT: String(port), GITSYNC_ADMIN_API_KEY: adminKey }));
-  s.apps.push(api);
-  await Promise.all([
-    waitForOutput(api, 'api listening'),
-    s.startWorkers(1, { GITSYNC_HEALTH_PORT: String(healthPort) }),
+  const [api, [worker]] = await Promise.all([
+    s.startApi({ GITSYNC_ADMIN_API_KEY: adminKey }),
+    s.startWorkers(1),
     s.startSchedulers(1),
   ]);
 
@@ -33,7 +30,7 @@ it('linking a token refreshes the waiting rows within seconds', async () => {
 
   s.fake.addToken('ghp_linked_late', { login: 'late' });
   const linkedAt = Date.now();
-  const res = await fetch(`http://127.0.0.1:${port}/api/v1/users/${user.id}/external-auth/github`, {
+  const res = await fetch(`${api.url}/api/v1/users/${user.id}/external-auth/github`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ access_token: 'ghp_linked_late' }),
@@ -53,7 +50,7 @@ it('linking a token refreshes the waiting rows within seconds', async () => {
   // handler has returned — a moment after the row is written.
   const metrics = await waitFor(
     async () => {
-      const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+      const text = await (await fetch(`${worker!.url}/metrics`)).text();
       return /gitsync_refresh_duration_seconds_count 2\b/.test(text) ? text : undefined;
     },
     { timeoutMs: 10_000, message: 'the worker to count the second refresh' },

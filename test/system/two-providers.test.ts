@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { freePort, spawnApp, waitFor, waitForOutput } from '@gitsync/testing';
+import { waitFor } from '@gitsync/testing';
 import { GITLAB_PROVIDER_ID, System } from './harness.js';
 
 /**
@@ -15,15 +15,16 @@ let owner: string;
 
 beforeAll(async () => {
   s = await System.start({ gitlab: { webhookSecret: WEBHOOK_TOKEN } });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const api = spawnApp('api', s.env({ PORT: String(port), GITSYNC_ADMIN_API_KEY: ADMIN_KEY }));
-  s.apps.push(api);
-  await Promise.all([waitForOutput(api, 'api listening'), s.startWorkers(1), s.startSchedulers(1)]);
+  const [api] = await Promise.all([
+    s.startApi({ GITSYNC_ADMIN_API_KEY: ADMIN_KEY }),
+    s.startWorkers(1),
+    s.startSchedulers(1),
+  ]);
+  base = api.url;
   owner = await s.user('ada', 'ghp_two_providers_ada');
   await s.gitlabToken(owner, 'ada', 'glpat-two-providers-ada');
 }, 60_000);
-afterAll(() => s.close(), 60_000);
+afterAll(() => s?.close(), 60_000);
 
 type DiffStatus = Record<string, unknown> & { refreshed_at?: string };
 

@@ -13,8 +13,8 @@ beforeAll(async () => {
   b = await startApi({ on: { t: a.t, r: a.r } });
 });
 afterAll(async () => {
-  await b.close();
-  await a.close();
+  await b?.close();
+  await a?.close();
 });
 
 async function drain(events: AsyncIterable<unknown>): Promise<void> {

@@ -13,7 +13,7 @@ beforeAll(async () => {
   member = (await h.call('POST', '/api/v1/users', { body: { username: 'ada', role: 'member' } })).body;
   other = (await h.call('POST', '/api/v1/users', { body: { username: 'bob', role: 'member' } })).body;
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe('health', () => {
   it('answers liveness and readiness without a key', async () => {

@@ -1,9 +1,8 @@
 import type { DiffStatusChangeEvent } from '@gitsync/contracts';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { ApiError, type EventStream, type GitsyncClient } from '@gitsync/sdk';
-import { waitFor } from '@gitsync/testing';
+import { startApp, stopAll, waitFor, type StartedApp } from '@gitsync/testing';
 import { githubProvider, startApi, type ApiHarness } from './harness.js';
-import { spawnWorker, type WorkerProcess } from './worker-process.js';
 
 /**
  * Live events end to end: a worker in another process refreshes a chat and publishes on Redis;
@@ -11,7 +10,7 @@ import { spawnWorker, type WorkerProcess } from './worker-process.js';
  */
 let fake: FakeGitHub;
 let h: ApiHarness;
-let worker: WorkerProcess;
+let worker: StartedApp;
 let ada: GitsyncClient;
 let bob: GitsyncClient;
 let adaId: string;
@@ -37,18 +36,21 @@ async function member(username: string): Promise<{ client: GitsyncClient; id: st
 beforeAll(async () => {
   fake = await startFakeGitHub();
   h = await startApi({ providers: [githubProvider(fake.apiBaseUrl)], sseHeartbeatMs: 100 });
-  worker = await spawnWorker({
-    databaseUrl: h.t.url,
-    redisUrl: h.r.url,
-    prefix: h.r.prefix,
-    apiBaseUrl: fake.apiBaseUrl,
+  worker = await startApp('worker', {
+    DATABASE_URL: h.t.url,
+    REDIS_URL: h.r.url,
+    GITSYNC_QUEUE_PREFIX: h.r.prefix,
+    GITSYNC_EXTERNAL_AUTH_1_ID: 'github',
+    GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: fake.apiBaseUrl,
+    GITSYNC_WORKER_CONCURRENCY: '20',
+    LOG_LEVEL: 'warn',
   });
   origin = `${fake.url}/acme/app.git`;
   ({ client: ada, id: adaId } = await member('ada'));
   ({ client: bob } = await member('bob'));
 }, 60_000);
 afterAll(async () => {
-  await worker?.stop();
+  if (worker) await stopAll([worker]);
   await h?.close();
   await fake?.close();
 }, 30_000);

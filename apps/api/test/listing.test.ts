@@ -23,7 +23,7 @@ beforeAll(async () => {
     for (const user of users) await user.client.createChat({ title: `${i}` });
   }
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 /** Pages through the listing by hand, recording each page's size. */
 async function pages(

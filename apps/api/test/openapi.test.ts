@@ -16,7 +16,7 @@ beforeAll(async () => {
   expect(res.status).toBe(200);
   document = res.body;
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const operations = () =>

@@ -10,7 +10,7 @@ beforeAll(async () => {
   h = await startApi();
   memberKey = (await h.client().createUser({ username: 'mia' })).api_key;
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const basic = (password: string, user = 'anyone') => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 

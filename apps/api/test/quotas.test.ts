@@ -13,8 +13,8 @@ beforeAll(async () => {
   base = await startApi();
 });
 afterAll(async () => {
-  for (const h of extra) await h.close();
-  await base.close();
+  for (const h of extra) await h?.close();
+  await base?.close();
 });
 
 /** Two more API replicas on the same Postgres and Redis prefix, with these quotas. */

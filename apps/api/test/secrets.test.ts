@@ -25,8 +25,8 @@ beforeAll(async () => {
   sealed = await startApi({ on: { t: h.t, r: h.r }, tokenCipher: cipher });
 });
 afterAll(async () => {
-  await sealed.close();
-  await h.close();
+  await sealed?.close();
+  await h?.close();
 });
 
 /** Asserts that `secret` is nowhere the API could have put it: its log, its Redis keys, the answer. */

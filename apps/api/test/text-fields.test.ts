@@ -16,7 +16,7 @@ beforeAll(async () => {
   const report = { branch: 'feat/x', remote_origin: 'https://github.com/acme/app.git' };
   expect((await h.call('POST', `/api/v1/chats/${chatId}/git`, { key: member.api_key, body: report })).status).toBe(202);
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 /** Everything a rejected request could have written. */
 async function snapshot(): Promise<unknown> {

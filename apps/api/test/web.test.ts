@@ -14,7 +14,7 @@ beforeAll(async () => {
   h = await startApi({ webDir: dir });
 });
 afterAll(async () => {
-  await h.close();
+  await h?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

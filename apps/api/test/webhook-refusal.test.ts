@@ -18,7 +18,7 @@ beforeAll(async () => {
     requestTimeoutMs: 1_000,
   });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const TWENTY_MIB = 20 * 1024 * 1024;
 

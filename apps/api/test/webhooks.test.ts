@@ -91,13 +91,39 @@ async function trackingChat(payload: Payload, branch: string = payload.pull_requ
 }
 
 /** Rows a delivery about this PR must refresh: those that know its url or work on its head. */
-async function rowsTracking(payload: Payload): Promise<number> {
+async function rowsTracking(payload: Payload): Promise<string[]> {
   const key = repositoryKey(payload.pull_request.head.repo.html_url as string);
-  const result = await p.t.db.execute<{ n: string }>(sql`
-    select count(*) as n from chat_diff_statuses
+  const result = await p.t.db.execute<{ chat_id: string }>(sql`
+    select chat_id from chat_diff_statuses
     where url = ${payload.pull_request.html_url}
        or (repo_key = ${key} and git_branch = ${payload.pull_request.head.ref})`);
-  return Number(result.rows[0]!.n);
+  return result.rows.map((r) => r.chat_id).sort();
+}
+
+/**
+ * The chats whose jobs started since `p.jobs` had `since` entries, once the queue has nothing left
+ * to do. Deliveries queue their jobs before they answer, and this file runs no scheduler: what a
+ * delivery queued has run by then, and nothing else has.
+ */
+async function jobsSince(since: number): Promise<string[]> {
+  await waitFor(
+    async () => {
+      const counts = await p.producer.queue.getJobCounts(
+        'wait',
+        'prioritized',
+        'delayed',
+        'active',
+        'waiting-children',
+      );
+      return Object.values(counts).every((n) => n === 0);
+    },
+    { message: 'the queue to have nothing left to do' },
+  );
+  return p.jobs
+    .slice(since)
+    .filter((j) => j.event === 'active')
+    .map((j) => j.chatId)
+    .sort();
 }
 
 const refreshedRow = (chatId: string) =>
@@ -121,10 +147,13 @@ describe('POST /api/v1/webhooks/{provider}', () => {
       const tracking = await trackingChat(payload);
       const other = await trackingChat(payload, `${payload.pull_request.head.ref}-other`);
       const expected = await rowsTracking(payload);
+      expect(expected).toContain(tracking);
+      expect(expected).not.toContain(other);
+      const since = p.jobs.length;
       const res = await deliver(event, payload);
-      expect(res).toEqual({ status: 202, body: { refreshing: expected } });
-      // Jobs are queued before the answer: the other branch's chat has none, now or later.
-      expect(await p.producer.queue.getDeduplicationJobId(other)).toBeNull();
+      expect(res).toEqual({ status: 202, body: { refreshing: expected.length } });
+      // Exactly those rows' jobs ran, each once: the other branch's chat had none.
+      expect(await jobsSince(since)).toEqual(expected);
       const row = await refreshedRow(tracking);
       expect(row.url).toBe(servedUrl(payload));
       expect((await getDiffStatus(p.t.db, other))!.lastOutcome).toBeNull();
@@ -169,12 +198,23 @@ describe('POST /api/v1/webhooks/{provider}', () => {
 
   it('processes one delivery once, however often GitHub sends it', async () => {
     const payload = onFake(examplesOf('pull_request').find((e) => e.action === 'reopened')!);
-    await trackingChat(payload);
+    const tracking = await trackingChat(payload);
     const delivery = randomUUID();
-    expect((await deliver('pull_request', payload, { delivery })).body).toMatchObject({
-      refreshing: expect.any(Number),
-    });
+    const since = p.jobs.length;
+    const first = await deliver('pull_request', payload, { delivery });
+    expect(first).toEqual({ status: 202, body: { refreshing: expect.any(Number) } });
+    const ran = await jobsSince(since);
+    expect(ran).toHaveLength(first.body.refreshing as number);
+    expect(ran).toContain(tracking);
+    const requests = p.fake.requests.length;
+
     expect(await deliver('pull_request', payload, { delivery })).toEqual({ status: 202, body: { duplicate: true } });
+    // No second job ran, and the fake GitHub was asked nothing more.
+    expect(await jobsSince(since)).toEqual(ran);
+    expect(p.fake.requests.length).toBe(requests);
+    // Another delivery of the same event is not a duplicate: the same rows run again.
+    expect((await deliver('pull_request', payload)).body).toEqual({ refreshing: ran.length });
+    expect(await jobsSince(since)).toEqual([...ran, ...ran].sort());
   });
 
   it("forgets a delivery it failed to process, so that GitHub's redelivery is not taken for a duplicate", async () => {

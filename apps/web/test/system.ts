@@ -3,25 +3,16 @@ import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import {
   createTestDatabase,
   createTestRedis,
-  freePort,
-  spawnApp,
+  startApp,
   stopAll,
-  waitForOutput,
-  type AppName,
   type AppProcess,
+  type StartedApp,
 } from '@gitsync/testing';
 
 export const ADMIN_KEY = 'web-e2e-admin-key-0123456789';
 export const PROVIDER_ID = 'github';
 /** The production build the API serves at `/` (the e2e test builds it before starting the system). */
 export const WEB_DIST = path.resolve(__dirname, '../dist');
-
-/** What each app logs once it serves (LOG_LEVEL must let info through). */
-const READY: Record<AppName, string> = {
-  api: 'api listening',
-  scheduler: 'scheduler started',
-  worker: 'worker started',
-};
 
 export interface System {
   /** The API, which also serves the built page at `/`, as in production. */
@@ -44,19 +35,11 @@ export interface System {
  * the fake GitHub in this process so the test can move its pull requests.
  */
 export async function startSystem(): Promise<System> {
-  const [t, r, fake, port] = await Promise.all([
-    createTestDatabase(),
-    createTestRedis(),
-    startFakeGitHub(),
-    freePort(),
-  ]);
-  const apiUrl = `http://127.0.0.1:${port}`;
+  const [t, r, fake] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeGitHub()]);
   const env = {
     DATABASE_URL: t.url,
     REDIS_URL: r.url,
     GITSYNC_QUEUE_PREFIX: r.prefix,
-    PORT: String(port),
-    HOST: '127.0.0.1',
     GITSYNC_ADMIN_API_KEY: ADMIN_KEY,
     GITSYNC_EXTERNAL_AUTH_1_ID: PROVIDER_ID,
     GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: fake.apiBaseUrl,
@@ -65,11 +48,26 @@ export async function startSystem(): Promise<System> {
     GITSYNC_WEB_DIR: WEB_DIST,
     LOG_LEVEL: 'info',
   };
-  const names = Object.keys(READY) as AppName[];
-  const apps: AppProcess[] = names.map((name) => spawnApp(name, env));
+  // Each process is known as soon as it is spawned, so stop() ends it however its start went.
+  const apps: AppProcess[] = [];
   const output = () => apps.map((app) => app.output().replace(/^(?=.)/gm, `[${app.name}] `)).join('');
-
-  const system: System = {
+  const stop = async () => {
+    await stopAll(apps, 15_000);
+    await fake.close();
+    await r.cleanup();
+    await t.drop();
+  };
+  let started: StartedApp[];
+  try {
+    started = await Promise.all(
+      (['api', 'scheduler', 'worker'] as const).map((name) => startApp(name, env, { onSpawn: (a) => apps.push(a) })),
+    );
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n--- process output ---\n${output()}`);
+  }
+  const apiUrl = started[0]!.url;
+  return {
     apiUrl,
     fake,
     output,
@@ -82,19 +80,6 @@ export async function startSystem(): Promise<System> {
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null };
     },
-    async stop() {
-      await stopAll(apps, 15_000);
-      await fake.close();
-      await r.cleanup();
-      await t.drop();
-    },
+    stop,
   };
-
-  try {
-    await Promise.all(names.map((name, i) => waitForOutput(apps[i]!, READY[name], 60_000)));
-  } catch (err) {
-    await system.stop();
-    throw new Error(`${(err as Error).message}\n--- process output ---\n${output()}`);
-  }
-  return system;
 }

@@ -8,6 +8,7 @@ import {
   createTokenSource,
   systemClock,
   type Clock,
+  type ExchangeLock,
   type GroupPacer,
   type RefreshDeps,
   type Timings,
@@ -19,6 +20,7 @@ import type { Logger } from '@gitsync/logger';
 import { createQueueWorker } from '@gitsync/queue';
 import { RedisGroupPacer } from '@gitsync/rate-limits';
 import { adaptConcurrency } from './concurrency.js';
+import { createRedisExchangeLock } from './exchange-lock.js';
 import { createRefreshHandler } from './processor.js';
 import { createRefreshStore, createTokenStore } from './store.js';
 
@@ -45,6 +47,10 @@ export interface RefreshDepsOptions {
   clock?: Clock;
   /** Where tokens come from; Postgres by default. */
   tokenStore?: TokenStore;
+  /** For what the dependencies tell (a token exchange waiting for another replica). */
+  logger?: Logger;
+  /** One token exchange per owner at a time across replicas. @defaultValue a lock in Redis */
+  exchangeLock?: ExchangeLock;
   /** Seals and opens the tokens of the Postgres store; null: plain text. @defaultValue null */
   tokenCipher?: TokenCipher | null;
   /** @defaultValue metrics in a registry of their own */
@@ -72,6 +78,14 @@ export function createRefreshDeps(options: RefreshDepsOptions): RefreshDeps<Diff
       store: options.tokenStore ?? createTokenStore(options.db, options.tokenCipher ?? null),
       refresh: options.refreshToken,
       clock,
+      lock:
+        options.exchangeLock ??
+        createRedisExchangeLock({
+          redis: options.redis,
+          prefix: options.prefix,
+          leaseMs: (options.requestTimeoutMs ?? 10_000) * 3,
+          onWait: (key) => options.logger?.debug({ key }, 'token exchange waits for another replica'),
+        }),
     }),
     store: createRefreshStore(options.db),
     publisher: createRedisPublisher(options.redis),

@@ -32,8 +32,17 @@ export interface PipelineOptions {
  * The whole pipeline in one test process, on real Postgres, real Redis and the fake GitHub over
  * real HTTP: scheduler → BullMQ → worker → fake → Postgres → events.
  */
+/** A job's start or end as the worker of a `Pipeline` saw it. */
+export interface JobEvent {
+  event: 'active' | 'completed' | 'failed';
+  chatId: string;
+  generation: number;
+}
+
 export class Pipeline {
   events: DiffStatusChangeEvent[] = [];
+  /** Every job the worker started and ended, in order: what ran, not what the rows say. */
+  jobs: JobEvent[] = [];
   worker: Worker | null = null;
   /** Every replica's worker (`worker` is the first). */
   workers: Worker[] = [];
@@ -98,6 +107,11 @@ export class Pipeline {
         ...(tokenStore && { tokenStore }),
       });
       pipeline.workers.push(worker);
+      for (const event of ['active', 'completed', 'failed'] as const) {
+        worker.on(event, (job?: { data: { chatId: string; generation: number } }) => {
+          if (job) pipeline.jobs.push({ event, chatId: job.data.chatId, generation: job.data.generation });
+        });
+      }
     }
     pipeline.worker = pipeline.workers[0]!;
     return pipeline;
@@ -125,6 +139,11 @@ export class Pipeline {
     const chat = await createChat(this.t.db, { ownerId, title: branch });
     await markStale(this.t.db, { chatId: chat.id, branch, remoteOrigin: origin ?? `${this.fake.url}/${repo}.git` });
     return chat.id;
+  }
+
+  /** The jobs of one chat that started (`active`), in order. */
+  jobsOf(chatId: string, event: JobEvent['event'] = 'active'): JobEvent[] {
+    return this.jobs.filter((j) => j.chatId === chatId && j.event === event);
   }
 
   async close(): Promise<void> {

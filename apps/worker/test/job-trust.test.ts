@@ -11,7 +11,7 @@ let p: Pipeline;
 beforeAll(async () => {
   p = await Pipeline.start();
 });
-afterAll(() => p.close());
+afterAll(() => p?.close());
 
 it("a job that names another owner cannot borrow that owner's token", async () => {
   const victim = await p.user('victim', 'ghp_victim_token');

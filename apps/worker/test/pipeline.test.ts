@@ -13,7 +13,7 @@ beforeAll(async () => {
   await p.listen(owner);
   p.scheduler.start();
 });
-afterAll(() => p.close());
+afterAll(() => p?.close());
 
 const settled = (chatId: string, outcome?: string) =>
   waitFor(
@@ -151,24 +151,42 @@ describe('the refresh pipeline', () => {
   });
 
   it('does not let a refresh of an older report push a newer report back', async () => {
-    p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/old', title: 'Old branch' });
-    p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/new', title: 'New branch' });
+    const oldPr = p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/old', title: 'Old branch' });
+    const newPr = p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/new', title: 'New branch' });
     const chatId = await p.chat(owner, 'acme/app', 'feat/old');
-    p.fake.setLatency(300);
+    const reported = (await getDiffStatus(p.t.db, chatId))!.generation;
+    // The old report's refresh is held at its first request: in flight, with the old version.
+    const hold = p.fake.hold((r) => r.path.includes('head=acme%3Afeat%2Fold') || r.path.includes('head=acme:feat/old'));
     try {
       p.scheduler.wake();
-      await waitFor(() =>
-        p.fake.requests.some((r) => r.path.includes('head=acme%3Afeat%2Fold') || r.path.includes('head=acme:feat/old')),
-      );
+      await waitFor(() => hold.waiting === 1, { message: "the old report's refresh to reach the fake" });
+      expect(p.jobsOf(chatId)).toEqual([{ event: 'active', chatId, generation: reported }]);
       await markStale(p.t.db, { chatId, branch: 'feat/new', remoteOrigin: `${p.fake.url}/acme/app.git` });
-      p.scheduler.wake();
-      const row = await waitFor(async () => {
-        const r = await getDiffStatus(p.t.db, chatId);
-        return r?.pullRequestTitle === 'New branch' ? r : undefined;
-      });
-      expect(row.gitBranch).toBe('feat/new');
     } finally {
-      p.fake.setLatency(0);
+      hold.release();
     }
+    // The old refresh goes on to the old PR's status and ends with a result it must not write.
+    await waitFor(() => p.jobsOf(chatId, 'completed').length >= 1, { message: 'the old refresh to end' });
+    expect(p.jobsOf(chatId, 'completed')[0]).toMatchObject({ generation: reported });
+    expect(p.fake.requests.some((r) => r.path.endsWith(`/pulls/${oldPr.number}`))).toBe(true);
+    const afterOld = (await getDiffStatus(p.t.db, chatId))!;
+    expect(afterOld).toMatchObject({ gitBranch: 'feat/new', generation: reported + 1 });
+    expect(afterOld.pullRequestTitle).not.toBe('Old branch');
+    expect(afterOld.url).not.toBe(oldPr.htmlUrl);
+
+    // The newer report gets its own refresh, which writes.
+    p.scheduler.wake();
+    const row = await waitFor(async () => {
+      const r = await getDiffStatus(p.t.db, chatId);
+      return r?.pullRequestTitle === 'New branch' ? r : undefined;
+    });
+    expect(row).toMatchObject({ gitBranch: 'feat/new', url: newPr.htmlUrl, lastOutcome: 'refreshed' });
+    // (Its job ends just after its write-back.)
+    await waitFor(() => p.jobsOf(chatId, 'completed').length === 2, { message: 'the newer refresh to end' });
+    expect(p.jobsOf(chatId, 'completed').map((j) => j.generation)).toEqual([reported, reported + 1]);
+    // Nothing of the old report was ever published.
+    const published = p.events.filter((e) => e.chat.id === chatId).map((e) => e.chat.diff_status?.pull_request_title);
+    expect(published).not.toContain('Old branch');
+    expect(published).toContain('New branch');
   });
 });

@@ -21,9 +21,9 @@ beforeAll(async () => {
   provider = createGitHubProvider({ id: 'github', apiBaseUrl: fake.apiBaseUrl });
 });
 afterAll(async () => {
-  await provider.close();
-  await fake.close();
-  await t.drop();
+  await provider?.close();
+  await fake?.close();
+  await t?.drop();
 });
 
 /** A tracked row whose PR (on the fake) has this title and head branch, and what GitHub answers for it. */

@@ -10,8 +10,8 @@ beforeAll(async () => {
   fake.addToken('ghp_cache', { login: 'cache' });
 });
 afterAll(async () => {
-  await fake.close();
-  await r.cleanup();
+  await fake?.close();
+  await r?.cleanup();
 });
 
 it('two replicas share what one learnt of a fork: the repository is looked up once', async () => {

@@ -7,19 +7,37 @@ import {
   upsertExternalAuthLink,
 } from '@gitsync/db';
 import { waitFor } from '@gitsync/testing';
+import { createTokenStore } from '../src/store.js';
 import { Pipeline, PROVIDER_ID } from './harness.js';
 
 let p: Pipeline;
+/** Token look-ups done (finished), to know when every job that met a 401 has asked for a new token. */
+let loads = 0;
 beforeAll(async () => {
-  p = await Pipeline.start();
+  p = await Pipeline.start({
+    tokenStore: (db) => {
+      const store = createTokenStore(db, null);
+      return {
+        load: async (providerId, userId) => {
+          const token = await store.load(providerId, userId);
+          loads++;
+          return token;
+        },
+        save: (providerId, userId, token) => store.save(providerId, userId, token),
+      };
+    },
+  });
 });
-afterAll(() => p.close());
+afterAll(() => p?.close());
 
 const settled = (chatId: string) =>
   waitFor(async () => {
     const row = await getDiffStatus(p.t.db, chatId);
     return row?.lastOutcome ? row : undefined;
   });
+
+/** Token exchanges the fake GitHub answered (refresh token → new pair), in order. */
+const exchanges = () => p.fake.requests.filter((r) => r.path.startsWith('/login/oauth/access_token'));
 
 async function chatWithLink(
   username: string,
@@ -42,11 +60,18 @@ describe('tokens', () => {
       { accessToken: 'ghp_revoked', refreshToken: 'ghr_rotating' },
       'x',
     );
+    const before = exchanges().length;
     await p.scheduler.drain();
     expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
+    // One exchange, answered, and its pair is what the link holds now.
+    expect(
+      exchanges()
+        .slice(before)
+        .map((r) => r.status),
+    ).toEqual([200]);
+    const issued = p.fake.issuedTokens.at(-1)!;
     const link = await getExternalAuthLink(p.t.db, PROVIDER_ID, userId);
-    expect(link!.accessToken).not.toBe('ghp_revoked');
-    expect(link!.refreshToken).not.toBe('ghr_rotating');
+    expect(link).toMatchObject({ accessToken: issued.accessToken, refreshToken: issued.refreshToken });
     const statuses = p.fake.requests.filter((r) => r.path.includes('/acme/rev/')).map((r) => r.status);
     expect(statuses[0]).toBe(401);
     expect(statuses.slice(1).every((s) => s === 200)).toBe(true);
@@ -59,10 +84,60 @@ describe('tokens', () => {
       { accessToken: 'ghp_old', refreshToken: 'ghr_expired', expiresAt: new Date(Date.now() - 1000) },
       'y',
     );
+    const before = exchanges().length;
     await p.scheduler.drain();
     expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
+    expect(
+      exchanges()
+        .slice(before)
+        .map((r) => r.status),
+    ).toEqual([200]);
     expect(p.fake.requests.filter((r) => r.token === 'ghp_old')).toHaveLength(0);
     expect((await getExternalAuthLink(p.t.db, PROVIDER_ID, userId))!.expiresAt!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('exchanges a revoked token once for all the rows of its owner refreshed at the same time', async () => {
+    p.fake.addRefreshToken('ghr_many', { login: 'many' });
+    const user = await createUser(p.t.db, { username: 'many', role: 'member' });
+    await upsertExternalAuthLink(p.t.db, {
+      providerId: PROVIDER_ID,
+      userId: user.id,
+      accessToken: 'ghp_many_revoked',
+      refreshToken: 'ghr_many',
+    });
+    const chats: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      p.fake.createPullRequest({ owner: 'acme', repo: 'many', head: `m${i}` });
+      const chat = await createChat(p.t.db, { ownerId: user.id });
+      await markStale(p.t.db, { chatId: chat.id, branch: `m${i}`, remoteOrigin: `${p.fake.url}/acme/many` });
+      chats.push(chat.id);
+    }
+    // The exchange is held at the fake until every job met the 401 and asked for a new token: all
+    // of them need one while it is in flight (1 look-up for the burst, 1 per 401, 1 under the lock).
+    const exchangeHeld = p.fake.hold((r) => r.path.startsWith('/login/oauth/access_token'));
+    const refused = () => p.fake.requests.filter((r) => r.token === 'ghp_many_revoked' && r.status === 401).length;
+    const [before, loadsBefore] = [exchanges().length, loads];
+    try {
+      await p.scheduler.drain();
+      await waitFor(() => refused() === chats.length && loads - loadsBefore >= chats.length + 2, {
+        message: () =>
+          `${chats.length} jobs to meet the 401 (${refused()}) and ask for a token (${loads - loadsBefore})`,
+      });
+      expect(exchangeHeld.waiting).toBe(1);
+    } finally {
+      exchangeHeld.release();
+    }
+    for (const chatId of chats) expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
+    expect(
+      exchanges()
+        .slice(before)
+        .map((r) => r.status),
+    ).toEqual([200]);
+    const issued = p.fake.issuedTokens.at(-1)!;
+    expect(await getExternalAuthLink(p.t.db, PROVIDER_ID, user.id)).toMatchObject({
+      accessToken: issued.accessToken,
+      refreshToken: issued.refreshToken,
+    });
   });
 
   it('backs off 10 minutes when a revoked token cannot be refreshed', async () => {

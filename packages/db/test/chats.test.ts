@@ -6,7 +6,7 @@ let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
 });
-afterAll(() => t.drop());
+afterAll(() => t?.drop());
 
 it('lists each chat with its exact position, and pages from a position, not from where the chat is now', async () => {
   const user = await createUser(t.db, { username: 'lee', role: 'member' });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   db = t.db;
   ownerId = (await createUser(db, { username: 'ada', role: 'member' })).id;
 });
-afterAll(() => t.drop());
+afterAll(() => t?.drop());
 
 const saveRefreshed = async (db: Database, write: Omit<RefreshedWrite, 'checks'> & Partial<RefreshedWrite>) =>
   (await saveRefreshedBatch(db, [{ checks: null, ...write }]))[0]!;

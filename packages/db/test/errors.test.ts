@@ -23,7 +23,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   userId = (await createUser(t.db, { username: 'leaky', role: 'member' })).id;
 });
-afterAll(() => t.drop());
+afterAll(() => t?.drop());
 
 const SECRET = 'ghp_never_in_an_error_0123456789';
 

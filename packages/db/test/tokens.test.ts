@@ -16,7 +16,7 @@ let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
 });
-afterAll(() => t.drop());
+afterAll(() => t?.drop());
 
 const [k1, k2] = [randomBytes(32), randomBytes(32)];
 const newUser = async () =>

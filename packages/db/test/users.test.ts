@@ -16,7 +16,7 @@ let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase();
 });
-afterAll(() => t.drop());
+afterAll(() => t?.drop());
 
 const lastUsed = async () => {
   const at = (await t.db.execute<{ at: string | null }>(sql`select last_used_at as at from api_keys`)).rows[0]!.at;

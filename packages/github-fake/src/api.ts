@@ -28,7 +28,7 @@ export function answerApi(
   ifNoneMatch: string | undefined,
   accept?: string,
 ): Answer {
-  const now = Date.now();
+  const now = ctx.tokens.now();
   const account = token === null ? undefined : ctx.tokens.account(token, now);
   if (token === null || !account) {
     const denied = error(401, 'Bad credentials');

@@ -19,3 +19,4 @@ export type {
   ReviewState,
   SetCommitStatusInput,
 } from './types.js';
+export type { HeldRequest, Hold } from './holds.js';

@@ -10,6 +10,7 @@ import { answerOAuth } from './oauth.js';
 import { ShapeCache } from './shapes.js';
 import { Store, toFakeCheckRun, toFakePullRequest } from './store.js';
 import { Tokens } from './tokens.js';
+import { Holds } from './holds.js';
 import type { FakeGitHub, FakeGitHubOptions, FakeRequest } from './types.js';
 import { answerWeb } from './web.js';
 
@@ -19,10 +20,13 @@ const TOKEN_PATH = '/login/oauth/access_token';
 /** Starts a GitHub REST fake on loopback (port 0 = a free one), configured like GitHub Enterprise. */
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const store = new Store();
-  const tokens = new Tokens();
+  const tokens = new Tokens(options.now);
   const failures = new Failures();
   const requests: FakeRequest[] = [];
-  const pending = new Set<NodeJS.Timeout>();
+  const timers = new Map<NodeJS.Timeout, () => void>();
+  const holds = new Holds();
+  let counter = 0;
+  let unanswered = 0;
   let latencyMs = Math.max(0, options.latencyMs ?? 0);
   let closed = false;
   // Filled in once listening: the URLs inside bodies need the bound port.
@@ -41,36 +45,45 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (latencyMs > 0) await delay(latencyMs);
-    if (closed) return;
-    const url = req.url ?? '/';
-    const token = bearer(req.headers.authorization);
-    let result: Answer;
+    const arrival = ++counter;
+    unanswered++;
     try {
-      result = await answer(req, url, token);
-    } catch (err) {
-      result = error(500, `fake GitHub failed: ${err instanceof Error ? err.message : String(err)}`);
+      const url = req.url ?? '/';
+      const token = bearer(req.headers.authorization);
+      if (!closed) await holds.pass({ method: req.method ?? 'GET', path: url, token });
+      if (latencyMs > 0 && !closed) await delay(latencyMs);
+      if (closed) return;
+      let result: Answer;
+      try {
+        result = await answer(req, url, token);
+      } catch (err) {
+        result = error(500, `fake GitHub failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (closed || res.destroyed) return;
+      send(res, result);
+      requests.push({
+        method: req.method ?? 'GET',
+        path: url,
+        token,
+        status: result.status,
+        at: Date.now(),
+        arrival,
+        answered: ++counter,
+        conditional: req.headers['if-none-match'] !== undefined,
+      });
+    } finally {
+      unanswered--;
     }
-    if (closed || res.destroyed) return;
-    send(res, result);
-    requests.push({
-      method: req.method ?? 'GET',
-      path: url,
-      token,
-      status: result.status,
-      at: Date.now(),
-      conditional: req.headers['if-none-match'] !== undefined,
-    });
   }
 
-  // Timers rather than a busy wait; tracked so close() does not leave them holding the process open.
+  // Timers rather than a busy wait; tracked so close() ends them instead of leaving them holding the process open.
   function delay(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        pending.delete(timer);
+        timers.delete(timer);
         resolve();
       }, ms);
-      pending.add(timer);
+      timers.set(timer, resolve);
     });
   }
 
@@ -119,6 +132,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     setLatency: (ms) => {
       latencyMs = Math.max(0, ms);
     },
+    hold: (match) => holds.add(match),
+    get pending() {
+      return unanswered;
+    },
     get requests() {
       return requests;
     },
@@ -129,8 +146,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     close: async () => {
       if (closed) return;
       closed = true;
-      for (const timer of pending) clearTimeout(timer);
-      pending.clear();
+      for (const [timer, resume] of timers) {
+        clearTimeout(timer);
+        resume();
+      }
+      timers.clear();
+      // Held requests go on to find the fake closed, and end unanswered with their sockets.
+      holds.releaseAll();
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await done;

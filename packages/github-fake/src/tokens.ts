@@ -34,12 +34,14 @@ export class Tokens {
   /** Every pair `redeem` handed out, oldest first. */
   readonly issued: Array<{ accessToken: string; refreshToken: string }> = [];
 
+  constructor(readonly now: () => number = Date.now) {}
+
   add(token: string, opts: AddTokenOptions): void {
     this.accounts.set(token, {
       login: opts.login,
       budget: opts.budget ?? 5000,
       windowMs: opts.windowMs ?? 3_600_000,
-      windowStart: Date.now(),
+      windowStart: this.now(),
       used: 0,
       perMinute: opts.perMinute ?? null,
       recent: [],
@@ -74,7 +76,7 @@ export class Tokens {
   }
 
   force(token: string, kind: 'primary' | 'secondary', ms: number): void {
-    this.forced.set(token, { kind, until: Date.now() + ms });
+    this.forced.set(token, { kind, until: this.now() + ms });
   }
 
   /** The injected limit still in force for this token, if any. */

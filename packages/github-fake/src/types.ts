@@ -1,3 +1,5 @@
+import type { Hold, HeldRequest } from './holds.js';
+
 /** Public surface of the fake; other packages are written against exactly these shapes. */
 
 export interface FakeGitHubOptions {
@@ -7,6 +9,11 @@ export interface FakeGitHubOptions {
   host?: string;
   /** Delay before every answer, in milliseconds. */
   latencyMs?: number;
+  /**
+   * The clock of rate-limit windows and forced limits (epoch ms), so a test can move time on
+   * instead of waiting it out. @defaultValue Date.now
+   */
+  now?: () => number;
 }
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
@@ -174,6 +181,12 @@ export interface FakeRequest {
   status: number;
   /** Date.now() when answered. */
   at: number;
+  /**
+   * Places of its arrival and of its answer on one counter shared by every request: `a.arrival >
+   * b.answered` says that `a` was sent after `b`'s answer was out, whatever the clocks say.
+   */
+  arrival: number;
+  answered: number;
   /** The request sent If-None-Match. */
   conditional: boolean;
 }
@@ -237,6 +250,13 @@ export interface FakeGitHub {
   failRepo(owner: string, repo: string, mode: FailureMode, times?: number): void;
   clearFailures(): void;
   setLatency(ms: number): void;
+  /**
+   * Requests for which `match` says true wait, before anything else is done with them, until the
+   * hold is released (or the fake closed): a test holds a refresh in flight as long as it needs.
+   */
+  hold(match: (request: HeldRequest) => boolean): Hold;
+  /** Requests that arrived and are not answered yet (waiting out the latency, held, or being answered). */
+  readonly pending: number;
   /** Every request answered, in order. */
   readonly requests: ReadonlyArray<FakeRequest>;
   clearRequests(): void;

@@ -9,7 +9,7 @@ beforeAll(async () => {
   fake = await startFakeGitHub();
   fake.addToken(T, { login: 'agent', budget: 100 });
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 
 describe('conditional requests', () => {
   it('answers 304 to a matching If-None-Match without charging the budget', async () => {

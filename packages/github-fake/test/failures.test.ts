@@ -12,7 +12,7 @@ beforeAll(async () => {
   fake.createPullRequest({ owner: 'acme', repo: 'flaky', head: 'f' });
   fake.createPullRequest({ owner: 'acme', repo: 'steady', head: 's' });
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 afterEach(() => fake.clearFailures());
 
 describe('failRepo', () => {
@@ -80,24 +80,53 @@ describe('latency', () => {
   });
 
   it('close() ends keep-alive sockets and requests still waiting out their latency', async () => {
-    const slow = await startFakeGitHub({ latencyMs: 10_000 });
+    // Ten minutes: a close() that waited for it would outlast the test's own timeout.
+    const slow = await startFakeGitHub({ latencyMs: 600_000 });
     slow.addToken(T, { login: 'agent' });
-    // The fake's latency is a timer per request: one more active Timeout means the request reached it.
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
     const inFlight = fetch(`${slow.apiBaseUrl}/repos/a/b/pulls`, { headers: { authorization: `Bearer ${T}` } }).then(
       () => 'answered',
       () => 'aborted',
     );
-    await waitFor(() => timers() > before, {
-      timeoutMs: 5000,
-      message: 'the request to wait out its latency in the fake',
-    });
-    const started = Date.now();
+    await waitFor(() => slow.pending === 1, { message: 'the request to wait out its latency in the fake' });
     await slow.close();
     expect(await inFlight).toBe('aborted');
-    expect(Date.now() - started).toBeLessThan(5000);
-    // No latency timer outlives close(), so nothing holds the process open.
-    expect(timers()).toBe(before);
+    // Its wait was ended, not left to a timer that would hold the process open.
+    expect(slow.pending).toBe(0);
+    expect(slow.requests).toEqual([]);
+  });
+});
+
+describe('hold', () => {
+  it('keeps matching requests waiting until released, lets others through, and logs arrival order', async () => {
+    const hold = fake.hold((r) => r.path.includes('/acme/flaky/'));
+    fake.clearRequests();
+    const held = call(fake, '/repos/acme/flaky/pulls/1', { token: T });
+    await waitFor(() => hold.waiting === 1, { message: 'the request to be held' });
+    expect((await call(fake, '/repos/acme/steady/pulls/1', { token: T })).status).toBe(200);
+    expect(fake.requests.map((r) => r.path)).toEqual(['/api/v3/repos/acme/steady/pulls/1']);
+    hold.release();
+    expect((await held).status).toBe(200);
+    expect(hold.waiting).toBe(0);
+    const [steady, flaky] = fake.requests;
+    // The held request arrived first and was answered last.
+    expect(flaky!.arrival).toBeLessThan(steady!.arrival);
+    expect(flaky!.answered).toBeGreaterThan(steady!.answered);
+    expect(steady!.arrival).toBeLessThan(steady!.answered);
+    // Released holds hold nothing more.
+    expect((await call(fake, '/repos/acme/flaky/pulls/1', { token: T })).status).toBe(200);
+  });
+
+  it('close() ends held requests too', async () => {
+    const other = await startFakeGitHub();
+    other.addToken(T, { login: 'agent' });
+    const hold = other.hold(() => true);
+    const inFlight = fetch(`${other.apiBaseUrl}/repos/a/b/pulls`, { headers: { authorization: `Bearer ${T}` } }).then(
+      () => 'answered',
+      () => 'aborted',
+    );
+    await waitFor(() => hold.waiting === 1, { message: 'the request to be held' });
+    await other.close();
+    expect(await inFlight).toBe('aborted');
+    expect(other.pending).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ beforeAll(async () => {
   fake = await startFakeGitHub();
   fake.addToken(T, { login: 'agent' });
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 
 const byHead = (owner: string, repo: string, head: string) =>
   `/repos/${owner}/${repo}/pulls?head=${encodeURIComponent(head)}&state=all&sort=updated&direction=desc`;

@@ -1,15 +1,16 @@
 import { startFakeGitHub } from '../src/index.js';
 import type { FakeGitHub } from '../src/index.js';
-import { waitFor } from '@gitsync/testing';
 import { call, obj } from './helpers.js';
 
 let fake: FakeGitHub;
+/** The fake's clock: windows end when a test moves it on, not when the wall clock says so. */
+let now = Date.parse('2026-01-01T00:00:00Z');
 
 beforeAll(async () => {
-  fake = await startFakeGitHub();
+  fake = await startFakeGitHub({ now: () => now });
   fake.addRepo('acme', 'limits');
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 beforeEach(() => fake.clearRequests());
 
 const PATH = '/repos/acme/limits/pulls';
@@ -37,16 +38,13 @@ describe('authentication', () => {
 describe('budget', () => {
   it('sends the rate-limit headers on every answer', async () => {
     fake.addToken('headers', { login: 'agent', budget: 10, windowMs: 60_000 });
-    const before = Math.ceil(Date.now() / 1000);
     const reply = await call(fake, PATH, { token: 'headers' });
     expect(reply.headers.get('x-ratelimit-limit')).toBe('10');
     expect(reply.headers.get('x-ratelimit-remaining')).toBe('9');
     expect(reply.headers.get('x-ratelimit-used')).toBe('1');
     expect(reply.headers.get('x-ratelimit-resource')).toBe('core');
     expect(reply.headers.get('x-github-api-version-selected')).toBe('2022-11-28');
-    const reset = Number(reply.headers.get('x-ratelimit-reset'));
-    expect(reset).toBeGreaterThanOrEqual(before + 59);
-    expect(reset).toBeLessThanOrEqual(before + 61);
+    expect(Number(reply.headers.get('x-ratelimit-reset'))).toBe(Math.ceil((now + 60_000) / 1000));
     // A 404 costs a request too, as on GitHub.
     const missing = await call(fake, '/repos/acme/limits/pulls/77', { token: 'headers' });
     expect(missing.headers.get('x-ratelimit-remaining')).toBe('8');
@@ -54,16 +52,21 @@ describe('budget', () => {
 
   it('answers 403 with remaining 0 once the budget is spent, and restarts after the window', async () => {
     fake.addToken('small', { login: 'agent', budget: 3, windowMs: 400 });
+    const windowEnd = now + 400;
     for (let i = 0; i < 3; i++) expect((await call(fake, PATH, { token: 'small' })).status).toBe(200);
     const limited = await call(fake, PATH, { token: 'small' });
     expect(limited.status).toBe(403);
     expect(obj(limited.json).message).toMatch(/^API rate limit exceeded for user ID \d+\.$/);
     expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
-    expect(Number(limited.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('x-ratelimit-reset'))).toBe(Math.ceil(windowEnd / 1000));
     // Other tokens are unaffected.
     fake.addToken('other', { login: 'agent' });
     expect((await call(fake, PATH, { token: 'other' })).status).toBe(200);
-    await waitFor(async () => (await call(fake, PATH, { token: 'small' })).status === 200);
+    // Still spent until the last millisecond of the window; a fresh budget from its end.
+    now = windowEnd - 1;
+    expect((await call(fake, PATH, { token: 'small' })).status).toBe(403);
+    now = windowEnd;
+    expect((await call(fake, PATH, { token: 'small' })).status).toBe(200);
     const fresh = await call(fake, PATH, { token: 'small' });
     expect(fresh.headers.get('x-ratelimit-remaining')).toBe('1');
   });
@@ -73,15 +76,16 @@ describe('forced rate limits', () => {
   it('primary: 403, remaining 0 and reset at the end of the forced period, then recovers', async () => {
     fake.addToken('primary', { login: 'agent' });
     fake.forceRateLimit('primary', { ms: 300 });
-    const until = Date.now() + 300;
+    const until = now + 300;
     const reply = await call(fake, PATH, { token: 'primary' });
     expect(reply.status).toBe(403);
     expect(reply.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(reply.headers.get('retry-after')).toBeNull();
-    const reset = Number(reply.headers.get('x-ratelimit-reset'));
-    expect(reset).toBeGreaterThanOrEqual(Math.floor(until / 1000));
-    expect(reset).toBeLessThanOrEqual(Math.ceil(until / 1000) + 1);
-    await waitFor(async () => (await call(fake, PATH, { token: 'primary' })).status === 200);
+    expect(Number(reply.headers.get('x-ratelimit-reset'))).toBe(Math.ceil(until / 1000));
+    now = until - 1;
+    expect((await call(fake, PATH, { token: 'primary' })).status).toBe(403);
+    now = until;
+    expect((await call(fake, PATH, { token: 'primary' })).status).toBe(200);
   });
 
   it('secondary: 429 with retry-after in whole seconds and a message naming the secondary rate limit', async () => {
@@ -92,8 +96,10 @@ describe('forced rate limits', () => {
     expect(reply.headers.get('retry-after')).toBe('2');
     expect(reply.headers.get('x-ratelimit-remaining')).not.toBe('0');
     expect(obj(reply.json).message).toMatch(/secondary rate limit/);
-    fake.forceRateLimit('secondary', { ms: 50, kind: 'secondary' });
-    await waitFor(async () => (await call(fake, PATH, { token: 'secondary' })).status === 200);
+    now += 1499;
+    expect((await call(fake, PATH, { token: 'secondary' })).headers.get('retry-after')).toBe('1');
+    now += 1;
+    expect((await call(fake, PATH, { token: 'secondary' })).status).toBe(200);
   });
 
   it('secondary per minute: past perMinute requests (304s too), a 403 with the message and quota left', async () => {
@@ -116,6 +122,7 @@ describe('request log', () => {
     fake.addToken('a', { login: 'alice' });
     fake.addToken('b', { login: 'bob' });
     const start = Date.now();
+    fake.clearRequests();
     await call(fake, `${PATH}?state=all`, { token: 'a' });
     await call(fake, PATH, { token: 'b', headers: { 'if-none-match': '"x"' } });
     await call(fake, PATH, { token: 'a' });
@@ -127,8 +134,13 @@ describe('request log', () => {
       token: 'a',
       status: 200,
       at: expect.any(Number),
+      arrival: expect.any(Number),
+      answered: expect.any(Number),
       conditional: false,
     });
+    // One after another: each answered before the next arrived.
+    const order = fake.requests.flatMap((r) => [r.arrival, r.answered]);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(fake.requests[1]?.conditional).toBe(true);
     expect(fake.requests[0]?.at).toBeGreaterThanOrEqual(start);
     fake.clearRequests();

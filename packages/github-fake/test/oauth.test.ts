@@ -8,7 +8,7 @@ beforeAll(async () => {
   fake = await startFakeGitHub();
   fake.addRepo('acme', 'oauth');
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 
 async function refresh(body: string, contentType: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(fake.tokenUrl, {

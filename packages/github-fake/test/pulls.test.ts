@@ -9,7 +9,7 @@ beforeAll(async () => {
   fake = await startFakeGitHub();
   fake.addToken(T, { login: 'agent' });
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 
 const findPath = (
   owner: string,

@@ -9,7 +9,7 @@ beforeAll(async () => {
   fake = await startFakeGitHub();
   fake.addToken(T, { login: 'agent', budget: 100 });
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 
 describe('GET /repos/{o}/{r}', () => {
   it('answers a repository that is not a fork without parent or source', async () => {

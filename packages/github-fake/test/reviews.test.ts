@@ -9,7 +9,7 @@ beforeAll(async () => {
   fake = await startFakeGitHub();
   fake.addToken(T, { login: 'agent' });
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 
 describe('GET /repos/{o}/{r}/pulls/{n}/reviews', () => {
   it('lists reviews in submission order across pages linked by the Link header', async () => {

@@ -14,6 +14,7 @@ import type { MergeRequestRecord } from './store.js';
 import { rateHeaders, snapshot, Tokens } from './tokens.js';
 import type { FailureMode, FakeGitLab, FakeGitLabOptions, FakeRequest } from './types.js';
 import { answerWeb } from './web.js';
+import { Holds } from './holds.js';
 
 const REST_PREFIX = '/api/v4';
 const GRAPHQL_PATH = '/api/graphql';
@@ -27,6 +28,8 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   const failures = new Map<number, { mode: FailureMode; remaining: number }>();
   const requests: FakeRequest[] = [];
   const pending = new Set<NodeJS.Timeout>();
+  const holds = new Holds();
+  let counter = 0;
   const announceAlways = options.rateLimitHeaders === 'always';
   let latencyMs = Math.max(0, options.latencyMs ?? 0);
   let closed = false;
@@ -118,7 +121,9 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (latencyMs > 0) await delay(latencyMs);
+    const arrival = ++counter;
+    await holds.pass({ method: req.method ?? 'GET', path: req.url ?? '/', token: tokenOf(req) });
+    if (latencyMs > 0 && !closed) await delay(latencyMs);
     if (closed) return;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -143,6 +148,8 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
       token,
       status: result.status,
       at: Date.now(),
+      arrival,
+      answered: ++counter,
       conditional: req.headers['if-none-match'] !== undefined,
     });
   }
@@ -226,6 +233,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
     setLatency: (ms) => {
       latencyMs = Math.max(0, ms);
     },
+    hold: (match) => holds.add(match),
     get requests() {
       return requests;
     },
@@ -237,6 +245,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
       closed = true;
       for (const timer of pending) clearTimeout(timer);
       pending.clear();
+      holds.releaseAll();
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await done;

@@ -1,3 +1,5 @@
+import type { Hold, HeldRequest } from './holds.js';
+
 /** Public surface of the fake; tests, the demo and the benchmark are written against these shapes. */
 
 export interface FakeGitLabOptions {
@@ -110,6 +112,12 @@ export interface FakeRequest {
   token: string | null;
   status: number;
   at: number;
+  /**
+   * Places of its arrival and of its answer on one counter shared by every request: `a.arrival >
+   * b.answered` says that `a` was sent after `b`'s answer was out, whatever the clocks say.
+   */
+  arrival: number;
+  answered: number;
   /** The request sent If-None-Match. */
   conditional: boolean;
 }
@@ -149,6 +157,8 @@ export interface FakeGitLab {
   failProject(project: string, mode: FailureMode, times?: number): void;
   clearFailures(): void;
   setLatency(ms: number): void;
+  /** Requests for which `match` says true wait, before anything else is done with them, until released. */
+  hold(match: (request: HeldRequest) => boolean): Hold;
   readonly requests: ReadonlyArray<FakeRequest>;
   clearRequests(): void;
   close(): Promise<void>;

@@ -248,10 +248,11 @@ describe('GitHubProvider over HTTP', () => {
   it('gives every token its own throttling lane: 20 tokens have 20 requests in flight at once', async () => {
     const waiting: Array<(reply: { status: number; body: unknown }) => void> = [];
     // Answer everyone only once all 20 are in flight. A limiter shared by all tokens (10 slots) never gets
-    // there: after 3 s the waiting requests get a 503 and the test fails instead of hanging.
+    // there: at the deadline (a deadline, not a speed: 20 local requests need far less) the waiting
+    // requests get a 503 and the test fails instead of hanging.
     const giveUp = setTimeout(
       () => waiting.forEach((reply) => reply({ status: 503, body: { message: `only ${waiting.length} in flight` } })),
-      3000,
+      20_000,
     );
     await setup(
       () =>

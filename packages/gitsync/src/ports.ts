@@ -112,8 +112,16 @@ export interface Publisher<TChange> {
 
 /** Resolves the owner's token for a provider, refreshing an expired OAuth token on the way. */
 export interface TokenSource {
-  /** `forceRefresh`: the provider rejected the current token (401); refresh it if possible. */
-  getToken(providerId: string, ownerId: string, options?: { forceRefresh?: boolean }): Promise<string | null>;
+  /**
+   * `forceRefresh`: the provider rejected the current token (401); refresh it if possible.
+   * `rejected`: the token it rejected — when the stored one is another already (renewed meanwhile),
+   * that one is the answer, with no exchange.
+   */
+  getToken(
+    providerId: string,
+    ownerId: string,
+    options?: { forceRefresh?: boolean; rejected?: string },
+  ): Promise<string | null>;
 }
 
 /** Paces every HTTP request of a rate-limit group across replicas (budget, blocks, in-flight bounds). */

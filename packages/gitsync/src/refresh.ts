@@ -101,7 +101,7 @@ async function fetchWithToken<T>(target: RefreshTarget, provider: GitProvider, d
   } catch (err) {
     if (!(err instanceof ProviderError && err.is(401))) throw err;
     // The token was revoked or expired early: refresh it once, else the owner must link again.
-    const renewed = await deps.tokens.getToken(provider.id, target.ownerId, { forceRefresh: true });
+    const renewed = await deps.tokens.getToken(provider.id, target.ownerId, { forceRefresh: true, rejected: token });
     if (!renewed || renewed === token) throw new NoTokenError(provider.id);
     return fetchFromProvider(target, provider, renewed, deps);
   }

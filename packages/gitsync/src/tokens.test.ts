@@ -1,5 +1,5 @@
 import type { Clock } from './ports.js';
-import { createTokenSource, type StoredToken, type TokenStore } from './tokens.js';
+import { createTokenSource, type ExchangeLock, type StoredToken, type TokenStore } from './tokens.js';
 
 /** Counts look-ups; tokens live in a Map (this tests the caching logic, not a database). */
 function memoryStore(initial: Record<string, StoredToken>) {
@@ -82,5 +82,47 @@ describe('createTokenSource', () => {
     nowMs += 1500;
     await source.getToken('gh', 'u1');
     expect(calls.load).toBe(2);
+  });
+
+  it('exchanges once for every job of the owner that needs it at the same time, expired or refused', async () => {
+    const { store, tokens } = memoryStore({
+      'gh/u1': token('old', { refreshToken: 'r1', expiresAt: new Date(nowMs - 1) }),
+    });
+    const answers: Array<(t: StoredToken) => void> = [];
+    const refresh = jest.fn(() => new Promise<StoredToken>((resolve) => answers.push(resolve)));
+    const source = createTokenSource({ store, refresh, clock });
+    const waiting = [
+      source.getToken('gh', 'u1'),
+      source.getToken('gh', 'u1', { forceRefresh: true, rejected: 'old' }),
+      source.getToken('gh', 'u1', { forceRefresh: true, rejected: 'old' }),
+    ];
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const answer of answers) answer(token('new', { refreshToken: 'r2', expiresAt: new Date(nowMs + 3_600_000) }));
+    expect(await Promise.all(waiting)).toEqual(['new', 'new', 'new']);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(tokens.get('gh/u1')?.refreshToken).toBe('r2');
+    // A 401 for the token just renewed by someone else costs no exchange: the stored one is newer.
+    expect(await source.getToken('gh', 'u1', { forceRefresh: true, rejected: 'old' })).toBe('new');
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the stored token again under the lock: renewed by another process meanwhile, used as is', async () => {
+    const { store, tokens } = memoryStore({
+      'gh/u1': token('old', { refreshToken: 'r1', expiresAt: new Date(nowMs - 1) }),
+    });
+    const keys: string[] = [];
+    // Another process held the lock and exchanged while this one waited for it.
+    const lock: ExchangeLock = {
+      async withLock(key, run) {
+        keys.push(key);
+        tokens.set('gh/u1', token('theirs', { refreshToken: 'r2', expiresAt: new Date(nowMs + 3_600_000) }));
+        return run();
+      },
+    };
+    const refresh = jest.fn(async () => token('mine'));
+    const source = createTokenSource({ store, refresh, clock, lock });
+    expect(await source.getToken('gh', 'u1')).toBe('theirs');
+    expect(refresh).not.toHaveBeenCalled();
+    expect(keys).toEqual(['gh:u1']);
   });
 });

@@ -11,8 +11,8 @@ beforeAll(async () => {
   other = new Redis(r.url);
 });
 afterAll(async () => {
-  other.disconnect();
-  await r.cleanup();
+  other?.disconnect();
+  await r?.cleanup();
 });
 
 let nowMs = Date.now();
@@ -34,15 +34,24 @@ const limited = (until: number): ResponseInfo => ({
   blockedUntil: new Date(until),
 });
 
-/** Resolves `true` if the acquire has gone through within ~100 ms: a wait that must not end yet. */
-async function settledSoon(p: Promise<unknown>): Promise<boolean> {
+/**
+ * Whether the acquire `p` is still waiting after the pacer asked Redis `rounds` more times: it
+ * sends one round trip at a time, so each of them was answered "not yet" by the script itself — a
+ * refusal, not a slow machine. (It would go through on the first answer that grants it.)
+ */
+async function stillWaitingAfter(redis: Redis, p: Promise<unknown>, rounds = 3): Promise<boolean> {
   let done = false;
   void p.then(
     () => (done = true),
     () => (done = true),
   );
-  for (let i = 0; i < 20 && !done; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  return done;
+  const roundTrips = jest.spyOn(redis, 'pipeline');
+  try {
+    await waitFor(() => done || roundTrips.mock.calls.length > rounds, { message: `${rounds} answers from Redis` });
+    return !done;
+  } finally {
+    roundTrips.mockRestore();
+  }
 }
 
 describe('RedisGroupPacer', () => {
@@ -50,7 +59,7 @@ describe('RedisGroupPacer', () => {
     const group = pacerOn(r.client).forGroup('gh:probe');
     const first = await group.acquire();
     const second = group.acquire();
-    expect(await settledSoon(second)).toBe(false);
+    expect(await stillWaitingAfter(r.client, second)).toBe(true);
     first(answer(100, nowMs + 60_000));
     await second; // the probe answered: the next request goes (or the test times out)
   });
@@ -97,7 +106,7 @@ describe('RedisGroupPacer', () => {
     await a.acquire(); // this replica "dies" holding both slots
     await b.acquire();
     const waiting = b.acquire();
-    expect(await settledSoon(waiting)).toBe(false);
+    expect(await stillWaitingAfter(other, waiting)).toBe(true);
     nowMs += 11_000;
     await waiting; // the dead replica's slots lapsed
   });

@@ -1,13 +1,5 @@
 import { once } from 'node:events';
-import {
-  freePort,
-  spawnApp,
-  stopAll,
-  waitForOutput,
-  type AppProcess,
-  type TestDatabase,
-  type TestRedis,
-} from '@gitsync/testing';
+import { startApp, stopAll, type TestDatabase, type TestRedis } from '@gitsync/testing';
 import { WEBHOOK_SECRET } from './raw.js';
 
 export const FUZZ_ADMIN_KEY = 'fuzz-admin-key-0123456789abcdef';
@@ -33,13 +25,10 @@ export async function startApiProcess(
   r: TestRedis,
   env: Record<string, string> = {},
 ): Promise<ApiProcess> {
-  const port = await freePort();
-  const app: AppProcess = spawnApp('api', {
+  const app = await startApp('api', {
     DATABASE_URL: t.url,
     REDIS_URL: r.url,
     GITSYNC_QUEUE_PREFIX: r.prefix,
-    PORT: String(port),
-    HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     GITSYNC_ADMIN_API_KEY: FUZZ_ADMIN_KEY,
     GITSYNC_EXTERNAL_AUTH_1_ID: 'github',
@@ -51,15 +40,9 @@ export async function startApiProcess(
     GITSYNC_AUTH_FAILURE_QUOTA: '1000000',
     ...env,
   });
-  const closed = once(app.child, 'close');
-  try {
-    await waitForOutput(app, 'api listening', 60_000);
-  } catch (err) {
-    await stopAll([app]);
-    throw err;
-  }
+  const closed = app.child.exitCode === null ? once(app.child, 'close') : Promise.resolve();
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: app.url,
     errorLines: () =>
       app
         .output()

@@ -1,0 +1,93 @@
+import { spawnApp, stopAll, type AppName, type AppProcess, type SpawnOptions } from './processes.js';
+import { freePort } from './redis-server.js';
+import { waitFor } from './wait.js';
+
+/** An app started and ready. */
+export interface StartedApp extends AppProcess {
+  /** `http://127.0.0.1:PORT`: the API itself, or the health server (/readyz, /metrics) of a worker or scheduler. */
+  url: string;
+}
+
+export interface StartAppOptions extends SpawnOptions {
+  /** @defaultValue the app's name */
+  name?: string;
+  /** @defaultValue 60 s */
+  timeoutMs?: number;
+  /** Starts tried when the health port was taken meanwhile. @defaultValue 3 */
+  attempts?: number;
+  /**
+   * Told of each process as soon as it is spawned, so that a harness stops it however the start
+   * ends — even when the test gives up waiting for it.
+   */
+  onSpawn?: (app: AppProcess) => void;
+}
+
+/**
+ * Starts one of the system's apps as operators do and resolves once it is ready — its /readyz
+ * answers 200 (Postgres and Redis reachable, the worker running):
+ * - the API binds a port of its own choosing (PORT=0) and says which in its "api listening" line;
+ * - a worker or scheduler serves /readyz on a health port found free just before; when another
+ *   process took it meanwhile, the start is tried again on another one.
+ * A process that exits during its start fails it at once with what it printed, and one that does
+ * not get ready in time is stopped: a failed start leaves nothing running.
+ */
+export async function startApp(
+  app: Extract<AppName, 'api' | 'worker' | 'scheduler'>,
+  env: Record<string, string>,
+  options: StartAppOptions = {},
+): Promise<StartedApp> {
+  const attempts = options.attempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const healthPort = app === 'api' ? null : await freePort();
+    const started = spawnApp(
+      app,
+      {
+        ...env,
+        ...(healthPort === null ? { PORT: '0', HOST: '127.0.0.1' } : { GITSYNC_HEALTH_PORT: String(healthPort) }),
+      },
+      options.name ?? app,
+      options,
+    );
+    options.onSpawn?.(started);
+    const state = await ready(started, healthPort, options.timeoutMs ?? 60_000).catch(async (err: unknown) => {
+      await stopAll([started]);
+      throw err;
+    });
+    if (typeof state === 'string') return Object.assign(started, { url: state });
+    const taken = /EADDRINUSE/.test(started.output());
+    if (!taken || attempt >= attempts) {
+      throw new Error(
+        `${started.name} exited with ${state.exited} while starting\n--- ${started.name} output ---\n` +
+          started.output().slice(-4000),
+      );
+    }
+  }
+}
+
+/** The app's URL once /readyz answers 200, or how it exited first. */
+async function ready(app: AppProcess, healthPort: number | null, timeoutMs: number) {
+  let exited: number | null = null;
+  void app.exited.then((code) => (exited = code));
+  let url = healthPort === null ? null : `http://127.0.0.1:${healthPort}`;
+  return waitFor<string | { exited: number } | undefined>(
+    async () => {
+      if (exited !== null) return { exited };
+      url ??= listeningAt(app.output());
+      if (url === null) return undefined;
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
+      return res?.ok ? url : undefined;
+    },
+    {
+      timeoutMs,
+      intervalMs: 50,
+      message: () => `${app.name} to be ready (/readyz)\n--- ${app.name} output ---\n${app.output().slice(-4000)}`,
+    },
+  );
+}
+
+/** The API's address from its "api listening" log line (JSON, or pino-pretty's text). */
+function listeningAt(output: string): string | null {
+  const line = output.split('\n').find((l) => l.includes('api listening'));
+  const address = line && /(https?:\/\/[^"\s,}]+)/.exec(line)?.[1];
+  return address ? address.replace('://0.0.0.0:', '://127.0.0.1:').replace('://[::]:', '://127.0.0.1:') : null;
+}
