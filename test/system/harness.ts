@@ -11,7 +11,6 @@ import {
   createTestDatabase,
   createTestRedis,
   scanKeys,
-  spawnApp,
   startApp,
   startPrivateRedis,
   stopAll,

@@ -64,7 +64,7 @@ export interface BuildAppOptions extends ApiContext {
   groupMaxInFlight?: number;
   /** Requests of a group's budget left untouched, as the workers'. @defaultValue 0 */
   rateLimitReserve?: number;
-  /** The pacer's per-minute ceiling per group (the workers' `GITSYNC_GROUP_REQUESTS_PER_MINUTE`). @defaultValue 0: none */
+  /** Requests per group per minute, as the workers' (`GITSYNC_GROUP_REQUESTS_PER_MINUTE`). @defaultValue 0: none */
   groupRequestsPerMinute?: number;
   /** The largest diff served. @defaultValue 4 MiB */
   maxDiffBytes?: number;

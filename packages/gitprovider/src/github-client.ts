@@ -1,3 +1,6 @@
+// Bottleneck's light build has no types of its own; workspaces that compile this file (webhooks, api)
+// see the declaration only through this reference.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./bottleneck-light.d.ts" />
 import { Octokit } from '@octokit/core';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
