@@ -23,9 +23,10 @@ describe('checksIconFor', () => {
 });
 
 describe('hasConflicts', () => {
-  it('only for dirty: unknown mergeability is not a conflict', () => {
-    expect(hasConflicts({ mergeable_state: 'dirty' })).toBe(true);
-    expect(hasConflicts({ mergeable_state: 'unknown' })).toBe(false);
+  it('only for an open PR that is dirty: unknown mergeability or a merged PR is no conflict', () => {
+    expect(hasConflicts({ pull_request_state: 'open', mergeable_state: 'dirty' })).toBe(true);
+    expect(hasConflicts({ pull_request_state: 'open', mergeable_state: 'unknown' })).toBe(false);
+    expect(hasConflicts({ pull_request_state: 'merged', mergeable_state: 'dirty' })).toBe(false);
     expect(hasConflicts({})).toBe(false);
   });
 });

@@ -35,6 +35,10 @@ export function checksIconFor(status: ChecksSource | undefined): ChecksIconConfi
   return { icon, state, color, label: counts.length > 0 ? `${word}: ${counts.join(', ')}` : word };
 }
 
-/** Merge conflicts: only GitHub's `dirty`. An unknown mergeability (not computed yet) is no conflict. */
-export const hasConflicts = (status: Pick<DiffStatusJson, 'mergeable_state'> | undefined): boolean =>
-  status?.mergeable_state === 'dirty';
+/**
+ * Merge conflicts: only GitHub's `dirty`, and only while the PR is open (a merged or closed PR has nothing left to
+ * merge, whatever was last computed). An unknown mergeability (not computed yet) is no conflict.
+ */
+export const hasConflicts = (
+  status: Pick<DiffStatusJson, 'mergeable_state' | 'pull_request_state'> | undefined,
+): boolean => status?.pull_request_state === 'open' && status.mergeable_state === 'dirty';
