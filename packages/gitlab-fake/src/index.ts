@@ -13,4 +13,4 @@ export type {
   PipelineStatus,
   ReviewState,
 } from './types.js';
-export type { HeldRequest, Hold } from '@gitsync/github-fake/holds';
+export type { HeldRequest, Hold } from './holds.js';

@@ -14,7 +14,7 @@ import type { MergeRequestRecord } from './store.js';
 import { rateHeaders, snapshot, Tokens } from './tokens.js';
 import type { FailureMode, FakeGitLab, FakeGitLabOptions, FakeRequest } from './types.js';
 import { answerWeb } from './web.js';
-import { Holds } from '@gitsync/github-fake/holds';
+import { Holds } from './holds.js';
 
 const REST_PREFIX = '/api/v4';
 const GRAPHQL_PATH = '/api/graphql';

@@ -1,4 +1,4 @@
-import type { Hold, HeldRequest } from '@gitsync/github-fake/holds';
+import type { Hold, HeldRequest } from './holds.js';
 
 /** Public surface of the fake; tests, the demo and the benchmark are written against these shapes. */
 
