@@ -1,19 +1,9 @@
 import { z } from 'zod';
-import { PROVIDER_TYPE_NAMES, providerTypes, type ProviderTypeName } from '@gitsync/gitprovider';
+import { PROVIDER_TYPE_NAMES, providerTypes, type ConfiguredProvider } from '@gitsync/gitprovider';
 import { ConfigError } from './parse.js';
 
-export interface ProviderConfig {
-  id: string;
-  /** A type of `providerTypes` (`github`, `gitlab`). */
-  type: ProviderTypeName;
-  /** Without trailing slash; the type's default when not set (`https://api.github.com`, `https://gitlab.com/api/v4`). */
-  apiBaseUrl: string;
-  /** Matches remote origins of this provider; null means "derived from the API base URL's host". */
-  originPattern: RegExp | null;
-  clientId: string | null;
-  clientSecret: string | null;
-  /** OAuth refresh; the type's default when not set (GitLab: `<web base>/oauth/token`), else null. */
-  tokenUrl: string | null;
+/** A configured provider set: what gitprovider builds providers from, and the webhook secret the API checks. */
+export interface ProviderConfig extends ConfiguredProvider {
   webhookSecret: string | null;
 }
 

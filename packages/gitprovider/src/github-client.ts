@@ -11,6 +11,7 @@ import { parseJsonBody } from './parse-response.js';
 import { TokenCache } from './token-cache.js';
 import type { RequestPacer, ResponseInfo } from './types.js';
 import { bodyText } from './undici-fetch.js';
+import { responseInfo } from './github-rate-headers.js';
 
 const ThrottledOctokit = Octokit.plugin(throttling);
 type Client = InstanceType<typeof ThrottledOctokit>;
@@ -171,22 +172,6 @@ export class GitHubClient {
       data: parseJsonBody(text, { what, status: response.status }),
     };
   }
-}
-
-function responseInfo(status: number, headers: Record<string, string | number | undefined>): ResponseInfo {
-  const number = (name: string) => {
-    const value = headers[name];
-    const parsed = value === undefined ? NaN : Number(value);
-    return Number.isFinite(parsed) ? parsed : null;
-  };
-  const reset = number('x-ratelimit-reset');
-  return {
-    status,
-    remaining: number('x-ratelimit-remaining'),
-    resetAt: reset === null ? null : new Date(reset * 1000),
-    blockedUntil: null,
-    limit: number('x-ratelimit-limit'),
-  };
 }
 
 const NO_ANSWER: ResponseInfo = { status: null, remaining: null, resetAt: null, blockedUntil: null };

@@ -2,6 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import { classifyHttpFailure, scrub } from './classify.js';
 import { ProviderError, RateLimitError } from './errors.js';
 import type { DiffRequest, DiffResult, RequestPacer, ResponseInfo } from './types.js';
+import { responseInfo } from './github-rate-headers.js';
 
 export interface DiffFetchOptions {
   dispatcher: Dispatcher;
@@ -94,20 +95,6 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(raw)) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
-}
-
-function responseInfo(status: number, headers: Record<string, string | undefined>): ResponseInfo {
-  const number = (name: string) => {
-    const parsed = headers[name] === undefined ? NaN : Number(headers[name]);
-    return Number.isFinite(parsed) ? parsed : null;
-  };
-  const reset = number('x-ratelimit-reset');
-  return {
-    status,
-    remaining: number('x-ratelimit-remaining'),
-    resetAt: reset === null ? null : new Date(reset * 1000),
-    blockedUntil: null,
-  };
 }
 
 /** GitHub's `{message}` of an error answer, from its first few KiB only. */
