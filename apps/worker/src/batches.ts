@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 /**
  * Lets `limit` batches run at once. A batch that finds every slot busy waits, and keeps gathering
  * the items that arrive meanwhile: under load, batches grow instead of queueing up for pool
- * connections; when idle, an item goes on the next tick.
+ * connections; when idle, an item goes once the current turn of the event loop ends.
  */
 export function createFlushSlots(limit: number) {
   let busy = 0;
@@ -15,10 +15,12 @@ export function createFlushSlots(limit: number) {
     }
   };
   return {
-    /** DataLoader's `batchScheduleFn`: results of the same tick always join the batch. */
+    /** DataLoader's `batchScheduleFn`: items of the same turn of the event loop always join the batch. */
     schedule(dispatch: () => void): void {
       waiting.push(dispatch);
-      process.nextTick(pump);
+      // After this turn's I/O callbacks: the jobs of one read from Redis (BullMQ hands them over one
+      // callback each) join one batch instead of one statement each.
+      setImmediate(pump);
     },
     release(): void {
       busy -= 1;

@@ -156,8 +156,9 @@ export class RedisGroupPacer {
   private schedule(): void {
     if (this.sending || this.scheduled) return;
     this.scheduled = true;
-    // Next tick: what the same turn of the event loop asks (a refresh's two requests) goes together.
-    process.nextTick(() => {
+    // After this turn's I/O callbacks: what they ask goes together — answers that arrived in one read
+    // and the requests that follow them, so a freed slot and its group's next request share one call.
+    setImmediate(() => {
       this.scheduled = false;
       void this.send();
     });
@@ -179,19 +180,10 @@ export class RedisGroupPacer {
         this.reserve,
         this.paddingMs,
         this.requestsPerMinute,
+        ...mergeAnswers(releases.map((r) => r.info)),
         releases.length,
+        ...releases.map((r) => r.slot),
       ].map(String);
-      for (const { slot, info } of releases) {
-        const answered = info.remaining !== null && info.resetAt !== null;
-        args.push(
-          slot,
-          answered ? String(info.remaining) : '',
-          answered ? String(info.resetAt!.getTime()) : '',
-          known(info.blockedUntil?.getTime()),
-          known(info.limit),
-          info.blockedUntil ? (info.blockedBy ?? '') : '',
-        );
-      }
       args.push(String(asking.length), ...asking.map((w) => w.slot));
       calls.push({ group, state, asking, args: [block, budget, inflight, ...args] });
     }
@@ -263,6 +255,34 @@ export class RedisGroupPacer {
       this.schedule();
     }, this.retryDelayMs);
   }
+}
+
+/**
+ * What the freed slots' answers tell Redis, as one (pace-3.lua's ARGV[7..11]): the latest window's
+ * smallest remaining (within a window the count only goes down; answers may arrive out of order),
+ * the last limit sent and the latest block. One merged answer, not one per slot: the script reads
+ * and writes the group's budget once per call.
+ */
+function mergeAnswers(answers: readonly ResponseInfo[]): string[] {
+  let remaining: number | null = null;
+  let reset: number | null = null;
+  let limit: number | null = null;
+  let blocked: ResponseInfo | null = null;
+  for (const info of answers) {
+    if (info.limit !== null && info.limit !== undefined) limit = info.limit;
+    if (info.blockedUntil && (!blocked || info.blockedUntil > blocked.blockedUntil!)) blocked = info;
+    if (info.remaining === null || info.resetAt === null) continue;
+    const at = info.resetAt.getTime();
+    if (reset === null || at > reset) [remaining, reset] = [info.remaining, at];
+    else if (at === reset) remaining = Math.min(remaining!, info.remaining);
+  }
+  return [
+    known(remaining),
+    known(reset),
+    known(limit),
+    known(blocked?.blockedUntil?.getTime()),
+    blocked ? (blocked.blockedBy ?? '') : '',
+  ];
 }
 
 function push<T>(map: Map<string, T[]>, key: string, item: T): void {

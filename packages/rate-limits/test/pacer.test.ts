@@ -140,6 +140,42 @@ describe('RedisGroupPacer', () => {
     }
   });
 
+  it('merges the answers freed in one call: the latest window, its smallest remaining, the latest block', async () => {
+    const conn = new Redis(r.url);
+    try {
+      const group = pacerOn(conn).forGroup('gh:merge');
+      const [reset, older] = [nowMs + 60_000, nowMs + 30_000];
+      (await group.acquire())({ ...answer(50, reset), limit: 5000 });
+      const slots = await Promise.all([group.acquire(), group.acquire(), group.acquire()]);
+      const roundTrips = jest.spyOn(conn, 'pipeline');
+      // Answers out of order, freed in one turn: one script call carries them.
+      slots[0]!(answer(40, reset));
+      slots[1]!(answer(10, older));
+      slots[2]!(answer(45, reset));
+      await waitFor(async () => (await conn.zcard(groupKeys(r.prefix, 'gh:merge').inflight)) === 0, {
+        message: 'slots released',
+      });
+      expect(roundTrips).toHaveBeenCalledTimes(1);
+      expect(await readGroupBudget(conn, r.prefix, 'gh:merge', nowMs)).toEqual({
+        remaining: 40,
+        limit: 5000,
+        resetAt: new Date(reset),
+        blocked: null,
+      });
+      // A later, larger remaining within the window does not raise it; a block among answers blocks.
+      const [ok, limitedOne] = await Promise.all([group.acquire(), group.acquire()]);
+      ok(answer(44, reset));
+      limitedOne(limited(nowMs + 90_000));
+      await waitFor(async () => (await blockedUntil(conn, r.prefix, 'gh:merge', nowMs)) !== null);
+      expect(await readGroupBudget(conn, r.prefix, 'gh:merge', nowMs)).toMatchObject({
+        remaining: 40,
+        blocked: { until: new Date(nowMs + 90_000), kind: 'primary' },
+      });
+    } finally {
+      conn.disconnect();
+    }
+  });
+
   it("keeps every key of a call in its group's hash slot (Redis Cluster)", () => {
     const keys = Object.values(groupKeys('gitsync', 'github:0b6a'));
     expect(keys.map((k) => /\{([^}]*)\}/.exec(k)?.[1])).toEqual(['github:0b6a', 'github:0b6a', 'github:0b6a']);

@@ -16,8 +16,10 @@
     ARGV[4] requests left untouched in the budget
     ARGV[5] padding added to a reset
     ARGV[6] most requests started per minute across replicas (0: no ceiling)
-    ARGV[7] R: slots freed; then R times: slot, remaining, reset (epoch ms), blocked until (epoch ms),
-            limit, blocked by ('primary' | 'secondary') ('' where the answer did not say)
+    ARGV[7] what the freed slots' answers said, merged by the caller: remaining, reset (epoch ms) of the
+            latest window answered (its smallest remaining), limit, blocked until (epoch ms) and blocked
+            by ('primary' | 'secondary') of the latest block ('' where no answer said)
+    ARGV[12] R: slots freed; then R times: slot
     then    A: slots wanted; then A times: slot
 
   Output: { granted, verdict, until, blockSet, blockKind }
@@ -58,27 +60,34 @@ local function block(untilMs, kind)
   end
 end
 
-local a = 7
+-- The budget as stored, read once: the release below and the acquire after it both need it.
+local stored = redis.call('HMGET', budget, 'remaining', 'reset', 'limit')
+local storedRemaining, storedReset = tonumber(stored[1] or ''), tonumber(stored[2] or '0')
+
+local remaining, reset, limit = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9]
+local blockedUntil, blockedBy = ARGV[10], ARGV[11]
+local a = 12
 local releases = tonumber(ARGV[a])
-for _ = 1, releases do
-  local slot, remaining, reset, blockedUntil = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
-  local limit, blockedBy = ARGV[a + 5], ARGV[a + 6]
-  a = a + 6
-  redis.call('ZREM', inflight, slot)
-  if limit ~= '' then redis.call('HSET', budget, 'limit', limit) end
-  if remaining ~= '' and reset ~= '' then
-    remaining, reset = tonumber(remaining), tonumber(reset)
-    local stored = redis.call('HMGET', budget, 'remaining', 'reset')
-    local current, currentReset = stored[1], tonumber(stored[2] or '0')
-    if not current or reset > currentReset then
-      redis.call('HSET', budget, 'remaining', remaining, 'reset', reset)
-    elseif reset == currentReset and remaining < tonumber(current) then
-      redis.call('HSET', budget, 'remaining', remaining)
-    end
-    redis.call('PEXPIREAT', budget, math.max(reset + 60000, now + BUCKETS * BUCKET_MS))
-  end
-  if blockedUntil ~= '' then block(tonumber(blockedUntil), blockedBy ~= '' and blockedBy or 'primary') end
+if releases > 0 then redis.call('ZREM', inflight, unpack(ARGV, a + 1, a + releases)) end
+a = a + releases
+-- Only what changes is written: a 304's answer repeats the stored budget.
+local changes = {}
+if limit ~= '' and limit ~= stored[3] then
+  changes[#changes + 1], changes[#changes + 2] = 'limit', limit
 end
+if remaining and reset then
+  if storedRemaining == nil or reset > storedReset then
+    changes[#changes + 1], changes[#changes + 2] = 'remaining', remaining
+    changes[#changes + 1], changes[#changes + 2] = 'reset', reset
+    storedRemaining, storedReset = remaining, reset
+    redis.call('PEXPIREAT', budget, math.max(reset + 60000, now + BUCKETS * BUCKET_MS))
+  elseif reset == storedReset and remaining < storedRemaining then
+    changes[#changes + 1], changes[#changes + 2] = 'remaining', remaining
+    storedRemaining = remaining
+  end
+end
+if #changes > 0 then redis.call('HSET', budget, unpack(changes)) end
+if blockedUntil ~= '' then block(tonumber(blockedUntil), blockedBy ~= '' and blockedBy or 'primary') end
 
 -- The per-minute ceiling's buckets: counts by bucket number, the ones out of the window deleted.
 local bucketNow = math.floor(now / BUCKET_MS)
@@ -112,22 +121,25 @@ end
 local wanted = tonumber(ARGV[a + 1])
 a = a + 1
 local granted, verdict, untilMs = 0, 'ok', 0
-local blocked = tonumber(redis.call('GET', blockKey) or '0')
-if wanted > 0 and blocked > now then
+local blocked = wanted > 0 and tonumber(redis.call('GET', blockKey) or '0') or 0
+if blocked > now then
   verdict, untilMs = 'blocked', blocked
 elseif wanted > 0 then
-  redis.call('ZREMRANGEBYSCORE', inflight, '-inf', now)
+  local known = storedRemaining ~= nil and storedReset > now
   local count = redis.call('ZCARD', inflight)
-  local stored = redis.call('HMGET', budget, 'remaining', 'reset')
-  local remaining, reset = tonumber(stored[1] or ''), tonumber(stored[2] or '0')
-  local known = remaining ~= nil and reset > now
+  -- Slots of a crashed replica (lease ended) are swept only when they could be what holds the group back.
+  if count >= maxInFlight or (not known and count > 0) or (known and storedRemaining - count <= reserve) then
+    redis.call('ZREMRANGEBYSCORE', inflight, '-inf', now)
+    count = redis.call('ZCARD', inflight)
+  end
+  local taken = {}
   for j = 1, wanted do
     if count >= maxInFlight or (not known and count > 0) then
       verdict = 'busy'
       break
     end
-    if known and remaining - count <= reserve then
-      untilMs = reset + padding
+    if known and storedRemaining - count <= reserve then
+      untilMs = storedReset + padding
       block(untilMs, 'proactive')
       verdict = 'spent'
       break
@@ -138,10 +150,11 @@ elseif wanted > 0 then
       verdict = 'ceiling'
       break
     end
-    redis.call('ZADD', inflight, leaseUntil, ARGV[a + j])
+    taken[#taken + 1], taken[#taken + 2] = leaseUntil, ARGV[a + j]
     count, granted, started = count + 1, granted + 1, started + 1
   end
   if granted > 0 then
+    redis.call('ZADD', inflight, unpack(taken))
     redis.call('PEXPIRE', inflight, leaseUntil - now + 1000)
     if perMinute > 0 then
       redis.call('HINCRBY', budget, 'm' .. bucketNow, granted)
