@@ -9,11 +9,22 @@ import { createLogger } from '@gitsync/logger';
 import { RefreshProducer } from '@gitsync/queue';
 import { createRedis } from '@gitsync/redis';
 import { Scheduler } from '@gitsync/schedule-engine';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gitsync/testing';
+import { GitsyncClient } from '@gitsync/sdk';
+import {
+  createTestDatabase,
+  createTestRedis,
+  startApp,
+  stopAll,
+  type AppProcess,
+  type TestDatabase,
+  type TestRedis,
+} from '@gitsync/testing';
 import { createTokenRefresher } from '../src/providers.js';
 import { createRefreshWorker } from '../src/worker.js';
 
 export const PROVIDER_ID = 'github';
+/** The admin key of the API processes a `Pipeline` starts. */
+export const ADMIN_KEY = 'pipeline-admin-key-0123456789';
 
 export interface PipelineOptions {
   concurrency?: number;
@@ -28,10 +39,6 @@ export interface PipelineOptions {
   groupRequestsPerMinute?: number;
 }
 
-/**
- * The whole pipeline in one test process, on real Postgres, real Redis and the fake GitHub over
- * real HTTP: scheduler → BullMQ → worker → fake → Postgres → events.
- */
 /** A job's start or end as the worker of a `Pipeline` saw it. */
 export interface JobEvent {
   event: 'active' | 'completed' | 'failed';
@@ -39,6 +46,18 @@ export interface JobEvent {
   generation: number;
 }
 
+/** An API process a `Pipeline` started. */
+export interface ApiProcess {
+  baseUrl: string;
+  /** The SDK, as the holder of `key` (the admin by default). */
+  client(key?: string): GitsyncClient;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole pipeline in one test process, on real Postgres, real Redis and the fake GitHub over
+ * real HTTP: scheduler → BullMQ → worker → fake → Postgres → events; an API in front on demand.
+ */
 export class Pipeline {
   events: DiffStatusChangeEvent[] = [];
   /** Every job the worker started and ended, in order: what ran, not what the rows say. */
@@ -46,6 +65,7 @@ export class Pipeline {
   worker: Worker | null = null;
   /** Every replica's worker (`worker` is the first). */
   workers: Worker[] = [];
+  private readonly apis: AppProcess[] = [];
   private constructor(
     readonly t: TestDatabase,
     readonly r: TestRedis,
@@ -117,6 +137,36 @@ export class Pipeline {
     return pipeline;
   }
 
+  /**
+   * The API as operators run it, a process of its own (a test here imports no other app), on the
+   * pipeline's database, Redis prefix and fake GitHub, quotas off; `env` adds to its configuration.
+   */
+  async startApi(env: Record<string, string> = {}): Promise<ApiProcess> {
+    const app = await startApp(
+      'api',
+      {
+        DATABASE_URL: this.t.url,
+        REDIS_URL: this.r.url,
+        GITSYNC_QUEUE_PREFIX: this.r.prefix,
+        LOG_LEVEL: 'info',
+        GITSYNC_ADMIN_API_KEY: ADMIN_KEY,
+        GITSYNC_EXTERNAL_AUTH_1_ID: PROVIDER_ID,
+        GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: this.fake.apiBaseUrl,
+        // Every request of a test file comes from one address with a few keys.
+        GITSYNC_API_QUOTA: '0',
+        GITSYNC_REFRESH_QUOTA: '0',
+        GITSYNC_AUTH_FAILURE_QUOTA: '0',
+        ...env,
+      },
+      { outputTailChars: 64_000, onSpawn: (spawned) => this.apis.push(spawned) },
+    );
+    return {
+      baseUrl: app.url,
+      client: (key = ADMIN_KEY) => new GitsyncClient({ baseUrl: app.url, apiKey: key }),
+      close: () => stopAll([app]),
+    };
+  }
+
   /** Records every event published for this owner. */
   async listen(ownerId: string): Promise<void> {
     const sub = createRedis(this.r.url, 'worker');
@@ -147,6 +197,7 @@ export class Pipeline {
   }
 
   async close(): Promise<void> {
+    await stopAll(this.apis);
     await this.scheduler.stop();
     await Promise.all(this.workers.map((w) => w.close()));
     await this.producer.close();
