@@ -1,5 +1,4 @@
 import type { Worker } from 'bullmq';
-import type { RedisConnection } from '@gitsync/redis';
 import { ownerChannel, type DiffStatusChangeEvent } from '@gitsync/contracts';
 import { createChat, createUser, markStale, upsertExternalAuthLink, type Database } from '@gitsync/db';
 import { createGitHubProvider, type GitProvider } from '@gitsync/gitprovider';
@@ -7,7 +6,6 @@ import { defaultTimings, type TokenStore } from '@gitsync/gitsync';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { createLogger } from '@gitsync/logger';
 import { RefreshProducer } from '@gitsync/queue';
-import { createRedis } from '@gitsync/redis';
 import { Scheduler } from '@gitsync/schedule-engine';
 import { GitsyncClient } from '@gitsync/sdk';
 import {
@@ -72,13 +70,11 @@ export class Pipeline {
     readonly fake: FakeGitHub,
     readonly producer: RefreshProducer,
     readonly scheduler: Scheduler,
-    private readonly connections: RedisConnection[],
   ) {}
 
   static async start(options: PipelineOptions = {}): Promise<Pipeline> {
     const [t, r, fake] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeGitHub()]);
-    const producerConn = createRedis(r.url, 'producer');
-    const producer = new RefreshProducer({ connection: producerConn, prefix: r.prefix });
+    const producer = new RefreshProducer({ connection: r.connect('producer'), prefix: r.prefix });
     const logger = createLogger('test', { level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
     const scheduler = new Scheduler({
       db: t.db,
@@ -88,19 +84,16 @@ export class Pipeline {
       batchSize: 100,
       intervalMs: 50,
     });
-    const pipeline = new Pipeline(t, r, fake, producer, scheduler, [producerConn]);
+    const pipeline = new Pipeline(t, r, fake, producer, scheduler);
     const providers = options.providers?.(fake) ?? [
       createGitHubProvider({ id: PROVIDER_ID, apiBaseUrl: fake.apiBaseUrl, rateLimitPaddingMs: 1000 }),
     ];
     const tokenStore = options.tokenStore?.(t.db);
     for (let i = 0; i < (options.replicas ?? 1); i++) {
-      const connection = createRedis(r.url, 'worker');
-      const redis = createRedis(r.url, 'worker');
-      pipeline.connections.push(connection, redis);
       const { worker } = createRefreshWorker({
         db: t.db,
-        connection,
-        redis,
+        connection: r.connect('worker'),
+        redis: r.connect('worker'),
         prefix: r.prefix,
         providers,
         refreshToken: createTokenRefresher(
@@ -169,8 +162,7 @@ export class Pipeline {
 
   /** Records every event published for this owner. */
   async listen(ownerId: string): Promise<void> {
-    const sub = createRedis(this.r.url, 'worker');
-    this.connections.push(sub);
+    const sub = this.r.connect('worker');
     sub.on('message', (_channel: string, message: string) => this.events.push(JSON.parse(message)));
     await sub.subscribe(ownerChannel(ownerId));
   }
@@ -201,7 +193,6 @@ export class Pipeline {
     await this.scheduler.stop();
     await Promise.all(this.workers.map((w) => w.close()));
     await this.producer.close();
-    for (const c of this.connections) c.disconnect();
     await this.fake.close();
     await this.r.cleanup();
     await this.t.drop();
