@@ -1,10 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import { freePort, startPrivateRedis, waitFor, withAdmin, withDatabase, type PrivateRedis } from '@gitsync/testing';
+import {
+  spawnReady,
+  startPrivateRedis,
+  waitFor,
+  withAdmin,
+  withDatabase,
+  type AppProcess,
+  type PrivateRedis,
+} from '@gitsync/testing';
 import { loadCompose, repoRoot, type ComposeService } from './compose';
 import { hostPath, replayDockerfile, type ReplayedStage } from './dockerfile-replay';
 
@@ -37,18 +45,12 @@ function runAs(): { uid: number; gid: number } | null {
 }
 const user = runAs();
 
-interface Started {
-  name: string;
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number>;
-}
-
 let stages: ReplayedStage[] = [];
 let runtime: ReplayedStage;
 let redis: PrivateRedis;
 let fake: FakeGitHub;
-const started: Started[] = [];
+/** Every process started, a start tried again on another port included. */
+const started: AppProcess[] = [];
 const ports = { api: 0, scheduler: 0, worker: 0 };
 
 /**
@@ -71,7 +73,7 @@ function environmentOf(service: ComposeService, dotEnv: Record<string, string>):
 }
 
 /** A compose service's command, run in the runtime stage's WORKDIR. */
-function start(name: string, service: ComposeService, env: Record<string, string>): Started {
+function start(name: string, service: ComposeService, env: Record<string, string>): AppProcess {
   const [program, ...args] = service.command!;
   expect(program).toBe('node');
   expect(existsSync(path.join(hostPath(runtime, '.'), args.at(-1)!))).toBe(true);
@@ -89,16 +91,13 @@ function start(name: string, service: ComposeService, env: Record<string, string
     child,
     output: () => output,
     exited: new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1))),
+    kill: (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
   };
   started.push(process_);
   return process_;
 }
-
-const readyz = (port: number) =>
-  fetch(`http://127.0.0.1:${port}/readyz`).then(
-    (r) => r.ok,
-    () => false,
-  );
 
 /** Bytes of the files under `dir`. */
 function sizeOf(dir: string): number {
@@ -130,7 +129,6 @@ beforeAll(async () => {
     additions: 7,
     deletions: 2,
   });
-  Object.assign(ports, { api: await freePort(), scheduler: await freePort(), worker: await freePort() });
 }, 600_000);
 
 afterAll(async () => {
@@ -186,20 +184,32 @@ describe('the image, replayed without Docker', () => {
       figures.migrateMs = Date.now() - t0;
 
       const t1 = Date.now();
-      start('api', services.api!, { ...environmentOf(services.api!, dotEnv), PORT: String(ports.api) });
-      start('scheduler', services.scheduler!, {
-        ...environmentOf(services.scheduler!, dotEnv),
-        GITSYNC_HEALTH_PORT: String(ports.scheduler),
-      });
-      start('worker', services.worker!, {
-        ...environmentOf(services.worker!, dotEnv),
-        GITSYNC_HEALTH_PORT: String(ports.worker),
-      });
       const outputs = () => started.map((p) => `--- ${p.name} ---\n${p.output().slice(-3000)}`).join('\n');
-      for (const [name, port] of Object.entries(ports)) {
-        await waitFor(() => readyz(port), { timeoutMs: 60_000, message: () => `${name} /readyz\n${outputs()}` });
+      // The API binds a port of its own choosing and says which; the others are given a health port
+      // found free just before, and started again on another one if something took it meanwhile.
+      const ready = async (name: keyof typeof ports, spawn: (port: number | null) => AppProcess) => {
+        const app = await spawnReady(spawn, name === 'api' ? 'reported' : 'free-port').catch((err: Error) => {
+          throw new Error(`${name} /readyz: ${err.message}\n${outputs()}`);
+        });
+        ports[name] = Number(new URL(app.url).port);
         figures[`${name}ReadyMs`] = Date.now() - t1;
-      }
+        return app;
+      };
+      const apps = await Promise.all([
+        ready('api', () => start('api', services.api!, { ...environmentOf(services.api!, dotEnv), PORT: '0' })),
+        ready('scheduler', (port) =>
+          start('scheduler', services.scheduler!, {
+            ...environmentOf(services.scheduler!, dotEnv),
+            GITSYNC_HEALTH_PORT: String(port),
+          }),
+        ),
+        ready('worker', (port) =>
+          start('worker', services.worker!, {
+            ...environmentOf(services.worker!, dotEnv),
+            GITSYNC_HEALTH_PORT: String(port),
+          }),
+        ),
+      ]);
       // The sidebar, found from the bundle as from the sources.
       expect(await fetch(`http://127.0.0.1:${ports.api}/`).then((r) => r.text())).toContain('<div id="root">');
       // Each healthcheck compose runs in the container, pointed at this run's port.
@@ -256,8 +266,8 @@ describe('the image, replayed without Docker', () => {
       figures.refreshedMs = Date.now() - t1;
 
       // SIGTERM, as `docker compose stop` sends it: each process stops cleanly.
-      for (const p of started.slice(1)) p.child.kill('SIGTERM');
-      const codes = await Promise.all(started.slice(1).map(async (p) => [p.name, await p.exited]));
+      for (const p of apps) p.kill('SIGTERM');
+      const codes = await Promise.all(apps.map(async (p) => [p.name, await p.exited]));
       expect(Object.fromEntries(codes)).toEqual({ api: 0, scheduler: 0, worker: 0 });
 
       for (const p of started) {

@@ -3,7 +3,6 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { baseEnv } from '@gitsync/config';
-import { freePort } from '@gitsync/testing';
 import { repoRoot, requiredVariables } from './compose';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -30,15 +29,13 @@ describe('npm start without PostgreSQL or Redis', () => {
   const bin = mkdtempSync(path.join(os.tmpdir(), 'gitsync-start-'));
   afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
-  let env: Record<string, string>;
-  let ports: { pg: number; redis: number };
-  beforeAll(async () => {
-    ports = { pg: await freePort(), redis: await freePort() };
-    env = {
-      DATABASE_URL: `postgres://postgres:pw@127.0.0.1:${ports.pg}/gitsync`,
-      REDIS_URL: `redis://:secret-pw@127.0.0.1:${ports.redis}`,
-    };
-  });
+  // Ports nothing listens on, so a connection is refused: no test listens on a fixed port (they take
+  // theirs from the kernel, which may hand a port freePort found free to another test's server).
+  const ports = { pg: 1, redis: 2 };
+  const env = {
+    DATABASE_URL: `postgres://postgres:pw@127.0.0.1:${ports.pg}/gitsync`,
+    REDIS_URL: `redis://:secret-pw@127.0.0.1:${ports.redis}`,
+  };
 
   it('stops before anything else with one line per service naming how to get it, and no stack trace', async () => {
     const { code, stdout, stderr } = await startWithout(bin, env);

@@ -42,7 +42,7 @@ export const githubProvider = (apiBaseUrl = 'https://api.github.com'): ProviderC
 
 export interface StartApiOptions {
   providers?: ProviderConfig[];
-  /** Run on this database and Redis prefix (e.g. a worker Pipeline's); they stay the owner's to drop. */
+  /** Run on this database and Redis prefix (e.g. another API's of the test); they stay the owner's to drop. */
   on?: { t: TestDatabase; r: TestRedis };
   onDemandTimeoutMs?: number;
   sseHeartbeatMs?: number;

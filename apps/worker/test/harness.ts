@@ -1,5 +1,4 @@
 import type { Worker } from 'bullmq';
-import type { RedisConnection } from '@gitsync/redis';
 import { ownerChannel, type DiffStatusChangeEvent } from '@gitsync/contracts';
 import { createChat, createUser, markStale, upsertExternalAuthLink, type Database } from '@gitsync/db';
 import { createGitHubProvider, type GitProvider } from '@gitsync/gitprovider';
@@ -7,13 +6,23 @@ import { defaultTimings, type TokenStore } from '@gitsync/gitsync';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
 import { createLogger } from '@gitsync/logger';
 import { RefreshProducer } from '@gitsync/queue';
-import { createRedis } from '@gitsync/redis';
 import { Scheduler } from '@gitsync/schedule-engine';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gitsync/testing';
+import { GitsyncClient } from '@gitsync/sdk';
+import {
+  createTestDatabase,
+  createTestRedis,
+  startApp,
+  stopAll,
+  type AppProcess,
+  type TestDatabase,
+  type TestRedis,
+} from '@gitsync/testing';
 import { createTokenRefresher } from '../src/providers.js';
 import { createRefreshWorker } from '../src/worker.js';
 
 export const PROVIDER_ID = 'github';
+/** The admin key of the API processes a `Pipeline` starts. */
+export const ADMIN_KEY = 'pipeline-admin-key-0123456789';
 
 export interface PipelineOptions {
   concurrency?: number;
@@ -28,10 +37,6 @@ export interface PipelineOptions {
   groupRequestsPerMinute?: number;
 }
 
-/**
- * The whole pipeline in one test process, on real Postgres, real Redis and the fake GitHub over
- * real HTTP: scheduler → BullMQ → worker → fake → Postgres → events.
- */
 /** A job's start or end as the worker of a `Pipeline` saw it. */
 export interface JobEvent {
   event: 'active' | 'completed' | 'failed';
@@ -39,6 +44,18 @@ export interface JobEvent {
   generation: number;
 }
 
+/** An API process a `Pipeline` started. */
+export interface ApiProcess {
+  baseUrl: string;
+  /** The SDK, as the holder of `key` (the admin by default). */
+  client(key?: string): GitsyncClient;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole pipeline in one test process, on real Postgres, real Redis and the fake GitHub over
+ * real HTTP: scheduler → BullMQ → worker → fake → Postgres → events; an API in front on demand.
+ */
 export class Pipeline {
   events: DiffStatusChangeEvent[] = [];
   /** Every job the worker started and ended, in order: what ran, not what the rows say. */
@@ -46,19 +63,18 @@ export class Pipeline {
   worker: Worker | null = null;
   /** Every replica's worker (`worker` is the first). */
   workers: Worker[] = [];
+  private readonly apis: AppProcess[] = [];
   private constructor(
     readonly t: TestDatabase,
     readonly r: TestRedis,
     readonly fake: FakeGitHub,
     readonly producer: RefreshProducer,
     readonly scheduler: Scheduler,
-    private readonly connections: RedisConnection[],
   ) {}
 
   static async start(options: PipelineOptions = {}): Promise<Pipeline> {
     const [t, r, fake] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeGitHub()]);
-    const producerConn = createRedis(r.url, 'producer');
-    const producer = new RefreshProducer({ connection: producerConn, prefix: r.prefix });
+    const producer = new RefreshProducer({ connection: r.connect('producer'), prefix: r.prefix });
     const logger = createLogger('test', { level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent' });
     const scheduler = new Scheduler({
       db: t.db,
@@ -68,19 +84,16 @@ export class Pipeline {
       batchSize: 100,
       intervalMs: 50,
     });
-    const pipeline = new Pipeline(t, r, fake, producer, scheduler, [producerConn]);
+    const pipeline = new Pipeline(t, r, fake, producer, scheduler);
     const providers = options.providers?.(fake) ?? [
       createGitHubProvider({ id: PROVIDER_ID, apiBaseUrl: fake.apiBaseUrl, rateLimitPaddingMs: 1000 }),
     ];
     const tokenStore = options.tokenStore?.(t.db);
     for (let i = 0; i < (options.replicas ?? 1); i++) {
-      const connection = createRedis(r.url, 'worker');
-      const redis = createRedis(r.url, 'worker');
-      pipeline.connections.push(connection, redis);
       const { worker } = createRefreshWorker({
         db: t.db,
-        connection,
-        redis,
+        connection: r.connect('worker'),
+        redis: r.connect('worker'),
         prefix: r.prefix,
         providers,
         refreshToken: createTokenRefresher(
@@ -117,10 +130,39 @@ export class Pipeline {
     return pipeline;
   }
 
+  /**
+   * The API as operators run it, a process of its own (a test here imports no other app), on the
+   * pipeline's database, Redis prefix and fake GitHub, quotas off; `env` adds to its configuration.
+   */
+  async startApi(env: Record<string, string> = {}): Promise<ApiProcess> {
+    const app = await startApp(
+      'api',
+      {
+        DATABASE_URL: this.t.url,
+        REDIS_URL: this.r.url,
+        GITSYNC_QUEUE_PREFIX: this.r.prefix,
+        LOG_LEVEL: 'info',
+        GITSYNC_ADMIN_API_KEY: ADMIN_KEY,
+        GITSYNC_EXTERNAL_AUTH_1_ID: PROVIDER_ID,
+        GITSYNC_EXTERNAL_AUTH_1_API_BASE_URL: this.fake.apiBaseUrl,
+        // Every request of a test file comes from one address with a few keys.
+        GITSYNC_API_QUOTA: '0',
+        GITSYNC_REFRESH_QUOTA: '0',
+        GITSYNC_AUTH_FAILURE_QUOTA: '0',
+        ...env,
+      },
+      { outputTailChars: 64_000, onSpawn: (spawned) => this.apis.push(spawned) },
+    );
+    return {
+      baseUrl: app.url,
+      client: (key = ADMIN_KEY) => new GitsyncClient({ baseUrl: app.url, apiKey: key }),
+      close: () => stopAll([app]),
+    };
+  }
+
   /** Records every event published for this owner. */
   async listen(ownerId: string): Promise<void> {
-    const sub = createRedis(this.r.url, 'worker');
-    this.connections.push(sub);
+    const sub = this.r.connect('worker');
     sub.on('message', (_channel: string, message: string) => this.events.push(JSON.parse(message)));
     await sub.subscribe(ownerChannel(ownerId));
   }
@@ -147,10 +189,10 @@ export class Pipeline {
   }
 
   async close(): Promise<void> {
+    await stopAll(this.apis);
     await this.scheduler.stop();
     await Promise.all(this.workers.map((w) => w.close()));
     await this.producer.close();
-    for (const c of this.connections) c.disconnect();
     await this.fake.close();
     await this.r.cleanup();
     await this.t.drop();

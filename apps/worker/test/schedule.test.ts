@@ -2,7 +2,7 @@ import { createChat, createUser, getDiffStatus, markStale, upsertExternalAuthLin
 import { createGitHubProvider } from '@gitsync/gitprovider';
 import { defaultTimings, refreshChat, type Clock, type RefreshDeps } from '@gitsync/gitsync';
 import { startFakeGitHub, type FakeGitHub } from '@gitsync/github-fake';
-import { createRedis, type RedisConnection } from '@gitsync/redis';
+import type { RedisConnection } from '@gitsync/redis';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@gitsync/testing';
 import { createRefreshDeps } from '../src/worker.js';
 
@@ -28,7 +28,7 @@ const HOUR = 60 * MIN;
 
 beforeAll(async () => {
   [t, r, fake] = await Promise.all([createTestDatabase(), createTestRedis(), startFakeGitHub()]);
-  redis = createRedis(r.url, 'worker');
+  redis = r.connect('worker');
   owner = (await createUser(t.db, { username: 'ada', role: 'member' })).id;
   fake.addToken('ghp_schedule', { login: 'ada' });
   await upsertExternalAuthLink(t.db, { providerId: 'github', userId: owner, accessToken: 'ghp_schedule' });
@@ -45,7 +45,6 @@ beforeAll(async () => {
   }) as RefreshDeps<unknown>;
 });
 afterAll(async () => {
-  redis.disconnect();
   await fake.close();
   await r.cleanup();
   await t.drop();

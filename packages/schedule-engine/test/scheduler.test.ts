@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createChat, createUser, markStale, upsertExternalAuthLink } from '@gitsync/db';
 import { createLogger } from '@gitsync/logger';
 import { RefreshProducer, jobCatalog, refreshPayloadSchema } from '@gitsync/queue';
-import { createRedis } from '@gitsync/redis';
+import type { RedisConnection } from '@gitsync/redis';
 import {
   createTestDatabase,
   createTestRedis,
@@ -17,18 +17,14 @@ import { Scheduler } from '../src/scheduler.js';
 let t: TestDatabase;
 let r: TestRedis;
 let queue: Queue;
-const connections: ReturnType<typeof createRedis>[] = [];
 const logger = createLogger('test', { level: 'silent' });
 
 beforeAll(async () => {
   [t, r] = await Promise.all([createTestDatabase(), createTestRedis()]);
-  const conn = createRedis(r.url, 'producer');
-  connections.push(conn);
-  queue = new Queue(jobCatalog['refresh-diff-status'].queue, { connection: conn, prefix: r.prefix });
+  queue = new Queue(jobCatalog['refresh-diff-status'].queue, { connection: r.connect('producer'), prefix: r.prefix });
 });
 afterAll(async () => {
   await queue?.close();
-  for (const c of connections) c.disconnect();
   await r?.cleanup();
   await t?.drop();
 });
@@ -37,9 +33,8 @@ function scheduler(
   batchSize: number,
   log = logger,
   maxQueued?: number,
-): { s: Scheduler; producer: RefreshProducer; conn: ReturnType<typeof createRedis> } {
-  const conn = createRedis(r.url, 'producer');
-  connections.push(conn);
+): { s: Scheduler; producer: RefreshProducer; conn: RedisConnection } {
+  const conn = r.connect('producer');
   const producer = new RefreshProducer({ connection: conn, prefix: r.prefix });
   return {
     s: new Scheduler({

@@ -8,12 +8,10 @@ export interface StartedApp extends AppProcess {
   url: string;
 }
 
-export interface StartAppOptions extends SpawnOptions {
-  /** @defaultValue the app's name */
-  name?: string;
+export interface ReadyOptions {
   /** @defaultValue 60 s */
   timeoutMs?: number;
-  /** Starts tried when the health port was taken meanwhile. @defaultValue 3 */
+  /** Starts tried when the port was taken meanwhile (`'free-port'`). @defaultValue 3 */
   attempts?: number;
   /**
    * Told of each process as soon as it is spawned, so that a harness stops it however the start
@@ -22,34 +20,37 @@ export interface StartAppOptions extends SpawnOptions {
   onSpawn?: (app: AppProcess) => void;
 }
 
+export interface StartAppOptions extends SpawnOptions, ReadyOptions {
+  /** @defaultValue the app's name */
+  name?: string;
+}
+
 /**
- * Starts one of the system's apps as operators do and resolves once it is ready — its /readyz
- * answers 200 (Postgres and Redis reachable, the worker running):
- * - the API binds a port of its own choosing (PORT=0) and says which in its "api listening" line;
- * - a worker or scheduler serves /readyz on a health port found free just before; when another
- *   process took it meanwhile, the start is tried again on another one.
- * A process that exits during its start fails it at once with what it printed, and one that does
- * not get ready in time is stopped: a failed start leaves nothing running.
+ * How a process says where its /readyz is:
+ * - `'reported'`: it binds a port of its own choosing (it is spawned with `null`) and says which in
+ *   its "api listening" line, as the API does with PORT=0;
+ * - `'free-port'`: it is spawned with a port found free just before (its health port); when another
+ *   process took it meanwhile, it exits saying EADDRINUSE and is spawned again on another one.
  */
-export async function startApp(
-  app: Extract<AppName, 'api' | 'worker' | 'scheduler'>,
-  env: Record<string, string>,
-  options: StartAppOptions = {},
+export type Listening = 'reported' | 'free-port';
+
+/**
+ * Spawns a process and resolves once it is ready — its /readyz answers 200 (Postgres and Redis
+ * reachable, the worker running) — with its URL (`http://127.0.0.1:PORT`). A process that exits
+ * during its start fails it at once with what it printed, and one that does not get ready in time
+ * is stopped: a failed start leaves nothing running.
+ */
+export async function spawnReady(
+  spawn: (port: number | null) => AppProcess,
+  listening: Listening,
+  options: ReadyOptions = {},
 ): Promise<StartedApp> {
   const attempts = options.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
-    const healthPort = app === 'api' ? null : await freePort();
-    const started = spawnApp(
-      app,
-      {
-        ...env,
-        ...(healthPort === null ? { PORT: '0', HOST: '127.0.0.1' } : { GITSYNC_HEALTH_PORT: String(healthPort) }),
-      },
-      options.name ?? app,
-      options,
-    );
+    const port = listening === 'reported' ? null : await freePort();
+    const started = spawn(port);
     options.onSpawn?.(started);
-    const state = await ready(started, healthPort, options.timeoutMs ?? 60_000).catch(async (err: unknown) => {
+    const state = await ready(started, port, options.timeoutMs ?? 60_000).catch(async (err: unknown) => {
       await stopAll([started]);
       throw err;
     });
@@ -62,6 +63,29 @@ export async function startApp(
       );
     }
   }
+}
+
+/**
+ * Starts one of the system's apps as operators do (`spawnApp`) and resolves once it is ready
+ * (`spawnReady`): the API on a port of its own choosing (PORT=0), a worker or scheduler with its
+ * /readyz on a health port found free just before.
+ */
+export function startApp(
+  app: Extract<AppName, 'api' | 'worker' | 'scheduler'>,
+  env: Record<string, string>,
+  options: StartAppOptions = {},
+): Promise<StartedApp> {
+  return spawnReady(
+    (port) =>
+      spawnApp(
+        app,
+        { ...env, ...(port === null ? { PORT: '0', HOST: '127.0.0.1' } : { GITSYNC_HEALTH_PORT: String(port) }) },
+        options.name ?? app,
+        options,
+      ),
+    app === 'api' ? 'reported' : 'free-port',
+    options,
+  );
 }
 
 /** The app's URL once /readyz answers 200, or how it exited first. */

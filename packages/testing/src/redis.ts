@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { masters, type RedisConnection } from '@gitsync/redis';
+import { createRedis, masters, type RedisConnection, type RedisRole } from '@gitsync/redis';
 
 export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -12,7 +12,12 @@ export interface TestRedis {
   keys(): Promise<string[]>;
   /** Every key and value under the prefix as text, to assert that no secret ever reached Redis. */
   dump(): Promise<string>;
-  /** Deletes every key under the prefix and closes the connection. */
+  /**
+   * A connection as the apps open one (`createRedis`) that `cleanup` disconnects: close what runs on
+   * it (a BullMQ worker or queue) before.
+   */
+  connect(role: RedisRole): RedisConnection;
+  /** Deletes every key under the prefix and closes the connections. */
   cleanup(): Promise<void>;
   client: Redis;
 }
@@ -61,13 +66,20 @@ export async function createTestRedis(): Promise<TestRedis> {
   await client.connect();
   const keys = () => scanKeys(client, `${prefix}:*`);
   const dump = () => dumpRedis(client, `${prefix}:*`);
+  const connections: RedisConnection[] = [];
   return {
     url: redisUrl,
     prefix,
     client,
     keys,
     dump,
+    connect(role) {
+      const connection = createRedis(redisUrl, role);
+      connections.push(connection);
+      return connection;
+    },
     async cleanup() {
+      for (const connection of connections.splice(0)) connection.disconnect();
       const all = await keys();
       for (let i = 0; i < all.length; i += 500) await client.del(...all.slice(i, i + 500));
       client.disconnect();

@@ -6,21 +6,20 @@ import { createChat, getDiffStatus, markStale } from '@gitsync/db';
 import { repositoryKey } from '@gitsync/gitprovider';
 import { PULL_REQUEST_ACTIONS, REVIEW_ACTIONS } from '@gitsync/webhooks';
 import { waitFor } from '@gitsync/testing';
-import { Pipeline } from '../../worker/test/harness.js';
-import { githubProvider, startApi, type ApiHarness } from './harness.js';
+import { Pipeline, type ApiProcess } from './harness.js';
 
 /**
  * Webhooks end to end: GitHub's own example payloads (pointed at the fake GitHub), signed here,
- * posted over HTTP; the rows tracking the PR are refreshed by a real worker, and nothing else.
+ * posted over HTTP to an API process; the rows tracking the PR are refreshed by a real worker, and nothing else.
  */
 const SECRET = 'whsec_test_secret';
 let p: Pipeline;
-let h: ApiHarness;
+let h: ApiProcess;
 let owner: string;
 
 beforeAll(async () => {
   p = await Pipeline.start();
-  h = await startApi({ on: p, providers: [{ ...githubProvider(p.fake.apiBaseUrl), webhookSecret: SECRET }] });
+  h = await p.startApi({ GITSYNC_EXTERNAL_AUTH_1_WEBHOOK_SECRET: SECRET });
   owner = await p.user('octo', 'ghp_webhook_owner');
   await p.listen(owner);
 }, 60_000);

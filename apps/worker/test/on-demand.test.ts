@@ -4,19 +4,18 @@ import { getDiffStatus } from '@gitsync/db';
 import type { RefreshPayload } from '@gitsync/queue';
 import type { GitsyncClient } from '@gitsync/sdk';
 import { waitFor } from '@gitsync/testing';
-import { Pipeline } from '../../worker/test/harness.js';
 import { backlogPayload } from './backlog.js';
-import { githubProvider, startApi, type ApiHarness } from './harness.js';
+import { Pipeline, type ApiProcess } from './harness.js';
 
 /**
- * On-demand refresh through the real pipeline: the API enqueues, an in-process BullMQ worker runs
+ * On-demand refresh through the real pipeline: the API (a process) enqueues, an in-process BullMQ worker runs
  * the refresh against the fake GitHub over HTTP and writes Postgres; the API answers what it wrote.
  */
 const BACKLOG = 20_000;
 const TOKEN = 'ghp_on_demand_owner';
 
 let p: Pipeline;
-let h: ApiHarness;
+let h: ApiProcess;
 let ada: GitsyncClient;
 let adaKey: string;
 let origin: string;
@@ -25,7 +24,7 @@ const completed: string[] = [];
 
 beforeAll(async () => {
   p = await Pipeline.start();
-  h = await startApi({ on: p, providers: [githubProvider(p.fake.apiBaseUrl)] });
+  h = await p.startApi();
   origin = `${p.fake.url}/acme/app.git`;
   const user = await h.client().createUser({ username: 'ada' });
   p.fake.addToken(TOKEN, { login: 'ada' });
@@ -180,7 +179,7 @@ describe('on-demand refresh', () => {
   }, 60_000);
 
   it('answers the stored status with completed: false when the wait runs out', async () => {
-    const impatient = await startApi({ on: p, providers: [githubProvider(p.fake.apiBaseUrl)], onDemandTimeoutMs: 200 });
+    const impatient = await p.startApi({ GITSYNC_ON_DEMAND_TIMEOUT: '200' });
     try {
       const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/slow', title: 'Slow' });
       const chatId = await chatOn('feat/slow');
