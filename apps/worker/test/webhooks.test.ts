@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { sign } from '@octokit/webhooks-methods';
 import examples from '@octokit/webhooks-examples';
@@ -27,6 +28,37 @@ afterAll(async () => {
   await h?.close();
   await p?.close();
 }, 60_000);
+
+/**
+ * The status of a delivery that declares `bytes` of body and sends none of it: a delivery past the
+ * limit is refused from its headers, before a byte of its body is read. (Sending the body as well
+ * would race the API closing the connection after its answer: EPIPE on a busy machine.)
+ */
+function declareDelivery(bytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${h.baseUrl}/api/v1/webhooks/github`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': bytes,
+          'x-github-event': 'pull_request',
+          'x-github-delivery': randomUUID(),
+          // Checked against the body, which is never read: any well-formed signature gets that far.
+          'x-hub-signature-256': `sha256=${'0'.repeat(64)}`,
+        },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      },
+    );
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
 
 type Payload = Record<string, any>;
 const examplesOf = (name: string) => (examples.find((e) => e.name === name)?.examples ?? []) as unknown as Payload[];
@@ -238,8 +270,7 @@ describe('POST /api/v1/webhooks/{provider}', () => {
       status: 400,
       body: { detail: 'the delivery is not JSON' },
     });
-    const huge = JSON.stringify({ padding: 'x'.repeat(26 * 1024 * 1024) });
-    expect((await deliver('pull_request', huge)).status).toBe(413);
+    expect(await declareDelivery(26 * 1024 * 1024)).toBe(413);
     const res = await fetch(`${h.baseUrl}/api/v1/webhooks/gitlab`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
