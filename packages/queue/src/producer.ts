@@ -22,6 +22,11 @@ export interface OnDemandJob {
   id: string;
   /** A job for the chat already existed and was promoted instead of adding a second one. */
   promoted: boolean;
+  /**
+   * That job was already running when asked: what it read of the provider may predate the request,
+   * so a caller who wants the state as of now asks again once it ends.
+   */
+  running: boolean;
 }
 
 /** A payload `enqueueBackground` refused: nothing was queued for it, the others were. */
@@ -70,13 +75,17 @@ export class RefreshProducer {
    */
   async enqueueOnDemand(payload: RefreshPayload): Promise<OnDemandJob> {
     const data = validate(payload);
+    const askedAt = Date.now();
     const added = await this.queue.add(NAME, data, jobOptions(data, PRIORITY.onDemand));
     const id = added.id;
     if (id === undefined) throw new Error('BullMQ returned a job without an id');
     const job = await Job.fromId(this.queue, id);
     // Gone already: the job that was there finished between the two calls. Its result is the
     // fresh one the caller wants; the waiter finds it finished.
-    if (!job || job.priority === PRIORITY.onDemand) return { id, promoted: false };
+    if (!job) return { id, promoted: false, running: false };
+    // Deduplication hands back a job that is already running as readily as a queued one.
+    const running = job.processedOn !== undefined && job.processedOn < askedAt;
+    if (running || job.priority === PRIORITY.onDemand) return { id, promoted: false, running };
 
     try {
       await job.changePriority({ priority: PRIORITY.onDemand });
@@ -87,7 +96,7 @@ export class RefreshProducer {
       // wanted happens anyway. A job still stuck in the delayed set is a real failure.
       if ((await this.queue.getJobState(id)) === 'delayed') throw err;
     }
-    return { id, promoted: true };
+    return { id, promoted: true, running: false };
   }
 
   async close(): Promise<void> {

@@ -38,7 +38,7 @@ describe('RefreshProducer.enqueueOnDemand', () => {
     await bed.producer.enqueueBackground([payload(), payload(), target, payload()]);
     const backgroundId = await bed.producer.queue.getDeduplicationJobId(target.chatId);
     const job = await bed.producer.enqueueOnDemand({ ...target, generation: 4 });
-    expect(job).toEqual({ id: backgroundId, promoted: true });
+    expect(job).toEqual({ id: backgroundId, promoted: true, running: false });
     expect(await bed.producer.queue.getJobCounts('prioritized')).toEqual({ prioritized: 4 });
     const promoted = await bed.producer.queue.getJob(job.id);
     expect(promoted?.priority).toBe(PRIORITY.onDemand);
@@ -48,12 +48,35 @@ describe('RefreshProducer.enqueueOnDemand', () => {
     expect(await bed.producer.enqueueOnDemand({ ...target, generation: 4 })).toEqual({
       id: backgroundId,
       promoted: false,
+      running: false,
     });
 
     const order: string[] = [];
     bed.startWorker(async (p) => void order.push(p.chatId));
     await waitFor(() => order.length === 4);
     expect(order[0]).toBe(target.chatId);
+  });
+
+  it('says when the job it joined was already running: its result may predate the request', async () => {
+    const target = payload();
+    let finish: () => void = () => undefined;
+    const started: string[] = [];
+    bed.startWorker(async (p) => {
+      started.push(p.chatId);
+      if (started.length === 1) await new Promise<void>((resolve) => (finish = resolve));
+    });
+    await bed.producer.enqueueBackground([target]);
+    await waitFor(() => started.includes(target.chatId), { message: 'the background job running' });
+    const backgroundId = await bed.producer.queue.getDeduplicationJobId(target.chatId);
+    expect(await bed.producer.enqueueOnDemand(target)).toEqual({ id: backgroundId, promoted: false, running: true });
+    finish();
+    // Once it ended, the next request gets a job of its own.
+    await waitFor(async () => (await bed.producer.queue.getDeduplicationJobId(target.chatId)) === null, {
+      message: 'the running job ended',
+    });
+    const fresh = await bed.producer.enqueueOnDemand(target);
+    expect(fresh.id).not.toBe(backgroundId);
+    expect(fresh.running).toBe(false);
   });
 });
 

@@ -61,17 +61,25 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
       }
       const deadline = Date.now() + options.timeoutMs;
       let info: RefreshInfoJson = { completed: false };
-      // A result written for an older report (the agent reported again while the job ran) is
-      // dropped by the worker; refresh once more, for the newest one, if time is left.
+      // Refresh once more, if time is left, when the job's result is older than the request: it
+      // was written for an older report (the agent reported again while the job ran: the worker
+      // drops it), or the job that the request joined was already running (it may have read the
+      // PR before the change the user is asking about).
       for (let attempt = 0; attempt < 2 && Date.now() < deadline; attempt++) {
         const job = { chatId, generation: row.generation };
+        let joinedRunning = false;
         const done = await options.completions.run(
           chatId,
-          () => options.producer.enqueueOnDemand(job),
+          async () => {
+            const enqueued = await options.producer.enqueueOnDemand(job);
+            joinedRunning = enqueued.running;
+            return enqueued;
+          },
           deadline - Date.now(),
         );
         info = describe(done);
-        if (!(done.state === 'completed' && jobResultSchema.safeParse(done.returnValue).data?.written === false)) break;
+        if (done.state !== 'completed') break;
+        if (!joinedRunning && jobResultSchema.safeParse(done.returnValue).data?.written !== false) break;
       }
       const status = await getDiffStatus(ctx.db, chatId);
       if (!status) throw notFound('diff status');
