@@ -24,30 +24,37 @@ export class JobCompletions {
   constructor(private readonly options: JobCompletionsOptions) {}
 
   /**
-   * Adds a job with `enqueue` and waits up to `timeoutMs` for the end of a job with the same wait
-   * key. Listening starts before the job is added, so a worker that finishes it before `enqueue`
-   * even returns is heard. The first end heard after that answers: with one job per key at a
-   * time, it is the job added, the one it was deduplicated into, or one that ended just before —
-   * each a refresh that ran after the caller asked.
+   * Adds a job with `enqueue` and waits up to `timeoutMs` for the end of that job: the one added,
+   * or the one it was deduplicated into. Listening starts before the job is added, so a worker
+   * that finishes it before `enqueue` even returns is heard. The end of any other job of the key
+   * is not an answer: a refresh that was running when the caller asked may have read too early.
    */
   async run(key: string, enqueue: () => Promise<{ id: string }>, timeoutMs: number): Promise<JobCompletion> {
     const { queue } = this.options;
     let settle: (completion: JobCompletion) => void = () => undefined;
     const finished = new Promise<JobCompletion>((resolve) => (settle = resolve));
+    // Only the end of the job enqueued here counts: another job of the same key (a background
+    // refresh of the chat that was running) may end after the subscription and before or after
+    // the enqueue, with a result older than the request. Ends heard before the id is known wait here.
+    let id: string | null = null;
+    const heard = new Map<string, JobCompletion>();
     const stop = await this.options.listen(doneChannel(queue.opts.prefix ?? 'bull', queue.name, key), (raw) => {
       const m = parseDone(raw);
-      if (m)
-        settle(
-          m.state === 'completed'
-            ? { state: 'completed', returnValue: m.returnValue }
-            : { state: 'failed', reason: m.reason },
-        );
+      if (!m) return;
+      const completion: JobCompletion =
+        m.state === 'completed'
+          ? { state: 'completed', returnValue: m.returnValue }
+          : { state: 'failed', reason: m.reason };
+      if (id === null) heard.set(String(m.jobId), completion);
+      else if (String(m.jobId) === id) settle(completion);
     });
     let timer: NodeJS.Timeout | undefined;
     try {
-      const { id } = await enqueue();
+      id = (await enqueue()).id;
+      const early = heard.get(id);
+      if (early) settle(early);
       const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
-      return (await Promise.race([finished, timedOut])) ?? (await this.stateOf(id));
+      return (await Promise.race([finished, timedOut])) ?? (await this.stateOf(id!));
     } finally {
       clearTimeout(timer);
       // Not awaited: the answer need not wait for the UNSUBSCRIBE (the hub orders it per channel).
