@@ -50,11 +50,12 @@ export class JobCompletions {
     });
     let timer: NodeJS.Timeout | undefined;
     try {
-      id = (await enqueue()).id;
-      const early = heard.get(id);
+      const enqueued = (await enqueue()).id;
+      id = enqueued;
+      const early = heard.get(enqueued);
       if (early) settle(early);
       const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
-      return (await Promise.race([finished, timedOut])) ?? (await this.stateOf(id!));
+      return (await Promise.race([finished, timedOut])) ?? (await this.stateOf(enqueued));
     } finally {
       clearTimeout(timer);
       // Not awaited: the answer need not wait for the UNSUBSCRIBE (the hub orders it per channel).

@@ -3,6 +3,7 @@ import { EventHub } from '@gitsync/events';
 import { waitFor } from '@gitsync/testing';
 import { PRIORITY } from '../src/catalog.js';
 import { JobCompletions } from '../src/completion.js';
+import { doneChannel } from '../src/done.js';
 import { createRedis } from '@gitsync/redis';
 import { payload, useQueueBed } from './bed.js';
 
@@ -147,5 +148,24 @@ describe('JobCompletions', () => {
       state: 'completed',
       returnValue: { outcome: 'refreshed', chatId: flaky.chatId, try: 2 },
     });
+  });
+
+  it('does not take the end of another job of its key (one that ran before the request) for its own', async () => {
+    const p = payload();
+    const channel = doneChannel(bed.r.prefix, bed.producer.queue.name, p.chatId);
+    const earlier = JSON.stringify({ jobId: 'an-earlier-job', state: 'completed', returnValue: { stale: true } });
+    bed.startWorker(async () => ({ outcome: 'refreshed', fresh: true }));
+    const completion = await completions.run(
+      p.chatId,
+      async () => {
+        // Heard before the enqueue returns, and again after: neither is this request's job.
+        await bed.r.client.publish(channel, earlier);
+        const job = await bed.producer.enqueueOnDemand(p);
+        await bed.r.client.publish(channel, earlier);
+        return job;
+      },
+      10_000,
+    );
+    expect(completion).toEqual({ state: 'completed', returnValue: { outcome: 'refreshed', fresh: true } });
   });
 });
