@@ -231,9 +231,14 @@ export class RedisGroupPacer {
     } finally {
       this.sending = false;
       if (this.busy.size > 0) this.retryBusyLater();
-      const waiting = [...this.groups.values()];
-      if (this.urgent || waiting.some((g) => g.asking.length > 0)) this.schedule();
-      else if (waiting.some((g) => g.releases.length > 0)) this.scheduleRelease();
+      let asking = this.urgent;
+      let releasing = false;
+      for (const g of this.groups.values()) {
+        asking ||= g.asking.length > 0;
+        releasing ||= g.releases.length > 0;
+      }
+      if (asking) this.schedule();
+      else if (releasing) this.scheduleRelease();
     }
   }
 
