@@ -26,10 +26,17 @@ export interface ForcedLimit {
   until: number;
 }
 
+/** A forced limit not met yet: its window opens at the first request that meets it. */
+interface PendingLimit {
+  kind: 'primary' | 'secondary';
+  ms: number;
+  until: number | null;
+}
+
 /** Access tokens with their budgets, injected rate limits and OAuth refresh tokens. */
 export class Tokens {
   private readonly accounts = new Map<string, Account>();
-  private readonly forced = new Map<string, ForcedLimit>();
+  private readonly forced = new Map<string, PendingLimit>();
   private readonly refresh = new Map<string, { login: string; reusable: boolean }>();
   /** Every pair `redeem` handed out, oldest first. */
   readonly issued: Array<{ accessToken: string; refreshToken: string }> = [];
@@ -75,18 +82,24 @@ export class Tokens {
     return true;
   }
 
+  /**
+   * The window is timed from the first request that meets it, not from now: how long the system
+   * under test takes to send that request (a loaded machine) must not shorten the window it sees.
+   */
   force(token: string, kind: 'primary' | 'secondary', ms: number): void {
-    this.forced.set(token, { kind, until: this.now() + ms });
+    this.forced.set(token, { kind, ms, until: null });
   }
 
-  /** The injected limit still in force for this token, if any. */
+  /** The injected limit in force for this token at `now`, if any (the first request opens its window). */
   forcedLimit(token: string, now: number): ForcedLimit | undefined {
     const forced = this.forced.get(token);
-    if (forced && now >= forced.until) {
+    if (!forced) return undefined;
+    forced.until ??= now + forced.ms;
+    if (now >= forced.until) {
       this.forced.delete(token);
       return undefined;
     }
-    return forced;
+    return { kind: forced.kind, until: forced.until };
   }
 
   addRefresh(refreshToken: string, login: string, reusable = false): void {

@@ -239,7 +239,8 @@ export interface FakeGitHub {
   setBranchDiff(owner: string, repo: string, branch: string, diff: string | Buffer, base?: string): void;
   getPullRequest(owner: string, repo: string, number: number): FakePullRequest | undefined;
   /**
-   * Every following request with this token answers a rate limit for `ms`: 'primary' → 403 with
+   * Every following request with this token answers a rate limit for `ms`, timed from the first of
+   * them (not from this call: a slow system under test still sees the whole window): 'primary' → 403 with
    * x-ratelimit-remaining: 0 and x-ratelimit-reset; 'secondary' → 429 with retry-after (seconds, rounded up).
    */
   forceRateLimit(token: string, opts: { ms: number; kind?: 'primary' | 'secondary' }): void;

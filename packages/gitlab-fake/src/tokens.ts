@@ -21,7 +21,8 @@ export interface RateSnapshot {
 /** Access tokens with budgets, injected limits, and rotating OAuth refresh tokens. */
 export class Tokens {
   private readonly accounts = new Map<string, Account>();
-  private readonly forced = new Map<string, number>();
+  /** Forced limits by token: how long, and when the window ends once a request opened it. */
+  private readonly forced = new Map<string, { ms: number; until: number | null }>();
   private readonly refresh = new Map<string, string>();
   readonly issued: Array<{ accessToken: string; refreshToken: string }> = [];
 
@@ -50,17 +51,21 @@ export class Tokens {
     return account;
   }
 
+  /** Timed from the first request that meets it (see the GitHub fake's `force`). */
   force(token: string, ms: number): void {
-    this.forced.set(token, Date.now() + ms);
+    this.forced.set(token, { ms, until: null });
   }
 
+  /** When the forced limit in force at `now` ends, if there is one (the first request opens its window). */
   forcedUntil(token: string, now: number): number | undefined {
-    const until = this.forced.get(token);
-    if (until !== undefined && now >= until) {
+    const forced = this.forced.get(token);
+    if (!forced) return undefined;
+    forced.until ??= now + forced.ms;
+    if (now >= forced.until) {
       this.forced.delete(token);
       return undefined;
     }
-    return until;
+    return forced.until;
   }
 
   addRefresh(refreshToken: string, username: string): void {

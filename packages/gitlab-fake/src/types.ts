@@ -151,7 +151,10 @@ export interface FakeGitLab {
   mergeRequestHook(project: string, iid: number, action: string): object;
   /** The body of a `Pipeline Hook` for the head of this merge request (an MR pipeline in its source project). */
   pipelineHook(project: string, iid: number): object;
-  /** Every following request with this token answers 429 for `ms` (with Retry-After and RateLimit-*). */
+  /**
+   * Every following request with this token answers 429 for `ms`, timed from the first of them (with
+   * Retry-After and RateLimit-*).
+   */
   forceRateLimit(token: string, ms: number): void;
   /** API requests about this project (by path) fail; `times` defaults to Infinity. */
   failProject(project: string, mode: FailureMode, times?: number): void;
