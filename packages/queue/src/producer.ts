@@ -75,7 +75,6 @@ export class RefreshProducer {
    */
   async enqueueOnDemand(payload: RefreshPayload): Promise<OnDemandJob> {
     const data = validate(payload);
-    const askedAt = Date.now();
     const added = await this.queue.add(NAME, data, jobOptions(data, PRIORITY.onDemand));
     const id = added.id;
     if (id === undefined) throw new Error('BullMQ returned a job without an id');
@@ -83,8 +82,10 @@ export class RefreshProducer {
     // Gone already: the job that was there finished between the two calls. Its result is the
     // fresh one the caller wants; the waiter finds it finished.
     if (!job) return { id, promoted: false, running: false };
-    // Deduplication hands back a job that is already running as readily as a queued one.
-    const running = job.processedOn !== undefined && job.processedOn < askedAt;
+    // Deduplication hands back a job that is already running as readily as a queued one. Any start
+    // counts: comparing it with our clock would compare two machines' clocks, and a job that started
+    // just after the add costs at most one more refresh.
+    const running = job.processedOn !== undefined;
     if (running || job.priority === PRIORITY.onDemand) return { id, promoted: false, running };
 
     try {
