@@ -178,6 +178,29 @@ describe('on-demand refresh', () => {
     );
   }, 60_000);
 
+  it('answers the PR as of the request when the refresh it joined had read it before', async () => {
+    const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/midway', title: 'Before' });
+    const chatId = await chatOn('feat/midway');
+    const row = await getDiffStatus(p.t.db, chatId);
+    // A background refresh reads the PR (Before) and waits at the fake for the head's checks.
+    const hold = p.fake.hold((r) => r.path.includes(`/commits/${pr.headSha}/`));
+    try {
+      await p.producer.enqueueBackground([{ chatId, generation: row!.generation }]);
+      await waitFor(() => hold.waiting >= 1, { message: 'the background refresh to ask for the checks' });
+      p.fake.updatePullRequest('acme', 'app', pr.number, { title: 'After' });
+      const answer = ada.refreshDiffStatus(chatId);
+      // The request joined the running job; BullMQ keeps it for a follow-up job.
+      const followUp = p.producer.queue.toKey(`dn:${chatId}`);
+      await waitFor(async () => (await p.r.client.exists(followUp)) === 1, {
+        message: 'the request stored as the follow-up of the running refresh',
+      });
+      hold.release();
+      expect(await answer).toMatchObject({ pull_request_title: 'After', refresh: { completed: true } });
+    } finally {
+      hold.release();
+    }
+  });
+
   it('answers the stored status with completed: false when the wait runs out', async () => {
     const impatient = await p.startApi({ GITSYNC_ON_DEMAND_TIMEOUT: '200' });
     try {

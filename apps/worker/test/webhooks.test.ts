@@ -365,6 +365,36 @@ describe('POST /api/v1/webhooks/{provider}', () => {
     expect(await deliver('check_suite', unknown)).toEqual({ status: 202, body: { refreshing: 0 } });
   });
 
+  it('refreshes again for a delivery that came while the row was being refreshed', async () => {
+    const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'midway', head: 'feat/midway', title: 'Before' });
+    const chat = await createChat(p.t.db, { ownerId: owner });
+    await markStale(p.t.db, { chatId: chat.id, branch: 'feat/midway', remoteOrigin: `${p.fake.url}/acme/midway.git` });
+    const repo = { html_url: `${p.fake.url}/acme/midway`, full_name: 'acme/midway' };
+    const event = (action: string) => ({
+      action,
+      repository: repo,
+      pull_request: { html_url: pr.htmlUrl, number: pr.number, head: { ref: 'feat/midway', repo } },
+    });
+    // The first refresh has read the PR (open) and waits at the fake for its checks.
+    const hold = p.fake.hold((r) => r.path.includes('/repos/acme/midway/commits/'));
+    try {
+      await deliver('pull_request', event('opened'));
+      await waitFor(() => hold.waiting >= 1, { message: 'the first refresh to read the PR and ask for its checks' });
+      p.fake.updatePullRequest('acme', 'midway', pr.number, { merged: true, title: 'After' });
+      await deliver('pull_request', event('closed'));
+    } finally {
+      hold.release();
+    }
+    const merged = await waitFor(
+      async () => {
+        const row = await getDiffStatus(p.t.db, chat.id);
+        return row?.pullRequestState === 'merged' ? row : undefined;
+      },
+      { message: 'the merge, read by a refresh after the one that was running' },
+    );
+    expect(merged.pullRequestTitle).toBe('After');
+  });
+
   it('brings a PR change to the row and the event stream soon after the delivery', async () => {
     const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'live', head: 'feat/live', title: 'Before' });
     const chat = await createChat(p.t.db, { ownerId: owner });

@@ -28,8 +28,9 @@ export class JobCompletions {
    * or the one it was deduplicated into. Listening starts before the job is added, so a worker
    * that finishes it before `enqueue` even returns is heard. The end of any other job of the key
    * is not an answer: a refresh that was running when the caller asked may have read too early.
+   * `enqueue` answers `null` when there is nothing to wait for: `finished` at once.
    */
-  async run(key: string, enqueue: () => Promise<{ id: string }>, timeoutMs: number): Promise<JobCompletion> {
+  async run(key: string, enqueue: () => Promise<{ id: string } | null>, timeoutMs: number): Promise<JobCompletion> {
     const { queue } = this.options;
     let settle: (completion: JobCompletion) => void = () => undefined;
     const finished = new Promise<JobCompletion>((resolve) => (settle = resolve));
@@ -50,7 +51,8 @@ export class JobCompletions {
     });
     let timer: NodeJS.Timeout | undefined;
     try {
-      const enqueued = (await enqueue()).id;
+      const enqueued = (await enqueue())?.id;
+      if (enqueued === undefined) return { state: 'finished' };
       id = enqueued;
       const early = heard.get(enqueued);
       if (early) settle(early);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import type { RedisConnection } from '@gitsync/redis';
 import type { z } from 'zod';
@@ -23,8 +24,10 @@ export interface OnDemandJob {
   /** A job for the chat already existed and was promoted instead of adding a second one. */
   promoted: boolean;
   /**
-   * That job was already running when asked: what it read of the provider may predate the request,
-   * so a caller who wants the state as of now asks again once it ends.
+   * That job was already running when asked (or ended before we could tell): what it read of the
+   * provider may predate the request. BullMQ keeps the request and starts a follow-up job of the
+   * chat when the running one ends (`keepLastIfActive`); a caller who waits for the state as of
+   * now waits for `followUp` next.
    */
   running: boolean;
 }
@@ -68,23 +71,31 @@ export class RefreshProducer {
 
   /**
    * A refresh somebody is waiting for: it runs before every background job. When the chat already
-   * has a job (deduplication id = chat id), `add` hands back that job's id and adds nothing; that
-   * job is then promoted to the on-demand priority, so the chat still has exactly one job (it reads
-   * the row when it runs, so it refreshes the newest report). Promotion is one atomic script: a job
-   * that became active meanwhile only gets its priority field rewritten, which is harmless.
+   * has a job (deduplication id = chat id), `add` hands back that job's id and adds nothing:
+   * - a queued job is promoted to the on-demand priority, so the chat still has exactly one job (it
+   *   reads the row when it runs, so it refreshes the newest report). Promotion is one atomic
+   *   script: a job that became active meanwhile only gets its priority field rewritten.
+   * - a running job may have read the provider before the change the caller asks about (a webhook's
+   *   merge): BullMQ stores the request and adds it as a job of its own when the running one ends
+   *   (`keepLastIfActive`; several requests meanwhile make one follow-up), so no request is lost.
    */
   async enqueueOnDemand(payload: RefreshPayload): Promise<OnDemandJob> {
     const data = validate(payload);
-    const added = await this.queue.add(NAME, data, jobOptions(data, PRIORITY.onDemand));
+    // An id of our own tells our new job from one the chat already had.
+    const ours = randomUUID();
+    const added = await this.queue.add(NAME, data, {
+      ...jobOptions(data, PRIORITY.onDemand, { keepLastIfActive: true }),
+      jobId: ours,
+    });
     const id = added.id;
     if (id === undefined) throw new Error('BullMQ returned a job without an id');
+    if (id === ours) return { id, promoted: false, running: false };
     const job = await Job.fromId(this.queue, id);
-    // Gone already: the job that was there finished between the two calls. Its result is the
-    // fresh one the caller wants; the waiter finds it finished.
-    if (!job) return { id, promoted: false, running: false };
-    // Deduplication hands back a job that is already running as readily as a queued one. Any start
-    // counts: comparing it with our clock would compare two machines' clocks, and a job that started
-    // just after the add costs at most one more refresh.
+    // Gone already: it ended between the two calls, and it may have been running when we asked
+    // (then it left a follow-up): the caller looks for one, as for a running job.
+    if (!job) return { id, promoted: false, running: true };
+    // Any start counts: comparing it with our clock would compare two machines' clocks, and a job
+    // that started just after the add only makes the caller wait for one more job.
     const running = job.processedOn !== undefined;
     if (running || job.priority === PRIORITY.onDemand) return { id, promoted: false, running };
 
@@ -100,13 +111,28 @@ export class RefreshProducer {
     return { id, promoted: true, running: false };
   }
 
+  /**
+   * The job that refreshes the chat after `ended`, which was running when a request joined it:
+   * the follow-up BullMQ added when it ended (or any job queued since; all of them read the
+   * provider after the request). `null` when the chat has no job any more: the follow-up already
+   * finished, or none was needed because `ended` had not yet started when the request came.
+   */
+  async followUp(chatId: string, ended: string): Promise<{ id: string } | null> {
+    const id = await this.queue.getDeduplicationJobId(chatId);
+    return id && id !== ended ? { id } : null;
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }
 }
 
-function jobOptions(payload: RefreshPayload, priority: number): JobsOptions {
-  return { ...stored, priority, deduplication: { id: payload.chatId } };
+function jobOptions(
+  payload: RefreshPayload,
+  priority: number,
+  deduplication: { keepLastIfActive?: boolean } = {},
+): JobsOptions {
+  return { ...stored, priority, deduplication: { id: payload.chatId, ...deduplication } };
 }
 
 /** The payload, checked; throws naming the wrong fields. */

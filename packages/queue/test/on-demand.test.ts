@@ -58,7 +58,7 @@ describe('RefreshProducer.enqueueOnDemand', () => {
     expect(order[0]).toBe(target.chatId);
   });
 
-  it('says when the job it joined was already running: its result may predate the request', async () => {
+  it('runs a request that joined a running job again after it, once however many joined', async () => {
     const target = payload();
     let finish: () => void = () => undefined;
     const started: string[] = [];
@@ -69,15 +69,46 @@ describe('RefreshProducer.enqueueOnDemand', () => {
     await bed.producer.enqueueBackground([target]);
     await waitFor(() => started.includes(target.chatId), { message: 'the background job running' });
     const backgroundId = await bed.producer.queue.getDeduplicationJobId(target.chatId);
+    // It may have read the provider before the change the request is about: the request is kept.
     expect(await bed.producer.enqueueOnDemand(target)).toEqual({ id: backgroundId, promoted: false, running: true });
+    expect(await bed.producer.enqueueOnDemand(target)).toEqual({ id: backgroundId, promoted: false, running: true });
+    expect(await bed.producer.followUp(target.chatId, backgroundId!)).toBeNull(); // not yet: it has not ended
     finish();
-    // Once it ended, the next request gets a job of its own.
     await waitFor(async () => (await bed.producer.queue.getDeduplicationJobId(target.chatId)) === null, {
-      message: 'the running job ended',
+      message: 'the running job and its follow-up ended',
     });
+    expect(started).toEqual([target.chatId, target.chatId]);
+    expect(await bed.producer.followUp(target.chatId, backgroundId!)).toBeNull(); // the follow-up is over too
+
+    // Once they ended, a request gets a job of its own, not running when added even if a worker
+    // takes it at once.
     const fresh = await bed.producer.enqueueOnDemand(target);
     expect(fresh.id).not.toBe(backgroundId);
-    expect(fresh.running).toBe(false);
+    expect(fresh).toMatchObject({ promoted: false, running: false });
+    await waitFor(() => started.length === 3, { message: 'the fresh job run' });
+  });
+
+  it('names the follow-up job once the running one ended', async () => {
+    const target = payload();
+    const release: Array<() => void> = [];
+    const started: string[] = [];
+    bed.startWorker(async (p) => {
+      started.push(p.chatId);
+      await new Promise<void>((resolve) => release.push(resolve));
+    });
+    await bed.producer.enqueueBackground([target]);
+    await waitFor(() => started.length === 1, { message: 'the background job running' });
+    const first = (await bed.producer.queue.getDeduplicationJobId(target.chatId))!;
+    const joined = await bed.producer.enqueueOnDemand(target);
+    expect(joined).toMatchObject({ id: first, running: true });
+    release.shift()!();
+    await waitFor(() => started.length === 2, { message: 'the follow-up running' });
+    const next = await bed.producer.followUp(target.chatId, first);
+    expect(next).not.toBeNull();
+    expect(next!.id).not.toBe(first);
+    const job = await bed.producer.queue.getJob(next!.id);
+    expect(job?.priority).toBe(PRIORITY.onDemand);
+    release.shift()!();
   });
 });
 

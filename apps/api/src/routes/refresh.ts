@@ -61,25 +61,27 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
       }
       const deadline = Date.now() + options.timeoutMs;
       let info: RefreshInfoJson = { completed: false };
-      // Refresh once more, if time is left, when the job's result is older than the request: it
-      // was written for an older report (the agent reported again while the job ran: the worker
-      // drops it), or the job that the request joined was already running (it may have read the
-      // PR before the change the user is asking about).
+      // Wait once more, if time is left, when the job's result is older than the request: the job
+      // the request joined was already running (it may have read the PR before the change the user
+      // is asking about; BullMQ runs the request as a follow-up job after it), or its result was
+      // written for an older report (the agent reported again while the job ran: the worker drops it).
+      const job = { chatId, generation: row.generation };
+      const enqueueJob = () => options.producer.enqueueOnDemand(job);
+      let wait: () => Promise<{ id: string; running?: boolean } | null> = enqueueJob;
       for (let attempt = 0; attempt < 2 && Date.now() < deadline; attempt++) {
-        const job = { chatId, generation: row.generation };
-        let joinedRunning = false;
+        const asked: { job?: { id: string; running?: boolean } | null } = {};
+        const enqueue = wait;
         const done = await options.completions.run(
           chatId,
-          async () => {
-            const enqueued = await options.producer.enqueueOnDemand(job);
-            joinedRunning = enqueued.running;
-            return enqueued;
-          },
+          async () => (asked.job = await enqueue()),
           deadline - Date.now(),
         );
         info = describe(done);
         if (done.state !== 'completed') break;
-        if (!joinedRunning && jobResultSchema.safeParse(done.returnValue).data?.written !== false) break;
+        const joined = asked.job;
+        if (joined?.running) wait = () => options.producer.followUp(chatId, joined.id);
+        else if (jobResultSchema.safeParse(done.returnValue).data?.written === false) wait = enqueueJob;
+        else break;
       }
       const status = await getDiffStatus(ctx.db, chatId);
       if (!status) throw notFound('diff status');
