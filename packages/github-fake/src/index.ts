@@ -19,4 +19,4 @@ export type {
   ReviewState,
   SetCommitStatusInput,
 } from './types.js';
-export type { HeldRequest, Hold } from './holds.js';
+export type { HeldRequest, Hold } from '@gitsync/fake-kit';

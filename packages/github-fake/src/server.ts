@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
+import { FakeHttp } from '@gitsync/fake-kit';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { error, send } from './answer.js';
 import type { Answer } from './answer.js';
 import { answerApi } from './api.js';
@@ -10,7 +9,6 @@ import { answerOAuth } from './oauth.js';
 import { ShapeCache } from './shapes.js';
 import { Store, toFakeCheckRun, toFakePullRequest } from './store.js';
 import { Tokens } from './tokens.js';
-import { Holds } from './holds.js';
 import type { FakeGitHub, FakeGitHubOptions, FakeRequest } from './types.js';
 import { answerWeb } from './web.js';
 
@@ -23,12 +21,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const tokens = new Tokens(options.now);
   const failures = new Failures();
   const requests: FakeRequest[] = [];
-  const timers = new Map<NodeJS.Timeout, () => void>();
-  const holds = new Holds();
   let counter = 0;
   let unanswered = 0;
-  let latencyMs = Math.max(0, options.latencyMs ?? 0);
-  let closed = false;
   // Filled in once listening: the URLs inside bodies need the bound port.
   let ctx: ApiContext | undefined;
 
@@ -50,16 +44,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     try {
       const url = req.url ?? '/';
       const token = bearer(req.headers.authorization);
-      if (!closed) await holds.pass({ method: req.method ?? 'GET', path: url, token });
-      if (latencyMs > 0 && !closed) await delay(latencyMs);
-      if (closed) return;
+      if (!(await http.admit({ method: req.method ?? 'GET', path: url, token }))) return;
       let result: Answer;
       try {
         result = await answer(req, url, token);
       } catch (err) {
         result = error(500, `fake GitHub failed: ${err instanceof Error ? err.message : String(err)}`);
       }
-      if (closed || res.destroyed) return;
+      if (http.closed || res.destroyed) return;
       send(res, result);
       requests.push({
         method: req.method ?? 'GET',
@@ -76,29 +68,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
   }
 
-  // Timers rather than a busy wait; tracked so close() ends them instead of leaving them holding the process open.
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.set(timer, resolve);
-    });
-  }
-
-  const server = createServer((req, res) => void handle(req, res));
-  // Benchmarks hammer the fake over keep-alive; do not let idle sockets expire mid-run.
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${urlHost(address.address)}:${address.port}`;
+  const http = new FakeHttp(handle, options.latencyMs);
+  const url = await http.listen(options);
   const apiBaseUrl = `${url}${API_PREFIX}`;
   ctx = { store, tokens, failures, shapes: new ShapeCache({ web: url, api: apiBaseUrl }, store) };
 
@@ -129,10 +100,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     forceRateLimit: (token, opts) => tokens.force(token, opts.kind ?? 'primary', opts.ms),
     failRepo: (owner, repo, mode, times) => failures.set(owner, repo, mode, times),
     clearFailures: () => failures.clear(),
-    setLatency: (ms) => {
-      latencyMs = Math.max(0, ms);
-    },
-    hold: (match) => holds.add(match),
+    setLatency: (ms) => http.setLatency(ms),
+    hold: (match) => http.hold(match),
     get pending() {
       return unanswered;
     },
@@ -143,20 +112,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     clearRequests: () => {
       requests.length = 0;
     },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      for (const [timer, resume] of timers) {
-        clearTimeout(timer);
-        resume();
-      }
-      timers.clear();
-      // Held requests go on to find the fake closed, and end unanswered with their sockets.
-      holds.releaseAll();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await done;
-    },
+    close: () => http.close(),
   };
 }
 
@@ -165,11 +121,4 @@ function bearer(header: string | undefined): string | null {
   if (!header) return null;
   const match = /^(?:bearer|token)\s+(\S+)\s*$/i.exec(header);
   return match?.[1] ?? null;
-}
-
-/** A URL host for the bound address; wildcard binds are reached over loopback. */
-function urlHost(address: string): string {
-  if (address === '0.0.0.0') return '127.0.0.1';
-  if (address === '::') return '[::1]';
-  return address.includes(':') ? `[${address}]` : address;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TokenAccounts } from '@gitsync/fake-kit';
 import type { AddTokenOptions } from './types.js';
 
 /** Rate-limit numbers as sent in x-ratelimit-* headers. */
@@ -26,17 +27,9 @@ export interface ForcedLimit {
   until: number;
 }
 
-/** A forced limit not met yet: its window opens at the first request that meets it. */
-interface PendingLimit {
-  kind: 'primary' | 'secondary';
-  ms: number;
-  until: number | null;
-}
-
 /** Access tokens with their budgets, injected rate limits and OAuth refresh tokens. */
 export class Tokens {
-  private readonly accounts = new Map<string, Account>();
-  private readonly forced = new Map<string, PendingLimit>();
+  private readonly accounts = new TokenAccounts<Account, ForcedLimit['kind']>();
   private readonly refresh = new Map<string, { login: string; reusable: boolean }>();
   /** Every pair `redeem` handed out, oldest first. */
   readonly issued: Array<{ accessToken: string; refreshToken: string }> = [];
@@ -56,18 +49,12 @@ export class Tokens {
   }
 
   remove(token: string): void {
-    this.accounts.delete(token);
-    this.forced.delete(token);
+    this.accounts.remove(token);
   }
 
   /** The account, its window restarted when it has run out. */
   account(token: string, now: number): Account | undefined {
-    const account = this.accounts.get(token);
-    if (account && now >= account.windowStart + account.windowMs) {
-      account.windowStart = now;
-      account.used = 0;
-    }
-    return account;
+    return this.accounts.get(token, now);
   }
 
   /**
@@ -82,24 +69,15 @@ export class Tokens {
     return true;
   }
 
-  /**
-   * The window is timed from the first request that meets it, not from now: how long the system
-   * under test takes to send that request (a loaded machine) must not shorten the window it sees.
-   */
-  force(token: string, kind: 'primary' | 'secondary', ms: number): void {
-    this.forced.set(token, { kind, ms, until: null });
+  /** Timed from the first request that meets it (`TokenAccounts.force`). */
+  force(token: string, kind: ForcedLimit['kind'], ms: number): void {
+    this.accounts.force(token, ms, kind);
   }
 
-  /** The injected limit in force for this token at `now`, if any (the first request opens its window). */
+  /** The injected limit in force for this token at `now`, if any. */
   forcedLimit(token: string, now: number): ForcedLimit | undefined {
-    const forced = this.forced.get(token);
-    if (!forced) return undefined;
-    forced.until ??= now + forced.ms;
-    if (now >= forced.until) {
-      this.forced.delete(token);
-      return undefined;
-    }
-    return { kind: forced.kind, until: forced.until };
+    const forced = this.accounts.forcedAt(token, now);
+    return forced && { kind: forced.detail, until: forced.until };
   }
 
   addRefresh(refreshToken: string, login: string, reusable = false): void {

@@ -1,4 +1,4 @@
-import type { Hold, HeldRequest } from './holds.js';
+import type { Hold, HeldRequest } from '@gitsync/fake-kit';
 
 /** Public surface of the fake; other packages are written against exactly these shapes. */
 

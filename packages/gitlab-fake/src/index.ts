@@ -13,4 +13,4 @@ export type {
   PipelineStatus,
   ReviewState,
 } from './types.js';
-export type { HeldRequest, Hold } from './holds.js';
+export type { HeldRequest, Hold } from '@gitsync/fake-kit';

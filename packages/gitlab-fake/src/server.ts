@@ -1,6 +1,4 @@
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { etagMatches, json, message, readBody, send, weakEtag } from './answer.js';
 import type { Answer } from './answer.js';
 import { answerGraphql } from './graphql.js';
@@ -14,7 +12,7 @@ import type { MergeRequestRecord } from './store.js';
 import { rateHeaders, snapshot, Tokens } from './tokens.js';
 import type { FailureMode, FakeGitLab, FakeGitLabOptions, FakeRequest } from './types.js';
 import { answerWeb } from './web.js';
-import { Holds } from './holds.js';
+import { FakeHttp } from '@gitsync/fake-kit';
 
 const REST_PREFIX = '/api/v4';
 const GRAPHQL_PATH = '/api/graphql';
@@ -27,12 +25,8 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   const tokens = new Tokens();
   const failures = new Map<number, { mode: FailureMode; remaining: number }>();
   const requests: FakeRequest[] = [];
-  const pending = new Set<NodeJS.Timeout>();
-  const holds = new Holds();
   let counter = 0;
   const announceAlways = options.rateLimitHeaders === 'always';
-  let latencyMs = Math.max(0, options.latencyMs ?? 0);
-  let closed = false;
   let bases: Bases = { web: '' };
 
   /** Authentication, throttling and injected failures, then the route; GitLab charges every request, 304s too. */
@@ -122,9 +116,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrival = ++counter;
-    await holds.pass({ method: req.method ?? 'GET', path: req.url ?? '/', token: tokenOf(req) });
-    if (latencyMs > 0 && !closed) await delay(latencyMs);
-    if (closed) return;
+    if (!(await http.admit({ method: req.method ?? 'GET', path: req.url ?? '/', token: tokenOf(req) }))) return;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
@@ -139,7 +131,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
     } catch (err) {
       result = message(500, `fake GitLab failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (closed || res.destroyed) return;
+    if (http.closed || res.destroyed) return;
     send(res, result);
     requests.push({
       method: req.method ?? 'GET',
@@ -154,27 +146,8 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
     });
   }
 
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        pending.delete(timer);
-        resolve();
-      }, ms);
-      pending.add(timer);
-    });
-  }
-
-  const server = createServer((req, res) => void handle(req, res));
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.address === '0.0.0.0' ? '127.0.0.1' : address.address}:${address.port}`;
+  const http = new FakeHttp(handle, options.latencyMs);
+  const url = await http.listen(options);
   bases = { web: url };
   const view = (mr: MergeRequestRecord) => toFakeMergeRequest(mr, url);
   const found = (project: string, iid: number) => {
@@ -230,26 +203,15 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
       if (times > 0) failures.set(record.id, { mode, remaining: times });
     },
     clearFailures: () => failures.clear(),
-    setLatency: (ms) => {
-      latencyMs = Math.max(0, ms);
-    },
-    hold: (match) => holds.add(match),
+    setLatency: (ms) => http.setLatency(ms),
+    hold: (match) => http.hold(match),
     get requests() {
       return requests;
     },
     clearRequests: () => {
       requests.length = 0;
     },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      for (const timer of pending) clearTimeout(timer);
-      pending.clear();
-      holds.releaseAll();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await done;
-    },
+    close: () => http.close(),
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TokenAccounts } from '@gitsync/fake-kit';
 import type { AddTokenOptions } from './types.js';
 
 export interface Account {
@@ -20,9 +21,7 @@ export interface RateSnapshot {
 
 /** Access tokens with budgets, injected limits, and rotating OAuth refresh tokens. */
 export class Tokens {
-  private readonly accounts = new Map<string, Account>();
-  /** Forced limits by token: how long, and when the window ends once a request opened it. */
-  private readonly forced = new Map<string, { ms: number; until: number | null }>();
+  private readonly accounts = new TokenAccounts<Account>();
   private readonly refresh = new Map<string, string>();
   readonly issued: Array<{ accessToken: string; refreshToken: string }> = [];
 
@@ -37,35 +36,22 @@ export class Tokens {
   }
 
   remove(token: string): void {
-    this.accounts.delete(token);
-    this.forced.delete(token);
+    this.accounts.remove(token);
   }
 
   /** The account, its window restarted when it ran out. */
   account(token: string, now: number): Account | undefined {
-    const account = this.accounts.get(token);
-    if (account && now >= account.windowStart + account.windowMs) {
-      account.windowStart = now;
-      account.used = 0;
-    }
-    return account;
+    return this.accounts.get(token, now);
   }
 
-  /** Timed from the first request that meets it (see the GitHub fake's `force`). */
+  /** Timed from the first request that meets it (`TokenAccounts.force`). */
   force(token: string, ms: number): void {
-    this.forced.set(token, { ms, until: null });
+    this.accounts.force(token, ms, undefined);
   }
 
-  /** When the forced limit in force at `now` ends, if there is one (the first request opens its window). */
+  /** When the forced limit in force at `now` ends, if there is one. */
   forcedUntil(token: string, now: number): number | undefined {
-    const forced = this.forced.get(token);
-    if (!forced) return undefined;
-    forced.until ??= now + forced.ms;
-    if (now >= forced.until) {
-      this.forced.delete(token);
-      return undefined;
-    }
-    return forced.until;
+    return this.accounts.forcedAt(token, now)?.until;
   }
 
   addRefresh(refreshToken: string, username: string): void {

@@ -1,4 +1,4 @@
-import type { Hold, HeldRequest } from './holds.js';
+import type { Hold, HeldRequest } from '@gitsync/fake-kit';
 
 /** Public surface of the fake; tests, the demo and the benchmark are written against these shapes. */
 
