@@ -38,6 +38,8 @@ beforeAll(async () => {
   const vite = path.join(path.dirname(require.resolve('vite/package.json', { paths: [webDir] })), 'bin/vite.js');
   const build = spawnSync(process.execPath, [vite, 'build', '--outDir', WEB_DIST, '--logLevel', 'warn'], {
     cwd: webDir,
+    // jest runs with NODE_ENV=test, which vite would keep: React's development build, not the page users get.
+    env: { ...process.env, NODE_ENV: 'production' },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -193,6 +195,8 @@ e2e(
     await expect(page.getByLabel('API key', { exact: true }).count()).resolves.toBe(0);
     mkdirSync(out, { recursive: true });
     await page.screenshot({ path: path.join(out, 'web-e2e-open.png') });
+    // The production build: React's development build announces its DevTools on the console.
+    expect(pageLog.filter((line) => /React DevTools/.test(line))).toEqual([]);
   },
   60_000,
 );
