@@ -182,11 +182,15 @@ describe('on-demand refresh', () => {
     const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'app', head: 'feat/midway', title: 'Before' });
     const chatId = await chatOn('feat/midway');
     const row = await getDiffStatus(p.t.db, chatId);
-    // A background refresh reads the PR (Before) and waits at the fake for the head's checks.
+    // A refresh someone else asked for (a webhook's) reads the PR (Before) and waits at the fake
+    // for the head's checks. On-demand priority: it starts ahead of what earlier tests left queued.
     const hold = p.fake.hold((r) => r.path.includes(`/commits/${pr.headSha}/`));
     try {
-      await p.producer.enqueueBackground([{ chatId, generation: row!.generation }]);
-      await waitFor(() => hold.waiting >= 1, { message: 'the background refresh to ask for the checks' });
+      await p.producer.enqueueOnDemand({ chatId, generation: row!.generation });
+      await waitFor(() => hold.waiting >= 1, {
+        timeoutMs: 30_000,
+        message: 'the first refresh to ask for the checks',
+      });
       p.fake.updatePullRequest('acme', 'app', pr.number, { title: 'After' });
       const answer = ada.refreshDiffStatus(chatId);
       // The request joined the running job; BullMQ keeps it for a follow-up job.
