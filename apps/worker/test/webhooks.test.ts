@@ -166,6 +166,21 @@ const refreshedRow = (chatId: string) =>
     { message: () => `row ${chatId} refreshed by a webhook` },
   );
 
+/** A chat tracking a new PR "Before" of acme/{name} on feat/{name}, and that PR's deliveries by action. */
+async function trackedPullRequest(name: string) {
+  const head = `feat/${name}`;
+  const pr = p.fake.createPullRequest({ owner: 'acme', repo: name, head, title: 'Before' });
+  const chat = await createChat(p.t.db, { ownerId: owner });
+  await markStale(p.t.db, { chatId: chat.id, branch: head, remoteOrigin: `${p.fake.url}/acme/${name}.git` });
+  const repo = { html_url: `${p.fake.url}/acme/${name}`, full_name: `acme/${name}` };
+  const event = (action: string) => ({
+    action,
+    repository: repo,
+    pull_request: { html_url: pr.htmlUrl, number: pr.number, head: { ref: head, repo } },
+  });
+  return { pr, chat, event };
+}
+
 describe('POST /api/v1/webhooks/{provider}', () => {
   it.each([
     ['pull_request', PULL_REQUEST_ACTIONS],
@@ -366,15 +381,7 @@ describe('POST /api/v1/webhooks/{provider}', () => {
   });
 
   it('refreshes again for a delivery that came while the row was being refreshed', async () => {
-    const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'midway', head: 'feat/midway', title: 'Before' });
-    const chat = await createChat(p.t.db, { ownerId: owner });
-    await markStale(p.t.db, { chatId: chat.id, branch: 'feat/midway', remoteOrigin: `${p.fake.url}/acme/midway.git` });
-    const repo = { html_url: `${p.fake.url}/acme/midway`, full_name: 'acme/midway' };
-    const event = (action: string) => ({
-      action,
-      repository: repo,
-      pull_request: { html_url: pr.htmlUrl, number: pr.number, head: { ref: 'feat/midway', repo } },
-    });
+    const { pr, chat, event } = await trackedPullRequest('midway');
     // The first refresh has read the PR (open) and waits at the fake for its checks.
     const hold = p.fake.hold((r) => r.path.includes('/repos/acme/midway/commits/'));
     try {
@@ -396,15 +403,7 @@ describe('POST /api/v1/webhooks/{provider}', () => {
   });
 
   it('brings a PR change to the row and the event stream soon after the delivery', async () => {
-    const pr = p.fake.createPullRequest({ owner: 'acme', repo: 'live', head: 'feat/live', title: 'Before' });
-    const chat = await createChat(p.t.db, { ownerId: owner });
-    await markStale(p.t.db, { chatId: chat.id, branch: 'feat/live', remoteOrigin: `${p.fake.url}/acme/live.git` });
-    const repo = { html_url: `${p.fake.url}/acme/live`, full_name: 'acme/live' };
-    const event = (action: string) => ({
-      action,
-      repository: repo,
-      pull_request: { html_url: pr.htmlUrl, number: pr.number, head: { ref: 'feat/live', repo } },
-    });
+    const { pr, chat, event } = await trackedPullRequest('live');
     await deliver('pull_request', event('opened'));
     await refreshedRow(chat.id);
 

@@ -12,7 +12,7 @@ export class FakeHttp {
   private readonly delays = new Delays();
   private readonly server: Server;
   private latencyMs: number;
-  private closedAt = false;
+  private isClosed = false;
 
   constructor(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, latencyMs = 0) {
     this.server = createServer((req, res) => void handle(req, res));
@@ -25,14 +25,14 @@ export class FakeHttp {
   }
 
   get closed(): boolean {
-    return this.closedAt;
+    return this.isClosed;
   }
 
   /** Before a request is answered: its holds, then the latency. False when the fake closed meanwhile. */
   async admit(request: HeldRequest): Promise<boolean> {
-    if (!this.closedAt) await this.holds.pass(request);
-    if (this.latencyMs > 0 && !this.closedAt) await this.delays.wait(this.latencyMs);
-    return !this.closedAt;
+    if (!this.isClosed) await this.holds.pass(request);
+    if (this.latencyMs > 0 && !this.isClosed) await this.delays.wait(this.latencyMs);
+    return !this.isClosed;
   }
 
   hold(match: (request: HeldRequest) => boolean): Hold {
@@ -44,8 +44,8 @@ export class FakeHttp {
   }
 
   async close(): Promise<void> {
-    if (this.closedAt) return;
-    this.closedAt = true;
+    if (this.isClosed) return;
+    this.isClosed = true;
     this.delays.endAll();
     // Held requests go on to find the fake closed, and end unanswered with their sockets.
     this.holds.releaseAll();

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorSchema, refreshedDiffStatusSchema, refreshOutcomeSchema, type RefreshInfoJson } from '@gitsync/contracts';
 import { getDiffStatus, getVisibleChat, toDiffStatusJson, type ChatDiffStatus } from '@gitsync/db';
-import type { JobCompletion, JobCompletions, RefreshProducer } from '@gitsync/queue';
+import type { JobCompletion, JobCompletions, OnDemandJob, RefreshProducer } from '@gitsync/queue';
 import type { ApiContext } from '../context.js';
 import { HttpError, notFound, authenticatedErrors } from '../errors.js';
 
@@ -60,29 +60,22 @@ export function refreshRoutes(app: FastifyInstance, ctx: ApiContext, options: Re
         );
       }
       const deadline = Date.now() + options.timeoutMs;
-      let info: RefreshInfoJson = { completed: false };
+      const job = { chatId, generation: row.generation };
+      const wait = (enqueue: () => Promise<{ id: string } | null>) =>
+        options.completions.run(chatId, enqueue, deadline - Date.now());
+      const asked: { job?: OnDemandJob } = {};
+      let done = await wait(async () => (asked.job = await options.producer.enqueueOnDemand(job)));
       // Wait once more, if time is left, when the job's result is older than the request: the job
       // the request joined was already running (it may have read the PR before the change the user
       // is asking about; BullMQ runs the request as a follow-up job after it), or its result was
       // written for an older report (the agent reported again while the job ran: the worker drops it).
-      const job = { chatId, generation: row.generation };
-      const enqueueJob = () => options.producer.enqueueOnDemand(job);
-      let wait: () => Promise<{ id: string; running?: boolean } | null> = enqueueJob;
-      for (let attempt = 0; attempt < 2 && Date.now() < deadline; attempt++) {
-        const asked: { job?: { id: string; running?: boolean } | null } = {};
-        const enqueue = wait;
-        const done = await options.completions.run(
-          chatId,
-          async () => (asked.job = await enqueue()),
-          deadline - Date.now(),
-        );
-        info = describe(done);
-        if (done.state !== 'completed') break;
+      if (done.state === 'completed' && Date.now() < deadline) {
         const joined = asked.job;
-        if (joined?.running) wait = () => options.producer.followUp(chatId, joined.id);
-        else if (jobResultSchema.safeParse(done.returnValue).data?.written === false) wait = enqueueJob;
-        else break;
+        if (joined?.running) done = await wait(() => options.producer.followUp(chatId, joined.id));
+        else if (jobResultSchema.safeParse(done.returnValue).data?.written === false)
+          done = await wait(() => options.producer.enqueueOnDemand(job));
       }
+      const info = describe(done);
       const status = await getDiffStatus(ctx.db, chatId);
       if (!status) throw notFound('diff status');
       return { ...toDiffStatusJson(status), refresh: info.completed && !info.outcome ? fromRow(status) : info };
