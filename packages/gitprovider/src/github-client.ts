@@ -1,14 +1,9 @@
-// Bottleneck's light build has no types of its own; workspaces that compile this file (webhooks, api)
-// see the declaration only through this reference.
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="./bottleneck-light.d.ts" />
 import { Octokit } from '@octokit/core';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
-import Bottleneck from 'bottleneck/light.js';
 import { classifyError } from './classify.js';
 import { ProviderError, RateLimitError } from './errors.js';
 import { parseJsonBody } from './parse-response.js';
-import { TokenCache } from './token-cache.js';
+import { PassThroughLimiter } from './throttle-lanes.js';
 import type { RequestPacer, ResponseInfo } from './types.js';
 import { bodyText } from './undici-fetch.js';
 import { responseInfo } from './github-rate-headers.js';
@@ -17,15 +12,13 @@ const ThrottledOctokit = Octokit.plugin(throttling);
 type Client = InstanceType<typeof ThrottledOctokit>;
 
 /**
- * plugin-throttling's per-token lanes (its \`global\` group, keyed by \`throttle.id\`), set to do the least
- * work consistent with our pacer (packages/rate-limits): no bound of their own (\`maxConcurrent: null\`), so
- * a request that the pacer let through is never queued again here — the pacer already holds each group to
- * GITSYNC_GROUP_CONCURRENCY per process and GITSYNC_GROUP_MAX_IN_FLIGHT across replicas, and the plugin's
- * default of 10 would silently cap any higher setting. With both limit handlers returning false, the
- * plugin never sleeps or retries either: what is left of it per request is two pass-through schedules.
- * Idle keys expire after 2 minutes, as the plugin's own.
+ * plugin-throttling's per-token lanes (its `global` group, keyed by `throttle.id`): pass-through, so
+ * that a request the pacer let through is never queued or delayed again here (throttle-lanes.ts says
+ * why not Bottleneck). The pacer already holds each group to GITSYNC_GROUP_CONCURRENCY per process and
+ * GITSYNC_GROUP_MAX_IN_FLIGHT across replicas; the plugin's default of 10 per token would silently cap
+ * any higher setting.
  */
-const lanes = new Bottleneck.Group({ maxConcurrent: null, timeout: 2 * 60_000 });
+const lanes = new PassThroughLimiter();
 
 const silentLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
@@ -37,8 +30,6 @@ export interface GitHubClientOptions {
   userAgent: string;
   paddingMs: number;
   now: () => number;
-  /** @defaultValue 1000 */
-  maxCachedTokens?: number;
 }
 
 export interface GetRequest {
@@ -53,45 +44,34 @@ export type GetResult =
   | { notModified: false; status: number; etag: string | null; link: string | undefined; data: unknown };
 
 /**
- * GET-only GitHub access through @octokit/core + plugin-throttling, one octokit per token.
- *
- * Why one per token: the throttling plugin keeps its Bottleneck groups at module level and keys them by
- * `throttle.id`, with `maxConcurrent: 10` per key. A single octokit (or many sharing the default id)
- * would therefore funnel every token of the process through 10 slots. Giving each token its own client
- * with `id` = provider + token hash gives each rate-limit group (provider, token) its own 10 in flight,
- * which is what §3.5 asks for, and lets groups never slow one another (test/github-provider.test.ts
- * proves 20 tokens get 20 requests in flight; with a shared id it deadlocks at 10). The clients live in an
- * LRU keyed by the token's sha256, never by the token itself, and hold no token: the Authorization header
- * is added per request. Idle Bottleneck keys expire on their own (2 min).
+ * GET-only GitHub access through @octokit/core + plugin-throttling: one octokit for every token of the
+ * provider, which holds no token (the Authorization header is added per request).
  *
  * Both limit handlers return false: rate limits are tracked across replicas by the caller, so the plugin
  * must never sleep and retry inside a job; the 403/429 comes back to us and is classified.
  */
 export class GitHubClient {
-  private readonly clients: TokenCache<Client>;
+  private readonly octokit: Client;
   private readonly apiOrigin: string;
 
   constructor(private readonly options: GitHubClientOptions) {
-    this.clients = new TokenCache(options.maxCachedTokens ?? 1000);
     this.apiOrigin = new URL(options.apiBaseUrl).origin;
-  }
-
-  private client(token: string): Client {
-    return this.clients.get(token, (key) => {
-      return new ThrottledOctokit({
-        baseUrl: this.options.apiBaseUrl,
-        userAgent: this.options.userAgent,
-        log: silentLog,
-        // Bodies are parsed by us with JSON.parse: octokit's BigInt-safe parser is ~9× slower.
-        request: { fetch: this.options.fetch, parseSuccessResponseBody: false },
-        // `global` is read by the plugin (its state takes every throttle option) but not in its types.
-        throttle: {
-          id: `gitsync:${this.options.providerId}:${key.slice(0, 32)}`,
-          global: lanes,
-          onRateLimit: () => false,
-          onSecondaryRateLimit: () => false,
-        } as ThrottlingOptions,
-      });
+    this.octokit = new ThrottledOctokit({
+      baseUrl: options.apiBaseUrl,
+      userAgent: options.userAgent,
+      log: silentLog,
+      // Bodies are parsed by us with JSON.parse: octokit's BigInt-safe parser is ~9× slower.
+      request: { fetch: options.fetch, parseSuccessResponseBody: false },
+      // `global` and `retryLimiter` are read by the plugin (its state takes every throttle option) but
+      // are not in its types.
+      throttle: {
+        id: `gitsync:${options.providerId}`,
+        global: lanes,
+        // The client's own: the plugin adds its retry handler, bound to this octokit, to it.
+        retryLimiter: new PassThroughLimiter(),
+        onRateLimit: () => false,
+        onSecondaryRateLimit: () => false,
+      } as ThrottlingOptions,
     });
   }
 
@@ -134,7 +114,7 @@ export class GitHubClient {
     const what = `GET ${request.path.replace(/^https?:\/\/[^/]+/i, '')}`;
     let response: Awaited<ReturnType<Client['request']>>;
     try {
-      response = await this.client(token).request({
+      response = await this.octokit.request({
         method: 'GET',
         url: this.target(request.path),
         ...request.query,

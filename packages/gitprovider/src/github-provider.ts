@@ -50,8 +50,6 @@ export interface GitHubProviderOptions {
    * @defaultValue a keep-alive undici adapter
    */
   fetch?: typeof fetch;
-  /** How many per-token octokit clients to keep. @defaultValue 1000 */
-  maxCachedTokens?: number;
   /**
    * Where whether a repository is a fork (and of what) is kept, for every replica to see.
    * @defaultValue a map in this process
@@ -113,7 +111,6 @@ export class GitHubProvider implements GitProvider, DiffProvider {
       userAgent: options.userAgent ?? 'gitsync',
       paddingMs: options.rateLimitPaddingMs ?? 5_000,
       now: options.now ?? Date.now,
-      maxCachedTokens: options.maxCachedTokens,
     });
   }
 

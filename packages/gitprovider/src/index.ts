@@ -16,7 +16,6 @@ export type { ReviewInput } from './reviews.js';
 export { classifyError, classifyHttpFailure, rateLimitedUntil } from './classify.js';
 export type { ClassifyOptions, HeaderMap } from './classify.js';
 export { nextPageUrl } from './link-header.js';
-export { tokenKey } from './token-cache.js';
 export * from './oauth.js';
 export { createProvider, providerTypes, PROVIDER_TYPE_NAMES } from './registry.js';
 export type { ClosableProvider, ProviderOptions, ProviderType, ProviderTypeName } from './registry.js';

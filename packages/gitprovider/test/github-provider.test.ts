@@ -245,11 +245,11 @@ describe('GitHubProvider over HTTP', () => {
     expect(status.pull).toMatchObject({ changed: true, value: { number: 1, state: 'open' } });
   });
 
-  it('gives every token its own throttling lane: 20 tokens have 20 requests in flight at once', async () => {
+  it("never makes one token's requests wait for another's: 20 tokens have 20 requests in flight at once", async () => {
     const waiting: Array<(reply: { status: number; body: unknown }) => void> = [];
-    // Answer everyone only once all 20 are in flight. A limiter shared by all tokens (10 slots) never gets
-    // there: at the deadline (a deadline, not a speed: 20 local requests need far less) the waiting
-    // requests get a 503 and the test fails instead of hanging.
+    // Answer everyone only once all 20 are in flight. A throttling lane shared by all tokens (the plugin's
+    // default: 10 slots) never gets there: at the deadline (a deadline, not a speed: 20 local requests need
+    // far less) the waiting requests get a 503 and the test fails instead of hanging.
     const giveUp = setTimeout(
       () => waiting.forEach((reply) => reply({ status: 503, body: { message: `only ${waiting.length} in flight` } })),
       20_000,
