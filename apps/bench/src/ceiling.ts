@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { RefreshProducer, type RefreshPayload } from '@gitsync/queue';
 import { createRedis } from '@gitsync/redis';
 import { round } from './cpu.js';
+import { redisCalls, redisCallsBetween } from './probes.js';
 import type { CeilingFigure } from './figures.js';
 import { deletePrefix, type Bench } from './setup.js';
 import { deadlineMs, waitQueueEmpty } from './wait.js';
@@ -48,6 +49,7 @@ export async function measureCeiling(bench: Bench, workers: number, concurrency:
     // Queued first, then released at once: the ceiling is what the workers can drain, not what one
     // producer can feed.
     await producer.queue.pause();
+    const callsBefore = await redisCalls(bench);
     const queued = performance.now();
     await enqueueAll(producer, payloads);
     const enqueueSeconds = (performance.now() - queued) / 1000;
@@ -55,6 +57,7 @@ export async function measureCeiling(bench: Bench, workers: number, concurrency:
     await producer.queue.resume();
     const done = await waitQueueEmpty(producer.queue, deadlineMs(jobs), 'ceiling');
     const seconds = (done - started) / 1000;
+    const calls = redisCallsBetween(callsBefore, await redisCalls(bench));
     const failed = await producer.queue.getJobCountByTypes('failed');
     if (failed > 0) throw new Error(`ceiling: ${failed} no-op jobs failed`);
     const figure: CeilingFigure = {
@@ -64,10 +67,11 @@ export async function measureCeiling(bench: Bench, workers: number, concurrency:
       seconds: round(seconds, 2),
       jobsPerSec: round(jobs / seconds),
       enqueuePerSec: round(jobs / enqueueSeconds),
+      redisCommandsPerJob: round(calls / jobs, 2),
     };
     console.log(
       `[bench] ceiling ${workers}w x ${concurrency}: ${jobs} no-op jobs in ${figure.seconds}s ` +
-        `= ${figure.jobsPerSec}/s (queued at ${figure.enqueuePerSec}/s)`,
+        `= ${figure.jobsPerSec}/s (queued at ${figure.enqueuePerSec}/s), redis ${figure.redisCommandsPerJob} cmd/job`,
     );
     return figure;
   } finally {

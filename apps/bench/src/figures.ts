@@ -13,6 +13,11 @@ export interface CeilingFigure {
   jobsPerSec: number;
   /** How fast the real producer queued them (addBulk of 1,000), for comparison. */
   enqueuePerSec: number;
+  /**
+   * Redis commands per job from the first add to the empty queue, server-wide: BullMQ's own share of a
+   * refresh (add, fetch, finish, events), beside which a refresh's commands are read. Absent in older runs.
+   */
+  redisCommandsPerJob?: number;
 }
 
 export type Pass = 'first' | 'steady';

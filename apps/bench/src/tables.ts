@@ -19,7 +19,7 @@ export function sections(r: BenchResults): Section[] {
   const out: Section[] = [
     {
       title: 'Ceiling: no-op BullMQ jobs (same Redis, processes and concurrency)',
-      headers: ['workers', 'concurrency', 'jobs', 'seconds', 'jobs/s', 'queued/s (producer)'],
+      headers: ['workers', 'concurrency', 'jobs', 'seconds', 'jobs/s', 'queued/s (producer)', 'Redis cmd/job'],
       rows: r.ceiling.map((c) => [
         String(c.workers),
         String(c.concurrency),
@@ -27,8 +27,12 @@ export function sections(r: BenchResults): Section[] {
         String(c.seconds),
         n(c.jobsPerSec),
         n(c.enqueuePerSec),
+        c.redisCommandsPerJob === undefined ? '–' : String(c.redisCommandsPerJob),
       ]),
-      notes: ['jobs are queued into the paused queue first; the clock runs from the resume to an empty queue.'],
+      notes: [
+        'jobs are queued into the paused queue first; the clock runs from the resume to an empty queue.',
+        "Redis cmd/job: every command from the first add to the empty queue (BullMQ's own share of a refresh).",
+      ],
     },
     {
       title: 'Refresh throughput: all rows marked stale → all written back (real scheduler + worker processes)',

@@ -6,6 +6,14 @@ type Figures = Pick<BenchResults, 'ceiling' | 'refresh' | 'onDemand' | 'schedule
 const label = (f: Pick<RefreshFigure, 'workers' | 'pass'>) =>
   `${f.workers} worker${f.workers > 1 ? 's' : ''}, ${f.pass} pass`;
 
+/** CPU ms per refresh of the system's processes (workers, scheduler, Postgres, Redis, the bench and its fakes). */
+export const cpuMsPerRefresh = (f: Pick<RefreshFigure, 'cpuSeconds' | 'rows'>): number =>
+  round(
+    (1000 * Object.entries(f.cpuSeconds).reduce((sum, [role, s]) => (role === 'other' ? sum : sum + s), 0)) /
+      Math.max(1, f.rows),
+    2,
+  );
+
 /** The issue's targets, as ratios of figures of this one run (these machines are noisy). */
 export function evaluateTargets(r: Figures): TargetResult[] {
   const targets: TargetResult[] = [];
@@ -45,6 +53,29 @@ export function evaluateTargets(r: Figures): TargetResult[] {
       target: '≤ 0.05',
       ratio: worst,
       pass: worst <= 0.05,
+    });
+  }
+  // Issue 17's cost targets, per steady refresh at 0 ms: what a refresh adds to Redis beyond BullMQ's
+  // own share of a job (the no-op ceiling's, this run), and the CPU of every process of ours.
+  for (const f of steady.filter((x) => x.latencyMs === 0)) {
+    const noop = r.ceiling.find((c) => c.workers === f.workers)?.redisCommandsPerJob;
+    if (noop !== undefined) {
+      const ours = round(f.cost.redisCommandsPerRefresh - noop, 2);
+      targets.push({
+        name: `Redis commands per steady refresh beyond a no-op job's (${label(f)})`,
+        measured: `${f.cost.redisCommandsPerRefresh} − ${noop} = ${ours}`,
+        target: '≤ 25',
+        ratio: round(ours / 25, 3),
+        pass: ours <= 25,
+      });
+    }
+    const ms = cpuMsPerRefresh(f);
+    targets.push({
+      name: `CPU per steady refresh, every process of the system (${label(f)})`,
+      measured: `${ms} ms`,
+      target: '≤ 0.5 ms',
+      ratio: round(ms / 0.5, 3),
+      pass: ms <= 0.5,
     });
   }
   const idle = r.onDemand.figures.find((f) => f.condition === 'idle');

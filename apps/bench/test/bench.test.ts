@@ -54,6 +54,8 @@ describe('npm run bench -- --quick', () => {
 
     expect(r.ceiling).toHaveLength(1);
     expect(r.ceiling[0]!.jobsPerSec).toBeGreaterThan(0);
+    // Each no-op job is at least added, fetched and finished: several commands, not zero.
+    expect(r.ceiling[0]!.redisCommandsPerJob).toBeGreaterThan(3);
     // Quick mode: one worker, both latencies, both passes.
     expect(r.refresh.map((f) => `${f.workers}/${f.latencyMs}/${f.pass}`)).toEqual([
       '1/0/first',
@@ -107,7 +109,14 @@ describe('npm run bench -- --quick', () => {
       expect(f.jobsPerHour).toBeGreaterThan(0);
     }
 
-    expect(r.targets).toHaveLength(11);
+    expect(r.targets).toHaveLength(13);
+    // Issue 17's cost targets, for the one steady pass at 0 ms, read against this run's no-op job.
+    const costs = r.targets.filter((t) => /^(Redis commands|CPU) per steady refresh/.test(t.name));
+    expect(costs.map((t) => t.name)).toEqual([
+      "Redis commands per steady refresh beyond a no-op job's (1 worker, steady pass)",
+      'CPU per steady refresh, every process of the system (1 worker, steady pass)',
+    ]);
+    for (const t of costs) expect(t.ratio).toBeGreaterThan(0);
 
     const markdown = readFileSync(path.join(dir, 'BENCHMARKS.md'), 'utf8');
     expect(markdown).toContain('![refresh throughput');
