@@ -112,17 +112,28 @@ describe('tokens', () => {
       await markStale(p.t.db, { chatId: chat.id, branch: `m${i}`, remoteOrigin: `${p.fake.url}/acme/many` });
       chats.push(chat.id);
     }
-    // The exchange is held at the fake until every job met the 401 and asked for a new token: all
-    // of them need one while it is in flight (1 look-up for the burst, 1 per 401, 1 under the lock).
+    // The exchange is held at the fake until every job is running and one met the 401, its look-up
+    // and the one under the lock done: a job that meets the 401 meanwhile joins the exchange in flight
+    // (1 look-up each), and one that asks for a token after it started waits for its result (none).
     const exchangeHeld = p.fake.hold((r) => r.path.startsWith('/login/oauth/access_token'));
     const refused = () => p.fake.requests.filter((r) => r.token === 'ghp_many_revoked' && r.status === 401).length;
+    const running = () =>
+      new Set(p.jobs.filter((j) => j.event === 'active' && chats.includes(j.chatId)).map((j) => j.chatId)).size;
     const [before, loadsBefore] = [exchanges().length, loads];
     try {
       await p.scheduler.drain();
-      await waitFor(() => refused() === chats.length && loads - loadsBefore >= chats.length + 2, {
-        message: () =>
-          `${chats.length} jobs to meet the 401 (${refused()}) and ask for a token (${loads - loadsBefore})`,
-      });
+      await waitFor(
+        () =>
+          running() === chats.length &&
+          refused() > 0 &&
+          loads - loadsBefore >= refused() + 2 &&
+          exchangeHeld.waiting > 0,
+        {
+          message: () =>
+            `${chats.length} jobs to run (${running()}), and the exchange to start after a 401 (${refused()}, ` +
+            `${loads - loadsBefore} look-ups, ${exchangeHeld.waiting} held)`,
+        },
+      );
       expect(exchangeHeld.waiting).toBe(1);
     } finally {
       exchangeHeld.release();

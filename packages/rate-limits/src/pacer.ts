@@ -93,6 +93,11 @@ export class RedisGroupPacer {
   private readonly slotPrefix = randomBytes(6).toString('base64url');
   private nextSlot = 0;
   private readonly groups = new Map<string, GroupState>();
+  /**
+   * Groups with something for the next call (slots asked for or freed): a flush visits these, not
+   * every group this process holds slots of (hundreds under load, most with nothing to say).
+   */
+  private pending = new Set<string>();
   /** Groups at their in-flight bound: asked again after `retryDelayMs`. */
   private busy = new Map<string, Waiter[]>();
   private busyTimer: NodeJS.Timeout | null = null;
@@ -143,6 +148,7 @@ export class RedisGroupPacer {
       if (state.held >= this.perProcess) break;
       state.held += 1;
       state.asking.push(state.queued.shift()!);
+      this.pending.add(group);
       this.schedule();
     }
     const idle = state.held === 0 && state.queued.length === 0 && state.releases.length === 0;
@@ -158,6 +164,7 @@ export class RedisGroupPacer {
   private release(group: string, slot: string, info: ResponseInfo): void {
     const state = this.state(group);
     state.releases.push({ slot, info });
+    this.pending.add(group);
     if (info.blockedUntil) {
       state.blockedUntil = Math.max(state.blockedUntil, info.blockedUntil.getTime());
       this.urgent = true;
@@ -195,8 +202,11 @@ export class RedisGroupPacer {
     this.urgent = false;
     const now = this.now();
     const calls: Array<{ group: string; state: GroupState; asking: Waiter[]; args: string[] }> = [];
-    for (const [group, state] of this.groups) {
-      if (state.asking.length === 0 && state.releases.length === 0) continue;
+    const pending = this.pending;
+    this.pending = new Set();
+    for (const group of pending) {
+      const state = this.groups.get(group);
+      if (!state || (state.asking.length === 0 && state.releases.length === 0)) continue;
       const { asking, releases } = state;
       state.asking = [];
       state.releases = [];
@@ -233,9 +243,10 @@ export class RedisGroupPacer {
       if (this.busy.size > 0) this.retryBusyLater();
       let asking = this.urgent;
       let releasing = false;
-      for (const g of this.groups.values()) {
-        asking ||= g.asking.length > 0;
-        releasing ||= g.releases.length > 0;
+      for (const group of this.pending) {
+        const g = this.groups.get(group);
+        asking ||= (g?.asking.length ?? 0) > 0;
+        releasing ||= (g?.releases.length ?? 0) > 0;
       }
       if (asking) this.schedule();
       else if (releasing) this.scheduleRelease();
@@ -285,7 +296,10 @@ export class RedisGroupPacer {
     if (this.busyTimer) return;
     this.busyTimer = setTimeout(() => {
       this.busyTimer = null;
-      for (const [group, waiters] of this.busy) this.state(group).asking.push(...waiters);
+      for (const [group, waiters] of this.busy) {
+        this.state(group).asking.push(...waiters);
+        this.pending.add(group);
+      }
       this.busy = new Map();
       this.schedule();
     }, this.retryDelayMs);
