@@ -6,6 +6,8 @@ import {
   markStale,
   upsertExternalAuthLink,
 } from '@gitsync/db';
+import { rateLimitGroup } from '@gitsync/gitsync';
+import { groupKeys } from '@gitsync/rate-limits';
 import { waitFor } from '@gitsync/testing';
 import { createTokenStore } from '../src/store.js';
 import { Pipeline, PROVIDER_ID } from './harness.js';
@@ -112,30 +114,36 @@ describe('tokens', () => {
       await markStale(p.t.db, { chatId: chat.id, branch: `m${i}`, remoteOrigin: `${p.fake.url}/acme/many` });
       chats.push(chat.id);
     }
-    // The exchange is held at the fake until every job is running and one met the 401, its look-up
-    // and the one under the lock done: a job that meets the 401 meanwhile joins the exchange in flight
-    // (1 look-up each), and one that asks for a token after it started waits for its result (none).
+    // Every job's first request is held until all of them are in flight, so that they all meet the
+    // 401 together; the exchange is then held until every job asked for a new token while it is in
+    // flight (1 look-up for the burst, 1 per 401, 1 under the lock). The group's budget is known, as
+    // the token's earlier answers left it: the pacer lets all of them out, not one to learn it.
+    await p.r.client.hset(groupKeys(p.r.prefix, rateLimitGroup(PROVIDER_ID, user.id)).budget, {
+      remaining: 5000,
+      reset: Date.now() + 3_600_000,
+      limit: 5000,
+    });
+    const firstRequests = p.fake.hold((r) => r.token === 'ghp_many_revoked');
     const exchangeHeld = p.fake.hold((r) => r.path.startsWith('/login/oauth/access_token'));
     const refused = () => p.fake.requests.filter((r) => r.token === 'ghp_many_revoked' && r.status === 401).length;
-    const running = () =>
-      new Set(p.jobs.filter((j) => j.event === 'active' && chats.includes(j.chatId)).map((j) => j.chatId)).size;
     const [before, loadsBefore] = [exchanges().length, loads];
     try {
       await p.scheduler.drain();
+      await waitFor(() => firstRequests.waiting === chats.length, {
+        message: () => `${chats.length} jobs' first requests to be in flight (${firstRequests.waiting})`,
+      });
+      firstRequests.release();
       await waitFor(
-        () =>
-          running() === chats.length &&
-          refused() > 0 &&
-          loads - loadsBefore >= refused() + 2 &&
-          exchangeHeld.waiting > 0,
+        () => refused() === chats.length && loads - loadsBefore >= chats.length + 2 && exchangeHeld.waiting > 0,
         {
           message: () =>
-            `${chats.length} jobs to run (${running()}), and the exchange to start after a 401 (${refused()}, ` +
-            `${loads - loadsBefore} look-ups, ${exchangeHeld.waiting} held)`,
+            `${chats.length} jobs to meet the 401 (${refused()}), ask for a token (${loads - loadsBefore}) ` +
+            `and the exchange to reach GitHub (${exchangeHeld.waiting})`,
         },
       );
       expect(exchangeHeld.waiting).toBe(1);
     } finally {
+      firstRequests.release();
       exchangeHeld.release();
     }
     for (const chatId of chats) expect(await settled(chatId)).toMatchObject({ lastOutcome: 'refreshed' });
