@@ -71,7 +71,8 @@ export class DiffSource {
         token,
         subject,
         { ifNoneMatch: cached?.etag ?? null, maxBytes: this.maxBytes, write: (chunk) => write.append(chunk) },
-        this.options.pacer.forGroup(rateLimitGroup(provider.id, ownerId)),
+        // A user waits for the diff.
+        this.options.pacer.forGroup(rateLimitGroup(provider.id, ownerId), { urgent: true }),
       );
     } catch (err) {
       await write.abort();

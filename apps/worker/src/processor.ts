@@ -21,7 +21,7 @@ export function createRefreshHandler(
     const timed = metrics.startRefresh();
     let result: RefreshResult | null;
     try {
-      result = await refreshChat(payload.chatId, deps);
+      result = await refreshChat(payload.chatId, deps, { urgent: job.priority === PRIORITY.onDemand });
     } catch (err) {
       metrics.outcome('failed');
       throw err;

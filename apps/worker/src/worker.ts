@@ -155,8 +155,8 @@ export function createRefreshWorker(options: RefreshWorkerOptions): {
 function countRequests(pacer: GroupPacer, metrics: WorkerMetrics | undefined): GroupPacer {
   if (!metrics) return pacer;
   return {
-    forGroup(group) {
-      const inner = pacer.forGroup(group);
+    forGroup(group, options) {
+      const inner = pacer.forGroup(group, options);
       return {
         async acquire() {
           const report = await inner.acquire();

@@ -126,7 +126,8 @@ export interface TokenSource {
 
 /** Paces every HTTP request of a rate-limit group across replicas (budget, blocks, in-flight bounds). */
 export interface GroupPacer {
-  forGroup(group: string): RequestPacer;
+  /** `urgent`: somebody waits for these requests (an on-demand refresh); they go ahead of background ones. */
+  forGroup(group: string, options?: { urgent?: boolean }): RequestPacer;
 }
 
 export interface Clock {

@@ -53,12 +53,19 @@ type Failure = { outcome: Exclude<RefreshOutcome, 'refreshed'>; error: string; r
 
 /**
  * Refreshes the chat a job points at, as Postgres has it now. Null when there is nothing to
- * refresh: the row is gone (the chat was deleted) or has no branch or origin.
+ * refresh: the row is gone (the chat was deleted) or has no branch or origin. `urgent`: somebody
+ * waits for this refresh (on demand): its provider requests are paced ahead of background ones.
  */
-export async function refreshChat<TChange>(chatId: string, deps: RefreshDeps<TChange>): Promise<RefreshResult | null> {
+export async function refreshChat<TChange>(
+  chatId: string,
+  deps: RefreshDeps<TChange>,
+  options: { urgent?: boolean } = {},
+): Promise<RefreshResult | null> {
   const target = await deps.store.load(chatId);
   if (!target || target.branch === '' || target.remoteOrigin === '') return null;
-  return refreshTarget(target, deps);
+  if (!options.urgent) return refreshTarget(target, deps);
+  const { pacer } = deps;
+  return refreshTarget(target, { ...deps, pacer: { forGroup: (group) => pacer.forGroup(group, { urgent: true }) } });
 }
 
 /**

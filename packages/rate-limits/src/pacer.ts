@@ -33,8 +33,19 @@ export interface GroupPacerOptions {
   now?: () => number;
 }
 
+/** How one caller's requests are paced. */
+export interface PacingOptions {
+  /**
+   * Somebody waits for these requests (an on-demand refresh): each asks Redis at once, in a call of
+   * its own beside any call in flight, and goes ahead of the group's waiting requests in this
+   * process, instead of waiting for the next batched call. @defaultValue false
+   */
+  urgent?: boolean;
+}
+
 interface Waiter {
   slot: string;
+  urgent: boolean;
   granted: (release: (info: ResponseInfo) => void) => void;
   refused: (err: unknown) => void;
 }
@@ -51,6 +62,14 @@ interface GroupState {
   releases: Array<{ slot: string; info: ResponseInfo }>;
   /** The group's block as last seen (ms): refused here until then, without asking Redis. */
   blockedUntil: number;
+}
+
+/** One script call: a group's freed slots and wanted slots. */
+interface PaceCall {
+  group: string;
+  state: GroupState;
+  asking: Waiter[];
+  args: [string, string, string, ...string[]];
 }
 
 type PacePipeline = Pick<ScriptedRedis, 'gitsyncPace'> & { exec(): Promise<Array<[Error | null, unknown]> | null> };
@@ -117,13 +136,18 @@ export class RedisGroupPacer {
     this.redis = withScripts(options.redis);
   }
 
-  forGroup(group: string): RequestPacer {
+  forGroup(group: string, options: PacingOptions = {}): RequestPacer {
+    const urgent = options.urgent === true;
     return {
       acquire: () =>
         new Promise((granted, refused) => {
           const slot = `${this.slotPrefix}${(this.nextSlot++).toString(36)}`;
           const state = this.state(group);
-          state.queued.push({ slot, granted, refused });
+          const waiter = { slot, urgent, granted, refused };
+          // Urgent requests queue behind urgent ones only.
+          const behind = urgent ? state.queued.findIndex((w) => !w.urgent) : -1;
+          if (behind === -1) state.queued.push(waiter);
+          else state.queued.splice(behind, 0, waiter);
           this.admit(group, state);
         }),
     };
@@ -147,7 +171,12 @@ export class RedisGroupPacer {
       }
       if (state.held >= this.perProcess) break;
       state.held += 1;
-      state.asking.push(state.queued.shift()!);
+      const waiter = state.queued.shift()!;
+      if (waiter.urgent) {
+        void this.sendAlone(group, state, waiter);
+        continue;
+      }
+      state.asking.push(waiter);
       this.pending.add(group);
       this.schedule();
     }
@@ -201,33 +230,19 @@ export class RedisGroupPacer {
     this.releaseTimer = null;
     this.urgent = false;
     const now = this.now();
-    const calls: Array<{ group: string; state: GroupState; asking: Waiter[]; args: string[] }> = [];
+    const calls: PaceCall[] = [];
     const pending = this.pending;
     this.pending = new Set();
     for (const group of pending) {
       const state = this.groups.get(group);
       if (!state || (state.asking.length === 0 && state.releases.length === 0)) continue;
-      const { asking, releases } = state;
+      const asking = state.asking;
       state.asking = [];
-      state.releases = [];
-      const { block, budget, inflight } = groupKeys(this.options.prefix, group);
-      const args = [
-        now,
-        now + this.slotLeaseMs,
-        this.maxInFlight,
-        this.reserve,
-        this.paddingMs,
-        this.requestsPerMinute,
-        ...mergeAnswers(releases.map((r) => r.info)),
-        releases.length,
-        ...releases.map((r) => r.slot),
-      ].map(String);
-      args.push(String(asking.length), ...asking.map((w) => w.slot));
-      calls.push({ group, state, asking, args: [block, budget, inflight, ...args] });
+      calls.push(this.call(group, state, asking, now));
     }
     if (calls.length === 0) return;
     const pipeline = this.redis.pipeline() as unknown as PacePipeline;
-    for (const call of calls) void pipeline.gitsyncPace(...(call.args as [string, string, string, ...string[]]));
+    for (const call of calls) void pipeline.gitsyncPace(...call.args);
     this.sending = true;
     try {
       const results = (await pipeline.exec()) ?? [];
@@ -253,8 +268,44 @@ export class RedisGroupPacer {
     }
   }
 
+  /** The group's call: the slots freed since its last call (taken from `state`), then `asking`. */
+  private call(group: string, state: GroupState, asking: Waiter[], now: number): PaceCall {
+    const releases = state.releases;
+    state.releases = [];
+    const { block, budget, inflight } = groupKeys(this.options.prefix, group);
+    const args = [
+      now,
+      now + this.slotLeaseMs,
+      this.maxInFlight,
+      this.reserve,
+      this.paddingMs,
+      this.requestsPerMinute,
+      ...mergeAnswers(releases.map((r) => r.info)),
+      releases.length,
+      ...releases.map((r) => r.slot),
+      asking.length,
+      ...asking.map((w) => w.slot),
+    ].map(String);
+    return { group, state, asking, args: [block, budget, inflight, ...args] };
+  }
+
+  /**
+   * An urgent request's call, sent now whatever is in flight (the group's freed slots go with it).
+   * Two calls of one group may then run at once: each script call is atomic, and what they write
+   * (slots, the smaller remaining of a window, the later block) does not depend on their order.
+   */
+  private async sendAlone(group: string, state: GroupState, waiter: Waiter): Promise<void> {
+    const call = this.call(group, state, [waiter], this.now());
+    try {
+      this.settle(call, null, await this.redis.gitsyncPace(...call.args));
+    } catch (err) {
+      this.settle(call, err, undefined);
+    }
+    if (this.busy.size > 0) this.retryBusyLater();
+  }
+
   private settle(
-    { group, state, asking }: { group: string; state: GroupState; asking: Waiter[] },
+    { group, state, asking }: Pick<PaceCall, 'group' | 'state' | 'asking'>,
     err: unknown,
     answer: PaceAnswer | undefined,
   ): void {

@@ -229,6 +229,48 @@ describe('RedisGroupPacer', () => {
     }
   });
 
+  describe('urgent requests (on demand: somebody waits)', () => {
+    it("go ahead of the group's requests waiting in this process", async () => {
+      const conn = new Redis(r.url);
+      try {
+        const pacer = pacerOn(conn, { perProcess: 1 });
+        const background = pacer.forGroup('gh:urgent-order');
+        const urgent = pacer.forGroup('gh:urgent-order', { urgent: true });
+        (await background.acquire())(answer(1000, nowMs + 3_600_000));
+        const held = await background.acquire();
+        const order: string[] = [];
+        // Each releases its slot as soon as it has it: the next one in line gets it then.
+        const take = (name: string, group: typeof background, remaining: number) =>
+          group.acquire().then((release) => {
+            order.push(name);
+            release(answer(remaining, nowMs + 3_600_000));
+          });
+        const waiting = [take('background', background, 998), take('urgent', urgent, 997)];
+        held(answer(999, nowMs + 3_600_000));
+        await Promise.all(waiting);
+        expect(order).toEqual(['urgent', 'background']);
+      } finally {
+        conn.disconnect();
+      }
+    });
+
+    it('ask Redis at once in a call of their own, not with the next batched call', async () => {
+      const conn = new Redis(r.url);
+      try {
+        const pacer = pacerOn(conn);
+        (await pacer.forGroup('gh:urgent-alone').acquire())(answer(1000, nowMs + 3_600_000));
+        const batched = jest.spyOn(conn, 'pipeline');
+        const release = await pacer.forGroup('gh:urgent-alone', { urgent: true }).acquire();
+        expect(batched).not.toHaveBeenCalled();
+        expect(await conn.zcard(groupKeys(r.prefix, 'gh:urgent-alone').inflight)).toBe(1);
+        release(answer(999, nowMs + 3_600_000));
+        batched.mockRestore();
+      } finally {
+        conn.disconnect();
+      }
+    });
+  });
+
   describe('secondary limits (issue 15)', () => {
     const notModified = (resetAt: number): ResponseInfo => ({ ...answer(4000, resetAt), status: 304 });
 
