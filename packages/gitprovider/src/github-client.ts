@@ -12,11 +12,11 @@ const ThrottledOctokit = Octokit.plugin(throttling);
 type Client = InstanceType<typeof ThrottledOctokit>;
 
 /**
- * plugin-throttling's per-token lanes (its `global` group, keyed by `throttle.id`): pass-through, so
- * that a request the pacer let through is never queued or delayed again here (throttle-lanes.ts says
- * why not Bottleneck). The pacer already holds each group to GITSYNC_GROUP_CONCURRENCY per process and
- * GITSYNC_GROUP_MAX_IN_FLIGHT across replicas; the plugin's default of 10 per token would silently cap
- * any higher setting.
+ * plugin-throttling's lanes (its `global` group, which it keys by `throttle.id`): pass-through, so that a
+ * request the pacer let through is never queued or delayed again here (throttle-lanes.ts says why not
+ * Bottleneck). The pacer already holds each rate-limit group to GITSYNC_GROUP_CONCURRENCY per process and
+ * GITSYNC_GROUP_MAX_IN_FLIGHT across replicas; the plugin's default lane (10 per `throttle.id`) would
+ * funnel every token of the provider through 10 slots.
  */
 const lanes = new PassThroughLimiter();
 
