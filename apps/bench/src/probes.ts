@@ -37,12 +37,16 @@ export async function redisCalls(bench: Pick<Bench, 'redis'>): Promise<Map<strin
   return calls;
 }
 
-/** Commands called between two readings of `redisCalls`, all commands summed. */
-export function redisCallsBetween(before: Map<string, number>, after: Map<string, number>): number {
-  let total = 0;
-  for (const [cmd, calls] of after) total += Math.max(0, calls - (before.get(cmd) ?? 0));
-  return total;
+/** Calls per command between two readings of `redisCalls` (commands called at least once). */
+export function redisCallDeltas(before: Map<string, number>, after: Map<string, number>): Array<[string, number]> {
+  return [...after]
+    .map(([cmd, calls]): [string, number] => [cmd, calls - (before.get(cmd) ?? 0)])
+    .filter(([, d]) => d > 0);
 }
+
+/** Every command called between two readings of `redisCalls`, summed. */
+export const redisCallsBetween = (before: Map<string, number>, after: Map<string, number>): number =>
+  redisCallDeltas(before, after).reduce((sum, [, d]) => sum + d, 0);
 
 async function workerCounters(worker: WorkerProcess): Promise<{ jobs: number; seconds: number }> {
   try {
@@ -82,10 +86,8 @@ export function passCost(
   seconds: number,
 ): PassCost {
   const per = (n: number) => round(n / Math.max(1, refreshes), 2);
-  const deltas = [...after.redis]
-    .map(([cmd, calls]) => [cmd, calls - (before.redis.get(cmd) ?? 0)] as const)
-    .filter(([, d]) => d > 0);
-  const total = redisCallsBetween(before.redis, after.redis);
+  const deltas = redisCallDeltas(before.redis, after.redis);
+  const total = deltas.reduce((sum, [, d]) => sum + d, 0);
   const scripts = deltas.filter(([cmd]) => cmd === 'evalsha' || cmd === 'eval').reduce((s, [, d]) => s + d, 0);
   const jobs = after.jobs - before.jobs;
   const handler = after.handlerSeconds - before.handlerSeconds;

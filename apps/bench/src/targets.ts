@@ -7,7 +7,7 @@ const label = (f: Pick<RefreshFigure, 'workers' | 'pass'>) =>
   `${f.workers} worker${f.workers > 1 ? 's' : ''}, ${f.pass} pass`;
 
 /** CPU ms per refresh of the system's processes (workers, scheduler, Postgres, Redis, the bench and its fakes). */
-export const cpuMsPerRefresh = (f: Pick<RefreshFigure, 'cpuSeconds' | 'rows'>): number =>
+const cpuMsPerRefresh = (f: Pick<RefreshFigure, 'cpuSeconds' | 'rows'>): number =>
   round(
     (1000 * Object.entries(f.cpuSeconds).reduce((sum, [role, s]) => (role === 'other' ? sum : sum + s), 0)) /
       Math.max(1, f.rows),

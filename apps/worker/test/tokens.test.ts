@@ -7,7 +7,7 @@ import {
   upsertExternalAuthLink,
 } from '@gitsync/db';
 import { rateLimitGroup } from '@gitsync/gitsync';
-import { groupKeys } from '@gitsync/rate-limits';
+import { readGroupBudget, RedisGroupPacer } from '@gitsync/rate-limits';
 import { waitFor } from '@gitsync/testing';
 import { createTokenStore } from '../src/store.js';
 import { Pipeline, PROVIDER_ID } from './harness.js';
@@ -118,10 +118,17 @@ describe('tokens', () => {
     // 401 together; the exchange is then held until every job asked for a new token while it is in
     // flight (1 look-up for the burst, 1 per 401, 1 under the lock). The group's budget is known, as
     // the token's earlier answers left it: the pacer lets all of them out, not one to learn it.
-    await p.r.client.hset(groupKeys(p.r.prefix, rateLimitGroup(PROVIDER_ID, user.id)).budget, {
+    const group = rateLimitGroup(PROVIDER_ID, user.id);
+    const earlier = new RedisGroupPacer({ redis: p.r.client, prefix: p.r.prefix });
+    (await earlier.forGroup(group).acquire())({
+      status: 200,
       remaining: 5000,
-      reset: Date.now() + 3_600_000,
-      limit: 5000,
+      resetAt: new Date(Date.now() + 3_600_000),
+      blockedUntil: null,
+    });
+    // The freed slot's answer reaches Redis with the pacer's next call, a moment later.
+    await waitFor(async () => (await readGroupBudget(p.r.client, p.r.prefix, group)).remaining === 5000, {
+      message: 'the earlier answer to set the budget',
     });
     const firstRequests = p.fake.hold((r) => r.token === 'ghp_many_revoked');
     const exchangeHeld = p.fake.hold((r) => r.path.startsWith('/login/oauth/access_token'));

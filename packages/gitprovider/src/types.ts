@@ -183,3 +183,12 @@ export interface ResponseInfo {
 export interface RequestPacer {
   acquire(): Promise<(info: ResponseInfo) => void>;
 }
+
+/** How one caller's requests are paced. */
+export interface PacingOptions {
+  /**
+   * Somebody waits for these requests (an on-demand refresh, a diff a user asked for): they go ahead
+   * of the group's background requests. @defaultValue false
+   */
+  urgent?: boolean;
+}

@@ -1,5 +1,12 @@
 import type { PullRequestState, RefreshIntervalClass, RefreshOutcome } from '@gitsync/contracts';
-import type { ChecksSummary, ChecksTally, PullRequestFields, RequestPacer, ReviewVerdict } from '@gitsync/gitprovider';
+import type {
+  ChecksSummary,
+  ChecksTally,
+  PacingOptions,
+  PullRequestFields,
+  RequestPacer,
+  ReviewVerdict,
+} from '@gitsync/gitprovider';
 
 /**
  * One row to refresh, read from Postgres when its job runs (the job itself names only the chat):
@@ -126,8 +133,7 @@ export interface TokenSource {
 
 /** Paces every HTTP request of a rate-limit group across replicas (budget, blocks, in-flight bounds). */
 export interface GroupPacer {
-  /** `urgent`: somebody waits for these requests (an on-demand refresh); they go ahead of background ones. */
-  forGroup(group: string, options?: { urgent?: boolean }): RequestPacer;
+  forGroup(group: string, options?: PacingOptions): RequestPacer;
 }
 
 export interface Clock {

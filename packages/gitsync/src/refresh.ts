@@ -9,6 +9,7 @@ import {
   type GitProvider,
   type PullRequestRef,
   type PullRequestStatus,
+  type PacingOptions,
   type RequestPacer,
 } from '@gitsync/gitprovider';
 import { choosePullRequest } from './choose.js';
@@ -59,7 +60,7 @@ type Failure = { outcome: Exclude<RefreshOutcome, 'refreshed'>; error: string; r
 export async function refreshChat<TChange>(
   chatId: string,
   deps: RefreshDeps<TChange>,
-  options: { urgent?: boolean } = {},
+  options: PacingOptions = {},
 ): Promise<RefreshResult | null> {
   const target = await deps.store.load(chatId);
   if (!target || target.branch === '' || target.remoteOrigin === '') return null;

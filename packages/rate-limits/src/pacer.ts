@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisConnection } from '@gitsync/redis';
-import { RateLimitError, type RequestPacer, type ResponseInfo } from '@gitsync/gitprovider';
+import { RateLimitError, type PacingOptions, type RequestPacer, type ResponseInfo } from '@gitsync/gitprovider';
 import { RATE_LIMIT_BLOCK_KINDS } from '@gitsync/contracts';
 import { blockedGroupsKey, groupKeys } from './keys.js';
 import { withScripts, type PaceAnswer, type ScriptedRedis } from './scripts.js';
@@ -31,16 +31,6 @@ export interface GroupPacerOptions {
    */
   releaseDelayMs?: number;
   now?: () => number;
-}
-
-/** How one caller's requests are paced. */
-export interface PacingOptions {
-  /**
-   * Somebody waits for these requests (an on-demand refresh): each asks Redis at once, in a call of
-   * its own beside any call in flight, and goes ahead of the group's waiting requests in this
-   * process, instead of waiting for the next batched call. @defaultValue false
-   */
-  urgent?: boolean;
 }
 
 interface Waiter {
@@ -107,7 +97,7 @@ export class RedisGroupPacer {
   private readonly releaseDelayMs: number;
   private releaseTimer: NodeJS.Timeout | null = null;
   /** A rate-limit answer waits for the next call: it goes without the release delay. */
-  private urgent = false;
+  private blockToShare = false;
   private readonly now: () => number;
   private readonly slotPrefix = randomBytes(6).toString('base64url');
   private nextSlot = 0;
@@ -136,6 +126,10 @@ export class RedisGroupPacer {
     this.redis = withScripts(options.redis);
   }
 
+  /**
+   * `urgent` requests ask Redis at once, each in a call of its own beside any call in flight, and go
+   * ahead of the group's waiting requests in this process, instead of waiting for the next batched call.
+   */
   forGroup(group: string, options: PacingOptions = {}): RequestPacer {
     const urgent = options.urgent === true;
     return {
@@ -196,7 +190,7 @@ export class RedisGroupPacer {
     this.pending.add(group);
     if (info.blockedUntil) {
       state.blockedUntil = Math.max(state.blockedUntil, info.blockedUntil.getTime());
-      this.urgent = true;
+      this.blockToShare = true;
       this.schedule();
     } else this.scheduleRelease();
     this.free(group, state);
@@ -228,7 +222,7 @@ export class RedisGroupPacer {
   private async send(): Promise<void> {
     if (this.releaseTimer) clearTimeout(this.releaseTimer);
     this.releaseTimer = null;
-    this.urgent = false;
+    this.blockToShare = false;
     const now = this.now();
     const calls: PaceCall[] = [];
     const pending = this.pending;
@@ -256,7 +250,7 @@ export class RedisGroupPacer {
     } finally {
       this.sending = false;
       if (this.busy.size > 0) this.retryBusyLater();
-      let asking = this.urgent;
+      let asking = this.blockToShare;
       let releasing = false;
       for (const group of this.pending) {
         const g = this.groups.get(group);
