@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createChat, createDb, createUser, getDiffStatus, markStale } from '@gitsync/db';
 import { REQUEUE_MOVED_MS } from '@gitsync/schedule-engine';
 import type { RefreshedWrite } from '@gitsync/gitsync';
-import { createTestDatabase, freePort, type TestDatabase } from '@gitsync/testing';
+import { createTestDatabase, freePort, waitFor, type TestDatabase } from '@gitsync/testing';
 import { createRefreshStore } from '../src/store.js';
 
 let t: TestDatabase;
@@ -172,5 +172,93 @@ describe('the worker’s refresh store', () => {
     } finally {
       statements.restore();
     }
+  });
+});
+
+describe('the worker’s refresh store, for a refresh somebody waits for (urgent)', () => {
+  /** Statements of this database waiting for a lock. */
+  const waitingOnLock = async () =>
+    Number(
+      (
+        await t.db.execute<{ n: string }>(sql`
+          select count(*) as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`)
+      ).rows[0]!.n,
+    );
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  /**
+   * Two background batches in flight (held by a lock on the table) take both of the store's slots
+   * and a third waits for one; an urgent statement must reach Postgres anyway.
+   */
+  async function withSlotsHeld<R>(
+    background: Array<() => Promise<unknown>>,
+    urgent: () => Promise<R>,
+  ): Promise<{ urgent: R; background: unknown[] }> {
+    const locker = await t.db.$client.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table chat_diff_statuses in access exclusive mode');
+      const started: Array<Promise<unknown>> = [];
+      for (const run of background) {
+        started.push(run());
+        await nextTurn(); // each turn's items make a batch of their own
+      }
+      await waitFor(async () => (await waitingOnLock()) === 2 || undefined, { message: 'two batches at the lock' });
+      const answer = urgent();
+      await waitFor(async () => (await waitingOnLock()) === 3 || undefined, {
+        message: 'the urgent statement to reach Postgres while both slots are taken',
+      });
+      await locker.query('commit');
+      return { urgent: await answer, background: await Promise.all(started) };
+    } finally {
+      await locker.query('rollback').catch(() => undefined);
+      locker.release();
+    }
+  }
+
+  it('reads its row at once, beside the batches that hold every slot', async () => {
+    const rows = await trackedRows(4);
+    const store = createRefreshStore(t.db);
+    const { urgent, background } = await withSlotsHeld(
+      rows.slice(0, 3).map((row) => () => store.load(row.chatId)),
+      () => store.urgent!.load(rows[3]!.chatId),
+    );
+    expect(urgent).toMatchObject({ chatId: rows[3]!.chatId, generation: rows[3]!.generation });
+    expect(background.map((target) => (target as { chatId: string }).chatId)).toEqual(
+      rows.slice(0, 3).map((row) => row.chatId),
+    );
+  });
+
+  it('writes its result at once, beside the batches that hold every slot, with the same event', async () => {
+    const rows = await trackedRows(4);
+    const store = createRefreshStore(t.db);
+    const { urgent, background } = await withSlotsHeld(
+      rows.slice(0, 3).map((row) => () => store.saveRefreshed(write(row))),
+      () => store.urgent!.saveRefreshed(write(rows[3]!, 'urgent title')),
+    );
+    expect(urgent.written).toBe(true);
+    expect(urgent.change).toMatchObject({
+      chat: { id: rows[3]!.chatId, diff_status: { pull_request_title: 'urgent title' } },
+    });
+    expect(background.every((saved) => (saved as { written: boolean }).written)).toBe(true);
+  });
+
+  it('gives a moved row another refresh soon, as a batched write does', async () => {
+    const [row] = await trackedRows(1);
+    await markStale(t.db, { chatId: row!.chatId, branch: 'feat/y', remoteOrigin: 'https://github.com/o/r' });
+    const saved = await createRefreshStore(t.db).urgent!.saveOutcome({
+      chatId: row!.chatId,
+      generation: row!.generation,
+      outcome: 'no_token',
+      error: 'no token',
+      staleAt: new Date(Date.now() + 3_600_000),
+      schedule: { intervalClass: 'no_token', intervalMs: null },
+      clearUrl: false,
+    });
+    expect(saved.written).toBe(false);
+    expect((await getDiffStatus(t.db, row!.chatId))!.staleAt.getTime()).toBeLessThanOrEqual(
+      Date.now() + REQUEUE_MOVED_MS,
+    );
   });
 });

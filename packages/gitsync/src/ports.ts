@@ -111,6 +111,11 @@ export interface RefreshStore<TChange> {
   load(chatId: string): Promise<RefreshTarget | null>;
   saveRefreshed(write: RefreshedWrite): Promise<Saved<TChange>>;
   saveOutcome(write: OutcomeWrite): Promise<Saved<TChange>>;
+  /**
+   * The same store for a refresh somebody waits for (on demand), when this one gathers statements
+   * of concurrent jobs into batches: the urgent one's statements go at once, on their own.
+   */
+  readonly urgent?: Omit<RefreshStore<TChange>, 'urgent'>;
 }
 
 export interface Publisher<TChange> {

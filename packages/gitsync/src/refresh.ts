@@ -55,18 +55,24 @@ type Failure = { outcome: Exclude<RefreshOutcome, 'refreshed'>; error: string; r
 /**
  * Refreshes the chat a job points at, as Postgres has it now. Null when there is nothing to
  * refresh: the row is gone (the chat was deleted) or has no branch or origin. `urgent`: somebody
- * waits for this refresh (on demand): its provider requests are paced ahead of background ones.
+ * waits for this refresh (on demand): its provider requests are paced ahead of background ones,
+ * and its statements do not wait for the store's batches.
  */
 export async function refreshChat<TChange>(
   chatId: string,
   deps: RefreshDeps<TChange>,
   options: PacingOptions = {},
 ): Promise<RefreshResult | null> {
-  const target = await deps.store.load(chatId);
+  const { pacer, store } = deps;
+  const urgent = options.urgent ? (store.urgent ?? store) : null;
+  const target = await (urgent ?? store).load(chatId);
   if (!target || target.branch === '' || target.remoteOrigin === '') return null;
-  if (!options.urgent) return refreshTarget(target, deps);
-  const { pacer } = deps;
-  return refreshTarget(target, { ...deps, pacer: { forGroup: (group) => pacer.forGroup(group, { urgent: true }) } });
+  if (!urgent) return refreshTarget(target, deps);
+  return refreshTarget(target, {
+    ...deps,
+    store: urgent,
+    pacer: { forGroup: (group) => pacer.forGroup(group, { urgent: true }) },
+  });
 }
 
 /**
