@@ -15,7 +15,8 @@ const WARMUP = 10;
 /** Provider latency during the on-demand phase: none, so the figures are the system's own. */
 export const ON_DEMAND_LATENCY_MS = 0;
 
-interface Sample {
+/** One timed call of the refresh route (caller.ts). */
+export interface Sample {
   ms: number;
   status: number;
   completed: boolean;
@@ -40,7 +41,8 @@ function summarise(condition: OnDemandFigure['condition'], samples: Sample[]): O
 /**
  * p50/p99 of `POST /api/v1/chats/{chat}/diff-status/refresh` through a real API process, one
  * request at a time: with the workers idle, then while a background backlog of every row keeps
- * them saturated. Runs against the system left running by the refresh phases.
+ * them saturated, timed by a client in a process of its own (caller.ts). Runs against the system
+ * left running by the refresh phases.
  */
 export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
   const latencyMs = ON_DEMAND_LATENCY_MS;
@@ -60,23 +62,21 @@ export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
     'api',
     'api listening',
   );
+  const callerPort = await freePort();
+  const caller = await bench.processes.script(
+    'apps/bench/src/caller.ts',
+    { CALLER_PORT: String(callerPort), API_URL: `http://127.0.0.1:${port}`, API_KEY: key },
+    'caller',
+    'caller listening',
+  );
   const queue = refreshQueue(bench);
   try {
     bench.setLatency(latencyMs);
     const ids = await someChatIds(bench, Math.max(WARMUP, bench.options.onDemandSamples));
     const call = async (chatId: string): Promise<Sample> => {
-      const started = performance.now();
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/chats/${chatId}/diff-status/refresh`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}` },
-        signal: AbortSignal.timeout(30_000),
-      });
-      const body = (await res.json().catch(() => null)) as {
-        refresh?: { completed?: boolean };
-        message?: string;
-      } | null;
-      const ms = performance.now() - started;
-      return { ms, status: res.status, completed: body?.refresh?.completed === true };
+      const res = await fetch(`http://127.0.0.1:${callerPort}/call/${chatId}`, { method: 'POST' });
+      if (!res.ok) throw new Error(`on-demand: the caller failed: ${await res.text()}`);
+      return (await res.json()) as Sample;
     };
 
     for (let i = 0; i < WARMUP; i++) {
@@ -124,6 +124,6 @@ export async function measureOnDemand(bench: Bench): Promise<OnDemandResult> {
     };
   } finally {
     await queue.close();
-    await bench.processes.stop([api]);
+    await bench.processes.stop([caller, api]);
   }
 }
