@@ -45,7 +45,8 @@ ${budgetMarkdown(r)}
 - **Where the time goes**: CPU seconds of each process (from /proc; *other* is the rest of the machine — on a
   shared machine, a large *other* means noisy figures), Redis commands (INFO commandstats, server-wide) and
   the run database's commits per refresh, and the workers' mean handler time (their /metrics).
-- **On-demand**: a real API process; requests one at a time, idle and while every row is due.
+- **On-demand**: a real API process; requests one at a time, idle and while every row is due, timed by a client
+  process of its own (apps/bench/src/caller.ts), apart from the bench process that serves the fakes.
 - **Scheduler**: packages/schedule-engine's \`Scheduler.drain()\` in the bench process, into a queue nobody
   consumes; its addBulk calls are timed apart from the claims.
 - **Memory**: Redis \`used_memory\` before and after that drain, per job queued, and MEMORY USAGE of a sample of
