@@ -15,7 +15,8 @@ import { createBatcher, createFlushSlots } from './batches.js';
 /**
  * The refresh pipeline's store on Postgres; what it hands back is the event to publish. Concurrent
  * jobs are served together: the rows they point at are read in one statement, their results
- * written in one statement per kind, at most two statements of each at a time.
+ * written in one statement per kind, at most two statements of each at a time. On-demand jobs use
+ * its `urgent` face, whose statements are their own.
  */
 export function createRefreshStore(db: Database): RefreshStore<DiffStatusChangeEvent> {
   const loadTargets = createRefreshTargetLoader(db);
