@@ -176,6 +176,12 @@ describe('the worker’s refresh store', () => {
 });
 
 describe('the worker’s refresh store, for a refresh somebody waits for (urgent)', () => {
+  // A pool of its own for the store: the test's own pool holds the lock and watches the statements.
+  let own: ReturnType<typeof createDb>;
+  beforeAll(() => {
+    own = createDb(t.url, { max: 10 });
+  });
+  afterAll(() => own?.close());
   /** Statements of this database waiting for a lock. */
   const waitingOnLock = async () =>
     Number(
@@ -219,7 +225,7 @@ describe('the worker’s refresh store, for a refresh somebody waits for (urgent
 
   it('reads its row at once, beside the batches that hold every slot', async () => {
     const rows = await trackedRows(4);
-    const store = createRefreshStore(t.db);
+    const store = createRefreshStore(own.db);
     const { urgent, background } = await withSlotsHeld(
       rows.slice(0, 3).map((row) => () => store.load(row.chatId)),
       () => store.urgent!.load(rows[3]!.chatId),
@@ -232,7 +238,7 @@ describe('the worker’s refresh store, for a refresh somebody waits for (urgent
 
   it('writes its result at once, beside the batches that hold every slot, with the same event', async () => {
     const rows = await trackedRows(4);
-    const store = createRefreshStore(t.db);
+    const store = createRefreshStore(own.db);
     const { urgent, background } = await withSlotsHeld(
       rows.slice(0, 3).map((row) => () => store.saveRefreshed(write(row))),
       () => store.urgent!.saveRefreshed(write(rows[3]!, 'urgent title')),
@@ -247,7 +253,7 @@ describe('the worker’s refresh store, for a refresh somebody waits for (urgent
   it('gives a moved row another refresh soon, as a batched write does', async () => {
     const [row] = await trackedRows(1);
     await markStale(t.db, { chatId: row!.chatId, branch: 'feat/y', remoteOrigin: 'https://github.com/o/r' });
-    const saved = await createRefreshStore(t.db).urgent!.saveOutcome({
+    const saved = await createRefreshStore(own.db).urgent!.saveOutcome({
       chatId: row!.chatId,
       generation: row!.generation,
       outcome: 'no_token',
