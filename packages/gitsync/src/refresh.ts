@@ -63,16 +63,20 @@ export async function refreshChat<TChange>(
   deps: RefreshDeps<TChange>,
   options: PacingOptions = {},
 ): Promise<RefreshResult | null> {
-  const { pacer, store } = deps;
-  const urgent = options.urgent ? (store.urgent ?? store) : null;
-  const target = await (urgent ?? store).load(chatId);
+  const used = options.urgent ? urgentDeps(deps) : deps;
+  const target = await used.store.load(chatId);
   if (!target || target.branch === '' || target.remoteOrigin === '') return null;
-  if (!urgent) return refreshTarget(target, deps);
-  return refreshTarget(target, {
+  return refreshTarget(target, used);
+}
+
+/** A refresh somebody waits for goes by the store's and the pacer's urgent lanes. */
+function urgentDeps<TChange>(deps: RefreshDeps<TChange>): RefreshDeps<TChange> {
+  const { pacer, store } = deps;
+  return {
     ...deps,
-    store: urgent,
+    store: store.urgent ?? store,
     pacer: { forGroup: (group) => pacer.forGroup(group, { urgent: true }) },
-  });
+  };
 }
 
 /**

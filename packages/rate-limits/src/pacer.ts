@@ -342,8 +342,13 @@ export class RedisGroupPacer {
     this.busyTimer = setTimeout(() => {
       this.busyTimer = null;
       for (const [group, waiters] of this.busy) {
-        this.state(group).asking.push(...waiters);
-        this.pending.add(group);
+        const state = this.state(group);
+        for (const waiter of waiters) {
+          // An urgent request asks again in a call of its own, as it asked the first time.
+          if (waiter.urgent) void this.sendAlone(group, state, waiter);
+          else state.asking.push(waiter);
+        }
+        if (state.asking.length > 0) this.pending.add(group);
       }
       this.busy = new Map();
       this.schedule();

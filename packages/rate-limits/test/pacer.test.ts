@@ -3,6 +3,7 @@ import { RateLimitError, type ResponseInfo } from '@gitsync/gitprovider';
 import { createTestRedis, waitFor, type TestRedis } from '@gitsync/testing';
 import { blockedGroupsKey, blockedUntil, countBlockedGroups, groupKeys, readGroupBudget } from '../src/keys.js';
 import { RedisGroupPacer } from '../src/pacer.js';
+import type { ScriptedRedis } from '../src/scripts.js';
 
 let r: TestRedis;
 let other: Redis;
@@ -264,6 +265,31 @@ describe('RedisGroupPacer', () => {
         expect(batched).not.toHaveBeenCalled();
         expect(await conn.zcard(groupKeys(r.prefix, 'gh:urgent-alone').inflight)).toBe(1);
         release(answer(999, nowMs + 3_600_000));
+        batched.mockRestore();
+      } finally {
+        conn.disconnect();
+      }
+    });
+
+    it('keep a call of their own when they ask again, the group at its bound across replicas', async () => {
+      const conn = new Redis(r.url);
+      try {
+        const group = 'gh:urgent-busy';
+        const elsewhere = pacerOn(other, { maxInFlight: 1 });
+        const pacer = pacerOn(conn, { maxInFlight: 1 });
+        (await elsewhere.forGroup(group).acquire())(answer(1000, nowMs + 3_600_000));
+        const held = await elsewhere.forGroup(group).acquire();
+        const alone = jest.spyOn(conn as unknown as ScriptedRedis, 'gitsyncPace');
+        const batched = jest.spyOn(conn, 'pipeline');
+        const urgent = pacer.forGroup(group, { urgent: true }).acquire();
+        // Another replica holds the group's only slot: the urgent request is refused as busy and asks again.
+        await waitFor(() => alone.mock.calls.length + batched.mock.calls.length >= 2 || undefined, {
+          message: 'the urgent request to ask again',
+        });
+        held(answer(999, nowMs + 3_600_000));
+        (await urgent)(answer(998, nowMs + 3_600_000));
+        expect(batched).not.toHaveBeenCalled();
+        alone.mockRestore();
         batched.mockRestore();
       } finally {
         conn.disconnect();
