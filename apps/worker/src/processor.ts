@@ -3,6 +3,7 @@ import { refreshChat, type RefreshDeps, type RefreshResult } from '@gitsync/gits
 import type { Logger } from '@gitsync/logger';
 import type { WorkerMetrics } from '@gitsync/metrics';
 import { PRIORITY, type JobHandler } from '@gitsync/queue';
+import { givingWay, RightOfWay } from './right-of-way.js';
 
 /** What a job returns: how the refresh went, or why there was nothing to refresh. */
 export type RefreshJobResult = RefreshResult | { skipped: 'no refreshable row' };
@@ -16,12 +17,16 @@ export function createRefreshHandler(
   deps: RefreshDeps<DiffStatusChangeEvent>,
   logger: Logger,
   metrics: WorkerMetrics,
+  way: RightOfWay = new RightOfWay(),
 ): JobHandler<'refresh-diff-status', RefreshJobResult> {
+  const background = givingWay(deps, way);
+  const refresh = (chatId: string, urgent: boolean) =>
+    urgent ? way.urgentRun(() => refreshChat(chatId, deps, { urgent })) : refreshChat(chatId, background);
   return async (payload, job) => {
     const timed = metrics.startRefresh();
     let result: RefreshResult | null;
     try {
-      result = await refreshChat(payload.chatId, deps, { urgent: job.priority === PRIORITY.onDemand });
+      result = await refresh(payload.chatId, job.priority === PRIORITY.onDemand);
     } catch (err) {
       metrics.outcome('failed');
       throw err;
