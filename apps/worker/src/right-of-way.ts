@@ -33,7 +33,7 @@ export class RightOfWay {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** Background steps waiting now (for tests and metrics). */
+  /** Background steps waiting now (tests read it). */
   get waiters(): number {
     return this.waiting.length;
   }
