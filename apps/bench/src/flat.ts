@@ -6,7 +6,8 @@ import { round } from './cpu.js';
 import type { MemoryFigures } from './figures.js';
 import { rssBytes } from './procs.js';
 import { deletePrefix, type Bench } from './setup.js';
-import { deadlineMs, sleep, waitQueueEmpty } from './wait.js';
+import { waitForOutput } from '@gitsync/testing';
+import { deadlineMs, waitQueueEmpty } from './wait.js';
 
 /** Jobs queued ahead of the worker at most: Redis need not hold all 200,000 at once. */
 const AHEAD = 20_000;
@@ -30,13 +31,15 @@ export async function measureFlatness(bench: Bench, concurrency: number): Promis
     env,
     'noop-flat',
     'noop worker started',
-    [...appNodeFlags.worker],
+    [...appNodeFlags.worker, '--expose-gc'],
   );
   const connection = createRedis(bench.redisUrl, 'producer');
   const producer = new RefreshProducer({ connection, prefix });
   // Read once the worker is idle again, after a moment for its GC, so both readings are alike.
+  let collections = 0;
   const settledRss = async () => {
-    await sleep(1_000);
+    worker.child.kill('SIGUSR2');
+    await waitForOutput(worker, `collected ${++collections}`);
     return rssBytes(worker.child.pid);
   };
   try {
