@@ -1,12 +1,12 @@
 import { appNodeFlags } from '@gitsync/config';
 import { RefreshProducer } from '@gitsync/queue';
 import { createRedis } from '@gitsync/redis';
+import { waitForOutput } from '@gitsync/testing';
 import { enqueueAll, fakePayloads } from './ceiling.js';
 import { round } from './cpu.js';
 import type { MemoryFigures } from './figures.js';
 import { rssBytes } from './procs.js';
 import { deletePrefix, type Bench } from './setup.js';
-import { waitForOutput } from '@gitsync/testing';
 import { deadlineMs, waitQueueEmpty } from './wait.js';
 
 /** Jobs queued ahead of the worker at most: Redis need not hold all 200,000 at once. */
@@ -35,7 +35,8 @@ export async function measureFlatness(bench: Bench, concurrency: number): Promis
   );
   const connection = createRedis(bench.redisUrl, 'producer');
   const producer = new RefreshProducer({ connection, prefix });
-  // Read once the worker is idle again, after a moment for its GC, so both readings are alike.
+  // Read once the worker is idle again and has run a full collection, so both readings hold what it
+  // keeps, not garbage a later collection would free (report.ts says why).
   let collections = 0;
   const settledRss = async () => {
     worker.child.kill('SIGUSR2');
