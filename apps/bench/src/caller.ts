@@ -14,7 +14,7 @@ const env = z
 
 async function call(chatId: string): Promise<Sample> {
   const started = performance.now();
-  const res = await fetch(`${env.API_URL}/api/v1/chats/${encodeURIComponent(chatId)}/diff-status/refresh`, {
+  const res = await fetch(`${env.API_URL}/api/v1/chats/${chatId}/diff-status/refresh`, {
     method: 'POST',
     headers: { authorization: `Bearer ${env.API_KEY}` },
     signal: AbortSignal.timeout(30_000),
@@ -24,13 +24,16 @@ async function call(chatId: string): Promise<Sample> {
   return { ms, status: res.status, completed: body?.refresh?.completed === true };
 }
 
+// A chat id is a uuid: nothing else reaches the API's path (or decodeURIComponent, which throws).
+const CALL_PATH = /^\/call\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
 const server = createServer((req, res) => {
-  const chatId = /^\/call\/([^/]+)$/.exec(req.url ?? '')?.[1];
+  const chatId = CALL_PATH.exec(req.url ?? '')?.[1];
   if (req.method !== 'POST' || !chatId) {
     res.writeHead(404).end();
     return;
   }
-  call(decodeURIComponent(chatId)).then(
+  call(chatId).then(
     (sample) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sample)),
     (err: unknown) => res.writeHead(502).end(String(err)),
   );

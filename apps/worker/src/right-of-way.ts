@@ -47,27 +47,28 @@ export class RightOfWay {
   }
 }
 
+/**
+ * After the right of way: at once (no extra promise or turn) while no urgent job runs, which is the
+ * background jobs' common case on the hot path; otherwise once the way is clear.
+ */
+function after<T>(way: RightOfWay, step: () => Promise<T>): Promise<T> {
+  const wait = way.clear();
+  return wait ? wait.then(step) : step();
+}
+
 /** The dependencies of a background job: its load and its provider requests wait for the right of way. */
 export function givingWay<TChange>(deps: RefreshDeps<TChange>, way: RightOfWay): RefreshDeps<TChange> {
   const { store, pacer } = deps;
   const yielding: GroupPacer = {
     forGroup(group, options) {
       const inner = pacer.forGroup(group, options);
-      return {
-        async acquire() {
-          await way.clear();
-          return inner.acquire();
-        },
-      };
+      return { acquire: () => after(way, () => inner.acquire()) };
     },
   };
   return {
     ...deps,
     store: {
-      load: async (chatId) => {
-        await way.clear();
-        return store.load(chatId);
-      },
+      load: (chatId) => after(way, () => store.load(chatId)),
       saveRefreshed: (write) => store.saveRefreshed(write),
       saveOutcome: (write) => store.saveOutcome(write),
     },
